@@ -1,0 +1,41 @@
+"""One exception hierarchy for the whole tool.
+
+Errors are raised deep inside and caught only at the boundaries (the CLI, the
+pipeline per list, delivery per channel), which turn them into one clear line.
+"""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base of every error this tool raises on purpose."""
+
+
+class ConfigError(MonitorError):
+    """The configuration file or a command-line option is invalid."""
+
+
+class InputError(MonitorError):
+    """An input file is missing, unreadable, or not what was expected."""
+
+
+class ParseError(InputError):
+    """A file could not be parsed; says which file and where."""
+
+    def __init__(self, message: str, *, file: str, position: str | None = None) -> None:
+        self.file = file
+        self.position = position
+        where = f"{file}, {position}" if position else file
+        super().__init__(f"{where}: {message}")
+
+
+class FormatDetectionError(InputError):
+    """Auto-detection could not tell which format a file is in."""
+
+
+class GuardRejected(MonitorError):
+    """A snapshot failed a safety check and was not applied."""
+
+
+class StoreError(MonitorError):
+    """The database is unavailable, locked, or in an unexpected state."""

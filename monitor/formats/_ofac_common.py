@@ -1,0 +1,290 @@
+"""What the OFAC legacy CSV and classic XML share, so both yield identical records.
+
+OFAC publishes one database in several files. The classic XML keeps
+identifiers, birth dates and weak aliases in their own elements; the legacy
+CSV folds them into the free-text remarks column ("DOB 1962; POB Shati;
+a.k.a. 'BIM'; Passport 123 (Iran)"). To give one entry the same record from
+either file, the CSV remarks are split back into those parts here, and both
+formats build addresses, names and types with the same functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from monitor.records import Identifier
+
+# Types seen in the real OFAC classic XML idList elements and the data
+# specification; the CSV writes each as "<type> <number> [(<country>)]".
+KNOWN_ID_TYPES = (
+    "Additional Sanctions Information -",
+    "For more information, please see:",
+    "Executive Order 13662 Directive Determination -",
+    "Executive Order 13846 information:",
+    "Executive Order 14024 Directive Information -",
+    "Secondary sanctions risk:",
+    "Transactions Prohibited For Persons Owned or Controlled By U.S. Financial Institutions:",
+    "PEESA Information:",
+    "CAATSA Section 235 Information:",
+    "Registration ID",
+    "Website",
+    "Tax ID No.",
+    "Government Gazette Number",
+    "Email Address",
+    "ISIN",
+    "SWIFT/BIC",
+    "Former Vessel Flag",
+    "Vessel Registration Identification",
+    "Issuer Name",
+    "Equity Ticker",
+    "Listing Date (CMIC)",
+    "Purchase/Sales For Divestment Date (CMIC)",
+    "Effective Date (CMIC)",
+    "Delisting Date (CMIC)",
+    "Target Type",
+    "Unified Social Credit Code (USCC)",
+    "MMSI",
+    "Public Registration Number",
+    "Nationality of Registration",
+    "Passport",
+    "Diplomatic Passport",
+    "National ID No.",
+    "Cedula No.",
+    "C.U.R.P.",
+    "R.F.C.",
+    "NIT #",
+    "RUC #",
+    "D.N.I.",
+    "SSN",
+    "Driver's License No.",
+    "Personal ID Card",
+    "Identification Number",
+    "Registration Number",
+    "Business Registration Number",
+    "Business Registration Document #",
+    "Commercial Registry Number",
+    "Company Number",
+    "UK Company Number",
+    "Legal Entity Number",
+    "V.A.T. Number",
+    "License",
+    "Trade License No.",
+    "BIK (RU)",
+    "Other Vessel Call Sign",
+    "Other Vessel Flag",
+    "Other Vessel Type",
+    "Aircraft Construction Number (also called L/N or S/N or F/N)",
+    "Aircraft Manufacturer's Serial Number (MSN)",
+    "Aircraft Manufacture Date",
+    "Aircraft Model",
+    "Aircraft Operator",
+    "Aircraft Mode S Transponder Code",
+    "Aircraft Tail Number",
+    "Previous Aircraft Tail Number",
+    "Gender",
+    "Phone Number",
+    "Fax",
+    "Telephone",
+    "Organization Established Date",
+    "Organization Type:",
+    "Digital Currency Address - XBT",
+    "Digital Currency Address - ETH",
+    "Digital Currency Address - XMR",
+    "Digital Currency Address - USDT",
+    "Digital Currency Address - LTC",
+    "Digital Currency Address - ZEC",
+    "Digital Currency Address - DASH",
+    "Digital Currency Address - BTG",
+    "Digital Currency Address - ETC",
+    "Digital Currency Address - BSV",
+    "Digital Currency Address - BCH",
+    "Digital Currency Address - XVG",
+    "Digital Currency Address - USDC",
+    "Digital Currency Address - TRX",
+    "Digital Currency Address - ARB",
+    "Digital Currency Address - BSC",
+)
+_ID_TYPES_LONGEST_FIRST = sorted(KNOWN_ID_TYPES, key=len, reverse=True)
+_ALIAS_RE = re.compile(r"^(?:a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'$", re.S)
+# "54514-1 (Bahrain) expires 09 Jun 2009": the XML keeps number and country only.
+_COUNTRY_SUFFIX_RE = re.compile(r"^(.*?\S)\s+\(([^()]+)\)(?:\s+(?:issued|expires)\b.*)?$", re.S)
+_CMIC_DATE_RE = re.compile(r"^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})$")
+# Free-text identifier values that OFAC writes with "; " inside them.
+_MULTI_SEGMENT_TYPES = ("Additional Sanctions Information -",)
+
+
+@dataclass
+class RemarkParts:
+    """The structured parts recovered from an OFAC remarks string."""
+
+    aliases: list[str] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    birth_dates: list[str] = field(default_factory=list)
+    birth_places: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    citizenships: list[str] = field(default_factory=list)
+    linked_to: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+
+def split_segments(remarks: str) -> list[str]:
+    """Split remarks on '; ' outside quotes, dropping the closing period."""
+    text = remarks.strip()
+    if text.endswith("."):
+        text = text[:-1]
+    segments: list[str] = []
+    current: list[str] = []
+    quoted = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "'" and (i == 0 or text[i - 1] in " .") and not quoted:
+            quoted = True
+        elif char == "'" and quoted and (i + 1 == len(text) or text[i + 1] in ";"):
+            quoted = False
+        if not quoted and text.startswith("; ", i):
+            segments.append("".join(current).strip())
+            current = []
+            i += 2
+            continue
+        current.append(char)
+        i += 1
+    segments.append("".join(current).strip())
+    return [s for s in segments if s]
+
+
+def identifier(type_: str, rest: str, country: str = "") -> Identifier:
+    """An identifier from '<number> [(<country>)]', as the CSV writes it.
+
+    The XML usually has the country in its own element, but not always.
+    """
+    if country:
+        return Identifier(type=type_, value=rest.strip(), country=country)
+    return _identifier(type_, rest)
+
+
+def _identifier(type_: str, rest: str) -> Identifier:
+    value, country = rest.strip(), ""
+    match = _COUNTRY_SUFFIX_RE.match(value)
+    if match and not type_.endswith((":", "-")):
+        value, country = match.group(1), match.group(2)
+    return Identifier(type=type_, value=value, country=country)
+
+
+def _known_type(segment: str) -> str | None:
+    for type_ in _ID_TYPES_LONGEST_FIRST:
+        if segment.startswith(type_ + " ") or segment == type_:
+            return type_
+    return None
+
+
+def parse_remarks(remarks: str) -> RemarkParts:
+    """Recover aliases, identifiers, birth data and links from CSV remarks."""
+    parts = RemarkParts()
+    last_type: str | None = None
+    for segment in split_segments(remarks):
+        last_type = _parse_segment(segment, parts, last_type)
+    return parts
+
+
+def _parse_segment(segment: str, parts: RemarkParts, last_type: str | None) -> str | None:
+    alt = segment.startswith("alt. ")
+    body = segment[5:] if alt else segment
+    if alias := _ALIAS_RE.match(body):
+        parts.aliases.append(alias.group(1))
+        return None
+    for prefix, target in (
+        ("DOB ", parts.birth_dates),
+        ("POB ", parts.birth_places),
+        ("nationality ", parts.nationalities),
+        ("citizen ", parts.citizenships),
+    ):
+        if body.startswith(prefix):
+            target.append(body[len(prefix) :].strip())
+            return None
+    if body.startswith("Linked To: "):
+        parts.linked_to.append(body[len("Linked To: ") :].strip())
+        return None
+    if type_ := _known_type(body):
+        parts.identifiers.append(_identifier(type_, body[len(type_) :]))
+        return type_
+    if last_type in _MULTI_SEGMENT_TYPES and parts.identifiers and not alt:
+        previous = parts.identifiers.pop()
+        merged = f"{previous.value}; {segment}"
+        parts.identifiers.append(Identifier(type=previous.type, value=merged, country=""))
+        return None
+    parts.other.append(segment)
+    return None
+
+
+def entry_type(raw: str) -> str:
+    """OFAC writes -0- (CSV) or 'Entity' (XML) for entities."""
+    value = raw.strip().lower()
+    return value if value in ("individual", "vessel", "aircraft") else "entity"
+
+
+def split_programs(raw: str) -> list[str]:
+    """'SDGT] [IRGC' style program fields, as in the CSV."""
+    return [p.strip(" []") for p in raw.split("] [") if p.strip(" []")]
+
+
+def locality(city: str, state: str, postal: str) -> str:
+    """OFAC's 'City/State/Province/Postal Code' column: 'Hebron, West Bank 123'."""
+    place = ", ".join(p for p in (city.strip(), state.strip()) if p)
+    return " ".join(p for p in (place, postal.strip()) if p)
+
+
+def numeric(value: str) -> str:
+    """'99,144' (CSV) and '99144' (XML) are the same tonnage."""
+    stripped = value.replace(",", "")
+    return stripped if stripped.isdigit() else value
+
+
+def split_linked_to(remarks: str) -> tuple[str, list[str]]:
+    """Take '(Linked To: X (LONDON) LIMITED)' groups out of XML remarks, nested parentheses too."""
+    links: list[str] = []
+    marker = "(Linked To: "
+    while (start := remarks.find(marker)) >= 0:
+        depth, end = 0, len(remarks)
+        for i in range(start, len(remarks)):
+            depth += {"(": 1, ")": -1}.get(remarks[i], 0)
+            if depth == 0:
+                end = i
+                break
+        links.append(remarks[start + len(marker) : end].strip().rstrip("."))
+        remarks = (remarks[:start] + remarks[end + 1 :]).strip(" ;")
+    return remarks, links
+
+
+def address_line(street: str, place: str, country: str) -> str:
+    return ", ".join(p.strip() for p in (street, place, country) if p and p.strip())
+
+
+def countries_of(addresses_countries: Iterable[str], parts: RemarkParts) -> list[str]:
+    return [*addresses_countries, *parts.nationalities, *parts.citizenships]
+
+
+def cmic_listing_date(identifiers: Iterable[Identifier]) -> str | None:
+    """'Listing Date (CMIC) 16 Dec 2021' as an ISO date: the NS-CMIC effective date."""
+    for identifier in identifiers:
+        if identifier.type == "Listing Date (CMIC)":
+            match = _CMIC_DATE_RE.match(identifier.value.strip())
+            if match:
+                day, month, year = match.groups()
+                try:
+                    parsed = datetime.strptime(f"{day} {month} {year}", "%d %b %Y")
+                except ValueError:
+                    return None
+                return parsed.date().isoformat()
+    return None
+
+
+def remarks_text(parts: RemarkParts) -> str:
+    """Free text that is not structured elsewhere, in a stable form."""
+    items = [segment.rstrip(".") for segment in parts.other]
+    items += [f"Linked To: {link}" for link in parts.linked_to]
+    items += [f"POB {place}" for place in parts.birth_places]
+    return "; ".join(sorted(items))

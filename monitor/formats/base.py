@@ -1,0 +1,49 @@
+"""The contract every format plugin follows, and the registry that finds them.
+
+A format is one class in one file under ``monitor/formats/`` with a ``kind``
+and a one-line docstring; defining the class registers it, so adding a format
+touches no other file.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from monitor.records import Record
+from monitor.sources import SourceFile
+
+REGISTRY: dict[str, type[Format]] = {}
+
+
+class Format(ABC):
+    """Base class of format plugins (the first docstring line is shown to users)."""
+
+    kind: ClassVar[str] = ""
+    example: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            if cls.kind in REGISTRY:
+                raise RuntimeError(f"two formats registered as {cls.kind!r}")
+            REGISTRY[cls.kind] = cls
+
+    @classmethod
+    def description(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+    @classmethod
+    @abstractmethod
+    def sniff(cls, files: Sequence[SourceFile]) -> bool:
+        """True when these files look like this format (content, not names)."""
+
+    @abstractmethod
+    def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
+        """Stream the normalised records of one snapshot."""
+
+    def published_at(self, files: Sequence[SourceFile]) -> datetime | None:
+        """The publication time written inside the files, when there is one."""
+        return None

@@ -1,0 +1,158 @@
+"""OFAC legacy delimited files: sdn.csv / cons_prim.csv with add, alt and comments siblings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from monitor.errors import ParseError
+from monitor.formats import _ofac_common as ofac
+from monitor.formats.base import Format
+from monitor.records import Record
+from monitor.sources import SourceFile
+
+NULL = "-0-"
+EOF_MARK = "\x1a"
+# Column counts identify the role of each file, whatever it is called.
+PRIMARY, ADDRESSES, ALIASES, COMMENTS = 12, 6, 5, 2
+FIRST_ROW_RE = re.compile(rb'^\s*(?:ent_num,|\d+,\s*"|\d+,-0-)', re.I)
+EXTRA_COLUMNS = ("title", "call_sign", "vessel_type", "tonnage", "grt", "vessel_flag", "vessel_owner")
+
+
+def _clean(value: str) -> str:
+    value = value.strip()
+    return "" if value == NULL else value
+
+
+def read_rows(source: SourceFile) -> Iterator[list[str]]:
+    """Rows of one OFAC CSV file, nulls blanked, blank lines and the EOF byte dropped."""
+    try:
+        with source.open() as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            for row in csv.reader(text):
+                if not row or (len(row) == 1 and not row[0].strip(EOF_MARK + " ")):
+                    continue
+                yield [_clean(cell) for cell in row]
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text ({exc.reason})", file=source.name,
+                         position=f"byte {exc.start}") from exc
+    except csv.Error as exc:
+        raise ParseError(f"malformed CSV ({exc})", file=source.name) from exc
+    except (OSError, EOFError) as exc:
+        raise ParseError(f"cannot be read ({exc})", file=source.name) from exc
+
+
+def _numbered(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
+    for number, row in enumerate(read_rows(source), start=1):
+        yield number, row
+
+
+def _role(source: SourceFile) -> int | None:
+    """The column count of the first data row: tells sdn.csv from add/alt/comments.
+
+    None for a file without rows: OFAC ships an empty comments file when no
+    remarks overflow, so only an empty primary file is an error.
+    """
+    for _, row in _numbered(source):
+        if row[0].lower() == "ent_num":
+            continue
+        return len(row)
+    return None
+
+
+class OfacCsv(Format):
+    """OFAC legacy CSV (sdn.csv or cons_prim.csv, merged with add/alt/comments files)."""
+
+    kind = "ofac-csv"
+    example = "sdn.csv add.csv alt.csv sdn_comments.csv  |  cons_prim.csv cons_add.csv cons_alt.csv"
+
+    @classmethod
+    def sniff(cls, files: Sequence[SourceFile]) -> bool:
+        for source in files:
+            head = source.head(2048)
+            first = head.split(b"\n", 1)[0]
+            if FIRST_ROW_RE.match(first) and first.count(b",") >= PRIMARY - 1:
+                return True
+        return False
+
+    def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
+        roles: dict[int | None, list[SourceFile]] = defaultdict(list)
+        for source in files:
+            roles[_role(source)].append(source)
+        names = ", ".join(f.name for f in files)
+        if PRIMARY not in roles and roles.get(None):
+            raise ParseError("the file is empty (no rows)", file=names)
+        unknown = set(roles) - {PRIMARY, ADDRESSES, ALIASES, COMMENTS, None}
+        if unknown or len(roles.get(PRIMARY, [])) != 1:
+            raise ParseError(
+                "expected exactly one primary file of 12 columns (sdn.csv or cons_prim.csv) "
+                "and optional add (6), alt (5) and comments (2) files",
+                file=names,
+            )
+        addresses = self._group(roles.get(ADDRESSES, []), ADDRESSES)
+        aliases = self._group(roles.get(ALIASES, []), ALIASES)
+        comments = self._group(roles.get(COMMENTS, []), COMMENTS)
+        yield from self._primary(roles[PRIMARY][0], addresses, aliases, comments)
+
+    @staticmethod
+    def _group(sources: list[SourceFile], width: int) -> dict[str, list[list[str]]]:
+        grouped: dict[str, list[list[str]]] = defaultdict(list)
+        for source in sources:
+            for number, row in _numbered(source):
+                if len(row) != width:
+                    raise ParseError(f"expected {width} columns, found {len(row)}",
+                                     file=source.name, position=f"row {number}")
+                grouped[row[0]].append(row)
+        return grouped
+
+    def _primary(
+        self,
+        source: SourceFile,
+        addresses: dict[str, list[list[str]]],
+        aliases: dict[str, list[list[str]]],
+        comments: dict[str, list[list[str]]],
+    ) -> Iterator[Record]:
+        seen: set[str] = set()
+        for number, row in _numbered(source):
+            if number == 1 and row[0].lower() == "ent_num":
+                continue
+            if len(row) != PRIMARY or not row[0].isdigit():
+                raise ParseError(f"expected 12 columns starting with a numeric ent_num, "
+                                 f"found {len(row)} columns", file=source.name,
+                                 position=f"row {number}")
+            key = row[0]
+            if key in seen:
+                raise ParseError(f"ent_num {key} appears twice", file=source.name,
+                                 position=f"row {number}")
+            seen.add(key)
+            remarks = row[11] + "".join(c[1] for c in comments.get(key, []))
+            yield build_record(row, remarks, addresses.get(key, []), aliases.get(key, []))
+
+
+def build_record(
+    row: list[str], remarks: str, address_rows: list[list[str]], alias_rows: list[list[str]]
+) -> Record:
+    """One normalised record from a primary row and its sibling rows."""
+    parts = ofac.parse_remarks(remarks)
+    # The CSV repeats the title column inside the remarks; the XML does not.
+    title_parts = {t.strip().rstrip(".") for t in row[4].split(";")}
+    parts.other = [segment for segment in parts.other if segment.rstrip(".") not in title_parts]
+    address_lines = [ofac.address_line(a[2], a[3], a[4]) for a in address_rows]
+    address_countries = [a[4] for a in address_rows]
+    return Record.build(
+        key=row[0],
+        name=row[1],
+        entry_type=ofac.entry_type(row[2]),
+        programs=ofac.split_programs(row[3]),
+        aliases=[a[3] for a in alias_rows] + parts.aliases,
+        countries=ofac.countries_of(address_countries, parts),
+        addresses=address_lines,
+        identifiers=parts.identifiers,
+        birth_dates=parts.birth_dates,
+        effective_date=ofac.cmic_listing_date(parts.identifiers),
+        remarks=ofac.remarks_text(parts),
+        extra={name: ofac.numeric(value) for name, value in zip(EXTRA_COLUMNS, row[4:11], strict=True)},
+    )

@@ -1,0 +1,119 @@
+"""OFAC classic XML (sdnList): sdn.xml or consolidated.xml, with its Publish_Date."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from monitor.errors import ParseError
+from monitor.formats import _ofac_common as ofac
+from monitor.formats.base import Format
+from monitor.records import Record
+from monitor.sources import SourceFile
+from monitor.xmlsafe import children, descendants, iter_elements, text_of
+
+PUBLISH_DATE_RE = re.compile(rb"<Publish_Date>\s*(\d{2})/(\d{2})/(\d{4})\s*</Publish_Date>")
+VESSEL_FIELDS = {
+    "callSign": "call_sign",
+    "vesselType": "vessel_type",
+    "tonnage": "tonnage",
+    "grossRegisteredTonnage": "grt",
+    "vesselFlag": "vessel_flag",
+    "vesselOwner": "vessel_owner",
+}
+
+
+def _person_name(element: etree._Element) -> str:
+    last, first = text_of(element, "lastName"), text_of(element, "firstName")
+    return f"{last}, {first}" if last and first else last or first
+
+
+def _single_xml(files: Sequence[SourceFile], kind: str) -> SourceFile:
+    if len(files) != 1:
+        raise ParseError(f"{kind} takes exactly one XML file", file=", ".join(f.name for f in files))
+    return files[0]
+
+
+class OfacXml(Format):
+    """OFAC classic XML (<sdnList>: sdn.xml, consolidated.xml)."""
+
+    kind = "ofac-xml"
+    example = "sdn.xml  |  consolidated.xml"
+
+    @classmethod
+    def sniff(cls, files: Sequence[SourceFile]) -> bool:
+        return len(files) == 1 and b"<sdnList" in files[0].head(4096)
+
+    def published_at(self, files: Sequence[SourceFile]) -> datetime | None:
+        match = PUBLISH_DATE_RE.search(files[0].head(8192))
+        if not match:
+            return None
+        month, day, year = (int(g) for g in match.groups())
+        try:
+            return datetime(year, month, day, tzinfo=UTC)
+        except ValueError:
+            return None
+
+    def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
+        source = _single_xml(files, self.kind)
+        seen: set[str] = set()
+        with source.open() as stream:
+            for entry in iter_elements(stream, {"sdnEntry"}, file=source.name):
+                record = entry_record(entry, source.name)
+                if record.key in seen:
+                    raise ParseError(f"uid {record.key} appears twice", file=source.name)
+                seen.add(record.key)
+                yield record
+        if not seen:
+            raise ParseError("no sdnEntry elements found", file=source.name)
+
+
+def entry_record(entry: etree._Element, file: str) -> Record:
+    """One <sdnEntry> as a record identical to the CSV's for the same entry."""
+    key = text_of(entry, "uid")
+    if not key.isdigit():
+        raise ParseError(f"sdnEntry without a numeric uid ({key!r})", file=file,
+                         position=f"line {entry.sourceline}")
+    free_text, links = ofac.split_linked_to(text_of(entry, "remarks"))
+    parts = ofac.parse_remarks(free_text)
+    parts.linked_to += links
+    identifiers = [
+        ofac.identifier(text_of(i, "idType"), text_of(i, "idNumber"), text_of(i, "idCountry"))
+        for i in descendants(entry, "id")
+    ]
+    parts.birth_places += [text_of(p, "placeOfBirth") for p in descendants(entry, "placeOfBirthItem")]
+    nationalities = [text_of(n, "country") for n in descendants(entry, "nationality")]
+    citizenships = [text_of(c, "country") for c in descendants(entry, "citizenship")]
+    addresses = list(descendants(entry, "address"))
+    return Record.build(
+        key=key,
+        name=_person_name(entry),
+        entry_type=ofac.entry_type(text_of(entry, "sdnType")),
+        programs=[" ".join((p.text or "").split()) for p in descendants(entry, "program")],
+        aliases=[_person_name(a) for a in descendants(entry, "aka")] + parts.aliases,
+        countries=[text_of(a, "country") for a in addresses] + nationalities + citizenships,
+        addresses=[_address(a) for a in addresses],
+        identifiers=identifiers + parts.identifiers,
+        birth_dates=[text_of(d, "dateOfBirth") for d in descendants(entry, "dateOfBirthItem")],
+        effective_date=ofac.cmic_listing_date(identifiers),
+        remarks=ofac.remarks_text(parts),
+        extra=_extra(entry),
+    )
+
+
+def _address(element: etree._Element) -> str:
+    street = ", ".join(p for p in (text_of(element, f"address{n}") for n in (1, 2, 3)) if p)
+    place = ofac.locality(text_of(element, "city"), text_of(element, "stateOrProvince"),
+                          text_of(element, "postalCode"))
+    return ofac.address_line(street, place, text_of(element, "country"))
+
+
+def _extra(entry: etree._Element) -> dict[str, str]:
+    extra = {"title": text_of(entry, "title")}
+    for vessel in children(entry, "vesselInfo"):
+        for tag, name in VESSEL_FIELDS.items():
+            extra[name] = ofac.numeric(text_of(vessel, tag))
+    return extra

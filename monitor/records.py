@@ -1,0 +1,156 @@
+"""Normalised records and change events: the plain values passed between stages.
+
+Every format plugin produces :class:`Record` values with the same shape, so the
+differ, the store and the reports never need to know which file a record came
+from. Collections are kept as sorted tuples so that reordering in the source
+file never shows up as a change, and the content hash is the sha256 of the
+record's canonical JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+ENTRY_TYPES = ("entity", "individual", "vessel", "aircraft", "unknown")
+EVENT_KINDS = ("listed", "delisted", "relisted", "modified", "rekeyed")
+
+
+def clean_text(value: str | None) -> str:
+    """Collapse whitespace and use one quote character.
+
+    OFAC's CSV cannot hold a double quote inside a field and writes a single
+    one instead; the XML keeps the double quote. Folding both to ``'`` keeps
+    one entry identical across formats.
+    """
+    return " ".join((value or "").replace('"', "'").split())
+
+
+def sorted_unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    """Drop blanks and duplicates and sort, so order in the source never matters."""
+    return tuple(sorted({text for v in values if (text := clean_text(v))}))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Identifier:
+    """One identifying document or code: passport, USCC, ISIN, IMO number..."""
+
+    type: str
+    value: str
+    country: str = ""
+
+    def label(self) -> str:
+        suffix = f" ({self.country})" if self.country else ""
+        return f"{self.type} {self.value}{suffix}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Record:
+    """The normalised content of one entry in one snapshot."""
+
+    key: str
+    name: str
+    entry_type: str = "unknown"
+    source_list: str = ""
+    programs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    birth_dates: tuple[str, ...] = ()
+    effective_date: str | None = None
+    notice: str = ""
+    remarks: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def build(cls, **values: Any) -> Record:
+        """Build a record, sorting and de-duplicating every collection."""
+        for name in ("programs", "aliases", "countries", "addresses", "birth_dates"):
+            if name in values:
+                values[name] = sorted_unique(values[name])
+        if "identifiers" in values:
+            values["identifiers"] = tuple(
+                sorted(set(values["identifiers"]), key=lambda i: (i.type, i.value, i.country))
+            )
+        if "extra" in values:
+            extra = values["extra"]
+            items = extra.items() if isinstance(extra, Mapping) else extra
+            values["extra"] = tuple(sorted((k, v) for k, v in items if v))
+        values["name"] = clean_text(str(values.get("name", "")))
+        values["remarks"] = clean_text(values.get("remarks", ""))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; the inverse of :meth:`from_dict`."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "identifiers":
+                value = [[i.type, i.value, i.country] for i in value]
+            elif f.name == "extra":
+                value = {k: v for k, v in value}
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Record:
+        values = dict(data)
+        values["identifiers"] = tuple(
+            Identifier(type=t, value=v, country=c) for t, v, c in values.get("identifiers", ())
+        )
+        values["extra"] = tuple(sorted(dict(values.get("extra", {})).items()))
+        for name in ("programs", "aliases", "countries", "addresses", "birth_dates"):
+            values[name] = tuple(values.get(name, ()))
+        return cls(**values)
+
+    def canonical_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FieldChange:
+    """One field of a modified entry: its value before and after."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Event:
+    """What changed for one entry between two snapshots of one list."""
+
+    list_id: str
+    key: str
+    kind: str
+    record: Record
+    observed_at: datetime
+    baseline: bool = False
+    previous_key: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    categories: tuple[str, ...] = field(default=())
+
+    @property
+    def effective_date(self) -> date | None:
+        return parse_iso_date(self.record.effective_date)
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    """An ISO date string as a date, or None when absent or implausible."""
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return parsed if 1900 <= parsed.year <= 2100 else None

@@ -1,0 +1,82 @@
+"""Input files of one snapshot, read the same way whether plain or gzip-compressed.
+
+The archive stores files gzip-compressed, users hand us plain files, and some
+publishers ship ``.gz``: parsers see one decompressed byte stream whatever the
+case, recognised by content (the gzip magic number) rather than by name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from monitor.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceFile:
+    """One file of a snapshot: its original name and where its bytes are."""
+
+    path: Path
+    name: str
+
+    @classmethod
+    def from_path(cls, path: Path) -> SourceFile:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        if not path.is_file():
+            raise InputError(f"{path}: not a regular file")
+        name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+        return cls(path=path, name=name)
+
+    @property
+    def is_gzip(self) -> bool:
+        with self.path.open("rb") as raw:
+            return raw.read(2) == GZIP_MAGIC
+
+    def open(self) -> IO[bytes]:
+        """The decompressed content as a binary stream."""
+        if self.is_gzip:
+            return gzip.open(self.path, "rb")
+        return self.path.open("rb")
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes of the decompressed content, for format detection."""
+        try:
+            with self.open() as stream:
+                return stream.read(size)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{self.path}: cannot be read ({exc})") from exc
+
+    def iter_chunks(self) -> Iterator[bytes]:
+        with self.open() as stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+
+    def sha256(self) -> str:
+        """sha256 of the decompressed content, so archive copies hash like the originals."""
+        digest = hashlib.sha256()
+        try:
+            for chunk in self.iter_chunks():
+                digest.update(chunk)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{self.path}: cannot be read ({exc})") from exc
+        return digest.hexdigest()
+
+    def size(self) -> int:
+        return sum(len(chunk) for chunk in self.iter_chunks())
+
+
+def snapshot_digest(files: list[SourceFile]) -> str:
+    """One sha256 for a whole snapshot: the names and hashes of its files, sorted."""
+    digest = hashlib.sha256()
+    for name, file_hash in sorted((f.name.lower(), f.sha256()) for f in files):
+        digest.update(f"{name}\0{file_hash}\n".encode())
+    return digest.hexdigest()
