@@ -139,10 +139,7 @@ class Event:
     previous_key: str | None = None
     changes: tuple[FieldChange, ...] = ()
     categories: tuple[str, ...] = field(default=())
-
-    @property
-    def effective_date(self) -> date | None:
-        return parse_iso_date(self.record.effective_date)
+    effective_date: date | None = None
 
 
 def parse_iso_date(value: str | None) -> date | None:

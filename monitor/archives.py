@@ -1,0 +1,135 @@
+"""Open the one file inside a published ZIP without trusting the archive.
+
+Some publishers ship a list as a ZIP holding a single file (OFAC's
+CONS_ENHANCED.ZIP). A ZIP from the network can lie about its sizes, hold
+thousands of members, name a member ``../../etc/passwd`` or expand a few
+kilobytes into gigabytes. We never extract to disk: we check the directory,
+then stream the single member through a counter that stops at a size limit,
+so a hostile archive is refused with a clear :class:`InputError` instead of
+filling memory or disk.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+from typing import IO
+
+from monitor.errors import InputError
+from monitor.sources import SourceFile
+
+ZIP_MAGIC = b"PK\x03\x04"
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_MEMBERS = 16
+
+
+def is_zip(source: SourceFile) -> bool:
+    """True when the (decompressed) content starts with a ZIP local file header."""
+    try:
+        return source.head(4) == ZIP_MAGIC
+    except InputError:
+        return False
+
+
+def unsafe_name(name: str) -> bool:
+    """A member name that would escape the extraction folder, or is absolute."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":")
+
+
+def _members(archive: zipfile.ZipFile, label: str, max_members: int) -> list[zipfile.ZipInfo]:
+    """The file members, after refusing archives that are too big or have unsafe names."""
+    infos = archive.infolist()
+    if len(infos) > max_members:
+        raise InputError(f"{label}: the ZIP holds {len(infos)} members, more than the "
+                         f"limit of {max_members}")
+    for info in infos:
+        if unsafe_name(info.filename):
+            raise InputError(f"{label}: refusing ZIP member with an unsafe path "
+                             f"{info.filename!r}")
+    return [info for info in infos if not info.is_dir()]
+
+
+def _single(archive: zipfile.ZipFile, label: str, max_members: int) -> zipfile.ZipInfo:
+    files = _members(archive, label, max_members)
+    if len(files) != 1:
+        names = ", ".join(i.filename for i in files) or "none"
+        raise InputError(f"{label}: expected a ZIP holding exactly one file, found "
+                         f"{len(files)} ({names})")
+    return files[0]
+
+
+def single_member(source: SourceFile, *, max_members: int = DEFAULT_MAX_MEMBERS) -> str:
+    """The name of the one file in the ZIP; anything else is an InputError."""
+    with _archive(source) as archive:
+        return _single(archive, source.name, max_members).filename
+
+
+@contextmanager
+def _archive(source: SourceFile) -> Iterator[zipfile.ZipFile]:
+    try:
+        with source.open() as raw, zipfile.ZipFile(raw) as archive:
+            yield archive
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"{source.name}: not a readable ZIP archive ({exc})") from exc
+
+
+@contextmanager
+def open_single_member(
+    source: SourceFile,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_members: int = DEFAULT_MAX_MEMBERS,
+) -> Iterator[IO[bytes]]:
+    """Stream the single file of a ZIP, stopping with InputError past ``max_bytes``."""
+    with _archive(source) as archive:
+        info = _single(archive, source.name, max_members)
+        label = f"{source.name}:{info.filename}"
+        if info.flag_bits & 0x1:
+            raise InputError(f"{label}: the ZIP member is encrypted")
+        if info.file_size > max_bytes:
+            raise InputError(f"{label}: would expand to {info.file_size} bytes, more than "
+                             f"the limit of {max_bytes}")
+        try:
+            member = archive.open(info)
+        except (NotImplementedError, zipfile.BadZipFile) as exc:
+            raise InputError(f"{label}: cannot open the ZIP member ({exc})") from exc
+        with member, io.BufferedReader(_Limited(member, max_bytes, label)) as limited:
+            yield limited
+
+
+class _Limited(io.RawIOBase):
+    """A read-only stream that raises InputError once more than ``limit`` bytes came out.
+
+    The sizes in a ZIP directory are claims; this counts what is really inflated.
+    Corrupt compressed data is reported as InputError too.
+    """
+
+    def __init__(self, inner: IO[bytes], limit: int, label: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self._left = limit
+        self._limit = limit
+        self._label = label
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _read(self, size: int) -> bytes:
+        try:
+            data = self._inner.read(min(size, self._left + 1))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"{self._label}: corrupt ZIP data ({exc})") from exc
+        self._left -= len(data)
+        if self._left < 0:
+            raise InputError(f"{self._label}: expands beyond the limit of {self._limit} bytes")
+        return data

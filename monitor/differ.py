@@ -1,0 +1,151 @@
+"""The differ: two states in, events out. Pure: no I/O, no clock.
+
+Work is split in two steps so the pipeline can load only what changed:
+:func:`classify` compares content hashes (cheap, whole list); then
+:func:`build_events` runs the field-level comparison (DeepDiff) only for the
+entries whose hash changed, plus re-key detection between removals and
+additions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from monitor.names import fold
+from monitor.records import Event, FieldChange, Record, parse_iso_date
+
+# What a changed field means to a reader; "remarks only" is a category of its own.
+FIELD_CATEGORIES = {
+    "programs": "programs",
+    "name": "names",
+    "aliases": "names",
+    "addresses": "addresses",
+    "countries": "addresses",
+    "identifiers": "identifiers",
+    "birth_dates": "dates",
+    "effective_date": "dates",
+    "remarks": "remarks",
+    "entry_type": "type",
+    "source_list": "list",
+    "notice": "notice",
+    "extra": "other",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Classification:
+    """Keys sorted into what happened to them, from content hashes alone."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    unchanged_count: int
+
+
+def classify(current: Mapping[str, str], incoming: Mapping[str, str]) -> Classification:
+    """Compare two {key: content hash} maps."""
+    added = [k for k in incoming if k not in current]
+    removed = [k for k in current if k not in incoming]
+    changed = [k for k, h in incoming.items() if k in current and current[k] != h]
+    unchanged = len(incoming) - len(added) - len(changed)
+    return Classification(added=sorted(added), removed=sorted(removed), changed=sorted(changed),
+                          unchanged_count=unchanged)
+
+
+def field_changes(before: Record, after: Record) -> tuple[FieldChange, ...]:
+    """Field-level before/after, order-insensitive; reordering alone is no change."""
+    old, new = before.to_dict(), after.to_dict()
+    old.pop("key")
+    new.pop("key")
+    diff = DeepDiff(old, new, ignore_order=True, report_repetition=False)
+    fields = sorted(str(k) for k in diff.affected_root_keys)
+    return tuple(FieldChange(field=f, before=old.get(f), after=new.get(f)) for f in fields)
+
+
+def categories_of(changes: Iterable[FieldChange]) -> tuple[str, ...]:
+    return tuple(sorted({FIELD_CATEGORIES.get(c.field, "other") for c in changes}))
+
+
+def _identity(record: Record) -> tuple[str, str, str]:
+    return (fold(record.name), record.entry_type, record.source_list)
+
+
+def match_rekeys(removed: Mapping[str, Record], added: Mapping[str, Record]) -> dict[str, str]:
+    """{new key: old key} for removals and additions that are one entry under a new key.
+
+    Only unambiguous pairs count: one removed and one added entry with the same
+    folded name, type and source list.
+    """
+    gone: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    new: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for key, record in removed.items():
+        gone[_identity(record)].append(key)
+    for key, record in added.items():
+        new[_identity(record)].append(key)
+    return {
+        new[identity][0]: old_keys[0]
+        for identity, old_keys in gone.items()
+        if len(old_keys) == 1 and len(new.get(identity, [])) == 1 and identity[0]
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiffInput:
+    """Everything :func:`build_events` needs, already loaded by the pipeline."""
+
+    list_id: str
+    observed_at: datetime
+    added: Mapping[str, Record]
+    removed: Mapping[str, Record]
+    changed: Mapping[str, tuple[Record, Record]]
+    seen_before: set[str]
+    detect_rekeys: bool = True
+
+
+def build_events(data: DiffInput) -> list[Event]:
+    """Events for one snapshot against the previous state."""
+    rekeys = match_rekeys(data.removed, data.added) if data.detect_rekeys else {}
+    old_keys_rekeyed = set(rekeys.values())
+    events: list[Event] = []
+    common: dict[str, Any] = {"list_id": data.list_id, "observed_at": data.observed_at}
+    for key, record in data.added.items():
+        if key in rekeys:
+            old = data.removed[rekeys[key]]
+            changes = (FieldChange(field="key", before=rekeys[key], after=key),
+                       *field_changes(old, record))
+            events.append(Event(key=key, kind="rekeyed", record=record, previous_key=rekeys[key],
+                                changes=changes, categories=categories_of(changes[1:]), **common))
+        else:
+            kind = "relisted" if key in data.seen_before else "listed"
+            events.append(Event(key=key, kind=kind, record=record,
+                                effective_date=parse_iso_date(record.effective_date), **common))
+    for key, record in data.removed.items():
+        if key not in old_keys_rekeyed:
+            events.append(Event(key=key, kind="delisted", record=record, **common))
+    for key, (before, after) in data.changed.items():
+        changes = field_changes(before, after)
+        if changes:
+            events.append(Event(key=key, kind="modified", record=after, changes=changes,
+                                categories=categories_of(changes),
+                                effective_date=_new_effective_date(changes), **common))
+    return sorted(events, key=lambda e: (e.kind, e.key))
+
+
+def _new_effective_date(changes: Iterable[FieldChange]) -> Any:
+    """A modification is dated only when the publisher gave it a new effective date."""
+    for change in changes:
+        if change.field == "effective_date" and isinstance(change.after, str):
+            return parse_iso_date(change.after)
+    return None
+
+
+def baseline_events(list_id: str, observed_at: datetime, records: Iterable[Record]) -> list[Event]:
+    """The first snapshot of a list: every entry recorded as listed, flagged as baseline."""
+    return [Event(list_id=list_id, key=r.key, kind="listed", record=r, observed_at=observed_at,
+                  baseline=True, effective_date=parse_iso_date(r.effective_date)) for r in records]

@@ -1,0 +1,150 @@
+"""What the trade.gov Consolidated Screening List exports (CSV, TSV, JSON) share.
+
+Identity: the CSL ``_id`` changes between versions, so it is never used. Rows
+that come from OFAC carry ``entity_number`` (the OFAC uid), which is stable;
+the same number can appear under several source lists (SDN, SSI, CAPTA), so
+the key is ``<list code>:<entity_number>``. Other rows (Entity List, DPL,
+UVL, MEU, DTC, ISN) get the natural key ``<list code>:<folded name>``; when
+two rows of one list share a folded name, the folded address is added, then
+the row's ordinal among the remaining twins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from monitor.errors import ParseError
+from monitor.formats._ofac_common import cmic_listing_date
+from monitor.names import fold
+from monitor.records import Identifier, Record
+
+CSV_COLUMNS = (
+    "source", "entity_number", "type", "programs", "name", "title", "addresses",
+    "federal_register_notice", "start_date", "end_date", "standard_order",
+    "license_requirement", "license_policy", "call_sign", "vessel_type", "gross_tonnage",
+    "gross_registered_tonnage", "vessel_flag", "vessel_owner", "remarks", "source_list_url",
+    "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth",
+    "source_information_url", "ids",
+)
+REQUIRED_COLUMNS = ("source", "entity_number", "name", "addresses", "start_date")
+EXTRA_FIELDS = (
+    "title", "end_date", "standard_order", "license_requirement", "license_policy",
+    "call_sign", "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag",
+    "vessel_owner", "places_of_birth",
+)
+_CODE_RE = re.compile(r"\(([^()]+)\)")
+_ENTRY_TYPES = {"entity": "entity", "individual": "individual", "vessel": "vessel",
+                "aircraft": "aircraft"}
+
+
+def list_code(source: str) -> str:
+    """'Entity List (EL) - Bureau of Industry and Security' -> 'EL'."""
+    match = _CODE_RE.search(source)
+    return match.group(1).strip() if match else fold(source).upper() or "CSL"
+
+
+def source_list_name(source: str) -> str:
+    """'Entity List (EL) - Bureau of Industry and Security' -> 'Entity List (EL)'."""
+    return source.split(" - ")[0].strip()
+
+
+def check_columns(columns: Sequence[str], file: str) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ParseError(f"not a CSL export: missing column(s) {', '.join(missing)}; "
+                         f"found {', '.join(columns[:8])}...", file=file, position="header")
+
+
+def _items(value: Any) -> list[Any]:
+    """A '; '-separated string (CSV) or a list (JSON) as a list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value if v)
+    return "" if value is None else str(value).strip()
+
+
+def _address(value: Any) -> tuple[str, str]:
+    """An address line and its country, from a string or a JSON object."""
+    if isinstance(value, Mapping):
+        parts = [value.get(k) or "" for k in ("address", "city", "state", "postal_code", "country")]
+        return ", ".join(str(p).strip() for p in parts if str(p).strip()), str(parts[-1]).strip()
+    text = str(value).strip()
+    tail = text.rsplit(",", 1)[-1].strip()
+    return text, tail if len(tail) == 2 and tail.isalpha() and tail.isupper() else ""
+
+
+def _identifier(value: Any) -> Identifier | None:
+    """'CN, 91110000MA005UCQ5P, Unified Social Credit Code (USCC)' or a JSON object."""
+    if isinstance(value, Mapping):
+        return Identifier(type=_text(value.get("type")), value=_text(value.get("number")),
+                          country=_text(value.get("country")))
+    parts = [p.strip() for p in str(value).split(", ")]
+    if len(parts) >= 3:
+        return Identifier(type=parts[-1], value=", ".join(parts[1:-1]), country=parts[0])
+    if len(parts) == 2:
+        return Identifier(type=parts[1], value=parts[0])
+    return Identifier(type="", value=parts[0]) if parts[0] else None
+
+
+def row_record(row: Mapping[str, Any], key: str) -> Record:
+    """One CSL row as a normalised record under the given key."""
+    addresses = [_address(a) for a in _items(row.get("addresses"))]
+    identifiers = [i for i in (_identifier(v) for v in _items(row.get("ids"))) if i]
+    start = _text(row.get("start_date"))[:10] or cmic_listing_date(identifiers)
+    return Record.build(
+        key=key,
+        name=_text(row.get("name")),
+        entry_type=_ENTRY_TYPES.get(_text(row.get("type")).lower(), "unknown"),
+        source_list=source_list_name(_text(row.get("source"))),
+        programs=[str(p) for p in _items(row.get("programs"))],
+        aliases=[str(a) for a in _items(row.get("alt_names"))],
+        countries=[c for _, c in addresses]
+        + [str(c) for c in _items(row.get("citizenships")) + _items(row.get("nationalities"))],
+        addresses=[line for line, _ in addresses],
+        identifiers=identifiers,
+        birth_dates=[str(d) for d in _items(row.get("dates_of_birth"))],
+        effective_date=start or None,
+        notice=_text(row.get("federal_register_notice")),
+        remarks=_text(row.get("remarks")),
+        extra={name: _text(row.get(name)) for name in EXTRA_FIELDS},
+    )
+
+
+def _natural_key(row: Mapping[str, Any]) -> str:
+    code = list_code(_text(row.get("source")))
+    number = _text(row.get("entity_number"))
+    return f"{code}:{number}" if number else f"{code}:{fold(_text(row.get('name')))}"
+
+
+def _address_key(row: Mapping[str, Any]) -> str:
+    return fold(" ".join(_address(a)[0] for a in _items(row.get("addresses"))))
+
+
+def records_from_rows(rows: Iterable[Mapping[str, Any]], file: str) -> Iterator[Record]:
+    """Records with documented keys, made unique inside one snapshot."""
+    materialised = list(rows)
+    keys = [_natural_key(r) for r in materialised]
+    counts = Counter(keys)
+    refined = [
+        f"{k}|{_address_key(r)}" if counts[k] > 1 else k
+        for k, r in zip(keys, materialised, strict=True)
+    ]
+    refined_counts = Counter(refined)
+    seen: Counter[str] = Counter()
+    for key, row in zip(refined, materialised, strict=True):
+        if not _text(row.get("name")):
+            raise ParseError("a row without a name", file=file)
+        if refined_counts[key] > 1:
+            seen[key] += 1
+            key = f"{key}#{seen[key]}"
+        yield row_record(row, key)

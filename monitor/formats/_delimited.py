@@ -1,0 +1,44 @@
+"""Reading header-first delimited text (CSV, TSV) as dict rows with clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from monitor.errors import ParseError
+from monitor.sources import SourceFile
+
+
+def dict_rows(source: SourceFile, delimiter: str) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The header and an iterator over rows; repeated header rows are skipped."""
+    stream = io.TextIOWrapper(source.open(), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        stream.close()
+        raise ParseError("the file is empty", file=source.name) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        stream.close()
+        raise ParseError(f"unreadable header ({exc})", file=source.name, position="line 1") from exc
+    header = [h.strip() for h in header]
+    return header, _rows(reader, header, stream, source.name)
+
+
+def _rows(
+    reader: Iterator[list[str]], header: list[str], stream: io.TextIOWrapper, file: str
+) -> Iterator[dict[str, str]]:
+    line = 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            if not row or row == header:
+                continue
+            if len(row) != len(header):
+                raise ParseError(f"expected {len(header)} fields, found {len(row)} "
+                                 "(truncated or malformed file?)", file=file, position=f"line {line}")
+            yield dict(zip(header, row, strict=True))
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise ParseError(f"malformed text ({exc})", file=file, position=f"line {line + 1}") from exc
+    finally:
+        stream.close()

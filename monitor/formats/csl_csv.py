@@ -1,0 +1,45 @@
+"""trade.gov Consolidated Screening List, CSV export (Entity List, SDN, MEU, UVL, CMIC, DPL...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from monitor.errors import ParseError
+from monitor.formats import _csl_common as csl
+from monitor.formats._delimited import dict_rows
+from monitor.formats.base import Format
+from monitor.records import Record
+from monitor.sources import SourceFile
+
+
+def sniff_header(files: Sequence[SourceFile], delimiter: bytes) -> bool:
+    if len(files) != 1:
+        return False
+    first = files[0].head(1024).lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    columns = [c.strip().strip(b'"') for c in first.split(delimiter)]
+    return b"source" in columns and b"entity_number" in columns
+
+
+class CslCsv(Format):
+    """trade.gov Consolidated Screening List, CSV (consolidated.csv)."""
+
+    kind = "csl-csv"
+    example = "consolidated.csv"
+    delimiter = ","
+
+    @classmethod
+    def sniff(cls, files: Sequence[SourceFile]) -> bool:
+        return sniff_header(files, cls.delimiter.encode())
+
+    def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
+        if len(files) != 1:
+            raise ParseError(f"{self.kind} takes exactly one file",
+                             file=", ".join(f.name for f in files))
+        header, rows = dict_rows(files[0], self.delimiter)
+        csl.check_columns(header, files[0].name)
+        records = csl.records_from_rows(rows, files[0].name)
+        first = next(records, None)
+        if first is None:
+            raise ParseError("no rows after the header", file=files[0].name)
+        yield first
+        yield from records

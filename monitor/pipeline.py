@@ -1,0 +1,229 @@
+"""The pipeline: the only place that sequences the stages for one snapshot.
+
+read files -> same bytes as the current state? stop -> parse -> guard ->
+archive -> (locked transaction) diff against the stored state -> store.
+Each stage is a function of its own module; this module only calls them in
+order and turns their outcome into an :class:`IngestResult`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from monitor import differ, guards
+from monitor.archive import store_snapshot
+from monitor.config import Config, ListConfig
+from monitor.dates import date_from_path, utc_iso
+from monitor.errors import InputError, ParseError
+from monitor.formats import Format, resolve_format
+from monitor.records import Event, Record
+from monitor.sources import SourceFile, snapshot_digest
+from monitor.store.store import ListTransaction, NewSnapshot, Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestRequest:
+    """One snapshot to ingest: its files and how to read and date them."""
+
+    list_config: ListConfig
+    paths: Sequence[Path]
+    input_format: str = "auto"
+    observed_at: datetime | None = None
+    source_uri: str = ""
+    allow_current_time: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestResult:
+    """What happened to one snapshot, for the summary line and the caller."""
+
+    list_id: str
+    status: str  # baseline | applied | unchanged | skipped | rejected | quarantined
+    observed_at: datetime | None
+    snapshot_id: int | None = None
+    record_count: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    message: str = ""
+    events: tuple[Event, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "rejected"
+
+    def summary_line(self) -> str:
+        when = utc_iso(self.observed_at) if self.observed_at else "?"
+        head = f"{self.list_id} @ {when}: "
+        if self.status == "baseline":
+            return head + f"baseline: {self.record_count} entries"
+        if self.status == "applied":
+            parts = [f"{n} {kind}" for kind, n in self.counts.items() if n]
+            return head + (", ".join(parts) if parts else "no entry changed")
+        if self.status == "unchanged":
+            return head + "unchanged (same content as the current state)"
+        if self.status == "skipped":
+            return head + "already recorded, skipped"
+        return head + f"{self.status}: {self.message}"
+
+
+def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetime) -> IngestResult:
+    """Ingest one snapshot; bad input is rejected and the stored state stays as it was."""
+    list_id = request.list_config.id
+    files = [SourceFile.from_path(path) for path in request.paths]
+    if not files:
+        raise InputError(f"list {list_id}: no input files")
+    digest = snapshot_digest(files)
+    fmt = resolve_format(request.input_format, files)
+    observed_at = _observed_at(request, fmt, files, now)
+    store.ensure_list(list_id, title=request.list_config.title, format=fmt.kind, now=now)
+    snapshot = NewSnapshot(
+        list_id=list_id, sha256=digest, files=_file_facts(files), source_uri=request.source_uri,
+        format=fmt.kind, observed_at=observed_at, published_at=fmt.published_at(files),
+        recorded_at=now,
+    )
+    early = _known_or_unchanged(store, snapshot)
+    if early is not None:
+        return early
+    try:
+        records = _parse(fmt, files)
+    except ParseError as exc:
+        return _reject(store, snapshot, str(exc), None)
+    verdict = guards.check_count(len(records), request.list_config.expect)
+    if verdict.status != "ok":
+        return _reject(store, snapshot, verdict.reason, len(records))
+    archived = store_snapshot(config.archive, list_id, observed_at, files)
+    snapshot = NewSnapshot(**{**snapshot.__dict__, "files": _file_facts(archived.files)})
+    return _apply(store, request.list_config, snapshot, records)
+
+
+def _observed_at(request: IngestRequest, fmt: Format, files: list[SourceFile],
+                 now: datetime) -> datetime:
+    """The explicit time, else a timestamp in the path, else the file's publish date."""
+    observed = request.observed_at or date_from_path(request.paths) or fmt.published_at(files)
+    if observed is not None:
+        return observed
+    if request.allow_current_time:
+        return now
+    names = ", ".join(str(p) for p in request.paths)
+    raise InputError(f"{names}: no date in the file or its path; pass --observed-at "
+                     "(a replay never uses the current time)")
+
+
+def _file_facts(files: Sequence[SourceFile]) -> list[dict[str, object]]:
+    return [{"name": f.name, "path": str(f.path), "sha256": f.sha256()} for f in files]
+
+
+def _parse(fmt: Format, files: list[SourceFile]) -> list[Record]:
+    records = list(fmt.parse(files))
+    keys = [r.key for r in records]
+    if len(set(keys)) != len(keys):
+        duplicate = next(k for k in keys if keys.count(k) > 1)
+        raise ParseError(f"key {duplicate!r} appears twice", file=files[0].name)
+    return records
+
+
+def _known_or_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult | None:
+    known = store.snapshot_known(snapshot.list_id, snapshot.sha256, snapshot.observed_at)
+    if known is not None:
+        return IngestResult(list_id=snapshot.list_id, status="skipped",
+                            observed_at=snapshot.observed_at, snapshot_id=known.id)
+    latest = store.latest_state_snapshot(snapshot.list_id)
+    if latest is not None and latest.sha256 == snapshot.sha256:
+        return _record_unchanged(store, snapshot)
+    if latest is not None and snapshot.observed_at < latest.observed_at:
+        raise InputError(
+            f"list {snapshot.list_id}: this snapshot ({utc_iso(snapshot.observed_at)}) is older "
+            f"than the current state ({utc_iso(latest.observed_at)}); replay the archive in order"
+        )
+    return None
+
+
+def _record_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult:
+    """Same bytes as the current state: recorded as a check, never parsed."""
+    with store.list_transaction(snapshot.list_id) as tx:
+        latest = tx.latest_state_snapshot()
+        count = latest.record_count if latest else None
+        snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=count)
+    return IngestResult(list_id=snapshot.list_id, status="unchanged",
+                        observed_at=snapshot.observed_at, snapshot_id=snapshot_id,
+                        record_count=count)
+
+
+def _reject(store: Store, snapshot: NewSnapshot, reason: str, count: int | None) -> IngestResult:
+    log.warning("list %s: snapshot rejected: %s", snapshot.list_id, reason)
+    with store.list_transaction(snapshot.list_id) as tx:
+        snapshot_id = tx.record_snapshot(snapshot, status="rejected", record_count=count,
+                                         message=reason)
+    return IngestResult(list_id=snapshot.list_id, status="rejected", observed_at=snapshot.observed_at,
+                        snapshot_id=snapshot_id, record_count=count, message=reason)
+
+
+def _apply(store: Store, list_config: ListConfig, snapshot: NewSnapshot,
+           records: list[Record]) -> IngestResult:
+    with store.list_transaction(snapshot.list_id) as tx:
+        if (known := tx.find_snapshot(snapshot.sha256, snapshot.observed_at)) is not None:
+            return IngestResult(list_id=snapshot.list_id, status="skipped",
+                                observed_at=snapshot.observed_at, snapshot_id=known.id)
+        latest = tx.latest_state_snapshot()
+        if latest is not None and latest.sha256 == snapshot.sha256:
+            snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=len(records))
+            return IngestResult(list_id=snapshot.list_id, status="unchanged",
+                                observed_at=snapshot.observed_at, snapshot_id=snapshot_id,
+                                record_count=len(records))
+        current = tx.current_hashes()
+        if not current:
+            return _apply_baseline(tx, snapshot, records)
+        return _apply_diff(tx, list_config, snapshot, records, current)
+
+
+def _apply_baseline(tx: ListTransaction, snapshot: NewSnapshot,
+                    records: list[Record]) -> IngestResult:
+    events = differ.baseline_events(snapshot.list_id, snapshot.observed_at, records)
+    counts = {"listed": len(events)}
+    snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=len(records),
+                                     baseline=True, summary=counts)
+    tx.apply_changes(snapshot_id, records, (), events)
+    log.info("list %s: baseline of %s entries", snapshot.list_id, len(records))
+    return IngestResult(list_id=snapshot.list_id, status="baseline", observed_at=snapshot.observed_at,
+                        snapshot_id=snapshot_id, record_count=len(records), counts=counts,
+                        events=tuple(events))
+
+
+def _apply_diff(tx: ListTransaction, list_config: ListConfig, snapshot: NewSnapshot,
+                records: list[Record], current: dict[str, str]) -> IngestResult:
+    by_key = {r.key: r for r in records}
+    classification = differ.classify(current, {k: r.content_hash() for k, r in by_key.items()})
+    verdict = guards.check_shares(current=len(current), added=len(classification.added),
+                                  removed=len(classification.removed), expect=list_config.expect)
+    if verdict.status != "ok":
+        log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)
+        snapshot_id = tx.record_snapshot(snapshot, status="quarantined", record_count=len(records),
+                                         message=verdict.reason)
+        return IngestResult(list_id=snapshot.list_id, status="quarantined",
+                            observed_at=snapshot.observed_at, snapshot_id=snapshot_id,
+                            record_count=len(records), message=verdict.reason)
+    previous = tx.current_records([*classification.removed, *classification.changed])
+    events = differ.build_events(differ.DiffInput(
+        list_id=snapshot.list_id, observed_at=snapshot.observed_at,
+        added={k: by_key[k] for k in classification.added},
+        removed={k: previous[k] for k in classification.removed},
+        changed={k: (previous[k], by_key[k]) for k in classification.changed},
+        seen_before=tx.keys_seen_before(classification.added),
+        detect_rekeys=list_config.detect_rekeys,
+    ))
+    counts = {kind: sum(1 for e in events if e.kind == kind)
+              for kind in ("listed", "delisted", "relisted", "modified", "rekeyed")}
+    snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=len(records),
+                                     summary=counts)
+    changed_records = [by_key[k] for k in (*classification.added, *classification.changed)]
+    tx.apply_changes(snapshot_id, changed_records,
+                     (*classification.removed, *classification.changed), events)
+    log.info("list %s: %s", snapshot.list_id, counts)
+    return IngestResult(list_id=snapshot.list_id, status="applied", observed_at=snapshot.observed_at,
+                        snapshot_id=snapshot_id, record_count=len(records), counts=counts,
+                        events=tuple(events))

@@ -1,0 +1,114 @@
+"""Table definitions (SQLAlchemy Core): the shape the migrations create.
+
+``entity_versions`` is temporal: one row per distinct content of an entry,
+valid from one snapshot until (excluding) another. The current state is the
+rows without ``valid_to``; a new snapshot writes rows only for the entries
+that changed, so the database grows with the changes, not with snapshots.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+lists = Table(
+    "lists",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("title", String(300), nullable=False, default=""),
+    Column("format", String(50), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(100), ForeignKey("lists.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("files", JSON, nullable=False),
+    Column("source_uri", Text, nullable=False, default=""),
+    Column("format", String(50), nullable=False, default=""),
+    Column("observed_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("record_count", Integer),
+    Column("status", String(20), nullable=False),
+    Column("baseline", Boolean, nullable=False, default=False),
+    Column("message", Text, nullable=False, default=""),
+    Column("summary", JSON, nullable=False, default=dict),
+    # Deliberately not unique: a rejected version may be re-evaluated later.
+)
+Index("ix_snapshots_version", snapshots.c.list_id, snapshots.c.sha256, snapshots.c.observed_at)
+Index("ix_snapshots_list_observed", snapshots.c.list_id, snapshots.c.observed_at)
+
+entity_versions = Table(
+    "entity_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(100), ForeignKey("lists.id"), nullable=False),
+    Column("key", String(500), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("record", Text, nullable=False),
+    Column("valid_from", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("valid_to", Integer, ForeignKey("snapshots.id")),
+)
+Index("ix_versions_list_key", entity_versions.c.list_id, entity_versions.c.key)
+Index("ix_versions_current", entity_versions.c.list_id, entity_versions.c.valid_to)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(100), ForeignKey("lists.id"), nullable=False),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("key", String(500), nullable=False),
+    Column("previous_key", String(500)),
+    Column("kind", String(20), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("entry_type", String(20), nullable=False),
+    Column("source_list", String(200), nullable=False, default=""),
+    Column("programs", JSON, nullable=False),
+    Column("countries", JSON, nullable=False),
+    Column("notice", Text, nullable=False, default=""),
+    Column("effective_date", Date),
+    Column("observed_at", DateTime(timezone=True), nullable=False),
+    Column("baseline", Boolean, nullable=False, default=False),
+    Column("categories", JSON, nullable=False),
+    Column("changes", JSON, nullable=False),
+)
+Index("ix_events_list_observed", events.c.list_id, events.c.observed_at)
+Index("ix_events_effective", events.c.effective_date)
+Index("ix_events_key", events.c.list_id, events.c.key)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id")),
+    Column("channel", String(100), nullable=False),
+    Column("subject", Text, nullable=False, default=""),
+    Column("body", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+)
+Index("ix_deliveries_status", deliveries.c.status, deliveries.c.channel)
