@@ -42,8 +42,9 @@ def is_inside(path: Path, root: Path) -> bool:
     return True
 
 
-def store_snapshot(root: Path, list_id: str, observed_at: datetime,
-                   files: list[SourceFile]) -> ArchivedSnapshot:
+def store_snapshot(
+    root: Path, list_id: str, observed_at: datetime, files: list[SourceFile]
+) -> ArchivedSnapshot:
     """Copy the files into the archive (compressed); files already there stay where they are."""
     validate_list_id(list_id)
     if files and all(is_inside(f.path, root) for f in files):

@@ -113,11 +113,13 @@ def validate_list_id(value: str) -> str:
 def expand_env(value: Any, where: str) -> Any:
     """Replace ${VAR} references with the environment's values, recursively."""
     if isinstance(value, str):
+
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
                 raise ConfigError(f"{where}: environment variable {name} is not set")
             return os.environ[name]
+
         return _ENV_REF.sub(substitute, value)
     if isinstance(value, list):
         return [expand_env(v, where) for v in value]
@@ -164,10 +166,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise ConfigError(
+            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of settings")
     return expand_env(data, str(path))  # type: ignore[no-any-return]
-

@@ -22,8 +22,15 @@ _PATH_STAMP = re.compile(
 def _stamp(match: re.Match[str]) -> datetime | None:
     year, month, day, hour, minute, second = match.groups()
     try:
-        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                        int(second or 0), tzinfo=UTC)
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=UTC,
+        )
     except ValueError:
         return None
 
@@ -47,8 +54,10 @@ def parse_user_datetime(value: str, option: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ConfigError(f"{option}: {value!r} is not an ISO date or date-time "
-                          "(e.g. 2021-12-16 or 2021-12-16T01:42:00Z)") from None
+        raise ConfigError(
+            f"{option}: {value!r} is not an ISO date or date-time "
+            "(e.g. 2021-12-16 or 2021-12-16T01:42:00Z)"
+        ) from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 

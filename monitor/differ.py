@@ -54,8 +54,12 @@ def classify(current: Mapping[str, str], incoming: Mapping[str, str]) -> Classif
     removed = [k for k in current if k not in incoming]
     changed = [k for k, h in incoming.items() if k in current and current[k] != h]
     unchanged = len(incoming) - len(added) - len(changed)
-    return Classification(added=sorted(added), removed=sorted(removed), changed=sorted(changed),
-                          unchanged_count=unchanged)
+    return Classification(
+        added=sorted(added),
+        removed=sorted(removed),
+        changed=sorted(changed),
+        unchanged_count=unchanged,
+    )
 
 
 def field_changes(before: Record, after: Record) -> tuple[FieldChange, ...]:
@@ -117,23 +121,49 @@ def build_events(data: DiffInput) -> list[Event]:
     for key, record in data.added.items():
         if key in rekeys:
             old = data.removed[rekeys[key]]
-            changes = (FieldChange(field="key", before=rekeys[key], after=key),
-                       *field_changes(old, record))
-            events.append(Event(key=key, kind="rekeyed", record=record, previous_key=rekeys[key],
-                                changes=changes, categories=categories_of(changes[1:]), **common))
+            changes = (
+                FieldChange(field="key", before=rekeys[key], after=key),
+                *field_changes(old, record),
+            )
+            events.append(
+                Event(
+                    key=key,
+                    kind="rekeyed",
+                    record=record,
+                    previous_key=rekeys[key],
+                    changes=changes,
+                    categories=categories_of(changes[1:]),
+                    **common,
+                )
+            )
         else:
             kind = "relisted" if key in data.seen_before else "listed"
-            events.append(Event(key=key, kind=kind, record=record,
-                                effective_date=parse_iso_date(record.effective_date), **common))
+            events.append(
+                Event(
+                    key=key,
+                    kind=kind,
+                    record=record,
+                    effective_date=parse_iso_date(record.effective_date),
+                    **common,
+                )
+            )
     for key, record in data.removed.items():
         if key not in old_keys_rekeyed:
             events.append(Event(key=key, kind="delisted", record=record, **common))
     for key, (before, after) in data.changed.items():
         changes = field_changes(before, after)
         if changes:
-            events.append(Event(key=key, kind="modified", record=after, changes=changes,
-                                categories=categories_of(changes),
-                                effective_date=_new_effective_date(changes), **common))
+            events.append(
+                Event(
+                    key=key,
+                    kind="modified",
+                    record=after,
+                    changes=changes,
+                    categories=categories_of(changes),
+                    effective_date=_new_effective_date(changes),
+                    **common,
+                )
+            )
     return sorted(events, key=lambda e: (e.kind, e.key))
 
 
@@ -147,5 +177,15 @@ def _new_effective_date(changes: Iterable[FieldChange]) -> Any:
 
 def baseline_events(list_id: str, observed_at: datetime, records: Iterable[Record]) -> list[Event]:
     """The first snapshot of a list: every entry recorded as listed, flagged as baseline."""
-    return [Event(list_id=list_id, key=r.key, kind="listed", record=r, observed_at=observed_at,
-                  baseline=True, effective_date=parse_iso_date(r.effective_date)) for r in records]
+    return [
+        Event(
+            list_id=list_id,
+            key=r.key,
+            kind="listed",
+            record=r,
+            observed_at=observed_at,
+            baseline=True,
+            effective_date=parse_iso_date(r.effective_date),
+        )
+        for r in records
+    ]

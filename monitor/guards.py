@@ -26,11 +26,15 @@ def check_count(count: int, expect: Expect) -> Verdict:
     if count == 0:
         return Verdict(status="rejected", reason="the snapshot has no entries")
     if count < expect.min_records:
-        return Verdict(status="rejected",
-                       reason=f"{count} entries, fewer than the expected minimum {expect.min_records}")
+        return Verdict(
+            status="rejected",
+            reason=f"{count} entries, fewer than the expected minimum {expect.min_records}",
+        )
     if expect.max_records is not None and count > expect.max_records:
-        return Verdict(status="rejected",
-                       reason=f"{count} entries, more than the expected maximum {expect.max_records}")
+        return Verdict(
+            status="rejected",
+            reason=f"{count} entries, more than the expected maximum {expect.max_records}",
+        )
     return OK
 
 
@@ -39,11 +43,15 @@ def check_shares(*, current: int, added: int, removed: int, expect: Expect) -> V
         return OK
     removed_share = removed / current
     if removed_share > expect.max_removed_share:
-        return Verdict(status="quarantined",
-                       reason=f"would delist {removed} of {current} entries ({removed_share:.0%}), "
-                       f"more than the allowed {expect.max_removed_share:.0%}")
+        return Verdict(
+            status="quarantined",
+            reason=f"would delist {removed} of {current} entries ({removed_share:.0%}), "
+            f"more than the allowed {expect.max_removed_share:.0%}",
+        )
     if expect.max_added_share is not None and added / current > expect.max_added_share:
-        return Verdict(status="quarantined",
-                       reason=f"would list {added} new entries on a list of {current} "
-                       f"({added / current:.0%}), more than the allowed {expect.max_added_share:.0%}")
+        return Verdict(
+            status="quarantined",
+            reason=f"would list {added} new entries on a list of {current} "
+            f"({added / current:.0%}), more than the allowed {expect.max_added_share:.0%}",
+        )
     return OK

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from monitor import differ, guards
 from monitor.archive import store_snapshot
@@ -27,6 +28,17 @@ from monitor.store.store import ListTransaction, NewSnapshot, Store
 log = logging.getLogger(__name__)
 
 
+class ApplyHook(Protocol):
+    """Work that must commit or roll back together with a snapshot's events.
+
+    Called inside the locked transaction right after the events are written,
+    e.g. to queue deliveries (the outbox) or raise watchlist alerts, so a crash
+    never leaves events without their deliveries or alerts, or the reverse.
+    """
+
+    def __call__(self, tx: ListTransaction, snapshot_id: int, events: Sequence[Event]) -> None: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class IngestRequest:
     """One snapshot to ingest: its files and how to read and date them."""
@@ -37,6 +49,7 @@ class IngestRequest:
     observed_at: datetime | None = None
     source_uri: str = ""
     allow_current_time: bool = False
+    hooks: Sequence[ApplyHook] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,8 +95,13 @@ def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetim
     observed_at = _observed_at(request, fmt, files, now)
     store.ensure_list(list_id, title=request.list_config.title, format=fmt.kind, now=now)
     snapshot = NewSnapshot(
-        list_id=list_id, sha256=digest, files=_file_facts(files), source_uri=request.source_uri,
-        format=fmt.kind, observed_at=observed_at, published_at=fmt.published_at(files),
+        list_id=list_id,
+        sha256=digest,
+        files=_file_facts(files),
+        source_uri=request.source_uri,
+        format=fmt.kind,
+        observed_at=observed_at,
+        published_at=fmt.published_at(files),
         recorded_at=now,
     )
     early = _known_or_unchanged(store, snapshot)
@@ -98,11 +116,12 @@ def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetim
         return _reject(store, snapshot, verdict.reason, len(records))
     archived = store_snapshot(config.archive, list_id, observed_at, files)
     snapshot = NewSnapshot(**{**snapshot.__dict__, "files": _file_facts(archived.files)})
-    return _apply(store, request.list_config, snapshot, records)
+    return _apply(store, request, snapshot, records)
 
 
-def _observed_at(request: IngestRequest, fmt: Format, files: list[SourceFile],
-                 now: datetime) -> datetime:
+def _observed_at(
+    request: IngestRequest, fmt: Format, files: list[SourceFile], now: datetime
+) -> datetime:
     """The explicit time, else a timestamp in the path, else the file's publish date."""
     observed = request.observed_at or date_from_path(request.paths) or fmt.published_at(files)
     if observed is not None:
@@ -110,8 +129,10 @@ def _observed_at(request: IngestRequest, fmt: Format, files: list[SourceFile],
     if request.allow_current_time:
         return now
     names = ", ".join(str(p) for p in request.paths)
-    raise InputError(f"{names}: no date in the file or its path; pass --observed-at "
-                     "(a replay never uses the current time)")
+    raise InputError(
+        f"{names}: no date in the file or its path; pass --observed-at "
+        "(a replay never uses the current time)"
+    )
 
 
 def _file_facts(files: Sequence[SourceFile]) -> list[dict[str, object]]:
@@ -130,8 +151,12 @@ def _parse(fmt: Format, files: list[SourceFile]) -> list[Record]:
 def _known_or_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult | None:
     known = store.snapshot_known(snapshot.list_id, snapshot.sha256, snapshot.observed_at)
     if known is not None:
-        return IngestResult(list_id=snapshot.list_id, status="skipped",
-                            observed_at=snapshot.observed_at, snapshot_id=known.id)
+        return IngestResult(
+            list_id=snapshot.list_id,
+            status="skipped",
+            observed_at=snapshot.observed_at,
+            snapshot_id=known.id,
+        )
     latest = store.latest_state_snapshot(snapshot.list_id)
     if latest is not None and latest.sha256 == snapshot.sha256:
         return _record_unchanged(store, snapshot)
@@ -149,81 +174,144 @@ def _record_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult:
         latest = tx.latest_state_snapshot()
         count = latest.record_count if latest else None
         snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=count)
-    return IngestResult(list_id=snapshot.list_id, status="unchanged",
-                        observed_at=snapshot.observed_at, snapshot_id=snapshot_id,
-                        record_count=count)
+    return IngestResult(
+        list_id=snapshot.list_id,
+        status="unchanged",
+        observed_at=snapshot.observed_at,
+        snapshot_id=snapshot_id,
+        record_count=count,
+    )
 
 
 def _reject(store: Store, snapshot: NewSnapshot, reason: str, count: int | None) -> IngestResult:
     log.warning("list %s: snapshot rejected: %s", snapshot.list_id, reason)
     with store.list_transaction(snapshot.list_id) as tx:
-        snapshot_id = tx.record_snapshot(snapshot, status="rejected", record_count=count,
-                                         message=reason)
-    return IngestResult(list_id=snapshot.list_id, status="rejected", observed_at=snapshot.observed_at,
-                        snapshot_id=snapshot_id, record_count=count, message=reason)
+        snapshot_id = tx.record_snapshot(
+            snapshot, status="rejected", record_count=count, message=reason
+        )
+    return IngestResult(
+        list_id=snapshot.list_id,
+        status="rejected",
+        observed_at=snapshot.observed_at,
+        snapshot_id=snapshot_id,
+        record_count=count,
+        message=reason,
+    )
 
 
-def _apply(store: Store, list_config: ListConfig, snapshot: NewSnapshot,
-           records: list[Record]) -> IngestResult:
+def _apply(
+    store: Store, request: IngestRequest, snapshot: NewSnapshot, records: list[Record]
+) -> IngestResult:
     with store.list_transaction(snapshot.list_id) as tx:
         if (known := tx.find_snapshot(snapshot.sha256, snapshot.observed_at)) is not None:
-            return IngestResult(list_id=snapshot.list_id, status="skipped",
-                                observed_at=snapshot.observed_at, snapshot_id=known.id)
+            return IngestResult(
+                list_id=snapshot.list_id,
+                status="skipped",
+                observed_at=snapshot.observed_at,
+                snapshot_id=known.id,
+            )
         latest = tx.latest_state_snapshot()
         if latest is not None and latest.sha256 == snapshot.sha256:
-            snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=len(records))
-            return IngestResult(list_id=snapshot.list_id, status="unchanged",
-                                observed_at=snapshot.observed_at, snapshot_id=snapshot_id,
-                                record_count=len(records))
+            snapshot_id = tx.record_snapshot(
+                snapshot, status="unchanged", record_count=len(records)
+            )
+            return IngestResult(
+                list_id=snapshot.list_id,
+                status="unchanged",
+                observed_at=snapshot.observed_at,
+                snapshot_id=snapshot_id,
+                record_count=len(records),
+            )
         current = tx.current_hashes()
         if not current:
-            return _apply_baseline(tx, snapshot, records)
-        return _apply_diff(tx, list_config, snapshot, records, current)
+            result = _apply_baseline(tx, snapshot, records)
+        else:
+            result = _apply_diff(tx, request.list_config, snapshot, records, current)
+        if result.snapshot_id is not None and result.status in ("baseline", "applied"):
+            for hook in request.hooks:
+                hook(tx, result.snapshot_id, result.events)
+        return result
 
 
-def _apply_baseline(tx: ListTransaction, snapshot: NewSnapshot,
-                    records: list[Record]) -> IngestResult:
+def _apply_baseline(
+    tx: ListTransaction, snapshot: NewSnapshot, records: list[Record]
+) -> IngestResult:
     events = differ.baseline_events(snapshot.list_id, snapshot.observed_at, records)
     counts = {"listed": len(events)}
-    snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=len(records),
-                                     baseline=True, summary=counts)
+    snapshot_id = tx.record_snapshot(
+        snapshot, status="applied", record_count=len(records), baseline=True, summary=counts
+    )
     tx.apply_changes(snapshot_id, records, (), events)
     log.info("list %s: baseline of %s entries", snapshot.list_id, len(records))
-    return IngestResult(list_id=snapshot.list_id, status="baseline", observed_at=snapshot.observed_at,
-                        snapshot_id=snapshot_id, record_count=len(records), counts=counts,
-                        events=tuple(events))
+    return IngestResult(
+        list_id=snapshot.list_id,
+        status="baseline",
+        observed_at=snapshot.observed_at,
+        snapshot_id=snapshot_id,
+        record_count=len(records),
+        counts=counts,
+        events=tuple(events),
+    )
 
 
-def _apply_diff(tx: ListTransaction, list_config: ListConfig, snapshot: NewSnapshot,
-                records: list[Record], current: dict[str, str]) -> IngestResult:
+def _apply_diff(
+    tx: ListTransaction,
+    list_config: ListConfig,
+    snapshot: NewSnapshot,
+    records: list[Record],
+    current: dict[str, str],
+) -> IngestResult:
     by_key = {r.key: r for r in records}
     classification = differ.classify(current, {k: r.content_hash() for k, r in by_key.items()})
-    verdict = guards.check_shares(current=len(current), added=len(classification.added),
-                                  removed=len(classification.removed), expect=list_config.expect)
+    verdict = guards.check_shares(
+        current=len(current),
+        added=len(classification.added),
+        removed=len(classification.removed),
+        expect=list_config.expect,
+    )
     if verdict.status != "ok":
         log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)
-        snapshot_id = tx.record_snapshot(snapshot, status="quarantined", record_count=len(records),
-                                         message=verdict.reason)
-        return IngestResult(list_id=snapshot.list_id, status="quarantined",
-                            observed_at=snapshot.observed_at, snapshot_id=snapshot_id,
-                            record_count=len(records), message=verdict.reason)
+        snapshot_id = tx.record_snapshot(
+            snapshot, status="quarantined", record_count=len(records), message=verdict.reason
+        )
+        return IngestResult(
+            list_id=snapshot.list_id,
+            status="quarantined",
+            observed_at=snapshot.observed_at,
+            snapshot_id=snapshot_id,
+            record_count=len(records),
+            message=verdict.reason,
+        )
     previous = tx.current_records([*classification.removed, *classification.changed])
-    events = differ.build_events(differ.DiffInput(
-        list_id=snapshot.list_id, observed_at=snapshot.observed_at,
-        added={k: by_key[k] for k in classification.added},
-        removed={k: previous[k] for k in classification.removed},
-        changed={k: (previous[k], by_key[k]) for k in classification.changed},
-        seen_before=tx.keys_seen_before(classification.added),
-        detect_rekeys=list_config.detect_rekeys,
-    ))
-    counts = {kind: sum(1 for e in events if e.kind == kind)
-              for kind in ("listed", "delisted", "relisted", "modified", "rekeyed")}
-    snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=len(records),
-                                     summary=counts)
+    events = differ.build_events(
+        differ.DiffInput(
+            list_id=snapshot.list_id,
+            observed_at=snapshot.observed_at,
+            added={k: by_key[k] for k in classification.added},
+            removed={k: previous[k] for k in classification.removed},
+            changed={k: (previous[k], by_key[k]) for k in classification.changed},
+            seen_before=tx.keys_seen_before(classification.added),
+            detect_rekeys=list_config.detect_rekeys,
+        )
+    )
+    counts = {
+        kind: sum(1 for e in events if e.kind == kind)
+        for kind in ("listed", "delisted", "relisted", "modified", "rekeyed")
+    }
+    snapshot_id = tx.record_snapshot(
+        snapshot, status="applied", record_count=len(records), summary=counts
+    )
     changed_records = [by_key[k] for k in (*classification.added, *classification.changed)]
-    tx.apply_changes(snapshot_id, changed_records,
-                     (*classification.removed, *classification.changed), events)
+    tx.apply_changes(
+        snapshot_id, changed_records, (*classification.removed, *classification.changed), events
+    )
     log.info("list %s: %s", snapshot.list_id, counts)
-    return IngestResult(list_id=snapshot.list_id, status="applied", observed_at=snapshot.observed_at,
-                        snapshot_id=snapshot_id, record_count=len(records), counts=counts,
-                        events=tuple(events))
+    return IngestResult(
+        list_id=snapshot.list_id,
+        status="applied",
+        observed_at=snapshot.observed_at,
+        snapshot_id=snapshot_id,
+        record_count=len(records),
+        counts=counts,
+        events=tuple(events),
+    )

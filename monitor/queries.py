@@ -55,8 +55,11 @@ def _period_condition(query: EventQuery) -> Any:
 def find_events(connection: Connection, query: EventQuery) -> list[dict[str, Any]]:
     """Events as plain dicts in the documented JSON shape, oldest first."""
     statement = (
-        select(t.events, t.snapshots.c.sha256.label("snapshot_sha256"),
-               t.snapshots.c.files.label("snapshot_files"))
+        select(
+            t.events,
+            t.snapshots.c.sha256.label("snapshot_sha256"),
+            t.snapshots.c.files.label("snapshot_files"),
+        )
         .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
         .where(_period_condition(query))
         .order_by(t.events.c.observed_at, t.events.c.list_id, t.events.c.kind, t.events.c.name)
@@ -93,8 +96,10 @@ def _event_dict(row: Any) -> dict[str, Any]:
 def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> list[dict[str, Any]]:
     """Every event of the entries whose key equals, or whose name contains, the query."""
     folded = fold(query)
-    keys = select(t.events.c.list_id, t.events.c.key).distinct().where(
-        or_(t.events.c.key == query, func.lower(t.events.c.name).contains(query.lower()))
+    keys = (
+        select(t.events.c.list_id, t.events.c.key)
+        .distinct()
+        .where(or_(t.events.c.key == query, func.lower(t.events.c.name).contains(query.lower())))
     )
     if lists:
         keys = keys.where(t.events.c.list_id.in_(list(lists)))
@@ -103,8 +108,11 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
     if not pairs:
         return []
     statement = (
-        select(t.events, t.snapshots.c.sha256.label("snapshot_sha256"),
-               t.snapshots.c.files.label("snapshot_files"))
+        select(
+            t.events,
+            t.snapshots.c.sha256.label("snapshot_sha256"),
+            t.snapshots.c.files.label("snapshot_files"),
+        )
         .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
         .where(or_(*[and_(t.events.c.list_id == lid, t.events.c.key == key) for lid, key in pairs]))
         .order_by(t.events.c.list_id, t.events.c.key, t.events.c.observed_at, t.events.c.id)
@@ -117,8 +125,9 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
     return out
 
 
-def _keys_by_folded_name(connection: Connection, folded: str,
-                         lists: Sequence[str]) -> set[tuple[str, str]]:
+def _keys_by_folded_name(
+    connection: Connection, folded: str, lists: Sequence[str]
+) -> set[tuple[str, str]]:
     """Match names regardless of case, accents and punctuation (small lists: scan names)."""
     statement = select(t.events.c.list_id, t.events.c.key, t.events.c.name).distinct()
     if lists:
@@ -128,28 +137,40 @@ def _keys_by_folded_name(connection: Connection, folded: str,
 
 def list_overview(connection: Connection) -> list[dict[str, Any]]:
     """Each list with its format, last snapshot, last change and current entry count."""
-    current = dict(connection.execute(
-        select(t.entity_versions.c.list_id, func.count())
-        .where(t.entity_versions.c.valid_to.is_(None)).group_by(t.entity_versions.c.list_id)
-    ).all())
+    current = dict(
+        connection.execute(
+            select(t.entity_versions.c.list_id, func.count())
+            .where(t.entity_versions.c.valid_to.is_(None))
+            .group_by(t.entity_versions.c.list_id)
+        ).all()
+    )
     out = []
     for row in connection.execute(select(t.lists).order_by(t.lists.c.id)):
         last = connection.execute(
-            select(t.snapshots).where(t.snapshots.c.list_id == row.id)
-            .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc()).limit(1)
+            select(t.snapshots)
+            .where(t.snapshots.c.list_id == row.id)
+            .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc())
+            .limit(1)
         ).first()
-        counts = dict(connection.execute(
-            select(t.snapshots.c.status, func.count()).where(t.snapshots.c.list_id == row.id)
-            .group_by(t.snapshots.c.status)
-        ).all())
-        out.append({
-            "list": row.id, "title": row.title, "format": row.format,
-            "entries": int(current.get(row.id, 0)),
-            "snapshots": {str(k): int(v) for k, v in counts.items()},
-            "last_snapshot": _iso(last.observed_at) if last else None,
-            "last_status": last.status if last else None,
-            "last_message": last.message if last else "",
-        })
+        counts = dict(
+            connection.execute(
+                select(t.snapshots.c.status, func.count())
+                .where(t.snapshots.c.list_id == row.id)
+                .group_by(t.snapshots.c.status)
+            ).all()
+        )
+        out.append(
+            {
+                "list": row.id,
+                "title": row.title,
+                "format": row.format,
+                "entries": int(current.get(row.id, 0)),
+                "snapshots": {str(k): int(v) for k, v in counts.items()},
+                "last_snapshot": _iso(last.observed_at) if last else None,
+                "last_status": last.status if last else None,
+                "last_message": last.message if last else "",
+            }
+        )
     return out
 
 

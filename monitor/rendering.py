@@ -48,7 +48,9 @@ def _check_all(environment: Environment) -> None:
         try:
             environment.get_template(name)
         except TemplateSyntaxError as exc:
-            raise ConfigError(f"template {exc.filename or name}, line {exc.lineno}: {exc.message}") from None
+            raise ConfigError(
+                f"template {exc.filename or name}, line {exc.lineno}: {exc.message}"
+            ) from None
 
 
 def render(environment: Environment, name: str, context: dict[str, Any]) -> str:

@@ -36,8 +36,9 @@ def _children(folder: Path) -> tuple[list[Path], list[Path]]:
 
 def _version(list_id: str, folder: Path) -> VersionFolder:
     _, files = _children(folder)
-    return VersionFolder(list_id=list_id, folder=folder, files=files,
-                         observed_at=date_from_path([folder]))
+    return VersionFolder(
+        list_id=list_id, folder=folder, files=files, observed_at=date_from_path([folder])
+    )
 
 
 def discover(paths: list[Path], list_id: str | None) -> list[VersionFolder]:

@@ -21,8 +21,12 @@ from monitor.rendering import render
 KINDS = ("listed", "delisted", "relisted", "modified", "rekeyed")
 REPORT_FORMATS = ("text", "markdown", "json")
 TEMPLATES = {"text": "report.txt.j2", "markdown": "report.md.j2"}
-VERBS = {"listed": "added to", "relisted": "added again to", "delisted": "removed from",
-         "rekeyed": "re-keyed on"}
+VERBS = {
+    "listed": "added to",
+    "relisted": "added again to",
+    "delisted": "removed from",
+    "rekeyed": "re-keyed on",
+}
 
 
 def _entries(count: int) -> str:
@@ -47,14 +51,18 @@ def headlines(events: Sequence[dict[str, Any]]) -> list[str]:
     for event in events:
         notice = (event.get("notice") or "") if event["kind"] in ("listed", "relisted") else ""
         groups[(event["kind"], _where(event), notice)].append(event)
-    for (kind, where, notice), items in sorted(groups.items(), key=lambda g: (KINDS.index(g[0][0]), -len(g[1]))):
+    for (kind, where, notice), items in sorted(
+        groups.items(), key=lambda g: (KINDS.index(g[0][0]), -len(g[1]))
+    ):
         if kind == "modified":
             continue
         sentence = f"{_entries(len(items))} {VERBS[kind]} {where}"
         dates = sorted({e["effective_date"] for e in items if e["effective_date"]})
         detail = [notice] if notice else []
         if dates:
-            detail.append("effective " + (dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"))
+            detail.append(
+                "effective " + (dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}")
+            )
         if detail:
             sentence += f" ({', '.join(detail)})"
         countries = Counter(c for e in items for c in e["countries"][:1])
@@ -94,13 +102,19 @@ def build_report(events: list[dict[str, Any]], query: EventQuery, now: datetime)
         sections[_where(event)][event["kind"]].append(event)
     return {
         "generated_at": utc_iso(now),
-        "period": {"since": _iso_day(query.since), "until": _iso_day(query.until),
-                   "date": query.clock},
+        "period": {
+            "since": _iso_day(query.since),
+            "until": _iso_day(query.until),
+            "date": query.clock,
+        },
         "summary": summary,
         "undated_events": undated,
         "headlines": headlines(events),
         "sections": [
-            {"where": where, "kinds": [{"kind": k, "events": by_kind[k]} for k in KINDS if k in by_kind]}
+            {
+                "where": where,
+                "kinds": [{"kind": k, "events": by_kind[k]} for k in KINDS if k in by_kind],
+            }
             for where, by_kind in sorted(sections.items())
         ],
         "events": events,

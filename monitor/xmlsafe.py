@@ -49,15 +49,19 @@ def iter_elements(stream: IO[bytes], tags: set[str], *, file: str) -> Iterator[e
                     del parent[0]
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
-        raise ParseError(f"malformed XML ({exc.msg})", file=file,
-                         position=f"line {line}" if line else None) from exc
+        raise ParseError(
+            f"malformed XML ({exc.msg})", file=file, position=f"line {line}" if line else None
+        ) from exc
 
 
 def _refuse_doctype(element: etree._Element, file: str) -> None:
     doctype = element.getroottree().docinfo.doctype
     if doctype:
-        raise ParseError("refusing an XML file that declares a DOCTYPE (entities are not "
-                         "allowed in list files)", file=file, position="line 1")
+        raise ParseError(
+            "refusing an XML file that declares a DOCTYPE (entities are not allowed in list files)",
+            file=file,
+            position="line 1",
+        )
 
 
 def text_of(element: etree._Element, child: str) -> str:

@@ -22,22 +22,57 @@ from monitor.names import fold
 from monitor.records import Identifier, Record
 
 CSV_COLUMNS = (
-    "source", "entity_number", "type", "programs", "name", "title", "addresses",
-    "federal_register_notice", "start_date", "end_date", "standard_order",
-    "license_requirement", "license_policy", "call_sign", "vessel_type", "gross_tonnage",
-    "gross_registered_tonnage", "vessel_flag", "vessel_owner", "remarks", "source_list_url",
-    "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth",
-    "source_information_url", "ids",
+    "source",
+    "entity_number",
+    "type",
+    "programs",
+    "name",
+    "title",
+    "addresses",
+    "federal_register_notice",
+    "start_date",
+    "end_date",
+    "standard_order",
+    "license_requirement",
+    "license_policy",
+    "call_sign",
+    "vessel_type",
+    "gross_tonnage",
+    "gross_registered_tonnage",
+    "vessel_flag",
+    "vessel_owner",
+    "remarks",
+    "source_list_url",
+    "alt_names",
+    "citizenships",
+    "dates_of_birth",
+    "nationalities",
+    "places_of_birth",
+    "source_information_url",
+    "ids",
 )
 REQUIRED_COLUMNS = ("source", "entity_number", "name", "addresses", "start_date")
 EXTRA_FIELDS = (
-    "title", "end_date", "standard_order", "license_requirement", "license_policy",
-    "call_sign", "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag",
-    "vessel_owner", "places_of_birth",
+    "title",
+    "end_date",
+    "standard_order",
+    "license_requirement",
+    "license_policy",
+    "call_sign",
+    "vessel_type",
+    "gross_tonnage",
+    "gross_registered_tonnage",
+    "vessel_flag",
+    "vessel_owner",
+    "places_of_birth",
 )
 _CODE_RE = re.compile(r"\(([^()]+)\)")
-_ENTRY_TYPES = {"entity": "entity", "individual": "individual", "vessel": "vessel",
-                "aircraft": "aircraft"}
+_ENTRY_TYPES = {
+    "entity": "entity",
+    "individual": "individual",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
 
 
 def list_code(source: str) -> str:
@@ -54,8 +89,12 @@ def source_list_name(source: str) -> str:
 def check_columns(columns: Sequence[str], file: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise ParseError(f"not a CSL export: missing column(s) {', '.join(missing)}; "
-                         f"found {', '.join(columns[:8])}...", file=file, position="header")
+        raise ParseError(
+            f"not a CSL export: missing column(s) {', '.join(missing)}; "
+            f"found {', '.join(columns[:8])}...",
+            file=file,
+            position="header",
+        )
 
 
 def _items(value: Any) -> list[Any]:
@@ -86,8 +125,11 @@ def _address(value: Any) -> tuple[str, str]:
 def _identifier(value: Any) -> Identifier | None:
     """'CN, 91110000MA005UCQ5P, Unified Social Credit Code (USCC)' or a JSON object."""
     if isinstance(value, Mapping):
-        return Identifier(type=_text(value.get("type")), value=_text(value.get("number")),
-                          country=_text(value.get("country")))
+        return Identifier(
+            type=_text(value.get("type")),
+            value=_text(value.get("number")),
+            country=_text(value.get("country")),
+        )
     parts = [p.strip() for p in str(value).split(", ")]
     if len(parts) >= 3:
         return Identifier(type=parts[-1], value=", ".join(parts[1:-1]), country=parts[0])

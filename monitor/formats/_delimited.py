@@ -35,8 +35,12 @@ def _rows(
             if not row or row == header:
                 continue
             if len(row) != len(header):
-                raise ParseError(f"expected {len(header)} fields, found {len(row)} "
-                                 "(truncated or malformed file?)", file=file, position=f"line {line}")
+                raise ParseError(
+                    f"expected {len(header)} fields, found {len(row)} "
+                    "(truncated or malformed file?)",
+                    file=file,
+                    position=f"line {line}",
+                )
             yield dict(zip(header, row, strict=True))
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ParseError(f"malformed text ({exc})", file=file, position=f"line {line + 1}") from exc

@@ -33,8 +33,9 @@ class CslCsv(Format):
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         if len(files) != 1:
-            raise ParseError(f"{self.kind} takes exactly one file",
-                             file=", ".join(f.name for f in files))
+            raise ParseError(
+                f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
+            )
         header, rows = dict_rows(files[0], self.delimiter)
         csl.check_columns(header, files[0].name)
         records = csl.records_from_rows(rows, files[0].name)

@@ -38,8 +38,9 @@ class CslJson(Format):
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         if len(files) != 1:
-            raise ParseError(f"{self.kind} takes exactly one file",
-                             file=", ".join(f.name for f in files))
+            raise ParseError(
+                f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
+            )
         source = files[0]
         with source.open() as stream:
             raw = stream.read(MAX_JSON_BYTES + 1)
@@ -49,7 +50,9 @@ class CslJson(Format):
             document = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             position = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
-            raise ParseError(f"malformed JSON ({exc})", file=source.name, position=position) from exc
+            raise ParseError(
+                f"malformed JSON ({exc})", file=source.name, position=position
+            ) from exc
         rows = _results(document, source.name)
         if not rows:
             raise ParseError("no rows", file=source.name)

@@ -19,7 +19,15 @@ EOF_MARK = "\x1a"
 # Column counts identify the role of each file, whatever it is called.
 PRIMARY, ADDRESSES, ALIASES, COMMENTS = 12, 6, 5, 2
 FIRST_ROW_RE = re.compile(rb'^\s*(?:ent_num,|\d+,\s*"|\d+,-0-)', re.I)
-EXTRA_COLUMNS = ("title", "call_sign", "vessel_type", "tonnage", "grt", "vessel_flag", "vessel_owner")
+EXTRA_COLUMNS = (
+    "title",
+    "call_sign",
+    "vessel_type",
+    "tonnage",
+    "grt",
+    "vessel_flag",
+    "vessel_owner",
+)
 
 
 def _clean(value: str) -> str:
@@ -37,8 +45,9 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
                     continue
                 yield [_clean(cell) for cell in row]
     except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text ({exc.reason})", file=source.name,
-                         position=f"byte {exc.start}") from exc
+        raise ParseError(
+            f"not UTF-8 text ({exc.reason})", file=source.name, position=f"byte {exc.start}"
+        ) from exc
     except csv.Error as exc:
         raise ParseError(f"malformed CSV ({exc})", file=source.name) from exc
     except (OSError, EOFError) as exc:
@@ -46,8 +55,7 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
 
 
 def _numbered(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
-    for number, row in enumerate(read_rows(source), start=1):
-        yield number, row
+    yield from enumerate(read_rows(source), start=1)
 
 
 def _role(source: SourceFile) -> int | None:
@@ -103,8 +111,11 @@ class OfacCsv(Format):
         for source in sources:
             for number, row in _numbered(source):
                 if len(row) != width:
-                    raise ParseError(f"expected {width} columns, found {len(row)}",
-                                     file=source.name, position=f"row {number}")
+                    raise ParseError(
+                        f"expected {width} columns, found {len(row)}",
+                        file=source.name,
+                        position=f"row {number}",
+                    )
                 grouped[row[0]].append(row)
         return grouped
 
@@ -120,13 +131,17 @@ class OfacCsv(Format):
             if number == 1 and row[0].lower() == "ent_num":
                 continue
             if len(row) != PRIMARY or not row[0].isdigit():
-                raise ParseError(f"expected 12 columns starting with a numeric ent_num, "
-                                 f"found {len(row)} columns", file=source.name,
-                                 position=f"row {number}")
+                raise ParseError(
+                    f"expected 12 columns starting with a numeric ent_num, "
+                    f"found {len(row)} columns",
+                    file=source.name,
+                    position=f"row {number}",
+                )
             key = row[0]
             if key in seen:
-                raise ParseError(f"ent_num {key} appears twice", file=source.name,
-                                 position=f"row {number}")
+                raise ParseError(
+                    f"ent_num {key} appears twice", file=source.name, position=f"row {number}"
+                )
             seen.add(key)
             remarks = row[11] + "".join(c[1] for c in comments.get(key, []))
             yield build_record(row, remarks, addresses.get(key, []), aliases.get(key, []))
@@ -154,5 +169,7 @@ def build_record(
         birth_dates=parts.birth_dates,
         effective_date=ofac.cmic_listing_date(parts.identifiers),
         remarks=ofac.remarks_text(parts),
-        extra={name: ofac.numeric(value) for name, value in zip(EXTRA_COLUMNS, row[4:11], strict=True)},
+        extra={
+            name: ofac.numeric(value) for name, value in zip(EXTRA_COLUMNS, row[4:11], strict=True)
+        },
     )

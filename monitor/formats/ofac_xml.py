@@ -33,7 +33,9 @@ def _person_name(element: etree._Element) -> str:
 
 def _single_xml(files: Sequence[SourceFile], kind: str) -> SourceFile:
     if len(files) != 1:
-        raise ParseError(f"{kind} takes exactly one XML file", file=", ".join(f.name for f in files))
+        raise ParseError(
+            f"{kind} takes exactly one XML file", file=", ".join(f.name for f in files)
+        )
     return files[0]
 
 
@@ -75,8 +77,11 @@ def entry_record(entry: etree._Element, file: str) -> Record:
     """One <sdnEntry> as a record identical to the CSV's for the same entry."""
     key = text_of(entry, "uid")
     if not key.isdigit():
-        raise ParseError(f"sdnEntry without a numeric uid ({key!r})", file=file,
-                         position=f"line {entry.sourceline}")
+        raise ParseError(
+            f"sdnEntry without a numeric uid ({key!r})",
+            file=file,
+            position=f"line {entry.sourceline}",
+        )
     free_text, links = ofac.split_linked_to(text_of(entry, "remarks"))
     parts = ofac.parse_remarks(free_text)
     parts.linked_to += links
@@ -84,7 +89,9 @@ def entry_record(entry: etree._Element, file: str) -> Record:
         ofac.identifier(text_of(i, "idType"), text_of(i, "idNumber"), text_of(i, "idCountry"))
         for i in descendants(entry, "id")
     ]
-    parts.birth_places += [text_of(p, "placeOfBirth") for p in descendants(entry, "placeOfBirthItem")]
+    parts.birth_places += [
+        text_of(p, "placeOfBirth") for p in descendants(entry, "placeOfBirthItem")
+    ]
     nationalities = [text_of(n, "country") for n in descendants(entry, "nationality")]
     citizenships = [text_of(c, "country") for c in descendants(entry, "citizenship")]
     addresses = list(descendants(entry, "address"))
@@ -106,8 +113,11 @@ def entry_record(entry: etree._Element, file: str) -> Record:
 
 def _address(element: etree._Element) -> str:
     street = ", ".join(p for p in (text_of(element, f"address{n}") for n in (1, 2, 3)) if p)
-    place = ofac.locality(text_of(element, "city"), text_of(element, "stateOrProvince"),
-                          text_of(element, "postalCode"))
+    place = ofac.locality(
+        text_of(element, "city"),
+        text_of(element, "stateOrProvince"),
+        text_of(element, "postalCode"),
+    )
     return ofac.address_line(street, place, text_of(element, "country"))
 
 

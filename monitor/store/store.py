@@ -51,11 +51,19 @@ class SnapshotInfo:
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> SnapshotInfo:
-        return cls(id=row.id, list_id=row.list_id, sha256=row.sha256,
-                   observed_at=as_utc(row.observed_at) or datetime.min.replace(tzinfo=UTC),
-                   status=row.status, files=list(row.files), record_count=row.record_count,
-                   baseline=bool(row.baseline), message=row.message or "",
-                   published_at=as_utc(row.published_at), summary=dict(row.summary or {}))
+        return cls(
+            id=row.id,
+            list_id=row.list_id,
+            sha256=row.sha256,
+            observed_at=as_utc(row.observed_at) or datetime.min.replace(tzinfo=UTC),
+            status=row.status,
+            files=list(row.files),
+            record_count=row.record_count,
+            baseline=bool(row.baseline),
+            message=row.message or "",
+            published_at=as_utc(row.published_at),
+            summary=dict(row.summary or {}),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,10 +89,13 @@ class ListTransaction:
 
     def find_snapshot(self, sha256: str, observed_at: datetime) -> SnapshotInfo | None:
         row = self.connection.execute(
-            select(t.snapshots).where(t.snapshots.c.list_id == self.list_id,
-                                      t.snapshots.c.sha256 == sha256,
-                                      t.snapshots.c.observed_at == observed_at,
-                                      t.snapshots.c.status != "rejected")
+            select(t.snapshots)
+            .where(
+                t.snapshots.c.list_id == self.list_id,
+                t.snapshots.c.sha256 == sha256,
+                t.snapshots.c.observed_at == observed_at,
+                t.snapshots.c.status != "rejected",
+            )
             .order_by(t.snapshots.c.id)
         ).first()
         return SnapshotInfo.from_row(row) if row else None
@@ -93,8 +104,10 @@ class ListTransaction:
         """The newest snapshot whose content is the list's current state."""
         row = self.connection.execute(
             select(t.snapshots)
-            .where(t.snapshots.c.list_id == self.list_id,
-                   t.snapshots.c.status.in_(("applied", "unchanged")))
+            .where(
+                t.snapshots.c.list_id == self.list_id,
+                t.snapshots.c.status.in_(("applied", "unchanged")),
+            )
             .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc())
             .limit(1)
         ).first()
@@ -102,9 +115,9 @@ class ListTransaction:
 
     def current_hashes(self) -> dict[str, str]:
         rows = self.connection.execute(
-            select(t.entity_versions.c.key, t.entity_versions.c.content_hash)
-            .where(t.entity_versions.c.list_id == self.list_id,
-                   t.entity_versions.c.valid_to.is_(None))
+            select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
+                t.entity_versions.c.list_id == self.list_id, t.entity_versions.c.valid_to.is_(None)
+            )
         )
         return {key: content_hash for key, content_hash in rows}
 
@@ -114,10 +127,11 @@ class ListTransaction:
         found: dict[str, Record] = {}
         for start in range(0, len(wanted), BATCH):
             rows = self.connection.execute(
-                select(t.entity_versions.c.key, t.entity_versions.c.record)
-                .where(t.entity_versions.c.list_id == self.list_id,
-                       t.entity_versions.c.valid_to.is_(None),
-                       t.entity_versions.c.key.in_(wanted[start : start + BATCH]))
+                select(t.entity_versions.c.key, t.entity_versions.c.record).where(
+                    t.entity_versions.c.list_id == self.list_id,
+                    t.entity_versions.c.valid_to.is_(None),
+                    t.entity_versions.c.key.in_(wanted[start : start + BATCH]),
+                )
             )
             found.update((key, Record.from_dict(json.loads(text))) for key, text in rows)
         return found
@@ -128,44 +142,78 @@ class ListTransaction:
         seen: set[str] = set()
         for start in range(0, len(wanted), BATCH):
             rows = self.connection.execute(
-                select(t.entity_versions.c.key).distinct()
-                .where(t.entity_versions.c.list_id == self.list_id,
-                       t.entity_versions.c.key.in_(wanted[start : start + BATCH]))
+                select(t.entity_versions.c.key)
+                .distinct()
+                .where(
+                    t.entity_versions.c.list_id == self.list_id,
+                    t.entity_versions.c.key.in_(wanted[start : start + BATCH]),
+                )
             )
             seen.update(key for (key,) in rows)
         return seen
 
-    def record_snapshot(self, snapshot: NewSnapshot, *, status: str, record_count: int | None,
-                        baseline: bool = False, message: str = "",
-                        summary: dict[str, int] | None = None) -> int:
+    def record_snapshot(
+        self,
+        snapshot: NewSnapshot,
+        *,
+        status: str,
+        record_count: int | None,
+        baseline: bool = False,
+        message: str = "",
+        summary: dict[str, int] | None = None,
+    ) -> int:
         result = self.connection.execute(
             insert(t.snapshots).values(
-                list_id=snapshot.list_id, sha256=snapshot.sha256, files=snapshot.files,
-                source_uri=snapshot.source_uri, format=snapshot.format,
-                observed_at=snapshot.observed_at, published_at=snapshot.published_at,
-                recorded_at=snapshot.recorded_at, record_count=record_count, status=status,
-                baseline=baseline, message=message, summary=summary or {},
+                list_id=snapshot.list_id,
+                sha256=snapshot.sha256,
+                files=snapshot.files,
+                source_uri=snapshot.source_uri,
+                format=snapshot.format,
+                observed_at=snapshot.observed_at,
+                published_at=snapshot.published_at,
+                recorded_at=snapshot.recorded_at,
+                record_count=record_count,
+                status=status,
+                baseline=baseline,
+                message=message,
+                summary=summary or {},
             )
         )
         return int(result.inserted_primary_key[0])
 
-    def apply_changes(self, snapshot_id: int, records: Sequence[Record],
-                      closed_keys: Iterable[str], events: Sequence[Event]) -> None:
+    def apply_changes(
+        self,
+        snapshot_id: int,
+        records: Sequence[Record],
+        closed_keys: Iterable[str],
+        events: Sequence[Event],
+    ) -> None:
         """Close the versions of changed and removed keys, insert new versions and events."""
         closed = list(closed_keys)
         for start in range(0, len(closed), BATCH):
             self.connection.execute(
                 update(t.entity_versions)
-                .where(t.entity_versions.c.list_id == self.list_id,
-                       t.entity_versions.c.valid_to.is_(None),
-                       t.entity_versions.c.key.in_(closed[start : start + BATCH]))
+                .where(
+                    t.entity_versions.c.list_id == self.list_id,
+                    t.entity_versions.c.valid_to.is_(None),
+                    t.entity_versions.c.key.in_(closed[start : start + BATCH]),
+                )
                 .values(valid_to=snapshot_id)
             )
-        self._insert_batches(t.entity_versions, (
-            {"list_id": self.list_id, "key": r.key, "content_hash": r.content_hash(),
-             "name": r.name, "record": r.canonical_json(), "valid_from": snapshot_id}
-            for r in records
-        ))
+        self._insert_batches(
+            t.entity_versions,
+            (
+                {
+                    "list_id": self.list_id,
+                    "key": r.key,
+                    "content_hash": r.content_hash(),
+                    "name": r.name,
+                    "record": r.canonical_json(),
+                    "valid_from": snapshot_id,
+                }
+                for r in records
+            ),
+        )
         self._insert_batches(t.events, (_event_row(e, snapshot_id) for e in events))
 
     def _insert_batches(self, table: Any, rows: Iterable[dict[str, Any]]) -> None:
@@ -182,15 +230,24 @@ class ListTransaction:
 def _event_row(event: Event, snapshot_id: int) -> dict[str, Any]:
     record = event.record
     return {
-        "list_id": event.list_id, "snapshot_id": snapshot_id, "key": event.key,
-        "previous_key": event.previous_key, "kind": event.kind, "name": record.name,
-        "entry_type": record.entry_type, "source_list": record.source_list,
-        "programs": list(record.programs), "countries": list(record.countries),
-        "notice": record.notice, "effective_date": event.effective_date,
-        "observed_at": event.observed_at, "baseline": event.baseline,
+        "list_id": event.list_id,
+        "snapshot_id": snapshot_id,
+        "key": event.key,
+        "previous_key": event.previous_key,
+        "kind": event.kind,
+        "name": record.name,
+        "entry_type": record.entry_type,
+        "source_list": record.source_list,
+        "programs": list(record.programs),
+        "countries": list(record.countries),
+        "notice": record.notice,
+        "effective_date": event.effective_date,
+        "observed_at": event.observed_at,
+        "baseline": event.baseline,
         "categories": list(event.categories),
-        "changes": [{"field": c.field, "before": c.before, "after": c.after}
-                    for c in event.changes],
+        "changes": [
+            {"field": c.field, "before": c.before, "after": c.after} for c in event.changes
+        ],
     }
 
 
@@ -213,11 +270,13 @@ class Store:
     def list_transaction(self, list_id: str) -> Iterator[ListTransaction]:
         """A write transaction holding the per-list lock until commit or rollback."""
         try:
-            with self.engine.connect().execution_options(immediate=True) as connection:
-                with connection.begin():
-                    if self.backend == "postgresql":
-                        connection.execute(select(func.pg_advisory_xact_lock(advisory_key(list_id))))
-                    yield ListTransaction(connection, list_id)
+            with (
+                self.engine.connect().execution_options(immediate=True) as connection,
+                connection.begin(),
+            ):
+                if self.backend == "postgresql":
+                    connection.execute(select(func.pg_advisory_xact_lock(advisory_key(list_id))))
+                yield ListTransaction(connection, list_id)
         except OperationalError as exc:
             raise StoreError(f"list {list_id}: database error ({exc.orig})") from exc
 
@@ -227,17 +286,25 @@ class Store:
             yield connection
 
     def ensure_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
-        with self.engine.connect().execution_options(immediate=True) as connection:
-            with connection.begin():
-                exists = connection.execute(select(t.lists.c.id).where(t.lists.c.id == list_id)).first()
-                if exists is None:
-                    connection.execute(insert(t.lists).values(id=list_id, title=title,
-                                                              format=format, created_at=now))
-                elif format:
-                    connection.execute(update(t.lists).where(t.lists.c.id == list_id)
-                                       .values(title=title or list_id, format=format))
+        with (
+            self.engine.connect().execution_options(immediate=True) as connection,
+            connection.begin(),
+        ):
+            exists = connection.execute(select(t.lists.c.id).where(t.lists.c.id == list_id)).first()
+            if exists is None:
+                connection.execute(
+                    insert(t.lists).values(id=list_id, title=title, format=format, created_at=now)
+                )
+            elif format:
+                connection.execute(
+                    update(t.lists)
+                    .where(t.lists.c.id == list_id)
+                    .values(title=title or list_id, format=format)
+                )
 
-    def snapshot_known(self, list_id: str, sha256: str, observed_at: datetime) -> SnapshotInfo | None:
+    def snapshot_known(
+        self, list_id: str, sha256: str, observed_at: datetime
+    ) -> SnapshotInfo | None:
         with self.read() as connection:
             return ListTransaction(connection, list_id).find_snapshot(sha256, observed_at)
 

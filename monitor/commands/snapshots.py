@@ -1,0 +1,134 @@
+"""Commands that bring snapshots in: ingest one, replay many."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from monitor.cli import AppContext, cli, pass_app
+from monitor.commands._common import print_result
+from monitor.dates import parse_user_datetime
+from monitor.errors import MonitorError
+from monitor.formats import AUTO
+from monitor.pipeline import IngestRequest, ingest
+from monitor.replay import discover
+
+
+@cli.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--list", "list_id", required=True, help="List id, e.g. us-ofac-sdn (created if new)."
+)
+@click.option(
+    "--input-format",
+    default=AUTO,
+    show_default=True,
+    metavar="KIND",
+    help="Format of the files; 'auto' recognises it from the content.",
+)
+@click.option(
+    "--observed-at", metavar="ISO", help="When this version was observed (UTC if no zone)."
+)
+@pass_app
+def ingest_command(
+    app: AppContext,
+    files: tuple[Path, ...],
+    list_id: str,
+    input_format: str,
+    observed_at: str | None,
+) -> None:
+    """Ingest one snapshot (several files form one snapshot) and print what changed.
+
+    \b
+    Example:
+      watchlist-monitor ingest ~/Downloads/sdn.csv ~/Downloads/add.csv --list us-ofac-sdn
+    """
+    list_config = app.config.list_config(list_id)
+    request = IngestRequest(
+        list_config=list_config,
+        paths=list(files),
+        input_format=input_format if input_format != AUTO else list_config.format,
+        observed_at=parse_user_datetime(observed_at, "--observed-at") if observed_at else None,
+        source_uri=" ".join(str(f) for f in files),
+        allow_current_time=True,
+    )
+    result = ingest(app.store, app.config, request, now=app.now)
+    print_result(result)
+    if result.failed:
+        sys.exit(1)
+
+
+@cli.command("replay")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--list", "list_id", help="Only this list (or the list id for a folder of versions).")
+@click.option(
+    "--input-format",
+    default=AUTO,
+    show_default=True,
+    metavar="KIND",
+    help="Format of every snapshot; 'auto' recognises each from its content.",
+)
+@pass_app
+def replay_command(
+    app: AppContext, paths: tuple[Path, ...], list_id: str | None, input_format: str
+) -> None:
+    """Apply every snapshot under PATH (default: the archive) in order; applied ones are skipped.
+
+    \b
+    Example:
+      watchlist-monitor replay
+      watchlist-monitor replay ../shared/realdata/ofac-sdn --list us-ofac-sdn
+    """
+    versions = discover(list(paths) or [app.config.archive], list_id)
+    if not versions:
+        raise MonitorError(
+            f"no snapshots found under {', '.join(map(str, paths or [app.config.archive]))}"
+        )
+    tally: dict[str, int] = defaultdict(int)
+    show_progress = sys.stderr.isatty()
+    with (
+        click.progressbar(versions, label="replaying", file=sys.stderr, show_pos=True)
+        if show_progress
+        else _nullbar(versions) as bar
+    ):
+        for version in bar:
+            status = _replay_one(app, version, input_format)
+            tally[status] += 1
+    click.echo("replay: " + ", ".join(f"{n} {status}" for status, n in sorted(tally.items())))
+    if tally.get("rejected") or tally.get("error"):
+        click.echo("replay: some snapshots were not applied (see above); the others were", err=True)
+
+
+class _nullbar:
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = items
+
+    def __enter__(self) -> Sequence[Any]:
+        return self.items
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _replay_one(app: AppContext, version: Any, input_format: str) -> str:
+    list_config = app.config.list_config(version.list_id)
+    request = IngestRequest(
+        list_config=list_config,
+        paths=version.files,
+        input_format=input_format if input_format != AUTO else list_config.format,
+        observed_at=version.observed_at,
+        source_uri=str(version.folder),
+    )
+    try:
+        result = ingest(app.store, app.config, request, now=app.now)
+    except MonitorError as exc:
+        click.echo(f"{version.list_id} @ {version.folder.name}: error: {exc}", err=True)
+        return "error"
+    if result.status != "skipped":
+        print_result(result)
+    return result.status
