@@ -184,7 +184,7 @@ def _record_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult:
 
 
 def _reject(store: Store, snapshot: NewSnapshot, reason: str, count: int | None) -> IngestResult:
-    log.warning("list %s: snapshot rejected: %s", snapshot.list_id, reason)
+    log.info("list %s: snapshot rejected: %s", snapshot.list_id, reason)
     with store.list_transaction(snapshot.list_id) as tx:
         snapshot_id = tx.record_snapshot(
             snapshot, status="rejected", record_count=count, message=reason
