@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select, true
 
 from monitor.names import fold
 from monitor.store import schema as t
@@ -46,7 +46,7 @@ def _period_condition(query: EventQuery) -> Any:
     if query.clock == "observed":
         if not query.include_baseline:
             observed.append(~t.events.c.baseline)
-        return and_(*observed)
+        return and_(true(), *observed)
     dated = and_(t.events.c.effective_date.is_not(None), *effective)
     undated = and_(t.events.c.effective_date.is_(None), ~t.events.c.baseline, *observed)
     return or_(dated, undated)

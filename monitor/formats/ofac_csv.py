@@ -35,21 +35,55 @@ def _clean(value: str) -> str:
     return "" if value == NULL else value
 
 
+class _LineTracker:
+    """Feeds lines to the CSV reader and remembers whether the file ended cleanly."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.last = "\n"
+        self.official_line_ends = False
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.lines:
+            if line.strip(EOF_MARK + " \r\n"):
+                self.last = line
+                self.official_line_ends = self.official_line_ends or line.endswith("\r\n")
+            yield line
+
+    @property
+    def complete(self) -> bool:
+        """Official files (CRLF rows) end every row with a line break; re-saved
+        copies with LF rows sometimes drop the last one, so only CRLF files are held to it."""
+        return not self.official_line_ends or self.last.rstrip(EOF_MARK + " ").endswith("\n")
+
+
 def read_rows(source: SourceFile) -> Iterator[list[str]]:
-    """Rows of one OFAC CSV file, nulls blanked, blank lines and the EOF byte dropped."""
+    """Rows of one OFAC CSV file, nulls blanked, blank lines and the EOF byte dropped.
+
+    OFAC ends every row with CRLF; an official file whose last row has no line
+    break was cut short (a truncated download), even when that row still has
+    12 columns.
+    """
+    line = 0
     try:
         with source.open() as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            for row in csv.reader(text):
+            tracker = _LineTracker(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+            reader = csv.reader(tracker, strict=True)
+            for row in reader:
+                line = reader.line_num
                 if not row or (len(row) == 1 and not row[0].strip(EOF_MARK + " ")):
                     continue
                 yield [_clean(cell) for cell in row]
+            if not tracker.complete:
+                raise ParseError("the last row has no line break: the file was cut short "
+                                 "(truncated download?)", file=source.name, position="end of file")
     except UnicodeDecodeError as exc:
         raise ParseError(
             f"not UTF-8 text ({exc.reason})", file=source.name, position=f"byte {exc.start}"
         ) from exc
     except csv.Error as exc:
-        raise ParseError(f"malformed CSV ({exc})", file=source.name) from exc
+        raise ParseError(f"malformed CSV ({exc}; truncated or damaged file?)", file=source.name,
+                         position=f"after line {line}") from exc
     except (OSError, EOFError) as exc:
         raise ParseError(f"cannot be read ({exc})", file=source.name) from exc
 
