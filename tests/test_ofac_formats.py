@@ -107,9 +107,8 @@ def test_the_real_zero_byte_download_is_refused() -> None:
 def test_comments_overflow_is_appended_to_the_remarks() -> None:
     folder = realdata("ofac-sdn", "2021-07-07_moov-bench")
     files = sources(*sorted(folder.iterdir()))
-    overflow = {
-        row[0]: row[1] for row in csv.reader(open(folder / "sdn_comments.csv")) if len(row) == 2
-    }
+    with (folder / "sdn_comments.csv").open(encoding="utf-8") as comments:
+        overflow = {row[0]: row[1] for row in csv.reader(comments) if len(row) == 2}
     records = {r.key: r for r in get_format("ofac-csv").parse(files)}
     assert overflow
     for key in overflow:

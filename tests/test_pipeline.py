@@ -1,4 +1,4 @@
-"""Ingesting real consecutive versions: events equal the real differences, on SQLite and PostgreSQL."""
+"""Ingesting real consecutive versions: events equal the real differences (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
