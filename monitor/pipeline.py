@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -64,6 +64,7 @@ class IngestResult:
     counts: dict[str, int] = field(default_factory=dict)
     message: str = ""
     events: tuple[Event, ...] = ()
+    dated_now: bool = False
 
     @property
     def failed(self) -> bool:
@@ -72,6 +73,8 @@ class IngestResult:
     def summary_line(self) -> str:
         when = utc_iso(self.observed_at) if self.observed_at else "?"
         head = f"{self.list_id} @ {when}: "
+        if self.dated_now:
+            head = head[:-2] + " (no date in the file or its path: observed now): "
         if self.status == "baseline":
             return head + f"baseline: {self.record_count} entries"
         if self.status == "applied":
@@ -86,6 +89,13 @@ class IngestResult:
 
 def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetime) -> IngestResult:
     """Ingest one snapshot; bad input is rejected and the stored state stays as it was."""
+    result = _ingest(store, config, request, now)
+    if result.observed_at == now and request.observed_at is None:
+        result = replace(result, dated_now=True)
+    return result
+
+
+def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime) -> IngestResult:
     list_id = request.list_config.id
     files = [SourceFile.from_path(path) for path in request.paths]
     if not files:
