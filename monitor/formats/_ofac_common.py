@@ -107,7 +107,10 @@ KNOWN_ID_TYPES = (
     "Digital Currency Address - ARB",
     "Digital Currency Address - BSC",
 )
-_ID_TYPES_LONGEST_FIRST = sorted(KNOWN_ID_TYPES, key=len, reverse=True)
+_ID_TYPE_RE = re.compile(
+    "^(?:" + "|".join(re.escape(t) for t in sorted(KNOWN_ID_TYPES, key=len, reverse=True)) + ")(?= |$)"
+)
+_ALIAS_START_RE = re.compile(r"^(?:alt\. )?[afn]\.k\.a\. '")
 _ALIAS_RE = re.compile(r"^(?:a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'$", re.S)
 # "54514-1 (Bahrain) expires 09 Jun 2009": the XML keeps number and country only.
 _COUNTRY_SUFFIX_RE = re.compile(r"^(.*?\S)\s+\(([^()]+)\)(?:\s+(?:issued|expires)\b.*)?$", re.S)
@@ -131,29 +134,26 @@ class RemarkParts:
 
 
 def split_segments(remarks: str) -> list[str]:
-    """Split remarks on '; ' outside quotes, dropping the closing period."""
+    """Split remarks on '; ', keeping a quoted alias that itself contains '; ' whole.
+
+    Splitting first and re-joining the rare broken alias keeps this linear:
+    it runs on every entry of every snapshot.
+    """
     text = remarks.strip()
     if text.endswith("."):
         text = text[:-1]
     segments: list[str] = []
-    current: list[str] = []
-    quoted = False
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "'" and (i == 0 or text[i - 1] in " .") and not quoted:
-            quoted = True
-        elif char == "'" and quoted and (i + 1 == len(text) or text[i + 1] in ";"):
-            quoted = False
-        if not quoted and text.startswith("; ", i):
-            segments.append("".join(current).strip())
-            current = []
-            i += 2
-            continue
-        current.append(char)
-        i += 1
-    segments.append("".join(current).strip())
-    return [s for s in segments if s]
+    for piece in text.split("; "):
+        if segments and _open_alias(segments[-1]):
+            segments[-1] = f"{segments[-1]}; {piece}"
+        else:
+            segments.append(piece)
+    return [s.strip() for s in segments if s.strip()]
+
+
+def _open_alias(segment: str) -> bool:
+    """An a.k.a. whose closing quote has not been seen yet."""
+    return bool(_ALIAS_START_RE.match(segment)) and not segment.rstrip(".").endswith("'")
 
 
 def identifier(type_: str, rest: str, country: str = "") -> Identifier:
@@ -175,10 +175,9 @@ def _identifier(type_: str, rest: str) -> Identifier:
 
 
 def _known_type(segment: str) -> str | None:
-    for type_ in _ID_TYPES_LONGEST_FIRST:
-        if segment.startswith(type_ + " ") or segment == type_:
-            return type_
-    return None
+    """The longest known identifier type the segment starts with."""
+    match = _ID_TYPE_RE.match(segment)
+    return match.group(0) if match else None
 
 
 def parse_remarks(remarks: str) -> RemarkParts:
