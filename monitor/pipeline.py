@@ -100,14 +100,15 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     files = [SourceFile.from_path(path) for path in request.paths]
     if not files:
         raise InputError(f"list {list_id}: no input files")
-    digest = snapshot_digest(files)
+    hashes = [f.sha256() for f in files]  # read once: the unchanged check costs one pass
+    digest = snapshot_digest([(f.name, h) for f, h in zip(files, hashes, strict=True)])
     fmt = resolve_format(request.input_format, files)
     observed_at = _observed_at(request, fmt, files, now)
     store.ensure_list(list_id, title=request.list_config.title, format=fmt.kind, now=now)
     snapshot = NewSnapshot(
         list_id=list_id,
         sha256=digest,
-        files=_file_facts(files),
+        files=_file_facts(files, hashes),
         source_uri=request.source_uri,
         format=fmt.kind,
         observed_at=observed_at,
@@ -125,7 +126,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     if verdict.status != "ok":
         return _reject(store, snapshot, verdict.reason, len(records))
     archived = store_snapshot(config.archive, list_id, observed_at, files)
-    snapshot = NewSnapshot(**{**snapshot.__dict__, "files": _file_facts(archived.files)})
+    snapshot = NewSnapshot(**{**snapshot.__dict__, "files": _file_facts(archived.files, hashes)})
     return _apply(store, request, snapshot, records)
 
 
@@ -145,8 +146,11 @@ def _observed_at(
     )
 
 
-def _file_facts(files: Sequence[SourceFile]) -> list[dict[str, object]]:
-    return [{"name": f.name, "path": str(f.path), "sha256": f.sha256()} for f in files]
+def _file_facts(files: Sequence[SourceFile], hashes: Sequence[str]) -> list[dict[str, object]]:
+    return [
+        {"name": f.name, "path": str(f.path), "sha256": h}
+        for f, h in zip(files, hashes, strict=True)
+    ]
 
 
 def _parse(fmt: Format, files: list[SourceFile]) -> list[Record]:

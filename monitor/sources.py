@@ -74,9 +74,9 @@ class SourceFile:
         return sum(len(chunk) for chunk in self.iter_chunks())
 
 
-def snapshot_digest(files: list[SourceFile]) -> str:
-    """One sha256 for a whole snapshot: the names and hashes of its files, sorted."""
+def snapshot_digest(file_hashes: list[tuple[str, str]]) -> str:
+    """One sha256 for a whole snapshot from its (file name, file sha256) pairs, sorted."""
     digest = hashlib.sha256()
-    for name, file_hash in sorted((f.name.lower(), f.sha256()) for f in files):
+    for name, file_hash in sorted((name.lower(), file_hash) for name, file_hash in file_hashes):
         digest.update(f"{name}\0{file_hash}\n".encode())
     return digest.hexdigest()
