@@ -74,9 +74,12 @@ def _free_folder(list_folder: Path, stamp: str) -> Path:
 
 
 def _compress_into(source: SourceFile, destination: Path) -> None:
-    with gzip.open(destination, "wb", compresslevel=6) as out:
-        for chunk in source.iter_chunks():
-            out.write(chunk)
-        out.flush()
+    """Gzip the file into the archive; a file that is already gzip is copied as is."""
+    if source.is_gzip:
+        shutil.copyfile(source.path, destination)
+    else:
+        with gzip.open(destination, "wb", compresslevel=6) as out:
+            for chunk in source.iter_chunks():
+                out.write(chunk)
     with destination.open("rb") as written:
         os.fsync(written.fileno())

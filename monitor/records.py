@@ -66,6 +66,7 @@ class Record:
     notice: str = ""
     remarks: str = ""
     extra: tuple[tuple[str, str], ...] = ()
+    _hash: str = field(default="", init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, **values: Any) -> Record:
@@ -89,6 +90,8 @@ class Record:
         """A JSON-ready dict; the inverse of :meth:`from_dict`."""
         out: dict[str, Any] = {}
         for f in fields(self):
+            if f.name == "_hash":
+                continue
             value = getattr(self, f.name)
             if f.name == "identifiers":
                 value = [[i.type, i.value, i.country] for i in value]
@@ -114,7 +117,12 @@ class Record:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def content_hash(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        """sha256 of the canonical JSON, computed once per record (guards, differ and
+        store all need it)."""
+        if not self._hash:
+            digest = hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+            object.__setattr__(self, "_hash", digest)
+        return self._hash
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
