@@ -15,7 +15,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import PurePosixPath
 from typing import IO
 
@@ -25,6 +25,15 @@ from monitor.sources import SourceFile
 ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 DEFAULT_MAX_MEMBERS = 16
+
+
+class ArchiveError(InputError):
+    """A ZIP that is unreadable, unsafe or too big; ``detail`` says why without the name."""
+
+    def __init__(self, label: str, detail: str) -> None:
+        self.label = label
+        self.detail = detail
+        super().__init__(f"{label}: {detail}")
 
 
 def is_zip(source: SourceFile) -> bool:
@@ -45,12 +54,12 @@ def _members(archive: zipfile.ZipFile, label: str, max_members: int) -> list[zip
     """The file members, after refusing archives that are too big or have unsafe names."""
     infos = archive.infolist()
     if len(infos) > max_members:
-        raise InputError(f"{label}: the ZIP holds {len(infos)} members, more than the "
-                         f"limit of {max_members}")
+        raise ArchiveError(
+            label, f"the ZIP holds {len(infos)} members, more than the limit of {max_members}"
+        )
     for info in infos:
         if unsafe_name(info.filename):
-            raise InputError(f"{label}: refusing ZIP member with an unsafe path "
-                             f"{info.filename!r}")
+            raise ArchiveError(label, f"refusing ZIP member with an unsafe path {info.filename!r}")
     return [info for info in infos if not info.is_dir()]
 
 
@@ -58,8 +67,9 @@ def _single(archive: zipfile.ZipFile, label: str, max_members: int) -> zipfile.Z
     files = _members(archive, label, max_members)
     if len(files) != 1:
         names = ", ".join(i.filename for i in files) or "none"
-        raise InputError(f"{label}: expected a ZIP holding exactly one file, found "
-                         f"{len(files)} ({names})")
+        raise ArchiveError(
+            label, f"expected a ZIP holding exactly one file, found {len(files)} ({names})"
+        )
     return files[0]
 
 
@@ -71,11 +81,14 @@ def single_member(source: SourceFile, *, max_members: int = DEFAULT_MAX_MEMBERS)
 
 @contextmanager
 def _archive(source: SourceFile) -> Iterator[zipfile.ZipFile]:
-    try:
-        with source.open() as raw, zipfile.ZipFile(raw) as archive:
-            yield archive
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"{source.name}: not a readable ZIP archive ({exc})") from exc
+    """The open archive; only failures to read its directory are reported here."""
+    with ExitStack() as stack:
+        try:
+            raw = stack.enter_context(source.open())
+            archive = stack.enter_context(zipfile.ZipFile(raw))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
+            raise ArchiveError(source.name, f"not a readable ZIP archive ({exc})") from exc
+        yield archive
 
 
 @contextmanager
@@ -90,23 +103,24 @@ def open_single_member(
         info = _single(archive, source.name, max_members)
         label = f"{source.name}:{info.filename}"
         if info.flag_bits & 0x1:
-            raise InputError(f"{label}: the ZIP member is encrypted")
+            raise ArchiveError(label, "the ZIP member is encrypted")
         if info.file_size > max_bytes:
-            raise InputError(f"{label}: would expand to {info.file_size} bytes, more than "
-                             f"the limit of {max_bytes}")
+            raise ArchiveError(
+                label, f"would expand to {info.file_size} bytes, more than the limit of {max_bytes}"
+            )
         try:
             member = archive.open(info)
         except (NotImplementedError, zipfile.BadZipFile) as exc:
-            raise InputError(f"{label}: cannot open the ZIP member ({exc})") from exc
+            raise ArchiveError(label, f"cannot open the ZIP member ({exc})") from exc
         with member, io.BufferedReader(_Limited(member, max_bytes, label)) as limited:
             yield limited
 
 
 class _Limited(io.RawIOBase):
-    """A read-only stream that raises InputError once more than ``limit`` bytes came out.
+    """A read-only stream that raises ArchiveError once more than ``limit`` bytes came out.
 
     The sizes in a ZIP directory are claims; this counts what is really inflated.
-    Corrupt compressed data is reported as InputError too.
+    Corrupt compressed data (including a CRC mismatch) is reported the same way.
     """
 
     def __init__(self, inner: IO[bytes], limit: int, label: str) -> None:
@@ -128,8 +142,8 @@ class _Limited(io.RawIOBase):
         try:
             data = self._inner.read(min(size, self._left + 1))
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{self._label}: corrupt ZIP data ({exc})") from exc
+            raise ArchiveError(self._label, f"corrupt ZIP data ({exc})") from exc
         self._left -= len(data)
         if self._left < 0:
-            raise InputError(f"{self._label}: expands beyond the limit of {self._limit} bytes")
+            raise ArchiveError(self._label, f"expands beyond the limit of {self._limit} bytes")
         return data

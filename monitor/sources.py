@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from monitor.errors import InputError
 
@@ -44,7 +44,7 @@ class SourceFile:
     def open(self) -> IO[bytes]:
         """The decompressed content as a binary stream."""
         if self.is_gzip:
-            return gzip.open(self.path, "rb")
+            return cast(IO[bytes], gzip.open(self.path, "rb"))
         return self.path.open("rb")
 
     def head(self, size: int = 4096) -> bytes:

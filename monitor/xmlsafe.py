@@ -55,7 +55,7 @@ def iter_elements(stream: IO[bytes], tags: set[str], *, file: str) -> Iterator[e
 
 
 def _refuse_doctype(element: etree._Element, file: str) -> None:
-    doctype = element.getroottree().docinfo.doctype
+    doctype = getattr(element.getroottree().docinfo, "doctype", "")
     if doctype:
         raise ParseError(
             "refusing an XML file that declares a DOCTYPE (entities are not allowed in list files)",

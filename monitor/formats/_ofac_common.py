@@ -25,6 +25,15 @@ KNOWN_ID_TYPES = (
     "Executive Order 13662 Directive Determination -",
     "Executive Order 13846 information:",
     "Executive Order 14024 Directive Information -",
+    "Executive Order 14024 Directive Information",
+    "Executive Order 14014 Directive Information:",
+    "Executive Order 14059 information:",
+    "Listing/Effective Date (EO 14024 Directive 1a):",
+    "Listing/Effective Date (EO 14024 Directive 2):",
+    "Listing/Effective Date (EO 14024 Directive 3):",
+    "Effective Date (EO 14024 Directive 1a):",
+    "Effective Date (EO 14024 Directive 2):",
+    "Effective Date (EO 14024 Directive 3):",
     "Secondary sanctions risk:",
     "Transactions Prohibited For Persons Owned or Controlled By U.S. Financial Institutions:",
     "PEESA Information:",
@@ -107,9 +116,8 @@ KNOWN_ID_TYPES = (
     "Digital Currency Address - ARB",
     "Digital Currency Address - BSC",
 )
-_ID_TYPE_RE = re.compile(
-    "^(?:" + "|".join(re.escape(t) for t in sorted(KNOWN_ID_TYPES, key=len, reverse=True)) + ")(?= |$)"
-)
+_LONGEST_FIRST = sorted(KNOWN_ID_TYPES, key=len, reverse=True)
+_ID_TYPE_RE = re.compile("^(?:" + "|".join(re.escape(t) for t in _LONGEST_FIRST) + ")(?= |$)")
 _ALIAS_START_RE = re.compile(r"^(?:alt\. )?[afn]\.k\.a\. '")
 _ALIAS_RE = re.compile(r"^(?:a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'$", re.S)
 # "54514-1 (Bahrain) expires 09 Jun 2009": the XML keeps number and country only.

@@ -7,7 +7,6 @@ these helpers do that in one place so each plugin stays about its format.
 
 from __future__ import annotations
 
-import io
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,8 +37,9 @@ def reading(source: SourceFile) -> Iterator[IO[bytes]]:
         with source.open() as stream:
             yield stream
     except READ_ERRORS as exc:
-        raise ParseError(f"cannot be read, the file is truncated or corrupt ({exc})",
-                         file=source.name) from exc
+        raise ParseError(
+            f"cannot be read, the file is truncated or corrupt ({exc})", file=source.name
+        ) from exc
 
 
 def xml_elements(source: SourceFile, tags: set[str]) -> Iterator[etree._Element]:
@@ -48,14 +48,25 @@ def xml_elements(source: SourceFile, tags: set[str]) -> Iterator[etree._Element]
         yield from iter_elements(stream, tags, file=source.name)
 
 
-def text_lines(source: SourceFile, encoding: str = "utf-8") -> Iterator[str]:
-    """Decoded lines of a text file, undecodable bytes reported with their offset."""
-    with reading(source) as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        try:
-            yield from text
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"not {encoding} text ({exc.reason})", file=source.name) from exc
+def node_text(element: etree._Element) -> str:
+    """An element's own text, whitespace collapsed."""
+    return " ".join((element.text or "").split())
+
+
+def decoded_lines(source: SourceFile) -> Iterator[str]:
+    """Lines of a text file, each decoded as UTF-8 when valid, else as Windows-1252.
+
+    Government CSV exports switch encodings between years (the UK list was
+    Windows-1252 until 2021, UTF-8 after); deciding per line keeps a stray
+    byte from rejecting a whole list. A leading byte-order mark is dropped.
+    """
+    with reading(source) as stream:
+        for number, line in enumerate(stream):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = line.decode("cp1252", errors="replace")
+            yield text.lstrip("\ufeff") if number == 0 else text
 
 
 def iso_date(year: int, month: int, day: int) -> str | None:

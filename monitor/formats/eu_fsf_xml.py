@@ -2,8 +2,8 @@
 
 The sanctionEntity ``logicalId`` is the Commission's stable number for a
 listed party (the euReferenceNumber is kept as an identifier). Every name
-variant is a ``nameAlias``: the first one with a wholeName is the name, the
-rest are aliases. The effective date is the designation date, or, when the
+variant is a ``nameAlias``: the main one (see :func:`_names`) is the name,
+the rest are aliases. The effective date is the designation date, or, when the
 file gives none, the earliest publication date of the entity's regulations.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 from lxml import etree
 
 from monitor.errors import ParseError
-from monitor.formats._readers import single_file, utc_datetime, xml_elements
+from monitor.formats._readers import node_text, single_file, utc_datetime, xml_elements
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
 from monitor.sources import SourceFile
@@ -52,8 +52,11 @@ class EuFsfXml(Format):
         for element in xml_elements(source, {"sanctionEntity"}):
             record = entity_record(element, source.name)
             if record.key in seen:
-                raise ParseError(f"sanctionEntity logicalId {record.key} appears twice",
-                                 file=source.name, position=f"line {element.sourceline}")
+                raise ParseError(
+                    f"sanctionEntity logicalId {record.key} appears twice",
+                    file=source.name,
+                    position=f"line {element.sourceline}",
+                )
             seen.add(record.key)
             yield record
         if not seen:
@@ -67,17 +70,20 @@ def _attr(element: etree._Element, name: str) -> str:
 def entity_record(entity: etree._Element, file: str) -> Record:
     """One sanctionEntity as a record."""
     key = _attr(entity, "logicalId")
-    names = [n for a in children(entity, "nameAlias") if (n := _attr(a, "wholeName"))]
+    names = _names(entity)
     if not key.isdigit() or not names:
-        raise ParseError(f"sanctionEntity without a numeric logicalId and a name ({key!r})",
-                         file=file, position=f"line {entity.sourceline}")
+        raise ParseError(
+            f"sanctionEntity without a numeric logicalId and a name ({key!r})",
+            file=file,
+            position=f"line {entity.sourceline}",
+        )
     addresses = list(children(entity, "address"))
     regulations = list(children(entity, "regulation"))
-    subject = next(children(entity, "subjectType"), None)
+    subject = next(children(entity, "subjectType"), entity)
     return Record.build(
         key=key,
         name=names[0],
-        entry_type=ENTRY_TYPES.get(_attr(subject, "code") if subject is not None else "", "unknown"),
+        entry_type=ENTRY_TYPES.get(_attr(subject, "code"), "unknown"),
         programs=[_attr(r, "programme") for r in regulations],
         aliases=names[1:],
         countries=[_country(c) for c in (*children(entity, "citizenship"), *addresses)],
@@ -85,9 +91,28 @@ def entity_record(entity: etree._Element, file: str) -> Record:
         identifiers=_identifiers(entity),
         birth_dates=[_birth_date(b) for b in children(entity, "birthdate")],
         effective_date=_effective_date(entity, regulations),
-        remarks="; ".join(" ".join((r.text or "").split()) for r in children(entity, "remark")),
+        remarks="; ".join(node_text(r) for r in children(entity, "remark")),
         extra=_extra(entity),
     )
+
+
+def _names(entity: etree._Element) -> list[str]:
+    """Whole names, the main spelling first.
+
+    The file order is not a ranking (Saddam Hussein's entry, logicalId 13,
+    starts with the French spelling 'Abou Ali'), so the main name is the first
+    alias the Commission split into first/last name, else the first one
+    without a translation language, else simply the first.
+    """
+    aliases = [a for a in children(entity, "nameAlias") if _attr(a, "wholeName")]
+    ranked = sorted(
+        aliases,
+        key=lambda a: (
+            not (_attr(a, "lastName") or _attr(a, "firstName")),
+            bool(_attr(a, "nameLanguage")),
+        ),
+    )
+    return [_attr(a, "wholeName") for a in ranked]
 
 
 def _country(element: etree._Element) -> str:
@@ -107,12 +132,14 @@ def _identifiers(entity: etree._Element) -> list[Identifier]:
         Identifier(type="UN Reference Number", value=_attr(entity, "unitedNationId")),
     ]
     for document in children(entity, "identification"):
-        found.append(Identifier(
-            type=_attr(document, "identificationTypeDescription")
-            or _attr(document, "identificationTypeCode"),
-            value=_attr(document, "number") or _attr(document, "latinNumber"),
-            country=_country(document),
-        ))
+        found.append(
+            Identifier(
+                type=_attr(document, "identificationTypeDescription")
+                or _attr(document, "identificationTypeCode"),
+                value=_attr(document, "number") or _attr(document, "latinNumber"),
+                country=_country(document),
+            )
+        )
     return [i for i in found if i.value]
 
 
@@ -130,22 +157,29 @@ def _effective_date(entity: etree._Element, regulations: list[etree._Element]) -
     designation = _attr(entity, "designationDate")
     if ISO_DATE_RE.match(designation):
         return designation
-    published = sorted(d for r in regulations
-                       if ISO_DATE_RE.match(d := _attr(r, "publicationDate")))
+    published = sorted(
+        d for r in regulations if ISO_DATE_RE.match(d := _attr(r, "publicationDate"))
+    )
     return published[0] if published else None
 
 
 def _extra(entity: etree._Element) -> dict[str, str]:
     aliases = list(children(entity, "nameAlias"))
-    places = [", ".join(p for p in (_attr(b, "city"), _attr(b, "place"), _attr(b, "region"),
-                                    _country(b)) if p and p != "-")
-              for b in children(entity, "birthdate")]
+    places = [
+        ", ".join(
+            p
+            for p in (_attr(b, "city"), _attr(b, "place"), _attr(b, "region"), _country(b))
+            if p and p != "-"
+        )
+        for b in children(entity, "birthdate")
+    ]
     return {
         "designation_details": _attr(entity, "designationDetails"),
         "function": "; ".join(sorted({f for a in aliases if (f := _attr(a, "function"))})),
         "title": "; ".join(sorted({t for a in aliases if (t := _attr(a, "title"))})),
         "gender": "; ".join(sorted({g for a in aliases if (g := _attr(a, "gender"))})),
         "place_of_birth": "; ".join(sorted({p for p in places if p})),
-        "regulations": "; ".join(sorted({n for r in children(entity, "regulation")
-                                         if (n := _attr(r, "numberTitle"))})),
+        "regulations": "; ".join(
+            sorted({n for r in children(entity, "regulation") if (n := _attr(r, "numberTitle"))})
+        ),
     }

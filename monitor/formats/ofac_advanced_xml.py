@@ -23,7 +23,7 @@ from lxml import etree
 
 from monitor.errors import ParseError
 from monitor.formats import _ofac_common as ofac
-from monitor.formats._readers import single_file, xml_elements
+from monitor.formats._readers import node_text, single_file, xml_elements
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
 from monitor.sources import SourceFile
@@ -33,8 +33,14 @@ DATE_OF_ISSUE_RE = re.compile(
     rb"<(?:\w+:)?DateOfIssue\b[^>]*>\s*<(?:\w+:)?Year>(\d{4})</(?:\w+:)?Year>\s*"
     rb"<(?:\w+:)?Month>(\d{1,2})</(?:\w+:)?Month>\s*<(?:\w+:)?Day>(\d{1,2})</"
 )
-LOOKUP_TAGS = {"ReferenceValueSets", "Location", "IDRegDocument", "DistinctParty",
-               "ProfileRelationship", "SanctionsEntry"}
+LOOKUP_TAGS = {
+    "ReferenceValueSets",
+    "Location",
+    "IDRegDocument",
+    "DistinctParty",
+    "ProfileRelationship",
+    "SanctionsEntry",
+}
 # Name parts that the classic files put in lastName (the rest go to firstName).
 LAST_NAME_PARTS = {"Last Name", "Entity Name", "Vessel Name", "Aircraft Name"}
 VESSEL_FEATURES = {
@@ -63,9 +69,10 @@ class Lookups:
     def ref(self, kind: str, ref_id: str | None) -> str:
         """The text of reference value ``kind`` number ``ref_id`` ('' when unknown)."""
         element = self.refs[kind].get(ref_id or "")
-        return " ".join((element.text or "").split()) if element is not None else ""
+        return node_text(element) if element is not None else ""
 
     def ref_attr(self, kind: str, ref_id: str | None, attr: str) -> str:
+        """An attribute of a reference value, e.g. the PartyTypeID of a PartySubType."""
         element = self.refs[kind].get(ref_id or "")
         return element.get(attr, "") if element is not None else ""
 
@@ -100,8 +107,11 @@ class OfacAdvancedXml(Format):
         for party in xml_elements(source, {"DistinctParty"}):
             record = party_record(party, lookups, source.name)
             if record.key in seen:
-                raise ParseError(f"FixedRef {record.key} appears twice", file=source.name,
-                                 position=f"line {party.sourceline}")
+                raise ParseError(
+                    f"FixedRef {record.key} appears twice",
+                    file=source.name,
+                    position=f"line {party.sourceline}",
+                )
             seen.add(record.key)
             yield record
         if not seen:
@@ -138,6 +148,7 @@ def _detached(element: etree._Element) -> etree._Element:
 
 
 def _collect_refs(element: etree._Element, lookups: Lookups) -> None:
+    """Every reference value by set and ID, e.g. refs['Country']['11171'] -> Russia."""
     for value_set in element:
         for value in value_set:
             if isinstance(value.tag, str):
@@ -173,12 +184,16 @@ def party_record(party: etree._Element, lookups: Lookups, file: str) -> Record:
     key = party.get("FixedRef", "")
     profile = next(children(party, "Profile"), None)
     if not key.isdigit() or profile is None:
-        raise ParseError(f"DistinctParty without a numeric FixedRef and a Profile ({key!r})",
-                         file=file, position=f"line {party.sourceline}")
+        raise ParseError(
+            f"DistinctParty without a numeric FixedRef and a Profile ({key!r})",
+            file=file,
+            position=f"line {party.sourceline}",
+        )
     names = _names(profile, lookups)
     if not names:
-        raise ParseError(f"DistinctParty {key} has no name", file=file,
-                         position=f"line {party.sourceline}")
+        raise ParseError(
+            f"DistinctParty {key} has no name", file=file, position=f"line {party.sourceline}"
+        )
     facts = Facts(lookups=lookups)
     for feature in children(profile, "Feature"):
         facts.add(feature)
@@ -187,8 +202,10 @@ def party_record(party: etree._Element, lookups: Lookups, file: str) -> Record:
     return _build(key, profile, names, facts, _remark_parts(party, profile, facts))
 
 
-def _build(key: str, profile: etree._Element, names: list[str], facts: Facts,
-           parts: ofac.RemarkParts) -> Record:
+def _build(
+    key: str, profile: etree._Element, names: list[str], facts: Facts, parts: ofac.RemarkParts
+) -> Record:
+    """The record, field by field as the classic XML parser fills it."""
     return Record.build(
         key=key,
         name=names[0],
@@ -205,27 +222,26 @@ def _build(key: str, profile: etree._Element, names: list[str], facts: Facts,
     )
 
 
-def _remark_parts(party: etree._Element, profile: etree._Element,
-                  facts: Facts) -> ofac.RemarkParts:
+def _remark_parts(party: etree._Element, profile: etree._Element, facts: Facts) -> ofac.RemarkParts:
     """The party comment split like classic remarks, plus relationships as 'Linked To'."""
     free_text, links = ofac.split_linked_to(text_of(party, "Comment"))
     parts = ofac.parse_remarks(free_text)
     parts.linked_to += links
     names = facts.lookups.names
-    parts.linked_to += [names[t].rstrip(".") for t in facts.lookups.links.get(profile.get("ID", ""), [])
-                        if t in names]
+    targets = facts.lookups.links.get(profile.get("ID", ""), [])
+    parts.linked_to += [names[t].rstrip(".") for t in targets if t in names]
     parts.birth_places += facts.birth_places
     return parts
 
 
 def _entry_type(profile: etree._Element, lookups: Lookups) -> str:
+    """Vessel and aircraft are party sub-types of 'Transport'; the rest go by party type."""
     subtype_id = profile.get("PartySubTypeID")
     subtype = lookups.ref("PartySubType", subtype_id).lower()
     if subtype in ("vessel", "aircraft"):
         return subtype
-    party_type = lookups.ref("PartyType", lookups.ref_attr("PartySubType", subtype_id,
-                                                           "PartyTypeID"))
-    return ofac.entry_type(party_type)
+    type_id = lookups.ref_attr("PartySubType", subtype_id, "PartyTypeID")
+    return ofac.entry_type(lookups.ref("PartyType", type_id))
 
 
 def _names(profile: etree._Element, lookups: Lookups) -> list[str]:
@@ -257,7 +273,7 @@ def _alias_name(alias: etree._Element, part_types: dict[str, str], lookups: Look
     first: list[str] = []
     for value in descendants(documented, "NamePartValue"):
         part_type = part_types.get(value.get("NamePartGroupID", ""), "")
-        (last if part_type in LAST_NAME_PARTS else first).append(" ".join((value.text or "").split()))
+        (last if part_type in LAST_NAME_PARTS else first).append(node_text(value))
     last_text = " ".join(p for p in last if p).upper()
     first_text = " ".join(p for p in first if p)
     return f"{last_text}, {first_text}" if last_text and first_text else last_text or first_text
@@ -267,8 +283,10 @@ def _latin_name(alias: etree._Element, lookups: Lookups) -> etree._Element | Non
     """The Latin-script spelling: the classic files carry no other script."""
     names = list(children(alias, "DocumentedName"))
     for documented in names:
-        scripts = {lookups.ref("Script", v.get("ScriptID"))
-                   for v in descendants(documented, "NamePartValue")}
+        scripts = {
+            lookups.ref("Script", v.get("ScriptID"))
+            for v in descendants(documented, "NamePartValue")
+        }
         if scripts <= {"Latin", ""}:
             return documented
     return None
@@ -319,6 +337,7 @@ class Facts:
             self.identifiers.append(ofac.identifier(type_, value))
 
     def _location(self, version: etree._Element) -> etree._Element | None:
+        """The Location a feature version points at (addresses, country features)."""
         reference = next(children(version, "VersionLocation"), None)
         if reference is None:
             return None
@@ -332,7 +351,7 @@ class Facts:
         detail = next(children(version, "VersionDetail"), None)
         if detail is not None and detail.get("DetailReferenceID"):
             return self.lookups.ref("DetailReference", detail.get("DetailReferenceID"))
-        if detail is not None and (text := " ".join((detail.text or "").split())):
+        if detail is not None and (text := node_text(detail)):
             return text
         return self._country(location) if location is not None else ""
 
@@ -363,21 +382,25 @@ class Facts:
         state = list(parts["STATE/PROVINCE"])
         if next(children(location, "LocationCountry"), None) is not None:
             state += parts["REGION"]
-        place = ofac.locality(" ".join(parts["CITY"]), ", ".join(state),
-                              " ".join(parts["POSTAL CODE"]))
+        place = ofac.locality(
+            " ".join(parts["CITY"]), ", ".join(state), " ".join(parts["POSTAL CODE"])
+        )
         return ofac.address_line(street, place, self._country(location))
 
 
 def _ymd(element: etree._Element | None) -> tuple[int, int, int] | None:
+    """A <From>/<To> as (year, month, day); None when a part is missing."""
     if element is None:
         return None
     try:
-        return tuple(int(text_of(element, unit)) for unit in ("Year", "Month", "Day"))  # type: ignore[return-value]
+        year, month, day = (int(text_of(element, unit)) for unit in ("Year", "Month", "Day"))
     except ValueError:
         return None
+    return year, month, day
 
 
 def _point(period: etree._Element, edge: str, bound: str) -> tuple[int, int, int] | None:
+    """One of the four dates of a DatePeriod, e.g. Start/From."""
     side = next(children(period, edge), None)
     return _ymd(next(children(side, bound), None)) if side is not None else None
 
@@ -394,6 +417,7 @@ def date_period(period: etree._Element) -> str:
 
 
 def _span(start: tuple[int, int, int], end: tuple[int, int, int]) -> str:
+    """A day, a whole year, a whole month, or 'DD Mon YYYY to DD Mon YYYY' (as OFAC writes)."""
     (y1, m1, d1), (y2, m2, d2) = start, end
     if start == end:
         return _day(start)

@@ -22,11 +22,11 @@ from lxml import etree
 from monitor import archives
 from monitor.errors import InputError, ParseError
 from monitor.formats import _ofac_common as ofac
-from monitor.formats._readers import READ_ERRORS, reading, single_file, utc_datetime
+from monitor.formats._readers import READ_ERRORS, node_text, reading, single_file, utc_datetime
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
 from monitor.sources import SourceFile
-from monitor.xmlsafe import children, descendants, iter_elements, text_of
+from monitor.xmlsafe import children, iter_elements, text_of
 
 ROOT = b"<sanctionsData"
 DATA_AS_OF_RE = re.compile(rb"<(?:\w+:)?dataAsOf>\s*([^<\s]+)\s*</")
@@ -41,12 +41,22 @@ VESSEL_FEATURES = {
 STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 
 
+def nested(element: etree._Element, *path: str) -> Iterator[etree._Element]:
+    """Elements at a path of child names: the entity layout is fixed, so no deep search."""
+    if not path:
+        yield element
+        return
+    for child in children(element, path[0]):
+        yield from nested(child, *path[1:])
+
+
 def _xml_stream(source: SourceFile) -> AbstractContextManager[IO[bytes]]:
     """The XML bytes, whether the file is the published ZIP or the XML inside it."""
     return archives.open_single_member(source) if archives.is_zip(source) else reading(source)
 
 
 def _head(source: SourceFile, size: int) -> bytes:
+    """The first bytes of the XML, or nothing for an unreadable file (sniffing never raises)."""
     try:
         with _xml_stream(source) as stream:
             return stream.read(size)
@@ -55,7 +65,7 @@ def _head(source: SourceFile, size: int) -> bytes:
 
 
 class OfacEnhancedXml(Format):
-    """OFAC enhanced XML (<sanctionsData>: CONS_ENHANCED.ZIP, SDN_ENHANCED.ZIP or the XML inside)."""
+    """OFAC enhanced XML (<sanctionsData>: CONS_ENHANCED.ZIP / SDN_ENHANCED.ZIP or its XML)."""
 
     kind = "ofac-enhanced-xml"
     example = "CONS_ENHANCED.ZIP  |  SDN_ENHANCED.XML"
@@ -71,16 +81,27 @@ class OfacEnhancedXml(Format):
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         source = single_file(files, self.kind)
         seen: set[str] = set()
-        with _xml_stream(source) as stream:
-            for entity in iter_elements(stream, {"entity"}, file=source.name):
-                record = entity_record(entity, source.name)
-                if record.key in seen:
-                    raise ParseError(f"entity id {record.key} appears twice", file=source.name,
-                                     position=f"line {entity.sourceline}")
-                seen.add(record.key)
-                yield record
+        for entity in _entities(source):
+            record = entity_record(entity, source.name)
+            if record.key in seen:
+                raise ParseError(
+                    f"entity id {record.key} appears twice",
+                    file=source.name,
+                    position=f"line {entity.sourceline}",
+                )
+            seen.add(record.key)
+            yield record
         if not seen:
             raise ParseError("no <entity> elements found", file=source.name)
+
+
+def _entities(source: SourceFile) -> Iterator[etree._Element]:
+    """Stream the <entity> elements; a broken or oversized ZIP is a ParseError of the file."""
+    try:
+        with _xml_stream(source) as stream:
+            yield from iter_elements(stream, {"entity"}, file=source.name)
+    except archives.ArchiveError as exc:
+        raise ParseError(exc.detail, file=exc.label) from exc
 
 
 def entity_record(entity: etree._Element, file: str) -> Record:
@@ -88,19 +109,22 @@ def entity_record(entity: etree._Element, file: str) -> Record:
     key = entity.get("id", "")
     names = _names(entity)
     if not key.isdigit() or not names:
-        raise ParseError(f"entity without a numeric id and a name ({key!r})", file=file,
-                         position=f"line {entity.sourceline}")
+        raise ParseError(
+            f"entity without a numeric id and a name ({key!r})",
+            file=file,
+            position=f"line {entity.sourceline}",
+        )
     info = next(children(entity, "generalInfo"), entity)
     facts = _Facts()
-    for feature in descendants(entity, "feature"):
+    for feature in nested(entity, "features", "feature"):
         facts.add(text_of(feature, "type"), text_of(feature, "value"))
     parts = _remark_parts(text_of(info, "remarks"), entity, facts)
-    addresses = [_address(a) for a in descendants(entity, "address")]
+    addresses = [_address(a) for a in nested(entity, "addresses", "address")]
     return Record.build(
         key=key,
         name=names[0],
         entry_type=ofac.entry_type(text_of(info, "entityType")),
-        programs=[" ".join((p.text or "").split()) for p in descendants(entity, "sanctionsProgram")],
+        programs=[node_text(p) for p in nested(entity, "sanctionsPrograms", "sanctionsProgram")],
         aliases=names[1:] + parts.aliases,
         countries=[country for _, country in addresses] + facts.countries,
         addresses=[line for line, _ in addresses if line],
@@ -117,16 +141,17 @@ def _remark_parts(remarks: str, entity: etree._Element, facts: _Facts) -> ofac.R
     free_text, links = ofac.split_linked_to(remarks)
     parts = ofac.parse_remarks(free_text)
     parts.linked_to += links
-    parts.linked_to += [" ".join((r.text or "").split()).rstrip(".")
-                        for r in descendants(entity, "relatedEntity")]
+    parts.linked_to += [
+        node_text(r).rstrip(".")
+        for r in nested(entity, "relationships", "relationship", "relatedEntity")
+    ]
     parts.birth_places += facts.birth_places
     return parts
 
 
 def _latin(element: etree._Element) -> etree._Element | None:
     """The Latin-script translation: the classic files carry no other script."""
-    translations = list(descendants(element, "translation"))
-    for translation in translations:
+    for translation in nested(element, "translations", "translation"):
         if text_of(translation, "script") in ("Latin", ""):
             return translation
     return None
@@ -159,7 +184,8 @@ def _address(address: etree._Element) -> tuple[str, str]:
     """
     translation = _latin(address)
     parts: dict[str, list[str]] = defaultdict(list)
-    for part in descendants(translation, "addressPart") if translation is not None else ():
+    found = nested(translation, "addressParts", "addressPart") if translation is not None else ()
+    for part in found:
         if value := text_of(part, "value"):
             parts[text_of(part, "type")].append(value)
     country = text_of(address, "country")
@@ -175,9 +201,10 @@ def _address(address: etree._Element) -> tuple[str, str]:
 
 def _documents(entity: etree._Element) -> list[Identifier]:
     return [
-        ofac.identifier(text_of(d, "type"), text_of(d, "documentNumber"),
-                        text_of(d, "issuingCountry"))
-        for d in descendants(entity, "identityDocument")
+        ofac.identifier(
+            text_of(d, "type"), text_of(d, "documentNumber"), text_of(d, "issuingCountry")
+        )
+        for d in nested(entity, "identityDocuments", "identityDocument")
     ]
 
 

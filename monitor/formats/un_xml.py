@@ -15,7 +15,7 @@ from datetime import datetime
 from lxml import etree
 
 from monitor.errors import ParseError
-from monitor.formats._readers import iso_date, single_file, utc_datetime, xml_elements
+from monitor.formats._readers import iso_date, node_text, single_file, utc_datetime, xml_elements
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
 from monitor.sources import SourceFile
@@ -24,6 +24,7 @@ from monitor.xmlsafe import children, localname, text_of
 DATE_GENERATED_RE = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"([^\"]+)\"")
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
+PLACE_PARTS = ("CITY", "STATE_PROVINCE", "COUNTRY")
 REFERENCE_TYPE = "UN Reference Number"
 
 
@@ -47,8 +48,11 @@ class UnXml(Format):
         for element in xml_elements(source, {"INDIVIDUAL", "ENTITY"}):
             record = party_record(element, source.name)
             if record.key in seen:
-                raise ParseError(f"DATAID {record.key} appears twice", file=source.name,
-                                 position=f"line {element.sourceline}")
+                raise ParseError(
+                    f"DATAID {record.key} appears twice",
+                    file=source.name,
+                    position=f"line {element.sourceline}",
+                )
             seen.add(record.key)
             yield record
         if not seen:
@@ -62,8 +66,11 @@ def party_record(element: etree._Element, file: str) -> Record:
     parts = NAME_PARTS if individual else NAME_PARTS[:1]
     name = " ".join(p for p in (text_of(element, tag) for tag in parts) if p)
     if not key.isdigit() or not name:
-        raise ParseError(f"{localname(element)} without a numeric DATAID and a name ({key!r})",
-                         file=file, position=f"line {element.sourceline}")
+        raise ParseError(
+            f"{localname(element)} without a numeric DATAID and a name ({key!r})",
+            file=file,
+            position=f"line {element.sourceline}",
+        )
     prefix = "INDIVIDUAL" if individual else "ENTITY"
     addresses = list(children(element, f"{prefix}_ADDRESS"))
     return Record.build(
@@ -84,8 +91,7 @@ def party_record(element: etree._Element, file: str) -> Record:
 
 def _values(element: etree._Element, tag: str) -> list[str]:
     """The <VALUE> texts of a multi-valued field such as NATIONALITY or TITLE."""
-    return [" ".join((v.text or "").split()) for node in children(element, tag)
-            for v in children(node, "VALUE")]
+    return [node_text(v) for node in children(element, tag) for v in children(node, "VALUE")]
 
 
 def _address(address: etree._Element) -> str:
@@ -128,8 +134,10 @@ def _listed_on(value: str) -> str | None:
 
 
 def _extra(element: etree._Element) -> dict[str, str]:
-    places = [", ".join(p for p in (text_of(b, t) for t in ("CITY", "STATE_PROVINCE", "COUNTRY")) if p)
-              for b in children(element, "INDIVIDUAL_PLACE_OF_BIRTH")]
+    places = [
+        ", ".join(p for p in (text_of(b, t) for t in PLACE_PARTS) if p)
+        for b in children(element, "INDIVIDUAL_PLACE_OF_BIRTH")
+    ]
     return {
         "title": "; ".join(_values(element, "TITLE")),
         "designation": "; ".join(_values(element, "DESIGNATION")),

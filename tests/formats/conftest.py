@@ -16,8 +16,10 @@ import pytest
 from monitor.sources import SourceFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-REALDATA = Path(os.environ.get("WATCHLIST_REALDATA")
-                or Path(__file__).resolve().parents[3] / "shared" / "realdata")
+REALDATA = Path(
+    os.environ.get("WATCHLIST_REALDATA")
+    or Path(__file__).resolve().parents[3] / "shared" / "realdata"
+)
 
 # Every fixture these tests own, with the one format that must recognise it.
 OWN_FIXTURES = {
@@ -40,7 +42,7 @@ def source_of(path: Path) -> SourceFile:
 
 
 @pytest.fixture
-def fixture() -> Callable[[str], SourceFile]:
+def fixture_file() -> Callable[[str], SourceFile]:
     """A fixture file by its path under tests/fixtures."""
     return lambda relative: source_of(FIXTURES / relative)
 
@@ -49,8 +51,10 @@ def fixture() -> Callable[[str], SourceFile]:
 def realdata() -> Path:
     """The shared real data set, or a skip that says what is missing."""
     if not REALDATA.is_dir():
-        pytest.skip(f"{REALDATA} absent: the larger real data set (../shared/realdata) "
-                    "is not checked out here")
+        pytest.skip(
+            f"{REALDATA} absent: the larger real data set (../shared/realdata) "
+            "is not checked out here"
+        )
     return REALDATA
 
 

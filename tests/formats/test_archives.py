@@ -31,8 +31,8 @@ def read_all(source: SourceFile, **limits: int) -> bytes:
         return stream.read()
 
 
-def test_reads_the_single_member_of_the_real_zip(fixture: Fixture) -> None:
-    source = fixture(ZIPPED)
+def test_reads_the_single_member_of_the_real_zip(fixture_file: Fixture) -> None:
+    source = fixture_file(ZIPPED)
     assert archives.is_zip(source)
     assert archives.single_member(source) == "CONS_ENHANCED.XML"
     with zipfile.ZipFile(source.path) as archive:
@@ -40,16 +40,16 @@ def test_reads_the_single_member_of_the_real_zip(fixture: Fixture) -> None:
     assert read_all(source) == expected
 
 
-def test_a_gzip_compressed_copy_of_the_zip_opens_too(fixture: Fixture, tmp_path: Path) -> None:
+def test_a_gzip_compressed_copy_of_the_zip_opens_too(fixture_file: Fixture, tmp_path: Path) -> None:
     """The snapshot archive stores files gzip-compressed; the ZIP must still open."""
     stored = tmp_path / "CONS_ENHANCED.ZIP.gz"
-    stored.write_bytes(gzip.compress(fixture(ZIPPED).path.read_bytes()))
+    stored.write_bytes(gzip.compress(fixture_file(ZIPPED).path.read_bytes()))
     assert read_all(SourceFile.from_path(stored))[:5] == b"<?xml"
 
 
-def test_expansion_past_the_limit_is_refused(fixture: Fixture) -> None:
+def test_expansion_past_the_limit_is_refused(fixture_file: Fixture) -> None:
     with pytest.raises(InputError, match="more than the limit of 1000000"):
-        read_all(fixture(ZIPPED), max_bytes=1_000_000)
+        read_all(fixture_file(ZIPPED), max_bytes=1_000_000)
 
 
 def test_a_zip_that_understates_its_size_is_refused(tmp_path: Path) -> None:
@@ -64,8 +64,9 @@ def test_a_zip_that_understates_its_size_is_refused(tmp_path: Path) -> None:
         read_all(SourceFile.from_path(path), max_bytes=100)
 
 
-@pytest.mark.parametrize("name", ["../evil.xml", "a/../../evil.xml", "/etc/evil.xml",
-                                  "C:\\evil.xml", "..\\evil.xml"])
+@pytest.mark.parametrize(
+    "name", ["../evil.xml", "a/../../evil.xml", "/etc/evil.xml", "C:\\evil.xml", "..\\evil.xml"]
+)
 def test_path_traversal_names_are_refused(tmp_path: Path, name: str) -> None:
     source = make_zip(tmp_path / "bad.zip", {name: b"<x/>"})
     with pytest.raises(InputError, match="unsafe path"):

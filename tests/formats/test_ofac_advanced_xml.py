@@ -42,33 +42,37 @@ def assert_same_records(advanced: dict[str, Record], classic: dict[str, Record])
     for key, record in advanced.items():
         other = classic[key]
         assert (record.name, record.entry_type, record.programs) == (
-            other.name, other.entry_type, other.programs), key
+            other.name,
+            other.entry_type,
+            other.programs,
+        ), key
         assert record.aliases == other.aliases, key
         assert record == other, key
 
 
-def test_record_count_matches_distinct_parties_in_the_file(fixture: Fixture) -> None:
-    source = fixture(ADVANCED)
+def test_record_count_matches_distinct_parties_in_the_file(fixture_file: Fixture) -> None:
+    source = fixture_file(ADVANCED)
     expected = len(re.findall(rb"<DistinctParty\b", raw_text(source.path)))
     records = list(OfacAdvancedXml().parse([source]))
     assert len(records) == expected == 375
 
 
-def test_published_at_is_the_date_of_issue(fixture: Fixture) -> None:
-    published = OfacAdvancedXml().published_at([fixture(ADVANCED)])
+def test_published_at_is_the_date_of_issue(fixture_file: Fixture) -> None:
+    published = OfacAdvancedXml().published_at([fixture_file(ADVANCED)])
     assert published == datetime(2020, 3, 17, tzinfo=UTC)
 
 
-def test_keys_and_content_are_stable_across_two_parses(fixture: Fixture) -> None:
-    first = [(r.key, r.content_hash()) for r in OfacAdvancedXml().parse([fixture(ADVANCED)])]
-    second = [(r.key, r.content_hash()) for r in OfacAdvancedXml().parse([fixture(ADVANCED)])]
+def test_keys_and_content_are_stable_across_two_parses(fixture_file: Fixture) -> None:
+    first = [(r.key, r.content_hash()) for r in OfacAdvancedXml().parse([fixture_file(ADVANCED)])]
+    second = [(r.key, r.content_hash()) for r in OfacAdvancedXml().parse([fixture_file(ADVANCED)])]
     assert first == second
     assert len({key for key, _ in first}) == len(first)
 
 
-def test_same_records_as_the_classic_xml_of_the_same_day(fixture: Fixture) -> None:
-    assert_same_records(parse("ofac-advanced-xml", fixture(ADVANCED)),
-                        parse("ofac-xml", fixture(CLASSIC)))
+def test_same_records_as_the_classic_xml_of_the_same_day(fixture_file: Fixture) -> None:
+    assert_same_records(
+        parse("ofac-advanced-xml", fixture_file(ADVANCED)), parse("ofac-xml", fixture_file(CLASSIC))
+    )
 
 
 @pytest.mark.realdata
@@ -77,22 +81,26 @@ def test_same_records_as_the_classic_xml_for_every_real_pair(
     realdata: Path, advanced: str, classic: str
 ) -> None:
     folder = realdata / "ofac-consolidated"
-    assert_same_records(parse("ofac-advanced-xml", SourceFile.from_path(folder / advanced)),
-                        parse("ofac-xml", SourceFile.from_path(folder / classic)))
+    assert_same_records(
+        parse("ofac-advanced-xml", SourceFile.from_path(folder / advanced)),
+        parse("ofac-xml", SourceFile.from_path(folder / classic)),
+    )
 
 
 @pytest.mark.realdata
 def test_same_records_as_the_legacy_csv_of_the_same_day(realdata: Path) -> None:
     folder = realdata / "ofac-consolidated" / "2016-09-16_dermody"
-    csv_files = [SourceFile.from_path(folder / name) for name in
-                 ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")]
+    csv_files = [
+        SourceFile.from_path(folder / name)
+        for name in ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")
+    ]
     advanced = parse("ofac-advanced-xml", SourceFile.from_path(folder / "cons_advanced.xml.gz"))
     legacy = {r.key: r for r in get_format("ofac-csv").parse(csv_files)}
     assert advanced == legacy
 
 
-def test_one_entry_reads_as_published(fixture: Fixture) -> None:
-    record = parse("ofac-advanced-xml", fixture(ADVANCED))["9639"]
+def test_one_entry_reads_as_published(fixture_file: Fixture) -> None:
+    record = parse("ofac-advanced-xml", fixture_file(ADVANCED))["9639"]
     assert record.name == "HANIYA, Ismail Abdul Salah"
     assert record.entry_type == "individual"
     assert record.programs == ("NS-PLC",)
@@ -102,34 +110,37 @@ def test_one_entry_reads_as_published(fixture: Fixture) -> None:
 
 
 def test_sniff_recognises_its_own_file_and_no_other(
-    fixture: Fixture, own_fixtures: dict[str, str]
+    fixture_file: Fixture, own_fixtures: dict[str, str]
 ) -> None:
     for path, kind in own_fixtures.items():
-        assert OfacAdvancedXml.sniff([fixture(path)]) is (kind == "ofac-advanced-xml"), path
-    assert detect_format([fixture(ADVANCED)]).kind == "ofac-advanced-xml"
+        assert OfacAdvancedXml.sniff([fixture_file(path)]) is (kind == "ofac-advanced-xml"), path
+    assert detect_format([fixture_file(ADVANCED)]).kind == "ofac-advanced-xml"
 
 
-def test_truncated_gzip_is_a_parse_error(fixture: Fixture, tmp_path: Path) -> None:
-    data = fixture(ADVANCED).path.read_bytes()
+def test_truncated_gzip_is_a_parse_error(fixture_file: Fixture, tmp_path: Path) -> None:
+    data = fixture_file(ADVANCED).path.read_bytes()
     truncated = tmp_path / "cons_advanced.xml.gz"
     truncated.write_bytes(data[: len(data) // 2])
     with pytest.raises(ParseError, match="truncated or corrupt"):
         list(OfacAdvancedXml().parse([SourceFile.from_path(truncated)]))
 
 
-def test_truncated_xml_is_a_parse_error_with_a_line(fixture: Fixture, tmp_path: Path) -> None:
-    text = raw_text(fixture(ADVANCED).path)
+def test_truncated_xml_is_a_parse_error_with_a_line(fixture_file: Fixture, tmp_path: Path) -> None:
+    text = raw_text(fixture_file(ADVANCED).path)
     truncated = tmp_path / "cons_advanced.xml"
     truncated.write_bytes(text[: len(text) * 2 // 3])
     with pytest.raises(ParseError, match=r"line \d+"):
         list(OfacAdvancedXml().parse([SourceFile.from_path(truncated)]))
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b'<Sanctions xmlns="http://www.un.org/sanctions/1.0"><DateOfIssue/></Sanctions>',
-    b'<!DOCTYPE x [<!ENTITY a "b">]><Sanctions xmlns="http://www.un.org/sanctions/1.0"/>',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b'<Sanctions xmlns="http://www.un.org/sanctions/1.0"><DateOfIssue/></Sanctions>',
+        b'<!DOCTYPE x [<!ENTITY a "b">]><Sanctions xmlns="http://www.un.org/sanctions/1.0"/>',
+    ],
+)
 def test_empty_or_hollow_files_are_parse_errors(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "cons_advanced.xml"
     path.write_bytes(content)
@@ -137,6 +148,6 @@ def test_empty_or_hollow_files_are_parse_errors(tmp_path: Path, content: bytes) 
         list(OfacAdvancedXml().parse([SourceFile.from_path(path)]))
 
 
-def test_more_than_one_file_is_a_parse_error(fixture: Fixture) -> None:
+def test_more_than_one_file_is_a_parse_error(fixture_file: Fixture) -> None:
     with pytest.raises(ParseError, match="exactly one file"):
-        list(OfacAdvancedXml().parse([fixture(ADVANCED), fixture(CLASSIC)]))
+        list(OfacAdvancedXml().parse([fixture_file(ADVANCED), fixture_file(CLASSIC)]))

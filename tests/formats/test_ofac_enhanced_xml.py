@@ -29,63 +29,75 @@ def member_bytes(path: Path) -> bytes:
         return archive.read("CONS_ENHANCED.XML")
 
 
-def test_record_count_matches_entities_in_the_zipped_xml(fixture: Fixture) -> None:
-    source = fixture(ZIPPED)
+def test_record_count_matches_entities_in_the_zipped_xml(fixture_file: Fixture) -> None:
+    source = fixture_file(ZIPPED)
     expected = len(re.findall(rb"<entity id=\"\d+\">", member_bytes(source.path)))
     assert len(parse(source)) == expected == 443
 
 
-def test_published_at_is_data_as_of(fixture: Fixture) -> None:
-    assert OfacEnhancedXml().published_at([fixture(ZIPPED)]) == datetime(2025, 1, 10, tzinfo=UTC)
+def test_published_at_is_data_as_of(fixture_file: Fixture) -> None:
+    published = OfacEnhancedXml().published_at([fixture_file(ZIPPED)])
+    assert published == datetime(2025, 1, 10, tzinfo=UTC)
 
 
-def test_keys_and_content_are_stable_across_two_parses(fixture: Fixture) -> None:
-    first = [(r.key, r.content_hash()) for r in OfacEnhancedXml().parse([fixture(ZIPPED)])]
-    second = [(r.key, r.content_hash()) for r in OfacEnhancedXml().parse([fixture(ZIPPED)])]
+def test_keys_and_content_are_stable_across_two_parses(fixture_file: Fixture) -> None:
+    first = [(r.key, r.content_hash()) for r in OfacEnhancedXml().parse([fixture_file(ZIPPED)])]
+    second = [(r.key, r.content_hash()) for r in OfacEnhancedXml().parse([fixture_file(ZIPPED)])]
     assert first == second
 
 
-def test_the_bare_xml_gives_the_same_records_as_the_zip(fixture: Fixture, tmp_path: Path) -> None:
+def test_the_bare_xml_gives_the_same_records_as_the_zip(
+    fixture_file: Fixture, tmp_path: Path
+) -> None:
     bare = tmp_path / "CONS_ENHANCED.XML"
-    bare.write_bytes(member_bytes(fixture(ZIPPED).path))
+    bare.write_bytes(member_bytes(fixture_file(ZIPPED).path))
     source = SourceFile.from_path(bare)
     assert OfacEnhancedXml.sniff([source])
-    assert parse(source) == parse(fixture(ZIPPED))
+    assert parse(source) == parse(fixture_file(ZIPPED))
 
 
-def test_one_entry_reads_as_published(fixture: Fixture) -> None:
-    record = parse(fixture(ZIPPED))["9639"]
+def test_one_entry_reads_as_published(fixture_file: Fixture) -> None:
+    record = parse(fixture_file(ZIPPED))["9639"]
     assert record.name == "HANIYA, Ismail Abdul Salah"
     assert record.entry_type == "individual"
     assert record.programs == ("NS-PLC",)
     assert record.aliases == ("HANIYA, Ismail", "HANIYYA, Ismaeel")
     assert record.birth_dates == ("1962",)
-    vtb_bank = parse(fixture(ZIPPED))["17013"]
+    vtb_bank = parse(fixture_file(ZIPPED))["17013"]
     assert vtb_bank.name == "VTB BANK PUBLIC JOINT STOCK COMPANY"
     assert "JSC VTB BANK" in vtb_bank.aliases
 
 
 @pytest.mark.realdata
-def test_keys_names_types_programs_match_the_legacy_csv(realdata: Path, fixture: Fixture) -> None:
+def test_keys_names_types_programs_match_the_legacy_csv(
+    realdata: Path, fixture_file: Fixture
+) -> None:
     """The nearest legacy file (cons_prim.csv, 2025-04-21) lists the same 443 parties."""
     folder = realdata / "ofac-consolidated" / "2025-04-21_li-xiaohui"
-    legacy = {r.key: r for r in get_format("ofac-csv").parse(
-        [SourceFile.from_path(folder / n) for n in ("cons_prim.csv", "cons_add.csv")])}
-    enhanced = parse(fixture(ZIPPED))
+    legacy = {
+        r.key: r
+        for r in get_format("ofac-csv").parse(
+            [SourceFile.from_path(folder / n) for n in ("cons_prim.csv", "cons_add.csv")]
+        )
+    }
+    enhanced = parse(fixture_file(ZIPPED))
     assert sorted(enhanced) == sorted(legacy)
     for key, record in enhanced.items():
         other = legacy[key]
         assert (record.name, record.entry_type, record.programs) == (
-            other.name, other.entry_type, other.programs), key
+            other.name,
+            other.entry_type,
+            other.programs,
+        ), key
         assert record.addresses == other.addresses, key
 
 
 def test_sniff_recognises_its_own_file_and_no_other(
-    fixture: Fixture, own_fixtures: dict[str, str]
+    fixture_file: Fixture, own_fixtures: dict[str, str]
 ) -> None:
     for path, kind in own_fixtures.items():
-        assert OfacEnhancedXml.sniff([fixture(path)]) is (kind == "ofac-enhanced-xml"), path
-    assert detect_format([fixture(ZIPPED)]).kind == "ofac-enhanced-xml"
+        assert OfacEnhancedXml.sniff([fixture_file(path)]) is (kind == "ofac-enhanced-xml"), path
+    assert detect_format([fixture_file(ZIPPED)]).kind == "ofac-enhanced-xml"
 
 
 def test_sniff_rejects_a_zip_of_something_else(tmp_path: Path) -> None:
@@ -95,8 +107,8 @@ def test_sniff_rejects_a_zip_of_something_else(tmp_path: Path) -> None:
     assert not OfacEnhancedXml.sniff([SourceFile.from_path(path)])
 
 
-def test_truncated_zip_is_a_parse_error(fixture: Fixture, tmp_path: Path) -> None:
-    data = fixture(ZIPPED).path.read_bytes()
+def test_truncated_zip_is_a_parse_error(fixture_file: Fixture, tmp_path: Path) -> None:
+    data = fixture_file(ZIPPED).path.read_bytes()
     path = tmp_path / "CONS_ENHANCED.ZIP"
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ParseError, match="not a readable ZIP"):
@@ -104,9 +116,9 @@ def test_truncated_zip_is_a_parse_error(fixture: Fixture, tmp_path: Path) -> Non
 
 
 def test_truncated_xml_inside_a_zip_is_a_parse_error_with_a_line(
-    fixture: Fixture, tmp_path: Path
+    fixture_file: Fixture, tmp_path: Path
 ) -> None:
-    xml = member_bytes(fixture(ZIPPED).path)
+    xml = member_bytes(fixture_file(ZIPPED).path)
     path = tmp_path / "CONS_ENHANCED.ZIP"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("CONS_ENHANCED.XML", xml[: len(xml) // 2])
@@ -114,8 +126,8 @@ def test_truncated_xml_inside_a_zip_is_a_parse_error_with_a_line(
         list(OfacEnhancedXml().parse([SourceFile.from_path(path)]))
 
 
-def test_zip_with_two_files_is_a_parse_error(fixture: Fixture, tmp_path: Path) -> None:
-    xml = member_bytes(fixture(ZIPPED).path)
+def test_zip_with_two_files_is_a_parse_error(fixture_file: Fixture, tmp_path: Path) -> None:
+    xml = member_bytes(fixture_file(ZIPPED).path)
     path = tmp_path / "CONS_ENHANCED.ZIP"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("CONS_ENHANCED.XML", xml)

@@ -18,10 +18,15 @@ from monitor.sources import SourceFile
 
 CURRENT = "un/2023-03-27/consolidated-202303.xml.gz"
 BROKEN = "un/2024-10-16/sample_unsc.xml.gz"
-WELL_FORMED_VERSIONS = ["2018-06-07/consolidated.xml.gz", "2018-06-21/consolidated.xml.gz",
-                        "2018-08-24/consolidated.xml.gz", "2018-10-29/consolidated.xml.gz",
-                        "2022-10-21/consolidated.xml.gz", "2023-03-27/consolidated-202303.xml.gz",
-                        "2026-02-27/UN_consolidated.xml.gz"]
+WELL_FORMED_VERSIONS = [
+    "2018-06-07/consolidated.xml.gz",
+    "2018-06-21/consolidated.xml.gz",
+    "2018-08-24/consolidated.xml.gz",
+    "2018-10-29/consolidated.xml.gz",
+    "2022-10-21/consolidated.xml.gz",
+    "2023-03-27/consolidated-202303.xml.gz",
+    "2026-02-27/UN_consolidated.xml.gz",
+]
 Fixture = Callable[[str], SourceFile]
 
 
@@ -33,8 +38,8 @@ def raw(source: SourceFile) -> bytes:
     return gzip.decompress(source.path.read_bytes())
 
 
-def test_counts_match_the_raw_file(fixture: Fixture) -> None:
-    source = fixture(CURRENT)
+def test_counts_match_the_raw_file(fixture_file: Fixture) -> None:
+    source = fixture_file(CURRENT)
     text = raw(source)
     records = parse(source)
     assert len(records) == len(re.findall(rb"<DATAID>", text)) == 955
@@ -43,32 +48,34 @@ def test_counts_match_the_raw_file(fixture: Fixture) -> None:
     assert len(records) - individuals == len(re.findall(rb"<ENTITY>", text)) == 254
 
 
-def test_keys_are_dataids_and_reference_numbers_are_identifiers(fixture: Fixture) -> None:
-    text = raw(fixture(CURRENT)).decode("utf-8")
-    pairs = re.findall(r"<DATAID>(\d+)</DATAID>.*?<REFERENCE_NUMBER>([^<]*)</REFERENCE_NUMBER>",
-                       text, re.S)
-    records = parse(fixture(CURRENT))
+def test_keys_are_dataids_and_reference_numbers_are_identifiers(fixture_file: Fixture) -> None:
+    text = raw(fixture_file(CURRENT)).decode("utf-8")
+    pairs = re.findall(
+        r"<DATAID>(\d+)</DATAID>.*?<REFERENCE_NUMBER>([^<]*)</REFERENCE_NUMBER>", text, re.S
+    )
+    records = parse(fixture_file(CURRENT))
     assert sorted(records) == sorted(key for key, _ in pairs)
     for key, reference in pairs:
         labels = {(i.type, i.value) for i in records[key].identifiers}
         assert ("UN Reference Number", reference.strip()) in labels
 
 
-def test_effective_date_is_listed_on(fixture: Fixture) -> None:
-    text = raw(fixture(CURRENT)).decode("utf-8")
-    listed = dict(re.findall(r"<DATAID>(\d+)</DATAID>.*?<LISTED_ON>(\d{4}-\d{2}-\d{2})", text, re.S))
-    records = parse(fixture(CURRENT))
+def test_effective_date_is_listed_on(fixture_file: Fixture) -> None:
+    text = raw(fixture_file(CURRENT)).decode("utf-8")
+    pattern = r"<DATAID>(\d+)</DATAID>.*?<LISTED_ON>(\d{4}-\d{2}-\d{2})"
+    listed = dict(re.findall(pattern, text, re.S))
+    records = parse(fixture_file(CURRENT))
     assert {key: r.effective_date for key, r in records.items()} == listed
 
 
-def test_keys_and_content_are_stable_across_two_parses(fixture: Fixture) -> None:
-    first = [(r.key, r.content_hash()) for r in UnXml().parse([fixture(CURRENT)])]
-    second = [(r.key, r.content_hash()) for r in UnXml().parse([fixture(CURRENT)])]
+def test_keys_and_content_are_stable_across_two_parses(fixture_file: Fixture) -> None:
+    first = [(r.key, r.content_hash()) for r in UnXml().parse([fixture_file(CURRENT)])]
+    second = [(r.key, r.content_hash()) for r in UnXml().parse([fixture_file(CURRENT)])]
     assert first == second
 
 
-def test_one_individual_and_one_entity_read_as_published(fixture: Fixture) -> None:
-    records = parse(fixture(CURRENT))
+def test_one_individual_and_one_entity_read_as_published(fixture_file: Fixture) -> None:
+    records = parse(fixture_file(CURRENT))
     person = records["6908570"]
     assert person.name == "CHANG CHANG HA"
     assert person.programs == ("DPRK",)
@@ -81,20 +88,20 @@ def test_one_individual_and_one_entity_read_as_published(fixture: Fixture) -> No
     assert entity.addresses == ("Pyongyang, Democratic People's Republic of Korea",)
 
 
-def test_published_at_is_date_generated(fixture: Fixture) -> None:
-    published = UnXml().published_at([fixture(CURRENT)])
+def test_published_at_is_date_generated(fixture_file: Fixture) -> None:
+    published = UnXml().published_at([fixture_file(CURRENT)])
     assert published is not None and published.tzinfo is UTC
     assert published == datetime(2023, 3, 27, 23, 16, 1, 471000, tzinfo=UTC)
 
 
-def test_the_broken_copy_is_refused_with_its_line(fixture: Fixture) -> None:
+def test_the_broken_copy_is_refused_with_its_line(fixture_file: Fixture) -> None:
     with pytest.raises(ParseError, match="line 39788") as error:
-        list(UnXml().parse([fixture(BROKEN)]))
+        list(UnXml().parse([fixture_file(BROKEN)]))
     assert error.value.file == "sample_unsc.xml"
 
 
-def test_truncated_file_is_a_parse_error_with_a_line(fixture: Fixture, tmp_path: Path) -> None:
-    text = raw(fixture(CURRENT))
+def test_truncated_file_is_a_parse_error_with_a_line(fixture_file: Fixture, tmp_path: Path) -> None:
+    text = raw(fixture_file(CURRENT))
     path = tmp_path / "consolidated.xml"
     path.write_bytes(text[: len(text) // 3])
     with pytest.raises(ParseError, match=r"line \d+"):
@@ -103,18 +110,20 @@ def test_truncated_file_is_a_parse_error_with_a_line(fixture: Fixture, tmp_path:
 
 def test_empty_list_is_a_parse_error(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
-    path.write_bytes(b'<CONSOLIDATED_LIST dateGenerated="2024-01-01T00:00:00Z">'
-                     b"<INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>")
+    path.write_bytes(
+        b'<CONSOLIDATED_LIST dateGenerated="2024-01-01T00:00:00Z">'
+        b"<INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>"
+    )
     with pytest.raises(ParseError, match="no INDIVIDUAL or ENTITY"):
         list(UnXml().parse([SourceFile.from_path(path)]))
 
 
 def test_sniff_recognises_its_own_files_and_no_other(
-    fixture: Fixture, own_fixtures: dict[str, str]
+    fixture_file: Fixture, own_fixtures: dict[str, str]
 ) -> None:
     for path, kind in own_fixtures.items():
-        assert UnXml.sniff([fixture(path)]) is (kind == "un-xml"), path
-    assert detect_format([fixture(CURRENT)]).kind == "un-xml"
+        assert UnXml.sniff([fixture_file(path)]) is (kind == "un-xml"), path
+    assert detect_format([fixture_file(CURRENT)]).kind == "un-xml"
 
 
 @pytest.mark.realdata
