@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 ENTRY_TYPES = ("entity", "individual", "vessel", "aircraft", "unknown")
 EVENT_KINDS = ("listed", "delisted", "relisted", "modified", "rekeyed")
 
@@ -87,20 +88,26 @@ class Record:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; the inverse of :meth:`from_dict`."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            if f.name == "_hash":
-                continue
-            value = getattr(self, f.name)
-            if f.name == "identifiers":
-                value = [[i.type, i.value, i.country] for i in value]
-            elif f.name == "extra":
-                value = {k: v for k, v in value}
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[f.name] = value
-        return out
+        """A JSON-ready dict; the inverse of :meth:`from_dict`.
+
+        Written out field by field: it runs for every entry of every snapshot.
+        """
+        return {
+            "key": self.key,
+            "name": self.name,
+            "entry_type": self.entry_type,
+            "source_list": self.source_list,
+            "programs": list(self.programs),
+            "aliases": list(self.aliases),
+            "countries": list(self.countries),
+            "addresses": list(self.addresses),
+            "identifiers": [[i.type, i.value, i.country] for i in self.identifiers],
+            "birth_dates": list(self.birth_dates),
+            "effective_date": self.effective_date,
+            "notice": self.notice,
+            "remarks": self.remarks,
+            "extra": dict(self.extra),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Record:
@@ -114,7 +121,7 @@ class Record:
         return cls(**values)
 
     def canonical_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return _CANONICAL.encode(self.to_dict())
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON, computed once per record (guards, differ and
