@@ -9,20 +9,37 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from monitor.errors import ConfigError
 from monitor.formats import AUTO, format_kinds
+from monitor.notifiers import NotifierSettings, notifier_settings
 
 DEFAULT_CONFIG = Path("config/monitor.yml")
 DEFAULT_DATABASE = "sqlite:///monitor.db"
 DB_ENV = "WATCHLIST_MONITOR_DB"
 LIST_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)", re.IGNORECASE)
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_SIZE = re.compile(r"^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1 << 10, "kib": 1 << 10, "mb": 1 << 20, "mib": 1 << 20}
+_SIZE_UNITS |= {"gb": 1 << 30, "gib": 1 << 30}
 
 
 class Frozen(BaseModel):
@@ -38,9 +55,95 @@ class Expect(Frozen):
     max_added_share: float | None = Field(default=None, ge=0)
 
 
+def parse_duration(value: Any) -> Any:
+    """'30m', '5s', '1h30m', '500ms' or a number of seconds, as a timedelta.
+
+    Users write durations the way they say them; anything else is left to
+    pydantic, which also accepts ISO 8601 ('PT30M').
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    parts = _DURATION_PART.findall(text)
+    if not parts or _DURATION_PART.sub("", text).strip():
+        if text.upper().startswith("P"):
+            return text
+        raise ValueError("is not a duration; write e.g. 5s, 30m, 2h, 1d or 1h30m")
+    return timedelta(seconds=sum(float(n) * _DURATION_UNITS[u.lower()] for n, u in parts))
+
+
+def parse_size(value: Any) -> Any:
+    """A byte count, or '200MB' / '1GiB' (binary units either way)."""
+    if not isinstance(value, str):
+        return value
+    match = _SIZE.match(value.strip())
+    if match is None:
+        raise ValueError("is not a size; write e.g. 50MB, 1GB or a number of bytes")
+    return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()]
+
+
 class Schedule(Frozen):
+    """When the daemon checks a list: a cron expression or a fixed interval, not both."""
+
     cron: str | None = None
-    every: str | None = None
+    every: timedelta | None = None
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+    @field_validator("every")
+    @classmethod
+    def _at_least_a_second(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < timedelta(seconds=1):
+            raise ValueError("must be at least 1s")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value, timezone="UTC")
+            except ValueError as exc:
+                raise ValueError(
+                    f"is not a cron expression ({exc}); write five fields, e.g. '0 */2 * * *'"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Schedule:
+        if (self.cron is None) == (self.every is None):
+            raise ValueError("give either cron ('0 */2 * * *') or every (30m), not both or neither")
+        return self
+
+
+class FetchSettings(Frozen):
+    """How a list's source is fetched: government servers are slow and flaky."""
+
+    timeout: timedelta = timedelta(seconds=60)
+    retries: int = Field(default=3, ge=0, le=10)
+    retry_delay: timedelta = timedelta(seconds=5)
+    max_size: int = Field(default=512 << 20, ge=1)
+    settle: timedelta = timedelta(seconds=5)
+
+    @field_validator("timeout", "retry_delay", "settle", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+    @field_validator("max_size", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> Any:
+        return parse_size(value)
+
+
+def source_kind(source: str) -> str:
+    """'http' for an http(s) URL, else 'path' (a file replaced in place, or a drop folder)."""
+    return "http" if urlsplit(source).scheme in ("http", "https") else "path"
 
 
 class ListConfig(Frozen):
@@ -49,9 +152,31 @@ class ListConfig(Frozen):
     format: str = AUTO
     source: str | None = None
     schedule: Schedule | None = None
+    fetch: FetchSettings = FetchSettings()
     expect: Expect = Expect()
     notify: tuple[str, ...] = ()
     detect_rekeys: bool = True
+
+    @field_validator("source")
+    @classmethod
+    def _supported_source(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return value.strip()
+        if "://" in value or not value.strip():
+            raise ValueError(
+                "is not a supported source; use an http(s) URL, a file replaced in place, "
+                "or a drop folder where new versions appear"
+            )
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _schedule_needs_source(self) -> ListConfig:
+        if self.schedule is not None and self.source is None:
+            raise ValueError(f"list {self.id!r} has a schedule but no source to fetch")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -68,9 +193,54 @@ class ListConfig(Frozen):
 
 
 class NotifierConfig(Frozen):
-    model_config = ConfigDict(frozen=True, extra="allow")
+    """One delivery channel: the id lists refer to, its kind, and that kind's settings.
+
+    The settings are written flat next to ``id`` and ``kind`` in the YAML and
+    validated by the plugin of that kind, so a typo fails at start-up.
+    """
+
     id: str
     kind: str
+    settings: NotifierSettings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _settings_of_kind(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or isinstance(data.get("settings"), NotifierSettings):
+            return data
+        rest = {k: v for k, v in data.items() if k not in ("id", "kind")}
+        kind, channel = data.get("kind"), data.get("id")
+        if not isinstance(channel, str) or not LIST_ID_RE.match(channel):
+            raise ValueError(
+                f"notifier id {channel!r} is not valid: use e.g. 'mail' or 'team-chat'"
+            )
+        return {"id": channel, "kind": kind, "settings": notifier_settings(kind, channel, rest)}
+
+
+class DeliverySettings(Frozen):
+    """How failed deliveries are retried: backoff from retry_delay, doubling up to max_delay."""
+
+    retry_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    interval: timedelta = timedelta(minutes=1)
+
+    @field_validator("retry_delay", "max_delay", "interval", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class DaemonSettings(Frozen):
+    """Scheduler settings: a run missed by more than misfire_grace is skipped, not run late."""
+
+    misfire_grace: timedelta = timedelta(minutes=10)
+    check_at_start: bool = True
+    workers: int = Field(default=4, ge=1, le=32)
+
+    @field_validator("misfire_grace", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
 
 
 class Config(Frozen):
@@ -79,9 +249,14 @@ class Config(Frozen):
     timezone: str = "UTC"
     templates: Path | None = None
     lists: tuple[ListConfig, ...] = ()
-    notifiers: tuple[NotifierConfig, ...] = ()
+    notifiers: tuple[NotifierConfig, ...] = Field(default=(), validate_default=True)
+    delivery: DeliverySettings = DeliverySettings()
+    daemon: DaemonSettings = DaemonSettings()
     watchlists: tuple[dict[str, Any], ...] = ()
     source_path: Path | None = None
+
+    def notifier(self, channel: str) -> NotifierConfig | None:
+        return next((n for n in self.notifiers if n.id == channel), None)
 
     def list_config(self, list_id: str) -> ListConfig:
         """The configured list, or a default one: an unknown list is created on the fly."""
@@ -97,6 +272,26 @@ class Config(Frozen):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"list ids must be unique; repeated: {', '.join(duplicates)}")
+        return value
+
+    @field_validator("notifiers")
+    @classmethod
+    def _known_channels(
+        cls, value: tuple[NotifierConfig, ...], info: ValidationInfo
+    ) -> tuple[NotifierConfig, ...]:
+        """Every id a list notifies must be a configured notifier, and ids are unique."""
+        ids = [n.id for n in value]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"notifier ids must be unique; repeated: {', '.join(duplicates)}")
+        for item in info.data.get("lists", ()):
+            for channel in item.notify:
+                if channel not in ids:
+                    known = ", ".join(ids) or "none"
+                    raise ValueError(
+                        f"list {item.id!r} notifies {channel!r}, which is not a configured "
+                        f"notifier; configured notifiers: {known}"
+                    )
         return value
 
 
@@ -151,7 +346,9 @@ def load_config(path: Path | None, *, database: str | None = None) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{chosen or 'configuration'}: {_describe(exc.errors()[0])}") from None
+        raise ConfigError(
+            f"{chosen or 'configuration'}: {_describe(dict(exc.errors()[0]))}"
+        ) from None
     except ConfigError as exc:
         raise ConfigError(f"{chosen or 'configuration'}: {exc}") from None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -107,22 +107,37 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
     pairs |= _keys_by_folded_name(connection, folded, lists) if folded else set()
     if not pairs:
         return []
-    statement = (
-        select(
-            t.events,
-            t.snapshots.c.sha256.label("snapshot_sha256"),
-            t.snapshots.c.files.label("snapshot_files"),
-        )
-        .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
-        .where(or_(*[and_(t.events.c.list_id == lid, t.events.c.key == key) for lid, key in pairs]))
-        .order_by(t.events.c.list_id, t.events.c.key, t.events.c.observed_at, t.events.c.id)
-    )
     out = []
-    for row in connection.execute(statement):
-        item = _event_dict(row)
-        item["files"] = [f.get("path", f.get("name")) for f in row.snapshot_files]
-        out.append(item)
+    for list_id, chunk in _key_chunks(pairs):
+        statement = (
+            select(
+                t.events,
+                t.snapshots.c.sha256.label("snapshot_sha256"),
+                t.snapshots.c.files.label("snapshot_files"),
+            )
+            .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+            .where(t.events.c.list_id == list_id, t.events.c.key.in_(chunk))
+        )
+        for row in connection.execute(statement):
+            item = _event_dict(row)
+            item["files"] = [f.get("path", f.get("name")) for f in row.snapshot_files]
+            item["_order"] = row.id
+            out.append(item)
+    out.sort(key=lambda e: (e["list"], e["key"], e["observed_at"], e.pop("_order")))
     return out
+
+
+KEY_CHUNK = 500
+
+
+def _key_chunks(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
+    """(list, keys) in chunks: one IN per chunk, never a thousand ORs (SQLite's depth limit)."""
+    by_list: dict[str, list[str]] = {}
+    for list_id, key in sorted(pairs):
+        by_list.setdefault(list_id, []).append(key)
+    for list_id, keys in by_list.items():
+        for start in range(0, len(keys), KEY_CHUNK):
+            yield list_id, keys[start : start + KEY_CHUNK]
 
 
 def _keys_by_folded_name(
@@ -137,7 +152,7 @@ def _keys_by_folded_name(
 
 def list_overview(connection: Connection) -> list[dict[str, Any]]:
     """Each list with its format, last snapshot, last change and current entry count."""
-    current = dict(
+    current: dict[str, int] = dict(
         connection.execute(
             select(t.entity_versions.c.list_id, func.count())
             .where(t.entity_versions.c.valid_to.is_(None))
@@ -152,7 +167,7 @@ def list_overview(connection: Connection) -> list[dict[str, Any]]:
             .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc())
             .limit(1)
         ).first()
-        counts = dict(
+        counts: dict[str, int] = dict(
             connection.execute(
                 select(t.snapshots.c.status, func.count())
                 .where(t.snapshots.c.list_id == row.id)
@@ -181,3 +196,154 @@ def _iso(moment: datetime | None) -> str | None:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+
+
+# --- snapshots, versions and past states (reports, histories, as-of) ---
+
+SHA_PREFIX_MIN = 8
+STATE_STATUSES = ("applied", "unchanged")
+
+
+def file_label(entry: dict[str, Any]) -> str:
+    """A snapshot file as ``<list>/<version>/<file>``: where it sits in any copy of the archive."""
+    path = str(entry.get("path") or entry.get("name") or "")
+    parts = path.replace("\\", "/").split("/")
+    return "/".join(parts[-3:])
+
+
+def snapshot_info(row: Any) -> dict[str, Any]:
+    """A snapshot row as the plain dict reports cite as evidence."""
+    return {
+        "list": row.list_id,
+        "sha256": row.sha256,
+        "observed_at": _iso(row.observed_at),
+        "files": [file_label(f) for f in row.files],
+        "status": row.status,
+        "baseline": bool(row.baseline),
+        "record_count": row.record_count,
+        "message": row.message or "",
+        "id": row.id,
+    }
+
+
+def public_snapshot(info: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot as reports show it: without the database's own row id."""
+    return {k: v for k, v in info.items() if k != "id"}
+
+
+def find_snapshot(connection: Connection, ref: str, lists: Sequence[str]) -> dict[str, Any] | None:
+    """A snapshot by sha256 prefix, or ``latest`` (of the one list given); newest match first."""
+    statement = select(t.snapshots).order_by(
+        t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc()
+    )
+    if lists:
+        statement = statement.where(t.snapshots.c.list_id.in_(list(lists)))
+    if ref != "latest":
+        statement = statement.where(t.snapshots.c.sha256.startswith(ref.lower()))
+    row = connection.execute(statement.limit(1)).first()
+    return snapshot_info(row) if row else None
+
+
+def snapshot_events(connection: Connection, snapshot_id: int) -> list[dict[str, Any]]:
+    """The events one snapshot produced (a run report), in the documented JSON shape."""
+    statement = (
+        select(
+            t.events,
+            t.snapshots.c.sha256.label("snapshot_sha256"),
+            t.snapshots.c.files.label("snapshot_files"),
+        )
+        .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+        .where(t.events.c.snapshot_id == snapshot_id)
+        .order_by(t.events.c.kind, t.events.c.name, t.events.c.key)
+    )
+    return [_event_dict(row) for row in connection.execute(statement)]
+
+
+def _snapshot_rows(connection: Connection, ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = connection.execute(select(t.snapshots).where(t.snapshots.c.id.in_(sorted(ids))))
+    return {row.id: snapshot_info(row) for row in rows}
+
+
+def entry_versions(
+    connection: Connection, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Every stored version of these entries, oldest first, with the snapshots that bound it."""
+    if not pairs:
+        return {}
+    v = t.entity_versions
+    rows: list[Any] = []
+    for list_id, chunk in _key_chunks(pairs):
+        rows += connection.execute(
+            select(v, t.snapshots.c.observed_at.label("from_observed"))
+            .join(t.snapshots, t.snapshots.c.id == v.c.valid_from)
+            .where(v.c.list_id == list_id, v.c.key.in_(chunk))
+        ).all()
+    rows.sort(key=lambda r: (r.list_id, r.key, as_utc(r.from_observed), r.id))
+    snapshots = _snapshot_rows(
+        connection, {r.valid_from for r in rows} | {r.valid_to for r in rows if r.valid_to}
+    )
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault((row.list_id, row.key), []).append(
+            {
+                "record": json.loads(row.record),
+                "content_hash": row.content_hash,
+                "valid_from": snapshots[row.valid_from],
+                "valid_to": snapshots[row.valid_to] if row.valid_to else None,
+            }
+        )
+    return out
+
+
+def list_ids(connection: Connection) -> list[str]:
+    return [lid for (lid,) in connection.execute(select(t.lists.c.id).order_by(t.lists.c.id))]
+
+
+def snapshot_as_of(connection: Connection, list_id: str, moment: datetime) -> dict[str, Any] | None:
+    """The newest version of a list observed at or before a moment: the state it stood in."""
+    row = connection.execute(
+        select(t.snapshots)
+        .where(
+            t.snapshots.c.list_id == list_id,
+            t.snapshots.c.status.in_(STATE_STATUSES),
+            t.snapshots.c.observed_at <= moment,
+        )
+        .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc())
+        .limit(1)
+    ).first()
+    return snapshot_info(row) if row else None
+
+
+def first_snapshot(connection: Connection, list_id: str) -> dict[str, Any] | None:
+    row = connection.execute(
+        select(t.snapshots)
+        .where(t.snapshots.c.list_id == list_id, t.snapshots.c.status.in_(STATE_STATUSES))
+        .order_by(t.snapshots.c.observed_at, t.snapshots.c.id)
+        .limit(1)
+    ).first()
+    return snapshot_info(row) if row else None
+
+
+def versions_as_of(connection: Connection, list_id: str, moment: datetime) -> list[dict[str, Any]]:
+    """The entries of a list as it stood at a moment: versions valid from a snapshot observed
+    at or before it, and not yet closed by one observed at or before it."""
+    v = t.entity_versions
+    start = t.snapshots.alias("start")
+    end = t.snapshots.alias("end")
+    statement = (
+        select(v.c.key, v.c.record, start.c.observed_at.label("since"))
+        .join(start, start.c.id == v.c.valid_from)
+        .outerjoin(end, end.c.id == v.c.valid_to)
+        .where(
+            v.c.list_id == list_id,
+            start.c.observed_at <= moment,
+            or_(v.c.valid_to.is_(None), end.c.observed_at > moment),
+        )
+        .order_by(v.c.key)
+    )
+    return [
+        {"key": key, "record": json.loads(record), "version_since": _iso(since)}
+        for key, record, since in connection.execute(statement)
+    ]

@@ -32,7 +32,10 @@ def make_environment(override: Path | None = None) -> Environment:
     environment = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default=False),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2", "atom.j2"),
+            default=False,
+        ),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

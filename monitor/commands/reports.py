@@ -1,7 +1,8 @@
-"""Commands that read the change log: period reports and entry histories."""
+"""Commands that read the change log: period digests, run reports and entry histories."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +11,31 @@ import click
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, optional_date
 from monitor.errors import ConfigError
-from monitor.queries import DATE_CLOCKS, EventQuery, dumps, entry_history, find_events
-from monitor.rendering import make_environment, render
-from monitor.reporting import KINDS, REPORT_FORMATS, build_report, render_report
+from monitor.queries import (
+    DATE_CLOCKS,
+    EventQuery,
+    entry_history,
+    entry_versions,
+    find_events,
+    find_snapshot,
+    snapshot_events,
+)
+from monitor.rendering import make_environment
+from monitor.reporting import GROUPINGS, KINDS, REPORT_FORMATS, build_report, render_report
+from monitor.reports.history import build_history, history_pairs
+from monitor.reports.model import build_run_report
+from monitor.reports.output import HISTORY_FORMATS, render_history
+from monitor.reports.periods import PERIODS, period_bounds, previous_period
 
 
 @cli.command("report")
 @click.option("--list", "lists", multiple=True, help="Only these lists (repeatable).")
+@click.option("--source", default="", help="Only the inner list whose name contains this text.")
 @click.option("--since", help="First day of the period (ISO date).")
 @click.option("--until", help="Last day of the period, included (ISO date).")
+@click.option("--period", type=click.Choice(PERIODS), help="A digest of one day, week or month.")
+@click.option("--on", "anchor", help="A day inside that period (default: the last complete one).")
+@click.option("--snapshot", help="Report what one check found: a sha256 prefix, or 'latest'.")
 @click.option(
     "--date",
     "clock",
@@ -32,6 +49,13 @@ from monitor.reporting import KINDS, REPORT_FORMATS, build_report, render_report
     "--include-baseline", is_flag=True, help="With --date observed, include baseline entries."
 )
 @click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    default="list",
+    show_default=True,
+    help="How the sections of the report are grouped.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(REPORT_FORMATS),
@@ -42,41 +66,84 @@ from monitor.reporting import KINDS, REPORT_FORMATS, build_report, render_report
     "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
 )
 @pass_app
-def report_command(
-    app: AppContext,
-    lists: tuple[str, ...],
-    since: str | None,
-    until: str | None,
-    clock: str,
-    kinds: str | None,
-    include_baseline: bool,
-    output_format: str,
-    output: Path | None,
-) -> None:
-    """Report the changes of a period, with a summary.
+def report_command(app: AppContext, /, **options: Any) -> None:
+    """Report the changes of a period (a digest), or what one check found.
 
     \b
     Example:
-      watchlist-monitor report --since 2021-12-01 --until 2021-12-31
-      watchlist-monitor report --list us-csl --since 2021-11-01 --until 2021-11-30 --format markdown
+      watchlist-monitor report --since 2021-12-01 --until 2021-12-31 --format html --output dec.html
+      watchlist-monitor report --period month --on 2021-11-01 --list us-csl --source "Entity List"
+      watchlist-monitor report --snapshot latest --list us-ofac-sdn --format markdown
     """
-    kind_list = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else []
-    unknown = [k for k in kind_list if k not in KINDS]
+    environment = make_environment(app.config.templates)
+    report = _run_report(app, options) if options["snapshot"] else _digest(app, options)
+    emit(render_report(environment, report, options["output_format"]), options["output"])
+
+
+def _kinds(text: str | None) -> list[str]:
+    kinds = [k.strip() for k in text.split(",") if k.strip()] if text else []
+    unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ConfigError(f"--kind: unknown kind {unknown[0]!r}; valid kinds: {', '.join(KINDS)}")
+    return kinds
+
+
+def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date | None]:
+    """--since/--until, or the day, week or month of --period (--on, else the last one)."""
+    since = optional_date(options["since"], "--since")
+    until = optional_date(options["until"], "--until")
+    if options["period"] is None:
+        if options["anchor"]:
+            raise ConfigError("--on needs --period day, week or month")
+        return since, until
+    if since or until:
+        raise ConfigError("--period cannot be combined with --since or --until")
+    anchor = optional_date(options["anchor"], "--on")
+    if anchor is not None:
+        return period_bounds(options["period"], anchor)
+    return previous_period(options["period"], app.now.date())
+
+
+def _digest(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
+    since, until = _bounds(app, options)
     query = EventQuery(
-        lists=lists,
-        since=optional_date(since, "--since"),
-        until=optional_date(until, "--until"),
-        clock=clock,
-        kinds=kind_list,
-        include_baseline=include_baseline,
+        lists=options["lists"],
+        since=since,
+        until=until,
+        clock=options["clock"],
+        kinds=_kinds(options["kinds"]),
+        include_baseline=options["include_baseline"],
     )
-    environment = make_environment(app.config.templates)
     with app.store.read() as connection:
-        events = find_events(connection, query)
-    text = render_report(environment, build_report(events, query, app.now), output_format)
-    emit(text, output)
+        events = _from_source(find_events(connection, query), options["source"])
+    return build_report(events, query, app.now, by=options["by"], source=options["source"])
+
+
+def _from_source(events: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+    if not source:
+        return events
+    wanted = source.casefold()
+    return [e for e in events if wanted in (e.get("source_list") or "").casefold()]
+
+
+def _run_report(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
+    if options["since"] or options["until"] or options["period"]:
+        raise ConfigError("--snapshot reports one check: drop --since, --until and --period")
+    ref = options["snapshot"].strip().lower()
+    if ref == "latest" and len(options["lists"]) != 1:
+        raise ConfigError("--snapshot latest needs exactly one --list")
+    if ref != "latest" and (len(ref) < 8 or any(c not in "0123456789abcdef" for c in ref)):
+        raise ConfigError(
+            f"--snapshot: {ref!r} is not 'latest' or a sha256 prefix of at least 8 hex digits"
+        )
+    kinds = _kinds(options["kinds"])
+    with app.store.read() as connection:
+        snapshot = find_snapshot(connection, ref, options["lists"])
+        if snapshot is None:
+            raise ConfigError(f"--snapshot: no snapshot matches {ref!r}")
+        events = snapshot_events(connection, snapshot["id"])
+    events = [e for e in _from_source(events, options["source"]) if not kinds or e["kind"] in kinds]
+    return build_run_report(events, snapshot, app.now, by=options["by"])
 
 
 @cli.command("history")
@@ -85,36 +152,29 @@ def report_command(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(("text", "json")),
+    type=click.Choice(HISTORY_FORMATS),
     default="text",
     show_default=True,
 )
+@click.option(
+    "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
+)
 @pass_app
 def history_command(
-    app: AppContext, query: str, lists: tuple[str, ...], output_format: str
+    app: AppContext, query: str, lists: tuple[str, ...], output_format: str, output: Path | None
 ) -> None:
-    """The timeline of every entry whose key is QUERY or whose name contains it.
+    """Every version of every entry whose key is QUERY or whose name contains it.
+
+    Each step cites the snapshot (sha256, archive file, observation time) it was read from.
 
     \b
     Example:
       watchlist-monitor history "SENSETIME"
-      watchlist-monitor history 36 --list us-ofac-sdn
+      watchlist-monitor history 36 --list us-ofac-sdn --format json
     """
+    environment = make_environment(app.config.templates)
     with app.store.read() as connection:
         events = entry_history(connection, query, lists)
-    entries: dict[tuple[str, str], dict[str, Any]] = {}
-    for event in events:
-        entry = entries.setdefault(
-            (event["list"], event["key"]),
-            {"list": event["list"], "key": event["key"], "events": []},
-        )
-        entry["name"] = event["name"]
-        entry["events"].append(event)
-    if output_format == "json":
-        click.echo(dumps(list(entries.values())))
-        return
-    environment = make_environment(app.config.templates)
-    click.echo(
-        render(environment, "history.txt.j2", {"entries": list(entries.values()), "query": query}),
-        nl=False,
-    )
+        versions = entry_versions(connection, history_pairs(events))
+    history = build_history(query, events, versions, app.now)
+    emit(render_history(environment, history, output_format), output)

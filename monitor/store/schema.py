@@ -112,3 +112,24 @@ deliveries = Table(
     Column("sent_at", DateTime(timezone=True)),
 )
 Index("ix_deliveries_status", deliveries.c.status, deliveries.c.channel)
+
+# What the service remembers per list between checks (migration 0002): the
+# source's validators (ETag, Last-Modified, a file's stamp, the drop-folder
+# entries already taken) and the outcome of the last check, for `status`.
+list_state = Table(
+    "list_state",
+    metadata,
+    Column("list_id", String(100), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("file_stamp", Text),
+    Column("seen", JSON, nullable=False, default=list),
+    Column("last_check_at", DateTime(timezone=True)),
+    Column("last_outcome", String(20), nullable=False, default=""),
+    Column("last_message", Text, nullable=False, default=""),
+    Column("last_ok_at", DateTime(timezone=True)),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("error_since", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("next_run_at", DateTime(timezone=True)),
+)

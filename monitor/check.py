@@ -1,0 +1,209 @@
+"""One check of one list: fetch what is new, ingest it with its report queued, remember.
+
+The daemon's scheduled job and ``watchlist-monitor check`` both run this.
+Every failure stops at this boundary: it is recorded for ``status`` and
+logged once when the list starts failing (later failures only at info
+level), and the last good state stays current. The pipeline does the
+ingesting; this module only decides what to hand it and what to remember.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from monitor import polling
+from monitor.config import Config, ListConfig, source_kind
+from monitor.dates import utc_iso
+from monitor.errors import InputError, MonitorError
+from monitor.fetch import Download, FetchAborted, FetchError, fetch_http
+from monitor.locks import check_lock
+from monitor.outbox import report_hook
+from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.store import list_state
+from monitor.store.list_state import ListState
+from monitor.store.store import Store
+
+log = logging.getLogger(__name__)
+
+FAILED = ("failed", "rejected")
+UNTOUCHED = ("busy", "aborted")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckOutcome:
+    """What one check did; ``status`` is the most telling of its snapshots' statuses."""
+
+    list_id: str
+    status: str  # not-modified | unchanged | baseline | applied | quarantined | skipped
+    #              | rejected | failed | busy | aborted
+    message: str = ""
+    results: tuple[IngestResult, ...] = ()
+    remember: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED
+
+    def line(self) -> str:
+        """One line for the log and the console, starting with the list id."""
+        if self.results and not self.failed:
+            return "; ".join(r.summary_line() for r in self.results)
+        return f"{self.list_id}: {self.status}" + (f": {self.message}" if self.message else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckContext:
+    """What every check needs besides the list: the store, config, templates, a stop flag."""
+
+    store: Store
+    config: Config
+    environment: Environment
+    stop: threading.Event | None = None
+
+
+def run_check(context: CheckContext, list_config: ListConfig, *, now: datetime) -> CheckOutcome:
+    """Check one list now; never raises for a bad download or a bad file."""
+    with check_lock(context.store, list_config.id) as mine:
+        if not mine:
+            outcome = CheckOutcome(
+                list_id=list_config.id, status="busy", message="another process is checking it"
+            )
+        else:
+            outcome = _locked_check(context, list_config, now=now)
+    _record(context.store, outcome, now)
+    return outcome
+
+
+def _locked_check(context: CheckContext, list_config: ListConfig, *, now: datetime) -> CheckOutcome:
+    list_id = list_config.id
+    try:
+        with tempfile.TemporaryDirectory(prefix="watchlist-monitor-") as folder:
+            return _fetch_and_ingest(context, list_config, Path(folder), now=now)
+    except FetchAborted as exc:
+        return CheckOutcome(list_id=list_id, status="aborted", message=str(exc))
+    except MonitorError as exc:
+        return CheckOutcome(list_id=list_id, status="failed", message=str(exc))
+
+
+def new_versions(
+    list_config: ListConfig,
+    state: ListState,
+    *,
+    workdir: Path,
+    now: datetime,
+    stop: threading.Event | None = None,
+) -> list[Download]:
+    """The versions of the list's source not seen yet (usually none, or one)."""
+    source = list_config.source
+    if source is None:
+        raise FetchError(f"list {list_config.id} has no source to fetch")
+    if source_kind(source) == "http":
+        found = fetch_http(list_config, state, workdir=workdir, now=now, stop=stop)
+        return [found] if found else []
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return polling.poll_folder(path, state, settle=list_config.fetch.settle, now=now)
+    found = polling.poll_file(path, state, workdir=workdir, now=now)
+    return [found] if found else []
+
+
+def _fetch_and_ingest(
+    context: CheckContext, list_config: ListConfig, workdir: Path, *, now: datetime
+) -> CheckOutcome:
+    state = list_state.load(context.store, list_config.id)
+    downloads = new_versions(list_config, state, workdir=workdir, now=now, stop=context.stop)
+    if not downloads:
+        return CheckOutcome(list_id=list_config.id, status="not-modified")
+    results: list[IngestResult] = []
+    errors: list[str] = []
+    remember: dict[str, Any] = {}
+    seen = list(state.seen)
+    for download in downloads:
+        if context.stop is not None and context.stop.is_set():
+            raise FetchAborted("stopping: the new version is left for the next run")
+        try:
+            result = _ingest(context, list_config, download, now=now)
+        except InputError as exc:
+            if not download.entry:
+                raise
+            errors.append(f"{download.entry}: {exc}")
+        else:
+            results.append(result)
+            if not result.failed:
+                remember.update(download.remember)
+        if download.entry:
+            seen.append(download.entry)
+            list_state.save(context.store, list_config.id, seen=seen)
+    return _summarise(list_config.id, results, errors, remember)
+
+
+def _ingest(
+    context: CheckContext, list_config: ListConfig, download: Download, *, now: datetime
+) -> IngestResult:
+    hook = report_hook(context.config, list_config, context.environment, now=now)
+    request = IngestRequest(
+        list_config=list_config,
+        paths=download.paths,
+        input_format=list_config.format,
+        observed_at=download.observed_at,
+        source_uri=download.source_uri,
+        allow_current_time=True,
+        hooks=(hook,),
+    )
+    return ingest(context.store, context.config, request, now=now)
+
+
+def _summarise(
+    list_id: str, results: list[IngestResult], errors: list[str], remember: dict[str, Any]
+) -> CheckOutcome:
+    failures = errors + [r.message for r in results if r.failed]
+    if failures:
+        status = "rejected" if any(r.failed for r in results) else "failed"
+        return CheckOutcome(
+            list_id=list_id,
+            status=status,
+            message="; ".join(failures),
+            results=tuple(results),
+            remember=remember,
+        )
+    return CheckOutcome(
+        list_id=list_id,
+        status=results[-1].status,
+        results=tuple(results),
+        remember=remember,
+    )
+
+
+def _record(store: Store, outcome: CheckOutcome, now: datetime) -> None:
+    """Remember the outcome; a failure is logged as a warning only when it starts."""
+    list_id = outcome.list_id
+    if outcome.status in UNTOUCHED:
+        log.info("%s", outcome.line())
+        return
+    if outcome.failed:
+        before = list_state.record_failure(store, list_id, outcome.message, now=now)
+        if outcome.remember:
+            list_state.save(store, list_id, **outcome.remember)
+        if before.failures == 0:
+            log.warning("%s (the last good state stays current)", outcome.line())
+        else:
+            since = utc_iso(before.error_since) if before.error_since else "?"
+            log.info(
+                "%s (still failing since %s, %s checks)", outcome.line(), since, before.failures + 1
+            )
+        return
+    summary = "; ".join(r.summary_line() for r in outcome.results) or outcome.status
+    before = list_state.record_success(
+        store, list_id, outcome.status, summary, now=now, **outcome.remember
+    )
+    if before.failures:
+        log.warning("list %s: recovered after %s failed checks", list_id, before.failures)
+    log.info("%s", outcome.line())

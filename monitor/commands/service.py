@@ -1,0 +1,166 @@
+"""Running as a service: the daemon, one check now, status, and the delivery queue."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+import click
+
+from monitor.check import CheckContext, run_check
+from monitor.cli import AppContext, cli, pass_app
+from monitor.daemon import Daemon
+from monitor.delivery import deliver_due
+from monitor.errors import ConfigError
+from monitor.queries import dumps
+from monitor.rendering import make_environment, render
+from monitor.status import collect
+
+log = logging.getLogger(__name__)
+
+
+def _context(app: AppContext, stop: threading.Event | None = None) -> CheckContext:
+    return CheckContext(
+        store=app.store,
+        config=app.config,
+        environment=make_environment(app.config.templates),
+        stop=stop,
+    )
+
+
+def _say_what_runs() -> None:
+    """The daemon and checks log one line per list: show them unless asked to be quieter."""
+    logger = logging.getLogger("monitor")
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """The first SIGTERM/SIGINT stops cleanly; a second one exits at once (nothing is
+    half-applied either way: an interrupted transaction is rolled back by the database)."""
+
+    def handle(number: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            os._exit(128 + number)
+        log.info("received %s: stopping after the running checks", signal.Signals(number).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
+@cli.command("daemon")
+@click.option(
+    "--shared",
+    is_flag=True,
+    help="Share a PostgreSQL database with other daemons started with --shared.",
+)
+@pass_app
+def daemon_command(app: AppContext, shared: bool) -> None:
+    """Check every list on its schedule and deliver reports, until SIGTERM or Ctrl-C.
+
+    \b
+    Example:
+      watchlist-monitor --config /etc/watchlist-monitor/monitor.yml daemon
+    """
+    _say_what_runs()
+    stop = threading.Event()
+    daemon = Daemon(_context(app, stop), shared=shared)
+    _stop_on_signals(stop)
+    daemon.run()
+
+
+@cli.command("check")
+@click.argument("lists", nargs=-1)
+@pass_app
+def check_command(app: AppContext, lists: tuple[str, ...]) -> None:
+    """Check LISTS (default: every list with a source) now, then send queued reports.
+
+    Exits with status 1 when a list or a channel failed; failed reports stay
+    queued and are sent by a later run, the daemon or `deliveries retry`.
+
+    \b
+    Example:
+      watchlist-monitor check
+      watchlist-monitor check us-ofac-sdn
+    """
+    config = app.config
+    with_source = [item.id for item in config.lists if item.source]
+    for list_id in lists:
+        if list_id not in with_source:
+            valid = ", ".join(with_source) or "none configured"
+            raise ConfigError(f"list {list_id!r} has no source to check; lists with one: {valid}")
+    if not with_source:
+        raise ConfigError("no list has a source to check; add 'source:' to a list")
+    context = _context(app)
+    failed = False
+    for list_id in lists or with_source:
+        outcome = run_check(context, config.list_config(list_id), now=app.now)
+        click.echo(outcome.line(), file=sys.stderr if outcome.failed else sys.stdout)
+        failed = failed or outcome.failed
+    run = deliver_due(app.store, config, now=app.now)
+    if run.sent or run.failed:
+        click.echo(run.line(), file=sys.stderr if run.failed else sys.stdout)
+    if failed or run.failed:
+        sys.exit(1)
+
+
+@cli.command("status")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+)
+@pass_app
+def status_command(app: AppContext, output_format: str) -> None:
+    """Each list's last check, change and error, next run and size; each channel's queue.
+
+    \b
+    Example:
+      watchlist-monitor status
+      watchlist-monitor status --format json
+    """
+    status = collect(app.store, app.config, now=app.now)
+    if output_format == "json":
+        click.echo(dumps(status))
+        return
+    environment = make_environment(app.config.templates)
+    click.echo(render(environment, "status.txt.j2", {"status": status}), nl=False)
+
+
+@cli.group("deliveries")
+def deliveries_group() -> None:
+    """The queue of reports waiting to be sent.
+
+    \b
+    Example:
+      watchlist-monitor deliveries retry
+    """
+
+
+@deliveries_group.command("retry")
+@click.option("--channel", "channels", multiple=True, help="Only this channel (repeatable).")
+@pass_app
+def retry_command(app: AppContext, channels: tuple[str, ...]) -> None:
+    """Send every pending or failed delivery now, without waiting for its next try.
+
+    \b
+    Example:
+      watchlist-monitor deliveries retry --channel mail
+    """
+    known = [n.id for n in app.config.notifiers]
+    for channel in channels:
+        if channel not in known:
+            raise ConfigError(
+                f"unknown channel {channel!r}; configured: {', '.join(known) or 'none'}"
+            )
+    run = deliver_due(app.store, app.config, now=app.now, channels=channels or None, force=True)
+    click.echo(run.line(), file=sys.stderr if run.failed else sys.stdout)
+    if run.failed:
+        sys.exit(1)

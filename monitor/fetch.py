@@ -1,0 +1,236 @@
+"""Fetching a list's source into local files, ready for the pipeline.
+
+Government downloads are flaky: timeouts, connections reset, truncated
+bodies, HTML error pages served with status 200, whole sites offline for
+hours. A download is retried with backoff, checked whole (Content-Length, a
+size limit, not empty, not HTML) and only then renamed into place; anything
+else is a :class:`FetchError` and the stored state is left as it was. ETag
+and Last-Modified from the last good download make the next request
+conditional, so an unchanged list costs one 304.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import httpx
+
+from monitor.archive import safe_file_name
+from monitor.config import FetchSettings, ListConfig
+from monitor.errors import InputError, MonitorError
+from monitor.store.list_state import ListState
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "watchlist-monitor (sanctions list change tracker)"
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+CHUNK = 1 << 16
+T = TypeVar("T")
+
+# httpx logs every request's full URL at INFO; a source URL may carry a key.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+class FetchError(MonitorError):
+    """The source could not be fetched; nothing was stored, the last good state stays."""
+
+
+class FetchAborted(FetchError):
+    """The service is stopping: the download was abandoned and will be fetched again."""
+
+
+class Retryable(FetchError):
+    """A failure that often goes away: worth another try after a pause."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Download:
+    """One new version of a list on local disk, and what to remember once it is ingested."""
+
+    paths: tuple[Path, ...]
+    source_uri: str
+    observed_at: datetime
+    remember: dict[str, Any] = field(default_factory=dict)
+    entry: str = ""
+
+
+def shown_url(url: str) -> str:
+    """The URL without credentials or query values, safe for logs and the database."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    query = "..." if parts.query else ""
+    return urlunsplit((parts.scheme, host, parts.path, query, ""))
+
+
+def fetch_http(
+    list_config: ListConfig,
+    state: ListState,
+    *,
+    workdir: Path,
+    now: datetime,
+    stop: threading.Event | None = None,
+) -> Download | None:
+    """Download the list (None when the server says 304 Not Modified)."""
+    url = list_config.source or ""
+    settings = list_config.fetch
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+
+    def attempt() -> Download | None:
+        return _download(url, headers, settings, workdir=workdir, now=now, stop=stop)
+
+    return with_retries(attempt, settings, list_id=list_config.id, stop=stop)
+
+
+def with_retries(
+    attempt: Callable[[], T],
+    settings: FetchSettings,
+    *,
+    list_id: str,
+    stop: threading.Event | None,
+) -> T:
+    """Run ``attempt``; a Retryable failure is tried again after 1, 2, 4... retry delays."""
+    for number in range(settings.retries + 1):
+        try:
+            return attempt()
+        except Retryable as exc:
+            if number >= settings.retries:
+                tries = f"{number + 1} attempt" + ("s" if number else "")
+                raise FetchError(f"{exc} ({tries})") from None
+            delay = settings.retry_delay.total_seconds() * 2**number
+            log.info("list %s: %s; trying again in %.1fs", list_id, exc, delay)
+            if _pause(delay, stop):
+                raise FetchAborted(f"stopping: download abandoned ({exc})") from None
+    raise AssertionError("unreachable")
+
+
+def _pause(seconds: float, stop: threading.Event | None) -> bool:
+    """Sleep; True when the service is stopping."""
+    if stop is None:
+        time.sleep(seconds)
+        return False
+    return stop.wait(seconds)
+
+
+def _download(
+    url: str,
+    headers: dict[str, str],
+    settings: FetchSettings,
+    *,
+    workdir: Path,
+    now: datetime,
+    stop: threading.Event | None,
+) -> Download | None:
+    where = shown_url(url)
+    timeout = settings.timeout.total_seconds()
+    try:
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=True) as client,
+            client.stream("GET", url, headers=headers) as response,
+        ):
+            if response.status_code == 304:
+                return None
+            _check_status(response, where)
+            target = workdir / _file_name(response.url)
+            _save(response, target, settings.max_size, where, stop)
+            remember = {
+                "etag": response.headers.get("etag"),
+                "last_modified": response.headers.get("last-modified"),
+            }
+    except httpx.TimeoutException:
+        raise Retryable(f"{where}: no answer within {timeout:g}s") from None
+    except httpx.TransportError as exc:
+        raise Retryable(f"{where}: connection failed ({type(exc).__name__}: {exc})") from None
+    return Download(paths=(target,), source_uri=where, observed_at=now, remember=remember)
+
+
+def _check_status(response: httpx.Response, where: str) -> None:
+    code = response.status_code
+    if code in RETRY_STATUSES:
+        raise Retryable(f"{where}: HTTP {code} {response.reason_phrase}")
+    if not 200 <= code < 300:
+        raise FetchError(f"{where}: HTTP {code} {response.reason_phrase}")
+    encoding = response.headers.get("content-encoding", "identity").lower()
+    if encoding not in ("identity", "gzip"):
+        raise FetchError(f"{where}: unsupported Content-Encoding {encoding!r}")
+
+
+def _file_name(url: httpx.URL) -> str:
+    """The original file name from the URL, as the archive keeps it."""
+    name = unquote(url.path.rsplit("/", 1)[-1])
+    try:
+        return safe_file_name(name)
+    except InputError:
+        return "download"
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length")
+    return int(value) if value and value.isdigit() else None
+
+
+def _save(
+    response: httpx.Response,
+    target: Path,
+    max_size: int,
+    where: str,
+    stop: threading.Event | None,
+) -> None:
+    """Stream the body to ``target`` atomically, after checking it is whole and plausible."""
+    declared = _declared_length(response)
+    if declared is not None and declared > max_size:
+        raise FetchError(f"{where}: {declared} bytes announced, more than the limit {max_size}")
+    partial = target.with_name(target.name + ".part")
+    written = 0
+    head = b""
+    with partial.open("wb") as out:
+        for chunk in response.iter_bytes(CHUNK):
+            if stop is not None and stop.is_set():
+                raise FetchAborted(f"{where}: stopping: download abandoned")
+            written += len(chunk)
+            if written > max_size:
+                raise FetchError(f"{where}: the body exceeds the size limit of {max_size} bytes")
+            if len(head) < 1024:
+                head += chunk[: 1024 - len(head)]
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    _check_body(response, declared, written, head, where)
+    os.replace(partial, target)
+
+
+def _check_body(
+    response: httpx.Response, declared: int | None, written: int, head: bytes, where: str
+) -> None:
+    received = response.num_bytes_downloaded
+    if declared is not None and received != declared:
+        raise Retryable(f"{where}: truncated body: {received} of {declared} bytes received")
+    if written == 0:
+        raise Retryable(f"{where}: empty body (0 bytes)")
+    if looks_like_html(head):
+        kind = response.headers.get("content-type", "unknown type")
+        raise FetchError(
+            f"{where}: the server sent an HTML page ({kind}, HTTP {response.status_code}) "
+            "instead of the list"
+        )
+
+
+def looks_like_html(head: bytes) -> bool:
+    """An error or maintenance page where a list was expected."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:512]

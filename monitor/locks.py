@@ -1,0 +1,143 @@
+"""Locks that keep daemons from stepping on each other.
+
+The daemon lock: one daemon per database, unless every daemon on a
+PostgreSQL database is started ``--shared`` (a shared advisory lock, which
+an exclusive daemon cannot join). On SQLite it is an exclusive lock on a file
+next to the database. The check lock: one process at a time checks a list,
+so several daemons sharing PostgreSQL do not download and archive the same
+version twice (the pipeline's own lock already makes sure it is applied
+once). Both are released by the operating system or the server when the
+process dies, so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import Connection, text
+
+from monitor.errors import ConfigError, MonitorError
+from monitor.store.store import Store
+
+NAMESPACE = 0x574D  # "WM": the first key of every advisory lock taken here
+
+
+class AlreadyRunning(MonitorError):
+    """Another daemon holds the lock on this database."""
+
+
+def _key(connection: Connection, name: str) -> int:
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    return zlib.crc32(f"{schema}:{name}".encode()) - (1 << 31)
+
+
+def whoami() -> str:
+    return f"pid {os.getpid()} on {socket.gethostname()}"
+
+
+@contextmanager
+def daemon_lock(store: Store, *, shared: bool = False) -> Iterator[None]:
+    """Hold the daemon lock for the whole life of the daemon, or raise AlreadyRunning."""
+    if store.backend == "postgresql":
+        with _pg_daemon_lock(store, shared=shared):
+            yield
+        return
+    if shared:
+        raise ConfigError("--shared needs PostgreSQL: daemons cannot share a SQLite database")
+    database = store.engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with _file_lock(Path(f"{database}.daemon.lock")):
+        yield
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    handle: IO[str] = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise AlreadyRunning(
+                f"another daemon is already running on this database ({holder}; lock file "
+                f"{path}); stop it first"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(whoami() + "\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+@contextmanager
+def _pg_daemon_lock(store: Store, *, shared: bool) -> Iterator[None]:
+    with store.engine.connect() as connection:
+        connection.execute(
+            text("SELECT set_config('application_name', :name, false)"),
+            {"name": f"watchlist-monitor daemon {whoami()}"[:63]},
+        )
+        key = _key(connection, "daemon")
+        function = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+        taken = connection.execute(
+            text(f"SELECT {function}(:ns, :key)"), {"ns": NAMESPACE, "key": key}
+        ).scalar_one()
+        connection.commit()
+        if not taken:
+            raise AlreadyRunning(_pg_refusal(connection, key, shared))
+        try:
+            yield
+        finally:
+            unlock = "pg_advisory_unlock_shared" if shared else "pg_advisory_unlock"
+            connection.execute(text(f"SELECT {unlock}(:ns, :key)"), {"ns": NAMESPACE, "key": key})
+            connection.commit()
+
+
+def _pg_refusal(connection: Connection, key: int, shared: bool) -> str:
+    holders = connection.execute(
+        text(
+            "SELECT DISTINCT a.application_name FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :ns AND l.objid = :key"
+        ),
+        {"ns": NAMESPACE, "key": key & 0xFFFFFFFF},
+    ).scalars()
+    who = ", ".join(h for h in holders if h) or "another process"
+    if shared:
+        return f"a daemon without --shared is running on this database ({who}); stop it first"
+    return (
+        f"another daemon is already running on this database ({who}); stop it first, "
+        "or start every daemon with --shared to share the work"
+    )
+
+
+@contextmanager
+def check_lock(store: Store, list_id: str) -> Iterator[bool]:
+    """True when this process may check the list now; False when another one is at it."""
+    if store.backend != "postgresql":
+        yield True
+        return
+    with store.engine.connect() as connection:
+        key = _key(connection, f"check:{list_id}")
+        params = {"ns": NAMESPACE + 1, "key": key}
+        taken = connection.execute(
+            text("SELECT pg_try_advisory_lock(:ns, :key)"), params
+        ).scalar_one()
+        connection.commit()
+        try:
+            yield bool(taken)
+        finally:
+            if taken:
+                connection.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), params)
+                connection.commit()

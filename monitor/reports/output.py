@@ -1,0 +1,165 @@
+"""Rendering a report model into each output format.
+
+Text, Markdown and HTML go through templates (the user may override any of
+them); JSON, CSV and Atom are data formats written here or through the feed
+template. HTML and Atom are always rendered with escaping on, through an
+overlay of the one environment, whatever the template is called: a value
+from a list (an entity named ``<script>``) must never become markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from jinja2 import Environment
+
+from monitor.rendering import render
+from monitor.reports.changes import deltas
+from monitor.reports.feed import build_feed
+from monitor.reports.grouping import report_day
+
+REPORT_FORMATS = ("text", "markdown", "html", "json", "csv", "atom")
+HISTORY_FORMATS = ("text", "json", "markdown", "html")
+TEMPLATE_SUFFIXES = {"text": "txt", "markdown": "md", "html": "html"}
+JSON_KEYS = (
+    "generated_at",
+    "scope",
+    "period",
+    "summary",
+    "clock",
+    "undated_events",
+    "baseline_events",
+    "headlines",
+    "groups",
+    "bulk_edits",
+    "events",
+)
+CSV_COLUMNS = (
+    "list",
+    "source_list",
+    "key",
+    "kind",
+    "name",
+    "type",
+    "programs",
+    "countries",
+    "notice",
+    "effective_date",
+    "observed_at",
+    "report_date",
+    "baseline",
+    "snapshot",
+    "previous_key",
+    "categories",
+    "changes",
+)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def template_name(report: dict[str, Any], output_format: str) -> str:
+    """``report.html.j2`` for a digest, ``run.html.j2`` for the report of one check."""
+    stem = "run" if report["scope"]["type"] == "run" else "report"
+    return f"{stem}.{TEMPLATE_SUFFIXES[output_format]}.j2"
+
+
+def markup_environment(environment: Environment) -> Environment:
+    """The one environment with escaping forced on, compiled apart from the plain templates."""
+    return environment.overlay(autoescape=True, cache_size=50)
+
+
+def render_report(environment: Environment, report: dict[str, Any], output_format: str) -> str:
+    """The report in one of :data:`REPORT_FORMATS`."""
+    if output_format == "json":
+        return json.dumps(public_json(report), indent=2, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        return events_csv(report["events"], report["period"]["date"])
+    if output_format == "atom":
+        feed = build_feed(report["events"], report["generated_at"], report["scope"]["title"])
+        return render(markup_environment(environment), "feed.atom.j2", {"feed": feed})
+    if output_format == "html":
+        name = template_name(report, output_format)
+        return render(markup_environment(environment), name, {"report": report})
+    if output_format == "markdown":
+        escaped = escape_strings(report, markdown_escape)
+        return render(environment, template_name(report, output_format), {"report": escaped})
+    return render(environment, template_name(report, output_format), {"report": report})
+
+
+def render_history(environment: Environment, history: dict[str, Any], output_format: str) -> str:
+    """An entry history in text, Markdown, HTML (escaped) or JSON (a list of entries, each
+    with its events, versions and steps: the shape the command has always printed)."""
+    if output_format == "json":
+        return json.dumps(history["entries"], indent=2, ensure_ascii=False) + "\n"
+    if output_format == "html":
+        return render(markup_environment(environment), "history.html.j2", {"history": history})
+    if output_format == "markdown":
+        escaped = escape_strings(history, markdown_escape)
+        return render(environment, "history.md.j2", {"history": escaped})
+    return render(environment, "history.txt.j2", {"history": history})
+
+
+def email_parts(environment: Environment, report: dict[str, Any]) -> tuple[str, str]:
+    """(plain text, HTML) for a multipart email: the text part is the readable alternative."""
+    return render_report(environment, report, "text"), render_report(environment, report, "html")
+
+
+def public_json(report: dict[str, Any]) -> dict[str, Any]:
+    """The documented JSON schema: the original keys, headlines and group counts."""
+    return {key: report[key] for key in JSON_KEYS}
+
+
+def markdown_escape(text: str) -> str:
+    """Backslash-escape what Markdown would read as markup (tables, emphasis, raw HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def escape_strings(value: Any, escape: Any) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {k: escape_strings(v, escape) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escape_strings(v, escape) for v in value]
+    return value
+
+
+def events_csv(events: list[dict[str, Any]], clock: str) -> str:
+    """One row per event; cells that a spreadsheet would run as a formula are defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        writer.writerow([_cell(v) for v in _csv_row(event, clock)])
+    return buffer.getvalue()
+
+
+def _csv_row(event: dict[str, Any], clock: str) -> list[Any]:
+    return [
+        event["list"],
+        event.get("source_list") or "",
+        event["key"],
+        event["kind"],
+        event["name"],
+        event["type"],
+        "; ".join(event["programs"]),
+        "; ".join(event["countries"]),
+        event.get("notice") or "",
+        event["effective_date"] or "",
+        event["observed_at"],
+        report_day(event, clock),
+        "yes" if event["baseline"] else "no",
+        event.get("snapshot") or "",
+        event.get("previous_key") or "",
+        "; ".join(event["categories"]),
+        " | ".join(d.describe() for d in deltas(event["changes"])),
+    ]
+
+
+def _cell(value: Any) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
