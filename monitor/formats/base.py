@@ -8,10 +8,12 @@ touches no other file.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from monitor.delta import DeltaOp
+from monitor.errors import ConfigError, InputError
 from monitor.records import Record
 from monitor.sources import SourceFile
 
@@ -23,6 +25,8 @@ class Format(ABC):
 
     kind: ClassVar[str] = ""
     example: ClassVar[str] = ""
+    # True for formats whose files are changes to the previous state (see monitor.delta).
+    delta: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -47,3 +51,21 @@ class Format(ABC):
     def published_at(self, files: Sequence[SourceFile]) -> datetime | None:
         """The publication time written inside the files, when there is one."""
         return None
+
+    def configure(self, options: Mapping[str, Any] | None) -> Format:
+        """This format set up with a list's ``mapping``; formats that need none take none.
+
+        A mapping given to a format that ignores it is a configuration mistake
+        (the user meant a generic format), so it fails instead of being dropped.
+        """
+        if options:
+            takers = sorted(k for k, c in REGISTRY.items() if c.configure is not Format.configure)
+            raise ConfigError(
+                f"format {self.kind!r} takes no mapping (lists[].mapping); "
+                f"formats that do: {', '.join(takers)}"
+            )
+        return self
+
+    def parse_delta(self, files: Sequence[SourceFile]) -> Iterator[DeltaOp]:
+        """The changes a delta file makes to the previous state (formats with ``delta``)."""
+        raise InputError(f"{self.kind} files are full snapshots, not changes")

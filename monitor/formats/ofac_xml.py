@@ -10,6 +10,7 @@ from lxml import etree
 
 from monitor.errors import ParseError
 from monitor.formats import _ofac_common as ofac
+from monitor.formats._readers import reading
 from monitor.formats.base import Format
 from monitor.records import Record
 from monitor.sources import SourceFile
@@ -62,7 +63,7 @@ class OfacXml(Format):
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         source = _single_xml(files, self.kind)
         seen: set[str] = set()
-        with source.open() as stream:
+        with reading(source) as stream:
             for entry in iter_elements(stream, {"sdnEntry"}, file=source.name):
                 record = entry_record(entry, source.name)
                 if record.key in seen:
