@@ -1,44 +1,297 @@
 """Safety rails applied before a snapshot changes anything.
 
-A broken download must never read as "everything delisted": a snapshot that
-is empty or outside the list's expected size is rejected, and one that would
-remove (or add) more than a configured share of the list is quarantined until
-a person approves it. The first snapshot of a list is only checked for size.
+A broken download must never read as "everything delisted". Government
+servers hand out 0-byte files, HTML error pages, truncated bodies and, now
+and then, a file whose columns were renamed; each would parse into a list
+that looks like mass delisting or silent data loss. So, before the differ
+runs, a snapshot is checked against what a healthy version of its list looks
+like, with defaults that are safe without any configuration:
+
+* content: empty files, HTML or JSON error pages, another kind of file than
+  the format reads -> rejected;
+* shape: the header row and the way the file ends, compared with the list's
+  last good version (renamed or missing columns, a cut-off last line, a
+  missing end-of-file mark) -> rejected;
+* records: text that no database can store (NUL, lone surrogates), a record
+  count outside ``expect`` -> rejected;
+* shares: more delisted (or listed) than ``expect`` allows -> quarantined
+  until a person approves or rejects it.
+
+An operator's decision on a quarantined snapshot is written next to its files
+in the archive (``_decision.json``), so a replay of the archive, and therefore
+a rebuilt database, takes the same decision again.
 """
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.config import Expect
+from monitor.errors import InputError
+from monitor.records import Record
+from monitor.sources import SourceFile
+
+if TYPE_CHECKING:
+    from monitor.formats import Format
+
+DECISION_FILE = "_decision.json"
+HEAD_BYTES = 64 * 1024
+MAX_CONTENT_BYTES = 512 << 20  # decompressed, per file; the largest real list is ~100 MB
+EOF_MARK = b"\x1a"
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+_HTML = re.compile(rb"<!doctype\s+html|<(?:html|body)[\s>]", re.IGNORECASE)
+_ARTICLE = {"json": "JSON", "xml": "XML", "zip": "a ZIP archive", "text": "plain text"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Verdict:
-    status: str  # "ok", "rejected" or "quarantined"
+    """The outcome of one check: "ok", "rejected" or "quarantined", and why."""
+
+    status: str
     reason: str = ""
 
 
 OK = Verdict(status="ok")
 
 
-def check_count(count: int, expect: Expect) -> Verdict:
-    if count == 0:
-        return Verdict(status="rejected", reason="the snapshot has no entries")
-    if count < expect.min_records:
-        return Verdict(
-            status="rejected",
-            reason=f"{count} entries, fewer than the expected minimum {expect.min_records}",
+def rejected(reason: str) -> Verdict:
+    return Verdict(status="rejected", reason=reason)
+
+
+# --- content: what kind of file arrived, before any parser sees it ---------------------------
+
+
+def content_kind(head: bytes) -> str:
+    """'empty', 'html', 'zip', 'json', 'xml' or 'text', from the first bytes of a file."""
+    text = head.lstrip(_BLANK)
+    if not text:
+        return "empty"
+    if text.startswith(b"PK\x03\x04"):
+        return "zip"
+    if _HTML.search(text[:2048]):
+        return "html"
+    if text[:1] in (b"{", b"["):
+        return "json"
+    if text[:1] == b"<":
+        return "xml"
+    return "text"
+
+
+def check_sizes(files: Sequence[SourceFile], limit: int = MAX_CONTENT_BYTES) -> Verdict:
+    """A gzip bomb must not reach a parser (a 1 MB download can expand to 1 GB of one line).
+
+    Reads at most ``limit`` + 1 decompressed bytes per file; plain files are measured
+    by their size on disk. ZIP members are limited where they are opened (archives).
+    """
+    for source in files:
+        size = _content_size(source, limit)
+        if size > limit:
+            return rejected(
+                f"{source.name}: expands to more than {limit} bytes, the limit for one file "
+                "(a decompression bomb?)"
+            )
+    return OK
+
+
+def _content_size(source: SourceFile, limit: int) -> int:
+    if not source.is_gzip:
+        return source.path.stat().st_size
+    size = 0
+    try:
+        for chunk in source.iter_chunks():
+            size += len(chunk)
+            if size > limit:
+                break
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{source.name}: cannot be read, truncated or corrupt ({exc})") from exc
+    return size
+
+
+def format_family(kind: str) -> str:
+    """What a format reads, from its kind's naming convention (``*-xml``, ``*-json``)."""
+    if kind.endswith("-xml"):
+        return "xml"
+    if kind.endswith("-json"):
+        return "json"
+    return "text"
+
+
+def check_content(files: Sequence[SourceFile]) -> Verdict:
+    """Empty downloads and HTML pages are never a list, whatever the configured format."""
+    kinds = [(source, content_kind(source.head(HEAD_BYTES))) for source in files]
+    for source, kind in kinds:
+        if kind == "html":
+            return rejected(
+                f"{source.name}, line 1: looks like an HTML page, not a list file "
+                "(an error or login page served instead of the list?)"
+            )
+    if all(kind == "empty" for _, kind in kinds):
+        names = ", ".join(source.name for source in files)
+        return rejected(f"{names}: the file is empty (0 bytes of content): a failed download?")
+    return OK
+
+
+def check_family(files: Sequence[SourceFile], fmt: Format) -> Verdict:
+    """JSON where CSV was expected (an API error), XML where JSON was, and so on."""
+    expected = format_family(fmt.kind)
+    for source in files:
+        kind = content_kind(source.head(HEAD_BYTES))
+        if kind not in ("empty", expected) and not fmt.sniff(files):
+            return rejected(
+                f"{source.name}, line 1: looks like {_ARTICLE[kind]}, not {fmt.kind} input "
+                "(an error response instead of the list?)"
+            )
+    return OK
+
+
+# --- shape: the header row and the file's ending, against the last good version ---------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileShape:
+    """What a delimited text file's structure looks like, apart from its rows."""
+
+    header: tuple[str, ...] | None
+    header_line: int
+    ends_with_newline: bool
+    ends_with_eof_mark: bool
+    size: int
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """Column names: several short non-empty cells, none a number, date or OFAC null."""
+    return len(cells) >= 3 and all(
+        cell and len(cell) <= 80 and not cell[0].isdigit() and cell != "-0-" for cell in cells
+    )
+
+
+def _header(head: bytes) -> tuple[tuple[str, ...] | None, int]:
+    """The first header-like row among the first lines (UK files start with a date line)."""
+    lines = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+    if len(head) >= HEAD_BYTES:
+        lines = lines[:-1]
+    for number, line in enumerate(lines[:5], start=1):
+        delimiter = "\t" if "\t" in line else ","
+        cells = [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
+        if _looks_like_header(cells):
+            return tuple(cells), number
+    return None, 0
+
+
+def _tail_and_size(source: SourceFile) -> tuple[bytes, int]:
+    tail = b""
+    size = 0
+    try:
+        for chunk in source.iter_chunks():
+            size += len(chunk)
+            tail = (tail + chunk)[-16:]
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{source.name}: cannot be read ({exc})") from exc
+    return tail, size
+
+
+def file_shape(source: SourceFile) -> FileShape | None:
+    """The shape of a delimited text file; None for XML, JSON, ZIP or empty files."""
+    head = source.head(HEAD_BYTES)
+    if content_kind(head) != "text":
+        return None
+    header, line = _header(head)
+    tail, size = _tail_and_size(source)
+    body = tail.rstrip(b"\r\n")
+    return FileShape(
+        header=header,
+        header_line=line,
+        ends_with_newline=tail.rstrip(EOF_MARK).endswith(b"\n"),
+        ends_with_eof_mark=body.endswith(EOF_MARK),
+        size=size,
+    )
+
+
+def check_shape(known: Sequence[SourceFile], files: Sequence[SourceFile]) -> Verdict:
+    """Compare each file with the same-named file of the list's last good version.
+
+    Added columns are accepted (parsers ignore columns they do not know, so
+    nothing can be lost); a missing or renamed column, a missing header, a
+    last line cut in the middle or a missing end-of-file mark is rejected.
+    """
+    by_name = {source.name.lower(): source for source in known if source.path.is_file()}
+    for source in files:
+        previous = by_name.get(source.name.lower())
+        if previous is None:
+            continue
+        before, after = file_shape(previous), file_shape(source)
+        if before is None or after is None:
+            continue
+        verdict = _compare_shapes(source.name, before, after)
+        if verdict.status != "ok":
+            return verdict
+    return OK
+
+
+def _compare_shapes(name: str, before: FileShape, after: FileShape) -> Verdict:
+    if before.header and after.header is None:
+        return rejected(
+            f"{name}, line 1: the header row of the list's last good version is missing"
         )
-    if expect.max_records is not None and count > expect.max_records:
-        return Verdict(
-            status="rejected",
-            reason=f"{count} entries, more than the expected maximum {expect.max_records}",
+    if before.header and after.header:
+        missing = [c for c in before.header if c not in after.header]
+        if missing:
+            added = [c for c in after.header if c not in before.header]
+            new = f"; new: {', '.join(map(repr, added))}" if added else ""
+            return rejected(
+                f"{name}, line {after.header_line}: the header differs from the list's last "
+                f"good version: missing {', '.join(map(repr, missing))}{new}"
+            )
+    if before.ends_with_newline and not after.ends_with_newline:
+        return rejected(
+            f"{name}, byte {after.size}: the file ends in the middle of a line, unlike the "
+            "list's last good version: a truncated download?"
+        )
+    if before.ends_with_eof_mark and not after.ends_with_eof_mark:
+        return rejected(
+            f"{name}, byte {after.size}: the end-of-file mark (0x1A) that ends the list's last "
+            "good version is missing: a truncated download?"
         )
     return OK
 
 
+# --- records -----------------------------------------------------------------------------------
+
+
+def check_records(records: Iterable[Record]) -> Verdict:
+    """Text no database can store: NUL (PostgreSQL refuses it) and lone surrogates."""
+    for record in records:
+        text = record.canonical_json()
+        if "\\u0000" in text:
+            return rejected(f"entry {record.key!r}: a NUL character in the data (a corrupt file?)")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return rejected(
+                f"entry {record.key!r}: text that is not valid Unicode (a lone surrogate escape)"
+            )
+    return OK
+
+
+def check_count(count: int, expect: Expect) -> Verdict:
+    if count == 0:
+        return rejected("the snapshot has no entries")
+    if count < expect.min_records:
+        return rejected(f"{count} entries, fewer than the expected minimum {expect.min_records}")
+    if expect.max_records is not None and count > expect.max_records:
+        return rejected(f"{count} entries, more than the expected maximum {expect.max_records}")
+    return OK
+
+
 def check_shares(*, current: int, added: int, removed: int, expect: Expect) -> Verdict:
+    """Mass delisting (or listing) is held for a person; the first snapshot is a baseline."""
     if current == 0:
         return OK
     removed_share = removed / current
@@ -55,3 +308,72 @@ def check_shares(*, current: int, added: int, removed: int, expect: Expect) -> V
             f"({added / current:.0%}), more than the allowed {expect.max_added_share:.0%}",
         )
     return OK
+
+
+# --- operator decisions, kept in the archive ---------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decision:
+    """An operator's verdict on one archived snapshot (identified by its sha256)."""
+
+    verdict: str  # "approved" or "rejected"
+    sha256: str
+    at: str
+    reason: str = ""
+
+    @property
+    def approved(self) -> bool:
+        return self.verdict == "approved"
+
+    def describe(self) -> str:
+        why = f": {self.reason}" if self.reason else ""
+        return f"{self.verdict} by the operator at {self.at}{why}"
+
+
+def decision_folder(paths: Sequence[Path]) -> Path | None:
+    """The one folder holding all of a snapshot's files, where its decision is kept."""
+    folders = {path.resolve().parent for path in paths}
+    return folders.pop() if len(folders) == 1 else None
+
+
+def read_decision(paths: Sequence[Path], sha256: str) -> Decision | None:
+    """The decision stored next to these files, if it is about this very content."""
+    folder = decision_folder(paths)
+    if folder is None or not (folder / DECISION_FILE).is_file():
+        return None
+    marker = folder / DECISION_FILE
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        decision = Decision(
+            verdict=str(data["verdict"]),
+            sha256=str(data["sha256"]),
+            at=str(data["at"]),
+            reason=str(data.get("reason", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{marker}: not a readable decision file ({exc})") from exc
+    if decision.verdict not in ("approved", "rejected"):
+        raise InputError(f"{marker}: unknown verdict {decision.verdict!r}")
+    return decision if decision.sha256 == sha256 else None
+
+
+def write_decision(folder: Path, decision: Decision) -> None:
+    """Write atomically: a crash leaves the old decision or the new one, never half a file."""
+    marker = folder / DECISION_FILE
+    temporary = folder / f".{DECISION_FILE}.tmp"
+    payload = {
+        "verdict": decision.verdict,
+        "sha256": decision.sha256,
+        "at": decision.at,
+        "reason": decision.reason,
+    }
+    with temporary.open("w", encoding="utf-8") as out:
+        json.dump(payload, out, indent=2)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, marker)
+
+
+def remove_decision(folder: Path) -> None:
+    (folder / DECISION_FILE).unlink(missing_ok=True)

@@ -135,7 +135,8 @@ def test_a_mass_removal_is_quarantined_not_applied(
     lines = text.splitlines(keepends=True)
     half = tmp_path / "2021-12-17" / "sdn.csv"
     half.parent.mkdir()
-    half.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8", newline="")
+    # A complete but shorter list: whole rows and OFAC's end-of-file mark.
+    half.write_text("".join(lines[: len(lines) // 2]) + "\x1a", encoding="utf-8", newline="")
     result = run(store, config, half)
     assert result.status == "quarantined"
     assert "would delist" in result.message

@@ -113,6 +113,48 @@ class ListTransaction:
         ).first()
         return SnapshotInfo.from_row(row) if row else None
 
+    def snapshot(self, snapshot_id: int) -> SnapshotInfo | None:
+        """One snapshot row of this list, re-read inside the lock (quarantine decisions)."""
+        row = self.connection.execute(
+            select(t.snapshots).where(
+                t.snapshots.c.id == snapshot_id, t.snapshots.c.list_id == self.list_id
+            )
+        ).first()
+        return SnapshotInfo.from_row(row) if row else None
+
+    def find_rejected(self, sha256: str, observed_at: datetime) -> SnapshotInfo | None:
+        """A rejected row of this version: an operator's rejection is recorded once."""
+        row = self.connection.execute(
+            select(t.snapshots)
+            .where(
+                t.snapshots.c.list_id == self.list_id,
+                t.snapshots.c.sha256 == sha256,
+                t.snapshots.c.observed_at == observed_at,
+                t.snapshots.c.status == "rejected",
+            )
+            .order_by(t.snapshots.c.id)
+        ).first()
+        return SnapshotInfo.from_row(row) if row else None
+
+    def quarantined(self) -> list[SnapshotInfo]:
+        """This list's snapshots awaiting an operator's decision, oldest first."""
+        rows = self.connection.execute(
+            select(t.snapshots)
+            .where(t.snapshots.c.list_id == self.list_id, t.snapshots.c.status == "quarantined")
+            .order_by(t.snapshots.c.observed_at, t.snapshots.c.id)
+        )
+        return [SnapshotInfo.from_row(row) for row in rows]
+
+    def latest_applied_snapshot(self) -> SnapshotInfo | None:
+        """The newest applied snapshot: its archived files are the list's last good version."""
+        row = self.connection.execute(
+            select(t.snapshots)
+            .where(t.snapshots.c.list_id == self.list_id, t.snapshots.c.status == "applied")
+            .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc())
+            .limit(1)
+        ).first()
+        return SnapshotInfo.from_row(row) if row else None
+
     def current_hashes(self) -> dict[str, str]:
         rows = self.connection.execute(
             select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
@@ -179,7 +221,34 @@ class ListTransaction:
                 summary=summary or {},
             )
         )
-        return int(result.inserted_primary_key[0])
+        primary_key = result.inserted_primary_key
+        if primary_key is None:
+            raise StoreError(f"list {self.list_id}: the database returned no snapshot id")
+        return int(primary_key[0])
+
+    def update_snapshot(
+        self,
+        snapshot_id: int,
+        *,
+        status: str,
+        record_count: int | None,
+        baseline: bool = False,
+        message: str = "",
+        summary: dict[str, int] | None = None,
+    ) -> int:
+        """Settle a quarantined row in place (approved, re-checked or rejected by an operator)."""
+        self.connection.execute(
+            update(t.snapshots)
+            .where(t.snapshots.c.id == snapshot_id, t.snapshots.c.list_id == self.list_id)
+            .values(
+                status=status,
+                record_count=record_count,
+                baseline=baseline,
+                message=message,
+                summary=summary or {},
+            )
+        )
+        return snapshot_id
 
     def apply_changes(
         self,
@@ -311,3 +380,17 @@ class Store:
     def latest_state_snapshot(self, list_id: str) -> SnapshotInfo | None:
         with self.read() as connection:
             return ListTransaction(connection, list_id).latest_state_snapshot()
+
+    def latest_applied_snapshot(self, list_id: str) -> SnapshotInfo | None:
+        with self.read() as connection:
+            return ListTransaction(connection, list_id).latest_applied_snapshot()
+
+    def quarantined(self, list_id: str) -> list[SnapshotInfo]:
+        with self.read() as connection:
+            return ListTransaction(connection, list_id).quarantined()
+
+    def find_rejected(
+        self, list_id: str, sha256: str, observed_at: datetime
+    ) -> SnapshotInfo | None:
+        with self.read() as connection:
+            return ListTransaction(connection, list_id).find_rejected(sha256, observed_at)

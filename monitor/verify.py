@@ -1,0 +1,211 @@
+"""Integrity check: the archive is intact, and the database is what the archive says it is.
+
+The database is an index of the archive; if the two disagree, the archive
+wins. ``verify`` re-reads every archived file and checks its sha256 against
+the one recorded when it was stored, then replays the whole archive into a
+temporary SQLite database (the same pipeline and guards, the same operator
+decisions) and compares each list's current state with the stored one.
+Nothing is written to the database or the archive being checked.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from monitor.archive import is_inside
+from monitor.config import Config
+from monitor.errors import MonitorError
+from monitor.pipeline import IngestRequest, ingest
+from monitor.replay import VersionFolder, discover
+from monitor.sources import SourceFile, snapshot_digest
+from monitor.store import Store, open_engine
+from monitor.store import schema as t
+
+log = logging.getLogger(__name__)
+SHOWN_KEYS = 5
+ARCHIVED_STATUSES = ("applied", "quarantined")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Problem:
+    """One difference found, in one line."""
+
+    list_id: str
+    kind: str  # missing-file | bad-hash | bad-digest | state | replay
+    text: str
+
+    def line(self) -> str:
+        return f"{self.list_id}: {self.kind}: {self.text}"
+
+
+@dataclass(kw_only=True)
+class VerifyReport:
+    """What was checked and what differed."""
+
+    files_checked: int = 0
+    snapshots_checked: int = 0
+    lists_compared: list[str] = field(default_factory=list)
+    versions_replayed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "files_checked": self.files_checked,
+            "snapshots_checked": self.snapshots_checked,
+            "versions_replayed": self.versions_replayed,
+            "lists_compared": self.lists_compared,
+            "problems": [
+                {"list": p.list_id, "kind": p.kind, "text": p.text} for p in self.problems
+            ],
+        }
+
+
+def verify(store: Store, config: Config, *, now: datetime, replay: bool = True) -> VerifyReport:
+    """Check every archived file, then (unless ``replay`` is off) the current state."""
+    report = VerifyReport()
+    with store.read() as connection:
+        check_files(connection, config.archive, report)
+    if replay:
+        compare_with_replay(store, config, report, now=now)
+    return report
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def check_files(connection: Connection, archive: Path, report: VerifyReport) -> None:
+    """Every file of every archived snapshot exists and still has its recorded sha256."""
+    for row in connection.execute(select(t.snapshots).order_by(t.snapshots.c.id)):
+        files = list(row.files or [])
+        in_archive = [f for f in files if f.get("path") and is_inside(Path(f["path"]), archive)]
+        if row.status not in ARCHIVED_STATUSES and len(in_archive) < len(files):
+            continue  # a check of a file outside the archive (unchanged, rejected): not kept
+        report.snapshots_checked += 1
+        hashes = [_check_file(row, f, report) for f in files]
+        if all(hashes) and files:
+            pairs = [(str(f["name"]), h or "") for f, h in zip(files, hashes, strict=True)]
+            if snapshot_digest(pairs) != row.sha256:
+                report.problems.append(
+                    Problem(
+                        list_id=row.list_id,
+                        kind="bad-digest",
+                        text=f"snapshot {row.id}: its files no longer add up to its sha256",
+                    )
+                )
+
+
+def _check_file(row: Any, facts: dict[str, Any], report: VerifyReport) -> str | None:
+    path = Path(str(facts.get("path", "")))
+    label = f"snapshot {row.id} ({row.status}), {path}"
+    if not path.is_file():
+        report.problems.append(Problem(list_id=row.list_id, kind="missing-file", text=label))
+        return None
+    report.files_checked += 1
+    try:
+        actual = SourceFile(path=path, name=str(facts.get("name", path.name))).sha256()
+    except MonitorError as exc:
+        actual = f"unreadable ({exc})"
+    recorded = str(facts.get("sha256", ""))
+    if actual != recorded:
+        text = f"{label}: sha256 {actual[:16]}..., recorded {recorded[:16]}..."
+        report.problems.append(Problem(list_id=row.list_id, kind="bad-hash", text=text))
+        return None
+    return actual
+
+
+# --- state -------------------------------------------------------------------------------------
+
+
+def compare_with_replay(
+    store: Store, config: Config, report: VerifyReport, *, now: datetime
+) -> None:
+    """Replay the archive into a temporary SQLite database and compare the current states."""
+    with _scratch_store() as scratch:
+        versions = discover([config.archive], None) if config.archive.is_dir() else []
+        for version in versions:
+            _replay_one(scratch, config, version, report, now)
+        stored = current_states(store)
+        rebuilt = current_states(scratch)
+        scratch.engine.dispose()
+    for list_id in sorted(set(stored) | set(rebuilt)):
+        report.lists_compared.append(list_id)
+        difference = describe_difference(stored.get(list_id, {}), rebuilt.get(list_id, {}))
+        if difference:
+            report.problems.append(Problem(list_id=list_id, kind="state", text=difference))
+
+
+@contextmanager
+def _scratch_store() -> Iterator[Store]:
+    with tempfile.TemporaryDirectory(prefix="watchlist-verify-") as folder:
+        yield Store(open_engine(f"sqlite:///{Path(folder) / 'rebuild.db'}"))
+
+
+def _replay_one(
+    scratch: Store, config: Config, version: VersionFolder, report: VerifyReport, now: datetime
+) -> None:
+    list_config = config.list_config(version.list_id)
+    request = IngestRequest(
+        list_config=list_config,
+        paths=version.files,
+        input_format=list_config.format,
+        observed_at=version.observed_at,
+        source_uri=str(version.folder),
+    )
+    report.versions_replayed += 1
+    try:
+        result = ingest(scratch, config, request, now=now)
+    except MonitorError as exc:
+        log.warning("list %s: %s: not replayable: %s", version.list_id, version.folder, exc)
+        return
+    log.info("verify replay: %s", result.summary_line())
+
+
+def current_states(store: Store) -> dict[str, dict[str, str]]:
+    """Each list's current entries: key -> content hash."""
+    states: dict[str, dict[str, str]] = {}
+    with store.read() as connection:
+        rows = connection.execute(
+            select(
+                t.entity_versions.c.list_id,
+                t.entity_versions.c.key,
+                t.entity_versions.c.content_hash,
+            ).where(t.entity_versions.c.valid_to.is_(None))
+        )
+        for list_id, key, content_hash in rows:
+            states.setdefault(list_id, {})[key] = content_hash
+    return states
+
+
+def describe_difference(stored: dict[str, str], rebuilt: dict[str, str]) -> str:
+    """One line: which entries the stored state has, lacks or holds differently."""
+    only_stored = sorted(set(stored) - set(rebuilt))
+    only_rebuilt = sorted(set(rebuilt) - set(stored))
+    changed = sorted(k for k in set(stored) & set(rebuilt) if stored[k] != rebuilt[k])
+    parts = [
+        _part("not in the replay", only_stored),
+        _part("missing from the database", only_rebuilt),
+        _part("with other content than the replay", changed),
+    ]
+    text = "; ".join(p for p in parts if p)
+    return f"the stored state differs from a fresh replay of the archive: {text}" if text else ""
+
+
+def _part(label: str, keys: Sequence[str]) -> str:
+    if not keys:
+        return ""
+    shown = ", ".join(keys[:SHOWN_KEYS]) + (", ..." if len(keys) > SHOWN_KEYS else "")
+    return f"{len(keys)} entries {label} ({shown})"
