@@ -33,12 +33,16 @@ RESULTS = HERE / "RESULTS.md"
 
 
 def measure(function: str, *args: Any) -> dict[str, Any]:
-    """Run one workload in a fresh interpreter; its figures plus its peak RSS in MiB."""
+    """Run one workload in a fresh interpreter; its figures plus its peak RSS in MiB.
+
+    The peak is VmHWM, not ru_maxrss, which Linux carries over exec from the parent.
+    """
     code = (
-        "import json, resource, sys; sys.path.insert(0, sys.argv[1]);"
+        "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "import workloads; args = json.loads(sys.argv[3]);"
         "out = getattr(workloads, sys.argv[2])(*args);"
-        "out['peak_rss_mib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024;"
+        "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0];"
+        "out['peak_rss_mib'] = int(status) / 1024;"
         "print(json.dumps(out))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(HERE), function, json.dumps(args)],

@@ -45,32 +45,60 @@ def is_inside(path: Path, root: Path) -> bool:
 def store_snapshot(
     root: Path, list_id: str, observed_at: datetime, files: list[SourceFile]
 ) -> ArchivedSnapshot:
-    """Copy the files into the archive (compressed); files already there stay where they are."""
+    """Copy the files into the archive (compressed); files already there stay where they are.
+
+    A version folder that already holds the same files is reused, so a rerun
+    after a crash, or a second process archiving the same version at the same
+    moment, never makes a duplicate copy.
+    """
     validate_list_id(list_id)
     if files and all(is_inside(f.path, root) for f in files):
         return ArchivedSnapshot(folder=files[0].path.parent, files=files)
     list_folder = root / list_id
     list_folder.mkdir(parents=True, exist_ok=True)
-    target = _free_folder(list_folder, folder_stamp(observed_at))
+    stamp = folder_stamp(observed_at)
+    wanted = {safe_file_name(f.name): f.sha256() for f in files}
     staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=list_folder))
     try:
         for source in files:
-            _compress_into(source, staging / (safe_file_name(source.name) + ".gz"))
-        os.replace(staging, target)
-    except BaseException:
+            _compress_into(source, staging / (source.name + ".gz"))
+        target = _place(staging, list_folder, stamp, wanted)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     archived = [SourceFile(path=target / (f.name + ".gz"), name=f.name) for f in files]
     return ArchivedSnapshot(folder=target, files=archived)
 
 
-def _free_folder(list_folder: Path, stamp: str) -> Path:
-    candidate = list_folder / stamp
-    counter = 2
-    while candidate.exists():
-        candidate = list_folder / f"{stamp}-{counter}"
+def _place(staging: Path, list_folder: Path, stamp: str, wanted: dict[str, str]) -> Path:
+    """Rename the staged folder to the first free name, or reuse an identical folder."""
+    counter = 1
+    while True:
+        candidate = list_folder / (stamp if counter == 1 else f"{stamp}-{counter}")
+        if candidate.exists() and _holds(candidate, wanted):
+            return candidate
+        if not candidate.exists():
+            try:
+                os.rename(staging, candidate)
+                return candidate
+            except OSError:
+                if not candidate.exists():
+                    raise
+                continue  # another process won the name: look at what it wrote
         counter += 1
-    return candidate
+
+
+def _holds(folder: Path, wanted: dict[str, str]) -> bool:
+    """True when the folder holds exactly these files with this content."""
+    present = {p.name for p in folder.iterdir() if not p.name.startswith((".", "_"))}
+    if present != {name + ".gz" for name in wanted}:
+        return False
+    try:
+        return all(
+            SourceFile(path=folder / (name + ".gz"), name=name).sha256() == digest
+            for name, digest in wanted.items()
+        )
+    except (OSError, EOFError, InputError):
+        return False
 
 
 def _compress_into(source: SourceFile, destination: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from monitor import quarantine
 from monitor.config import Config, ListConfig, source_kind
 from monitor.daemon import describe, timezone_of
 from monitor.dates import utc_iso
@@ -34,6 +35,7 @@ def collect(store: Store, config: Config, *, now: datetime) -> dict[str, Any]:
         states = list_state.load_all(connection)
         changes = list_state.last_changes(connection)
         channels = sql.channel_summary(connection)
+        held = quarantine.pending(connection)
     ids = [item.id for item in config.lists]
     ids += sorted(set(overview) - set(ids))
     lists = [
@@ -47,6 +49,12 @@ def collect(store: Store, config: Config, *, now: datetime) -> dict[str, Any]:
         )
         for list_id in ids
     ]
+    for entry in lists:
+        entry["quarantined"] = [
+            {"snapshot": h.id, "observed_at": _iso(h.observed_at), "reason": h.message}
+            for h in held
+            if h.list_id == entry["list"]
+        ]
     return {"generated_at": utc_iso(now), "lists": lists, "channels": _channels(config, channels)}
 
 

@@ -36,22 +36,35 @@ def iter_elements(stream: IO[bytes], tags: set[str], *, file: str) -> Iterator[e
         remove_pis=True,
     )
     checked = False
+    inside = 0  # depth of wanted elements we are in: their children must stay until yielded
     try:
         for event, element in parser:
             if not checked:
                 _refuse_doctype(element, file)
                 checked = True
-            if event == "end" and localname(element) in tags:
+            wanted = localname(element) in tags
+            if event == "start":
+                inside += wanted
+                continue
+            if wanted:
+                inside -= 1
                 yield element
-                element.clear(keep_tail=False)
-                parent = element.getparent()
-                while parent is not None and element.getprevious() is not None:
-                    del parent[0]
+            if wanted or inside == 0:
+                _free(element)
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         raise ParseError(
             f"malformed XML ({exc.msg})", file=file, position=f"line {line}" if line else None
         ) from exc
+
+
+def _free(element: etree._Element) -> None:
+    """Drop a finished element and its finished earlier siblings, keeping memory flat
+    even for a flood of elements nobody asked for."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
 
 
 def _refuse_doctype(element: etree._Element, file: str) -> None:

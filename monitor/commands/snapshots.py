@@ -17,6 +17,7 @@ from monitor.errors import MonitorError
 from monitor.formats import AUTO
 from monitor.pipeline import IngestRequest, ingest
 from monitor.replay import discover
+from monitor.watchlists.hooks import watchlist_hooks
 
 
 @cli.command("ingest")
@@ -34,6 +35,12 @@ from monitor.replay import discover
 @click.option(
     "--observed-at", metavar="ISO", help="When this version was observed (UTC if no zone)."
 )
+@click.option(
+    "--approve",
+    is_flag=True,
+    help="Apply it even though a safety check would refuse it (a real column rename, a real "
+    "mass delisting); the decision is kept in the archive.",
+)
 @pass_app
 def ingest_command(
     app: AppContext,
@@ -41,12 +48,14 @@ def ingest_command(
     list_id: str,
     input_format: str,
     observed_at: str | None,
+    approve: bool,
 ) -> None:
     """Ingest one snapshot (several files form one snapshot) and print what changed.
 
     \b
     Example:
       watchlist-monitor ingest ~/Downloads/sdn.csv ~/Downloads/add.csv --list us-ofac-sdn
+      watchlist-monitor ingest renamed-columns.csv --list us-csl --approve
     """
     list_config = app.config.list_config(list_id)
     request = IngestRequest(
@@ -56,6 +65,8 @@ def ingest_command(
         observed_at=parse_user_datetime(observed_at, "--observed-at") if observed_at else None,
         source_uri=" ".join(str(f) for f in files),
         allow_current_time=True,
+        hooks=watchlist_hooks(app.config),
+        approved=approve,
     )
     result = ingest(app.store, app.config, request, now=app.now)
     print_result(result)
@@ -100,8 +111,12 @@ def replay_command(
             status = _replay_one(app, version, input_format)
             tally[status] += 1
     click.echo("replay: " + ", ".join(f"{n} {status}" for status, n in sorted(tally.items())))
-    if tally.get("rejected") or tally.get("error"):
-        click.echo("replay: some snapshots were not applied (see above); the others were", err=True)
+    if tally.get("rejected") or tally.get("error") or tally.get("quarantined"):
+        click.echo(
+            "replay: some snapshots were not applied (see above; 'watchlist-monitor quarantine "
+            "list' shows those awaiting a decision); the others were",
+            err=True,
+        )
 
 
 class _nullbar:
@@ -123,6 +138,7 @@ def _replay_one(app: AppContext, version: Any, input_format: str) -> str:
         input_format=input_format if input_format != AUTO else list_config.format,
         observed_at=version.observed_at,
         source_uri=str(version.folder),
+        hooks=watchlist_hooks(app.config),
     )
     try:
         result = ingest(app.store, app.config, request, now=app.now)

@@ -71,4 +71,12 @@ def resolve_format(kind: str, files: Sequence[SourceFile]) -> Format:
     return detect_format(files) if kind == AUTO else get_format(kind)
 
 
-__all__ = ["AUTO", "REGISTRY", "Format", "detect_format", "format_kinds", "get_format", "resolve_format"]
+__all__ = [
+    "AUTO",
+    "REGISTRY",
+    "Format",
+    "detect_format",
+    "format_kinds",
+    "get_format",
+    "resolve_format",
+]

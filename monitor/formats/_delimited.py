@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 
 from monitor.errors import ParseError
+from monitor.formats._readers import READ_ERRORS
 from monitor.sources import SourceFile
 
 
@@ -19,7 +20,7 @@ def dict_rows(source: SourceFile, delimiter: str) -> tuple[list[str], Iterator[d
     except StopIteration:
         stream.close()
         raise ParseError("the file is empty", file=source.name) from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except (csv.Error, UnicodeDecodeError, *READ_ERRORS) as exc:
         stream.close()
         raise ParseError(f"unreadable header ({exc})", file=source.name, position="line 1") from exc
     header = [h.strip() for h in header]
@@ -42,6 +43,10 @@ def _rows(
                     position=f"line {line}",
                 )
             yield dict(zip(header, row, strict=True))
+    except READ_ERRORS as exc:
+        raise ParseError(
+            f"cannot be read, the file is truncated or corrupt ({exc})", file=file
+        ) from exc
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ParseError(f"malformed text ({exc})", file=file, position=f"line {line + 1}") from exc
     finally:

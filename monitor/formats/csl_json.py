@@ -8,6 +8,7 @@ from typing import Any
 
 from monitor.errors import ParseError
 from monitor.formats import _csl_common as csl
+from monitor.formats._readers import reading
 from monitor.formats.base import Format
 from monitor.records import Record
 from monitor.sources import SourceFile
@@ -42,12 +43,14 @@ class CslJson(Format):
                 f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
             )
         source = files[0]
-        with source.open() as stream:
+        with reading(source) as stream:
             raw = stream.read(MAX_JSON_BYTES + 1)
         if len(raw) > MAX_JSON_BYTES:
             raise ParseError("larger than the 1 GiB JSON limit", file=source.name)
         try:
             document = json.loads(raw.decode("utf-8-sig"))
+        except RecursionError:
+            raise ParseError("JSON nested too deeply to be a list", file=source.name) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             position = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
             raise ParseError(

@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from monitor.errors import ConfigError, StoreError
@@ -47,12 +47,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _without_password(url: str) -> str:
+    """The URL as it may be shown: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "<unparseable database URL>"
+
+
 def open_engine(url: str, *, migrate: bool = True) -> Engine:
     """An engine for ``url`` with the schema migrated to the latest revision."""
     try:
         engine = create_engine(normalise_url(url), future=True, pool_pre_ping=True)
     except (ArgumentError, SQLAlchemyError, ImportError) as exc:
-        raise ConfigError(f"database URL {url!r} is not usable: {exc}") from exc
+        shown = _without_password(url)
+        reason = str(exc).replace(url, shown)
+        raise ConfigError(f"database URL {shown!r} is not usable: {reason}") from None
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
     if migrate:

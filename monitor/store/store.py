@@ -355,10 +355,9 @@ class Store:
             yield connection
 
     def ensure_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
-        with (
-            self.engine.connect().execution_options(immediate=True) as connection,
-            connection.begin(),
-        ):
+        """Create or update the list row, under the list's lock (two processes may race)."""
+        with self.list_transaction(list_id) as tx:
+            connection = tx.connection
             exists = connection.execute(select(t.lists.c.id).where(t.lists.c.id == list_id)).first()
             if exists is None:
                 connection.execute(

@@ -29,7 +29,6 @@ from tests.safety.helpers import NOW, fingerprint, plain_bytes, write
 from tests.safety.test_crash import LISTS, Run, fresh_database
 
 LIST = "us-ofac-cons"
-ARCHIVE_RACE = "Directory not empty"
 VERSIONS = ("2016-09-16_dermody", "2018-04-06_perchrh", "2025-04-21_li-xiaohui", "2025-12-19_moov")
 
 
@@ -102,12 +101,6 @@ def loser_exits_cleanly(
 ) -> None:
     """Both finished, or the one that did not says why in one line (no traceback)."""
     crashed = [err for p, (_, err) in zip(processes, outputs, strict=True) if p.returncode]
-    if crashed and all(ARCHIVE_RACE in err for err in crashed):
-        pytest.xfail(
-            "known: a racing process crashed in archive.store_snapshot (os.replace onto the "
-            "folder the other process had just written); the database was right. Fix in "
-            "archive.py: reuse an existing folder holding the same files"
-        )
     assert not crashed, crashed
 
 
@@ -189,11 +182,6 @@ def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None
     connection.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Store.ensure_list runs its own BEGIN IMMEDIATE outside the StoreError wrapper, so "
-    "a database locked longer than the busy timeout ends in a traceback (fix in store.py)",
-)
 def test_a_database_locked_too_long_says_so_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -218,12 +206,6 @@ def test_a_database_locked_too_long_says_so_in_one_line(
     assert result.stderr.count("\n") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="archive.store_snapshot writes a new folder even when one holding the same files "
-    "exists: a rerun after a crash between archive and commit (or a second process) adds a "
-    "'-2' copy of the version; fix: reuse that folder (archive.py)",
-)
 def test_a_rerun_after_a_failed_apply_leaves_one_archive_folder(tmp_path: Path) -> None:
     """A failure inside the transaction (rolled back) after the archive was written."""
     real = realdata("ofac-consolidated", "2025-12-19_moov", "cons_prim.csv")

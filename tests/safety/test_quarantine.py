@@ -268,11 +268,6 @@ def test_replay_applies_the_same_guards_and_says_what_it_did_not_apply(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="monitor/status.py does not show snapshots awaiting a decision yet; "
-    "monitor.quarantine.pending(connection, list_id) gives them",
-)
 def test_status_shows_a_quarantined_snapshot(tmp_path: Path, real: bytes) -> None:
     cli = Cli(f"sqlite:///{tmp_path / 'm.db'}", write_config(tmp_path, tmp_path / "archive"))
     cli("ingest", str(version(tmp_path, "2025-12-19", real)), "--list", LIST)

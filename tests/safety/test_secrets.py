@@ -178,12 +178,6 @@ def test_no_secret_reaches_any_output_or_the_database(
         pytest.param(
             f"mysql+nosuchdriver://monitor:{SECRETS['db']}@127.0.0.1/none",
             id="unknown-driver",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="store/database.open_engine puts the whole URL, password included, "
-                "in its ConfigError (show it with the password masked, e.g. "
-                "sqlalchemy.engine.make_url(url).render_as_string(hide_password=True))",
-            ),
         ),
     ],
 )

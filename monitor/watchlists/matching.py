@@ -1,0 +1,270 @@
+"""Matching listed entries against a watchlist: identifiers first, then names, through an index.
+
+10,000 watch entries against a 20,000-entry list are 200 million pairs, far
+too many to score. The index maps every distinctive word of every watched name
+(and adjacent words joined, for "Sense Time" / "SenseTime") to the names that
+have it, and groups long words by their first and last three letters, so a
+listed name is scored only against watched names sharing a word with it, or a
+word one typo away. An exact identifier (USCC, registration number, ISIN)
+settles a match outright and wins over any name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from monitor.records import Record
+from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
+from monitor.watchlists.places import country_key, in_place, places_text
+from monitor.watchlists.scoring import fuzzy_word, score_names, word_similarity
+from monitor.watchlists.tokens import (
+    COMMON_WEIGHT,
+    NameForm,
+    analyse,
+    is_distinctive,
+    runs,
+    variants,
+    weight,
+)
+
+_NOT_IDENTIFYING = ("date", "target type", "issuer name")
+_CODE = re.compile(r"[A-Za-z0-9]+(?:[-./][A-Za-z0-9]+)*")
+_MAX_EDITS = 2
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Match:
+    """Which watch entry matched which listed name or identifier, how well, and why."""
+
+    entry: WatchEntry
+    field: str  # identifier | remarks | name | alias
+    value: str  # the listed name or identifier that matched
+    watch_value: str  # the watch entry's name, alias or identifier
+    score: float
+    why: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ListedEntry:
+    """A listed record prepared once (names folded, ids normalised), then matched many times."""
+
+    record: Record
+    names: tuple[tuple[str, str, NameForm], ...]  # (field, name as listed, its form)
+    identifiers: tuple[tuple[str, str], ...]  # (normalised value, label)
+    remark_codes: tuple[tuple[str, str], ...]  # (normalised value, as written)
+    places: str
+
+
+def name_forms(named: Iterable[tuple[str, str]]) -> tuple[tuple[str, str, NameForm], ...]:
+    """Each name's forms (with and without an acronym in brackets), blanks and repeats left out."""
+    found: dict[tuple[str, ...], tuple[str, str, NameForm]] = {}
+    for field, name in named:
+        for variant in variants(name):
+            form = analyse(variant)
+            if form.tokens and form.tokens not in found:
+                found[form.tokens] = (field, name, form)
+    return tuple(found.values())
+
+
+def prepare(record: Record) -> ListedEntry:
+    """Fold a record's names and normalise its identifiers once, for every watchlist."""
+    names = [("name", record.name)] + [("alias", alias) for alias in record.aliases]
+    identifiers = tuple(
+        (normalise_identifier(i.value), i.label())
+        for i in record.identifiers
+        if not any(word in i.type.lower() for word in _NOT_IDENTIFYING)
+    )
+    codes = tuple(
+        (normalise_identifier(code), code)
+        for code in _CODE.findall(record.remarks)
+        if any(c.isdigit() for c in code)
+    )
+    return ListedEntry(
+        record=record,
+        names=name_forms(names),
+        identifiers=identifiers,
+        remark_codes=codes,
+        places=places_text(record),
+    )
+
+
+def _keys(form: NameForm) -> dict[str, int]:
+    """Index keys of a name (its distinctive words, and runs of words written together),
+    each with the bit mask of the words it stands for."""
+    keys = {t: 1 << i for i, t in enumerate(form.tokens) if is_distinctive(t)}
+    for positions, joined in runs(form.tokens):
+        keys[joined] = keys.get(joined, 0) | sum(1 << i for i in positions)
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class _WatchedName:
+    """A watched name, with what bounds its score: its common words' mask and weights."""
+
+    entry: int
+    field: str
+    value: str
+    form: NameForm
+    common_mask: int
+    common_weight: float
+    total_weight: float
+
+    def bound(self, found_mask: int) -> float:
+        """The best score this name could reach with these distinctive words found.
+
+        Common words are not indexed, so they count as found; a distinctive word
+        not found pairs with no listed word. Scores never exceed this bound, so
+        names below the threshold are skipped without being scored.
+        """
+        found = (found_mask & ~self.common_mask).bit_count()
+        return (found + self.common_weight) / self.total_weight
+
+
+class WatchIndex:
+    """The watch entries of one watchlist, indexed by identifier and by name word."""
+
+    def __init__(self, entries: Iterable[WatchEntry]) -> None:
+        self.entries = tuple(entries)
+        self._names: list[_WatchedName] = []
+        self._by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self._by_identifier: dict[str, list[tuple[int, WatchIdentifier]]] = defaultdict(list)
+        self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._near_cache: dict[str, tuple[str, ...]] = {}
+        self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
+        self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
+        for position, entry in enumerate(self.entries):
+            self._add(position, entry)
+        for word in self._by_word:
+            if fuzzy_word(word):
+                self._blocks["<" + word[:3], len(word)].append(word)
+                self._blocks[">" + word[-3:], len(word)].append(word)
+
+    def _add(self, position: int, entry: WatchEntry) -> None:
+        for identifier in entry.identifiers:
+            self._by_identifier[identifier.normalised].append((position, identifier))
+        for field, value, form in name_forms(entry.names()):
+            if not form.usable:
+                continue
+            number = len(self._names)
+            common = [i for i, t in enumerate(form.tokens) if not is_distinctive(t)]
+            self._names.append(
+                _WatchedName(
+                    entry=position,
+                    field=field,
+                    value=value,
+                    form=form,
+                    common_mask=sum(1 << i for i in common),
+                    common_weight=COMMON_WEIGHT * len(common),
+                    total_weight=sum(weight(t) for t in form.tokens),
+                )
+            )
+            if form.exact_only:
+                self._by_words[tuple(sorted(form.tokens))].append(number)
+            else:
+                for key, mask in _keys(form).items():
+                    self._by_word[key].append((number, mask))
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """Indexed words equal to this one or one typo away; cached, lists repeat words."""
+        if (cached := self._near_cache.get(word)) is not None:
+            return cached
+        found = {word} if word in self._by_word else set()
+        if fuzzy_word(word):
+            pool: set[str] = set()
+            for size in range(len(word) - _MAX_EDITS, len(word) + _MAX_EDITS + 1):
+                pool.update(self._blocks.get(("<" + word[:3], size), ()))
+                pool.update(self._blocks.get((">" + word[-3:], size), ()))
+            hits = process.extract(
+                word, list(pool), scorer=Levenshtein.distance, score_cutoff=_MAX_EDITS, limit=None
+            )
+            found.update(hit for hit, _, _ in hits if word_similarity(word, hit) > 0)
+        result = tuple(found)
+        self._near_cache[word] = result
+        return result
+
+    def _candidates(self, form: NameForm, threshold: float) -> list[int]:
+        """Watched names sharing words with this one, enough of them to reach the threshold.
+
+        The bound lets a listed "Mohammad Reza" skip the hundreds of watched
+        names that share only "Mohammad" with it, without scoring them.
+        """
+        found: dict[int, int] = defaultdict(int)
+        # Common listed words too, for the watched words that are typos of them ('Tradig').
+        lookups = [*_keys(form), *(t for t in form.tokens if not is_distinctive(t))]
+        for key in lookups:
+            for word in self._near(key):
+                for number, mask in self._by_word[word]:
+                    found[number] |= mask
+        numbers = [n for n, mask in found.items() if self._names[n].bound(mask) >= threshold]
+        return numbers + self._by_words.get(tuple(sorted(form.tokens)), [])
+
+    def match(self, listed: ListedEntry, *, threshold: float) -> list[Match]:
+        """The best match of each watch entry at or above the threshold, best first."""
+        best = self._identifier_matches(listed)
+        rank: dict[int, tuple[float, bool, bool]] = {}
+        for field, value, form in listed.names:
+            for number in self._candidates(form, threshold):
+                watched = self._names[number]
+                if watched.entry in best and watched.entry not in rank:
+                    continue  # an identifier matched: it wins over any name
+                found = self._score(watched, (field, value, form), listed, threshold)
+                if found is None:
+                    continue
+                # Best score; on a tie, primary names before aliases (watched, then listed).
+                key = (found.score, watched.field == "name", field == "name")
+                if key > rank.get(watched.entry, (-1.0, False, False)):
+                    best[watched.entry], rank[watched.entry] = found, key
+        return sorted(best.values(), key=lambda m: (-m.score, m.entry.key))
+
+    def _score(
+        self,
+        watched: _WatchedName,
+        name: tuple[str, str, NameForm],
+        listed: ListedEntry,
+        threshold: float,
+    ) -> Match | None:
+        field, value, form = name
+        country = self._countries[watched.entry]
+        if country and listed.places.strip() and not in_place(listed.places, country):
+            return None
+        self.pairs_scored += 1
+        scored = score_names(watched.form, form)
+        if scored is None or scored.score < threshold:
+            return None
+        return Match(
+            entry=self.entries[watched.entry],
+            field=field,
+            value=value,
+            watch_value=watched.value,
+            score=scored.score,
+            why=(
+                f"watch {watched.field} {watched.value!r} ~ listed {field} {value!r}: "
+                + scored.explain(watched.form, form)
+            ),
+        )
+
+    def _identifier_matches(self, listed: ListedEntry) -> dict[int, Match]:
+        found: dict[int, Match] = {}
+        sources = [("identifier", code, label) for code, label in listed.identifiers]
+        sources += [("remarks", code, written) for code, written in listed.remark_codes]
+        for field, code, shown in sources:
+            for position, identifier in self._by_identifier.get(code, ()):
+                if position in found:
+                    continue
+                where = "in the remarks" if field == "remarks" else "on the list"
+                found[position] = Match(
+                    entry=self.entries[position],
+                    field=field,
+                    value=shown,
+                    watch_value=identifier.label(),
+                    score=1.0,
+                    why=f"identifier {identifier.label()} found {where} as {shown}",
+                )
+        return found

@@ -1,0 +1,148 @@
+"""Names as words to compare: folded, legal forms dropped, each word weighted by how telling it is.
+
+"SZ DJI TECHNOLOGY CO., LTD." becomes the words ``sz dji`` with ``technology
+co ltd`` set aside; ``sz`` is a place (common, light) and ``dji`` is the
+distinctive word a match must rest on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from monitor.names import fold
+from monitor.watchlists.words import CJK_LEGAL_FORMS, COMMON_WORDS, GENERIC_WORDS, LEGAL_FORMS
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
+TYPO_MIN_LENGTH = 6
+_KNOWN = LEGAL_FORMS | GENERIC_WORDS
+
+
+def _by_length(words: frozenset[str]) -> dict[int, list[str]]:
+    """Known words by length: a typo changes the length by one at most."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for word in sorted(words):
+        found[len(word)].append(word)
+    return found
+
+
+_BY_LENGTH = _by_length(_KNOWN)
+_AS_WRITTEN = _KNOWN | COMMON_WORDS
+COMMON_WEIGHT = 0.4
+"""A common word counts, but less: 'China Mobile' vs 'Mobile TeleSystems' must differ."""
+
+
+def is_distinctive(token: str) -> bool:
+    """A word a match can rest on: not a place or generic word, and longer than two letters."""
+    return len(token) > 2 and token not in COMMON_WORDS
+
+
+def weight(token: str) -> float:
+    return 1.0 if is_distinctive(token) else COMMON_WEIGHT
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name as compared: its core words in order, and the legal-form words left out."""
+
+    original: str
+    tokens: tuple[str, ...]
+    dropped: tuple[str, ...]
+    token_set: frozenset[str]
+    joined: frozenset[str]  # adjacent words written together: 'sense time' -> 'sensetime'
+
+    @property
+    def distinctive(self) -> tuple[str, ...]:
+        return tuple(t for t in self.tokens if is_distinctive(t))
+
+    @property
+    def exact_only(self) -> bool:
+        """Names of common words only ('Bank of China') match only word for word."""
+        return not self.distinctive
+
+    @property
+    def usable(self) -> bool:
+        """Never a lone common word ('China') or nothing at all ('Technology Co.')."""
+        return bool(self.distinctive) or len(self.tokens) >= 2
+
+
+def _join_letters(tokens: list[str]) -> list[str]:
+    """'S.A.' folds to 's a' and 'J.S.C.' to 'j s c': join runs of single letters back."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if run:
+            out.append("".join(run) if len(run) > 1 else run[0])
+            run = []
+        if token:
+            out.append(token)
+    return out
+
+
+def _is_acronym(candidate: str, words: list[str]) -> bool:
+    """'SMIC' after 'Semiconductor Manufacturing International Corporation': its initials."""
+    if not (2 <= len(candidate) <= 8 and candidate.isalpha() and candidate.isupper()):
+        return False
+    initials = iter(w[0] for w in words if w)
+    return all(letter in initials for letter in candidate.lower())
+
+
+def variants(name: str) -> list[str]:
+    """The name, and the name without an acronym in brackets: 'X Corporation (XC)' is 'X Corp.'
+
+    Only acronyms of the words before them are removed: '(Thailand)' in
+    'Huawei Technologies (Thailand) Co.' names another company and stays.
+    """
+    found = [name]
+    for match in _BRACKETED.finditer(name):
+        before = fold(name[: match.start()]).split()
+        if _is_acronym(match.group(1).strip(), before):
+            found.append(" ".join((name[: match.start()] + name[match.end() :]).split()))
+    return found
+
+
+@lru_cache(maxsize=100_000)
+def _known_word(token: str) -> str:
+    """A legal-form or generic word one typo away ('Liited', 'Internaional'), else the token.
+
+    A misspelt 'Limited' must not become the distinctive word a match rests on.
+    """
+    if len(token) < TYPO_MIN_LENGTH or not token.isalpha() or token in _AS_WRITTEN:
+        return token
+    pool = [w for size in (len(token) - 1, len(token), len(token) + 1) for w in _BY_LENGTH[size]]
+    hit = process.extractOne(token, pool, scorer=Levenshtein.distance, score_cutoff=1)
+    return hit[0] if hit else token
+
+
+@lru_cache(maxsize=200_000)
+def analyse(name: str) -> NameForm:
+    """The comparable form of a name; cached because list names recur across runs."""
+    text = name
+    for word in CJK_LEGAL_FORMS:
+        text = text.replace(word, " ")
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+    tokens = [_known_word(t) for t in _join_letters(fold(text).split())]
+    kept = tuple(dict.fromkeys(t for t in tokens if t not in LEGAL_FORMS))
+    dropped = tuple(dict.fromkeys(t for t in tokens if t in LEGAL_FORMS))
+    joined = frozenset(joined for _, joined in runs(kept))
+    return NameForm(
+        original=name, tokens=kept, dropped=dropped, token_set=frozenset(kept), joined=joined
+    )
+
+
+def runs(tokens: tuple[str, ...]) -> list[tuple[range, str]]:
+    """Runs of two or three adjacent words, and how they read written together."""
+    return [
+        (range(i, i + size), "".join(tokens[i : i + size]))
+        for size in (2, 3)
+        for i in range(len(tokens) - size + 1)
+    ]

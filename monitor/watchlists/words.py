@@ -1,0 +1,95 @@
+"""Word lists for watchlist matching: legal forms to drop, common words that never match alone.
+
+Precision depends on these: "SZ DJI Technology Co., Ltd." and "DJI" are the
+same company once legal-form words and place names are set aside, while a
+watch term made only of such words ("Technology", "China") would match
+half of a list and so must never match by itself. The lists are plain data,
+chosen from the words that recur most in the real OFAC and CSL names.
+"""
+
+from __future__ import annotations
+
+from monitor.countries import ISO_3166_ALPHA2
+from monitor.names import fold
+
+# Dropped from names before comparing: legal forms in the languages the lists
+# use, their transliterations (Russian "obshchestvo s ogranichennoi
+# otvetstvennostyu" is LLC), and the corporate words the issue names.
+_LEGAL = """
+    co company companies cos corp corporation inc incorporated ltd ltda limited llc llp lp
+    plc gmbh mbh ag kg kgaa se sa sas sarl srl spa sl bv nv oy oyj ab aps asa as kk
+    pte pty pvt sdn bhd tbk fze fzco fzc fzllc fz est wll sal saog saoc qsc
+    jsc ojsc pjsc cjsc ao oao zao pao ooo tov pat prat ood eood doo dd ad
+    obshchestvo obschestvo ogranichennoi ogranichennoy otvetstvennostyu aktsionernoe
+    otkrytoe zakrytoe publichnoe kompaniya tovarystvo s
+    sociedad anonima cia limitada cv psc sae liability responsibility
+    group grupo groupe holding holdings technology technologies tech
+    the and of for de del la le el los las du des y et und
+    youxian gongsi youxiangongsi jituan keji jishu gufen konggu
+"""
+LEGAL_FORMS = frozenset(_LEGAL.split())
+
+# Chinese legal-form words, removed before transliteration: once transliterated,
+# "华为技术有限公司" is one run of syllables that no word list could split.
+CJK_LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团",
+    "控股",
+    "科技",
+    "技术",
+    "公司",
+)
+
+_PLACES = """
+    asia europe africa america middle east west north south central far
+    beijing shanghai shenzhen guangzhou hangzhou tianjin wuhan chengdu chongqing nanjing
+    xian harbin dalian qingdao suzhou xiamen hefei changsha zhengzhou jinan shenyang
+    dandong ningbo dongguan foshan zhuhai kunming urumqi changchun taiyuan nanchang
+    guangdong sichuan hubei hunan jiangsu zhejiang shandong henan hebei fujian anhui
+    liaoning jilin heilongjiang shaanxi shanxi yunnan guizhou guangxi xinjiang tibet
+    ningxia qinghai gansu hainan jiangxi inner mongolia
+    hong kong hongkong macau macao taipei sz bj sh gz hk
+    moscow petersburg saint st novosibirsk yekaterinburg kazan sevastopol crimea
+    tehran isfahan shiraz tabriz mashhad kish dubai sharjah abu dhabi damascus aleppo
+    beirut baghdad minsk pyongyang caracas havana kyiv kiev istanbul ankara karachi
+    lahore islamabad singapore kuala lumpur bangkok yangon
+    chinese russian iranian korean syrian belarusian venezuelan cuban iraqi lebanese
+    turkish pakistani afghan yemeni libyan sudanese burmese emirati ukrainian
+    province municipal municipality city district region regional oblast krai
+"""
+
+_GENERIC = """
+    bank banking trading trade traders import export exports international intl
+    industrial industries industry investment investments invest development engineering
+    electronics electronic electric electrical energy services service systems system
+    solutions shipping logistics transport transportation petroleum oil gas chemical
+    chemicals research institute institution university academy science sciences
+    scientific center centre laboratory laboratories lab national state general global
+    world new first second united joint stock commercial manufacturing machinery
+    equipment materials communications communication telecommunications telecom
+    telecommunication information digital software aviation defense defence military security bureau
+    ministry office department agency association foundation organization organisation
+    enterprise enterprises partners capital finance financial construction power metal
+    metals mining steel products production design instruments instrument precision
+    optical optics semiconductor advanced integrated smart intelligent innovation
+    innovations high technical media marine sea ocean air airlines automation control
+    medical pharmaceutical health public private supply supplies resources management
+    consulting business economic unit branch subsidiary plant factory works project
+    projects co-operative cooperative union federation republic people islamic arab
+    shipbuilding shipyard aircraft airline refinery exchange radio television broadcasting
+    peoples charitable charity fund trust society committee council services
+    """
+
+# Generic words of company names; a word one typo away from one of these (or
+# from a legal form) is read as that word: 'Internaional' is 'international'.
+# Place names are left out of that: 'Daedong' is not a misspelt 'Dandong'.
+GENERIC_WORDS = frozenset(_GENERIC.split())
+
+# Common words: kept in names (they tell "China Mobile" from "Mobile TeleSystems")
+# but a match needs at least one word outside this set.
+COMMON_WORDS = frozenset(
+    {*_PLACES.split(), *GENERIC_WORDS}
+    | {token for name in ISO_3166_ALPHA2.values() for token in fold(name).split()}
+)
