@@ -45,15 +45,21 @@ def measure(function: str, *args: Any) -> dict[str, Any]:
         "out['peak_rss_mib'] = int(status) / 1024;"
         "print(json.dumps(out))"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(HERE), function, json.dumps(args)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(HERE), function, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{function} failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def postgres_url() -> str | None:
-    return os.environ.get("WATCHLIST_MONITOR_BENCH_PG") or os.environ.get("WATCHLIST_MONITOR_TEST_PG")
+    return os.environ.get("WATCHLIST_MONITOR_BENCH_PG") or os.environ.get(
+        "WATCHLIST_MONITOR_TEST_PG"
+    )
 
 
 class PgSchema:
@@ -95,12 +101,22 @@ def real_history(rows: list[list[str]], versions: int | None) -> None:
     naive_total = naive["seconds_per_step"] * max(steps - 1, 1)
     rows += [
         ["real SDN history: versions (statuses)", json.dumps(ours["statuses"]), ""],
-        ["replay into SQLite", f"{ours['seconds']:.1f} s", f"peak RSS {ours['peak_rss_mib']:.0f} MiB"],
-        ["parse-only, same files and parser", f"{parse['seconds']:.1f} s",
-         f"peak RSS {parse['peak_rss_mib']:.0f} MiB"],
+        [
+            "replay into SQLite",
+            f"{ours['seconds']:.1f} s",
+            f"peak RSS {ours['peak_rss_mib']:.0f} MiB",
+        ],
+        [
+            "parse-only, same files and parser",
+            f"{parse['seconds']:.1f} s",
+            f"peak RSS {parse['peak_rss_mib']:.0f} MiB",
+        ],
         ["ours / parse-only", f"{ours['seconds'] / parse['seconds']:.2f}x", "target <= 1.5x"],
-        ["naive (DeepDiff of whole lists), per step", f"{naive['seconds_per_step']:.1f} s",
-         f"measured on {naive['steps']} steps, x{steps - 1} steps = {naive_total:.0f} s"],
+        [
+            "naive (DeepDiff of whole lists), per step",
+            f"{naive['seconds_per_step']:.1f} s",
+            f"measured on {naive['steps']} steps, x{steps - 1} steps = {naive_total:.0f} s",
+        ],
         ["naive / ours", f"{naive_total / ours['seconds']:.1f}x", "target >= 10x"],
         ["events produced", str(ours["events"]), f"{ours['versions_rows']} entity_versions rows"],
         ["SQLite database size", f"{ours['db_bytes'] / 2**20:.1f} MiB", ""],
@@ -112,8 +128,13 @@ def real_history(rows: list[list[str]], versions: int | None) -> None:
             pg = measure("replay_real", str(folder), schema.url)
         finally:
             schema.drop()
-        rows += [["replay into PostgreSQL", f"{pg['seconds']:.1f} s",
-                  f"{pg['seconds'] / ours['seconds']:.2f}x SQLite (target <= 2x)"]]
+        rows += [
+            [
+                "replay into PostgreSQL",
+                f"{pg['seconds']:.1f} s",
+                f"{pg['seconds'] / ours['seconds']:.2f}x SQLite (target <= 2x)",
+            ]
+        ]
 
 
 def scale(rows: list[list[str]], count: int) -> None:
@@ -131,30 +152,47 @@ def scale(rows: list[list[str]], count: int) -> None:
     sha = measure("sha256_file", str(second))
     label = f"{count:,} entries"
     rows += [
-        [f"{label}: baseline ingest", f"{base['seconds']:.1f} s",
-         f"peak RSS {base['peak_rss_mib']:.0f} MiB, DB {base['db_bytes'] / 2**20:.0f} MiB"],
-        [f"{label}: 1% changed check", f"{changed['seconds']:.1f} s",
-         f"{json.dumps(changed['counts'])}; peak RSS {changed['peak_rss_mib']:.0f} MiB"],
-        [f"{label}: parse-only of that file", f"{parse['seconds']:.1f} s",
-         f"changed / parse = {changed['seconds'] / parse['seconds']:.2f}x (target <= 2x)"],
-        [f"{label}: unchanged re-check", f"{unchanged['seconds']:.2f} s",
-         f"{unchanged['status']}; / sha256 = {unchanged['seconds'] / sha['seconds']:.2f}x "
-         "(target <= 1.2x)"],
+        [
+            f"{label}: baseline ingest",
+            f"{base['seconds']:.1f} s",
+            f"peak RSS {base['peak_rss_mib']:.0f} MiB, DB {base['db_bytes'] / 2**20:.0f} MiB",
+        ],
+        [
+            f"{label}: 1% changed check",
+            f"{changed['seconds']:.1f} s",
+            f"{json.dumps(changed['counts'])}; peak RSS {changed['peak_rss_mib']:.0f} MiB",
+        ],
+        [
+            f"{label}: parse-only of that file",
+            f"{parse['seconds']:.1f} s",
+            f"changed / parse = {changed['seconds'] / parse['seconds']:.2f}x (target <= 2x)",
+        ],
+        [
+            f"{label}: unchanged re-check",
+            f"{unchanged['seconds']:.2f} s",
+            f"{unchanged['status']}; / sha256 = {unchanged['seconds'] / sha['seconds']:.2f}x "
+            "(target <= 1.2x)",
+        ],
         [f"{label}: sha256 of the file", f"{sha['seconds']:.2f} s", ""],
-        [f"{label}: DB growth from the 1% version",
-         f"{(changed['db_bytes'] - base['db_bytes']) / 2**20:.1f} MiB",
-         f"{(changed['db_bytes'] - base['db_bytes']) / base['db_bytes']:.1%} of baseline "
-         "(target < 5%)"],
+        [
+            f"{label}: DB growth from the 1% version",
+            f"{(changed['db_bytes'] - base['db_bytes']) / 2**20:.1f} MiB",
+            f"{(changed['db_bytes'] - base['db_bytes']) / base['db_bytes']:.1%} of baseline "
+            "(target < 5%)",
+        ],
     ]
     shutil.rmtree(tmp, ignore_errors=True)
 
 
 def environment() -> str:
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in
-                         ("sqlalchemy", "deepdiff", "lxml", "psycopg"))
+    versions = ", ".join(
+        f"{p} {metadata.version(p)}" for p in ("sqlalchemy", "deepdiff", "lxml", "psycopg")
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, {memory:.0f} GiB; "
-            f"Python {platform.python_version()}; {versions}")
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, {memory:.0f} GiB; "
+        f"Python {platform.python_version()}; {versions}"
+    )
 
 
 def main() -> None:

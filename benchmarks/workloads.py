@@ -50,8 +50,9 @@ def _database_bytes(store: Store, url: str) -> int:
         path = Path(url[len("sqlite:///") :])
         return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     with store.read() as connection:
-        return int(connection.execute(select(func.pg_database_size(func.current_database())))
-                   .scalar_one())
+        return int(
+            connection.execute(select(func.pg_database_size(func.current_database()))).scalar_one()
+        )
 
 
 def _count(store: Store, table: Any) -> int:
@@ -67,14 +68,20 @@ def replay_real(folder: str, url: str) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     start = time.perf_counter()
     for version in sdn_versions(Path(folder)):
-        request = IngestRequest(list_config=ListConfig(id="us-ofac-sdn", expect=LOOSE),
-                                paths=sorted(p for p in version.iterdir() if p.is_file()))
+        request = IngestRequest(
+            list_config=ListConfig(id="us-ofac-sdn", expect=LOOSE),
+            paths=sorted(p for p in version.iterdir() if p.is_file()),
+        )
         result = ingest(store, config, request, now=NOW)
         statuses[result.status] = statuses.get(result.status, 0) + 1
     seconds = time.perf_counter() - start
-    figures = {"seconds": seconds, "statuses": statuses, "events": _count(store, t.events),
-               "versions_rows": _count(store, t.entity_versions),
-               "db_bytes": _database_bytes(store, url)}
+    figures = {
+        "seconds": seconds,
+        "statuses": statuses,
+        "events": _count(store, t.events),
+        "versions_rows": _count(store, t.entity_versions),
+        "db_bytes": _database_bytes(store, url),
+    }
     shutil.rmtree(work, ignore_errors=True)
     return figures
 
@@ -119,8 +126,22 @@ def _synthetic_rows(count: int, seed: int, changed: float = 0.0) -> Iterator[lis
     import random
 
     rng = random.Random(seed)
-    words = ["Global", "Trading", "Aerospace", "Micro", "Electronics", "Shipping", "Energy",
-             "Petro", "Industrial", "Systems", "Logistics", "Quantum", "Precision", "Marine"]
+    words = [
+        "Global",
+        "Trading",
+        "Aerospace",
+        "Micro",
+        "Electronics",
+        "Shipping",
+        "Energy",
+        "Petro",
+        "Industrial",
+        "Systems",
+        "Logistics",
+        "Quantum",
+        "Precision",
+        "Marine",
+    ]
     cities = ["Beijing, CN", "Moscow, RU", "Tehran, IR", "Dubai, AE", "Karachi, PK", "Minsk, BY"]
     for i in range(count):
         r = random.Random(seed * 1_000_003 + i)
@@ -131,27 +152,87 @@ def _synthetic_rows(count: int, seed: int, changed: float = 0.0) -> Iterator[lis
             continue  # delisted
         if state < 2 * changed / 3:
             address = "Suite 2, " + address  # modified: a new address
-        yield ["", "Entity List (EL) - Bureau of Industry and Security", "", "Entity", "",
-               name, "", address,
-               f"8{r.randint(5, 9)} FR {r.randint(10000, 99999)}", f"20{r.randint(10, 23)}-0"
-               f"{r.randint(1, 9)}-1{r.randint(0, 9)}", "", "", "", "", "", "", "", "", "", "",
-               "", "", f"{r.choice(words)} {i}; {r.choice(words)} Holding {i}", "", "", "", "",
-               "", f"CN, 9111{i:014d}, Unified Social Credit Code (USCC)"]
+        yield [
+            "",
+            "Entity List (EL) - Bureau of Industry and Security",
+            "",
+            "Entity",
+            "",
+            name,
+            "",
+            address,
+            f"8{r.randint(5, 9)} FR {r.randint(10000, 99999)}",
+            f"20{r.randint(10, 23)}-0{r.randint(1, 9)}-1{r.randint(0, 9)}",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{r.choice(words)} {i}; {r.choice(words)} Holding {i}",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"CN, 9111{i:014d}, Unified Social Credit Code (USCC)",
+        ]
     for j in range(int(count * changed / 3)):
-        yield ["", "Entity List (EL) - Bureau of Industry and Security", "", "Entity", "",
-               f"Newly Listed Entity {j:07d} Ltd.", "", "1 New Road, Minsk, BY", "88 FR 1",
-               "2023-11-01", *[""] * 19]
+        yield [
+            "",
+            "Entity List (EL) - Bureau of Industry and Security",
+            "",
+            "Entity",
+            "",
+            f"Newly Listed Entity {j:07d} Ltd.",
+            "",
+            "1 New Road, Minsk, BY",
+            "88 FR 1",
+            "2023-11-01",
+            *[""] * 19,
+        ]
 
 
 def write_synthetic(path: str, count: int, changed: float) -> dict[str, Any]:
     import csv
 
-    header = ["_id", "source", "entity_number", "type", "programs", "name", "title",
-              "addresses", "federal_register_notice", "start_date", "end_date",
-              "standard_order", "license_requirement", "license_policy", "call_sign",
-              "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag",
-              "vessel_owner", "remarks", "source_list_url", "alt_names", "citizenships",
-              "dates_of_birth", "nationalities", "places_of_birth", "source_information_url", "ids"]
+    header = [
+        "_id",
+        "source",
+        "entity_number",
+        "type",
+        "programs",
+        "name",
+        "title",
+        "addresses",
+        "federal_register_notice",
+        "start_date",
+        "end_date",
+        "standard_order",
+        "license_requirement",
+        "license_policy",
+        "call_sign",
+        "vessel_type",
+        "gross_tonnage",
+        "gross_registered_tonnage",
+        "vessel_flag",
+        "vessel_owner",
+        "remarks",
+        "source_list_url",
+        "alt_names",
+        "citizenships",
+        "dates_of_birth",
+        "nationalities",
+        "places_of_birth",
+        "source_information_url",
+        "ids",
+    ]
     with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=1) as out:
         writer = csv.writer(out)
         writer.writerow(header)
@@ -163,14 +244,21 @@ def ingest_file(path: str, url: str, stamp: str) -> dict[str, Any]:
     store = _store(url)
     config = Config(archive=Path(tempfile.mkdtemp(prefix="wm-bench-archive-")))
     observed = datetime.fromisoformat(stamp)
-    request = IngestRequest(list_config=ListConfig(id="synthetic", expect=LOOSE),
-                            paths=[Path(path)], observed_at=observed)
+    request = IngestRequest(
+        list_config=ListConfig(id="synthetic", expect=LOOSE),
+        paths=[Path(path)],
+        observed_at=observed,
+    )
     start = time.perf_counter()
     result = ingest(store, config, request, now=NOW)
     seconds = time.perf_counter() - start
     shutil.rmtree(config.archive, ignore_errors=True)
-    return {"seconds": seconds, "status": result.status, "counts": result.counts,
-            "db_bytes": _database_bytes(store, url)}
+    return {
+        "seconds": seconds,
+        "status": result.status,
+        "counts": result.counts,
+        "db_bytes": _database_bytes(store, url),
+    }
 
 
 def parse_file(path: str) -> dict[str, Any]:

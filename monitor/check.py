@@ -30,6 +30,7 @@ from monitor.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import list_state
 from monitor.store.list_state import ListState
 from monitor.store.store import Store
+from monitor.watchlists.hooks import watchlist_hooks
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def _ingest(
         observed_at=download.observed_at,
         source_uri=download.source_uri,
         allow_current_time=True,
-        hooks=(hook,),
+        hooks=(*watchlist_hooks(context.config), hook),
     )
     return ingest(context.store, context.config, request, now=now)
 

@@ -27,8 +27,9 @@ from pydantic import (
 )
 
 from monitor.errors import ConfigError
-from monitor.formats import AUTO, format_kinds
+from monitor.formats import AUTO, format_kinds, get_format
 from monitor.notifiers import NotifierSettings, notifier_settings
+from monitor.watchlists.config import Watchlists, check_channels
 
 DEFAULT_CONFIG = Path("config/monitor.yml")
 DEFAULT_DATABASE = "sqlite:///monitor.db"
@@ -156,6 +157,22 @@ class ListConfig(Frozen):
     expect: Expect = Expect()
     notify: tuple[str, ...] = ()
     detect_rekeys: bool = True
+    mapping: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _mapping_fits_format(self) -> ListConfig:
+        """A generic format's mapping is validated now, not at the first download."""
+        if self.format == AUTO:
+            if self.mapping is not None:
+                raise ValueError(
+                    f"list {self.id!r}: a mapping needs format generic-csv or generic-json"
+                )
+            return self
+        try:
+            get_format(self.format).configure(self.mapping)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return self
 
     @field_validator("source")
     @classmethod
@@ -252,11 +269,17 @@ class Config(Frozen):
     notifiers: tuple[NotifierConfig, ...] = Field(default=(), validate_default=True)
     delivery: DeliverySettings = DeliverySettings()
     daemon: DaemonSettings = DaemonSettings()
-    watchlists: tuple[dict[str, Any], ...] = ()
+    watchlists: Watchlists = ()
     source_path: Path | None = None
 
     def notifier(self, channel: str) -> NotifierConfig | None:
         return next((n for n in self.notifiers if n.id == channel), None)
+
+    @field_validator("watchlists")
+    @classmethod
+    def _watchlist_channels(cls, value: Watchlists, info: ValidationInfo) -> Watchlists:
+        check_channels(value, [n.id for n in info.data.get("notifiers", ())])
+        return value
 
     def list_config(self, list_id: str) -> ListConfig:
         """The configured list, or a default one: an unknown list is created on the fly."""

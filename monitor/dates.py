@@ -15,7 +15,9 @@ from pathlib import Path
 from monitor.errors import ConfigError
 
 _PATH_STAMP = re.compile(
-    r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?:[T_ ]?(\d{2})[:h]?(\d{2})(?::?(\d{2}))?(?:\.\d+)?Z?)?(?!\d)"
+    r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})"  # date: 2021-12-16 or 20211216
+    r"(?:[T_ ]?(\d{2})[:h]?(\d{2})(?::?(\d{2}))?(?:\.\d+)?Z?)?"  # time: T0142Z, T01:42:52Z
+    r"(?!\d)"
 )
 
 

@@ -19,6 +19,7 @@ from monitor import differ, guards
 from monitor.archive import store_snapshot
 from monitor.config import Config, ListConfig
 from monitor.dates import date_from_path, utc_iso
+from monitor.delta import apply_delta
 from monitor.errors import FormatDetectionError, InputError, ParseError
 from monitor.formats import AUTO, Format, resolve_format
 from monitor.records import Event, Record
@@ -115,7 +116,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         error = InputError(content.reason)
         return _reject_unreadable(store, request, files, hashes, digest, error, now)
     try:
-        fmt = resolve_format(request.input_format, files)
+        fmt = resolve_format(request.input_format, files).configure(request.list_config.mapping)
     except FormatDetectionError as exc:
         return _reject_unreadable(store, request, files, hashes, digest, exc, now)
     observed_at = _observed_at(request, fmt, files, now)
@@ -140,7 +141,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     if verdict.status != "ok":
         return _reject(store, snapshot, verdict.reason, None)
     try:
-        records = _parse(fmt, files)
+        records = _parse_delta(store, list_id, fmt, files) if fmt.delta else _parse(fmt, files)
     except ParseError as exc:
         return _reject(store, snapshot, str(exc), None)
     verdict = guards.check_records(records)
@@ -257,6 +258,21 @@ def _file_facts(files: Sequence[SourceFile], hashes: Sequence[str]) -> list[dict
         {"name": f.name, "path": str(f.path), "sha256": h}
         for f, h in zip(files, hashes, strict=True)
     ]
+
+
+def _parse_delta(store: Store, list_id: str, fmt: Format, files: list[SourceFile]) -> list[Record]:
+    """A delta file applied to the current state; from here on it is a full snapshot.
+
+    Deltas are applied in order of observation like any snapshot, so the
+    older-than-current guard keeps them from being applied out of order.
+    """
+    with store.read() as connection:
+        tx = ListTransaction(connection, list_id)
+        current = tx.current_records(tx.current_hashes())
+    result = apply_delta(current, fmt.parse_delta(files))
+    if note := result.describe():
+        log.info("list %s: %s", list_id, note)
+    return list(result.records.values())
 
 
 def _parse(fmt: Format, files: list[SourceFile]) -> list[Record]:

@@ -29,6 +29,7 @@ from monitor.formats import AUTO
 from monitor.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import schema as t
 from monitor.store.store import Store, as_utc
+from monitor.watchlists.hooks import watchlist_hooks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,6 +160,7 @@ def _request(
         source_uri=held.source_uri,
         approved=approved,
         recheck_quarantined=recheck,
+        hooks=watchlist_hooks(config),
     )
 
 

@@ -61,7 +61,7 @@ def iter_elements(stream: IO[bytes], tags: set[str], *, file: str) -> Iterator[e
 def _free(element: etree._Element) -> None:
     """Drop a finished element and its finished earlier siblings, keeping memory flat
     even for a flood of elements nobody asked for."""
-    element.clear(keep_tail=False)
+    element.clear()
     parent = element.getparent()
     while parent is not None and element.getprevious() is not None:
         del parent[0]

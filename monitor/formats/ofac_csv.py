@@ -75,15 +75,21 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
                     continue
                 yield [_clean(cell) for cell in row]
             if not tracker.complete:
-                raise ParseError("the last row has no line break: the file was cut short "
-                                 "(truncated download?)", file=source.name, position="end of file")
+                raise ParseError(
+                    "the last row has no line break: the file was cut short (truncated download?)",
+                    file=source.name,
+                    position="end of file",
+                )
     except UnicodeDecodeError as exc:
         raise ParseError(
             f"not UTF-8 text ({exc.reason})", file=source.name, position=f"byte {exc.start}"
         ) from exc
     except csv.Error as exc:
-        raise ParseError(f"malformed CSV ({exc}; truncated or damaged file?)", file=source.name,
-                         position=f"after line {line}") from exc
+        raise ParseError(
+            f"malformed CSV ({exc}; truncated or damaged file?)",
+            file=source.name,
+            position=f"after line {line}",
+        ) from exc
     except (OSError, EOFError) as exc:
         raise ParseError(f"cannot be read ({exc})", file=source.name) from exc
 

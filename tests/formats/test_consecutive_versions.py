@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from monitor.config import Config, Expect, ListConfig
 from monitor.pipeline import IngestRequest, IngestResult, ingest
 from monitor.records import Event
@@ -170,10 +168,6 @@ def test_new_csl_ids_make_no_phantom_change_and_a_new_natural_key_one_rekey(
 OPENSANCTIONS = FIXTURES / "opensanctions"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="pipeline wiring pending: monitor.pipeline does not apply Format.parse_delta yet",
-)
 def test_opensanctions_delta_versions_apply_to_the_previous_state(tmp_path: Path) -> None:
     paths = sorted((OPENSANCTIONS / "t2").glob("*/entities.delta.json"))
     run = Run(tmp_path, "opensanctions", input_format="ftm-delta")
