@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -168,25 +169,33 @@ def _natural_key(row: Mapping[str, Any]) -> str:
     return f"{code}:{number}" if number else f"{code}:{fold(_text(row.get('name')))}"
 
 
-def _address_key(row: Mapping[str, Any]) -> str:
-    return fold(" ".join(_address(a)[0] for a in _items(row.get("addresses"))))
+def _address_key(raw_addresses: Any) -> str:
+    return fold(" ".join(_address(a)[0] for a in _items(raw_addresses)))
 
 
 def records_from_rows(rows: Iterable[Mapping[str, Any]], file: str) -> Iterator[Record]:
-    """Records with documented keys, made unique inside one snapshot."""
-    materialised = list(rows)
-    keys = [_natural_key(r) for r in materialised]
-    counts = Counter(keys)
+    """Records with documented keys, made unique inside one snapshot.
+
+    Each row becomes a record at once and only its raw address text is kept
+    beside it, so memory holds records, not rows; the few keys shared by two
+    rows are refined afterwards.
+    """
+    records: list[Record] = []
+    raw_addresses: list[Any] = []
+    for row in rows:
+        if not _text(row.get("name")):
+            raise ParseError("a row without a name", file=file)
+        records.append(row_record(row, _natural_key(row)))
+        raw_addresses.append(row.get("addresses"))
+    counts = Counter(r.key for r in records)
     refined = [
-        f"{k}|{_address_key(r)}" if counts[k] > 1 else k
-        for k, r in zip(keys, materialised, strict=True)
+        f"{r.key}|{_address_key(raw)}" if counts[r.key] > 1 else r.key
+        for r, raw in zip(records, raw_addresses, strict=True)
     ]
     refined_counts = Counter(refined)
     seen: Counter[str] = Counter()
-    for key, row in zip(refined, materialised, strict=True):
-        if not _text(row.get("name")):
-            raise ParseError("a row without a name", file=file)
+    for record, key in zip(records, refined, strict=True):
         if refined_counts[key] > 1:
             seen[key] += 1
             key = f"{key}#{seen[key]}"
-        yield row_record(row, key)
+        yield record if key == record.key else replace(record, key=key)
