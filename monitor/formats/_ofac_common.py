@@ -127,6 +127,48 @@ _CMIC_DATE_RE = re.compile(r"^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})$")
 _MULTI_SEGMENT_TYPES = ("Additional Sanctions Information -",)
 
 
+# Features the OFAC advanced and enhanced XML name the same way.
+VESSEL_FEATURES = {
+    "Vessel Call Sign": "call_sign",
+    "VESSEL TYPE": "vessel_type",
+    "Vessel Tonnage": "tonnage",
+    "Vessel Gross Registered Tonnage": "grt",
+    "Vessel Flag": "vessel_flag",
+    "Vessel Owner": "vessel_owner",
+}
+
+
+@dataclass
+class FeatureFacts:
+    """Features (advanced and enhanced XML) sorted into record fields; most become
+    identifiers, as in the classic idList, so all three formats give one record."""
+
+    identifiers: list[Identifier] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    birth_dates: list[str] = field(default_factory=list)
+    birth_places: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    vessel: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def extra(self) -> dict[str, str]:
+        return {"title": "; ".join(self.titles), **self.vessel}
+
+    def add_value(self, type_: str, value: str) -> None:
+        if type_ == "Birthdate":
+            self.birth_dates.append(value)
+        elif type_ == "Place of Birth":
+            self.birth_places.append(value)
+        elif type_ in ("Nationality Country", "Citizenship Country"):
+            self.countries.append(value)
+        elif type_ == "Title":
+            self.titles.append(value)
+        elif type_ in VESSEL_FEATURES:
+            self.vessel[VESSEL_FEATURES[type_]] = numeric(value)
+        elif value:
+            self.identifiers.append(identifier(type_, value))
+
+
 @dataclass
 class RemarkParts:
     """The structured parts recovered from an OFAC remarks string."""

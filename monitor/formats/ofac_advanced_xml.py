@@ -43,14 +43,6 @@ LOOKUP_TAGS = {
 }
 # Name parts that the classic files put in lastName (the rest go to firstName).
 LAST_NAME_PARTS = {"Last Name", "Entity Name", "Vessel Name", "Aircraft Name"}
-VESSEL_FEATURES = {
-    "Vessel Call Sign": "call_sign",
-    "VESSEL TYPE": "vessel_type",
-    "Vessel Tonnage": "tonnage",
-    "Vessel Gross Registered Tonnage": "grt",
-    "Vessel Flag": "vessel_flag",
-    "Vessel Owner": "vessel_owner",
-}
 STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 MONTHS = calendar.month_abbr
 
@@ -292,22 +284,12 @@ def _latin_name(alias: etree._Element, lookups: Lookups) -> etree._Element | Non
     return None
 
 
-@dataclass
-class Facts:
+@dataclass(kw_only=True)
+class Facts(ofac.FeatureFacts):
     """What the Features and documents of one profile say, sorted into record fields."""
 
     lookups: Lookups
-    identifiers: list[Identifier] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
-    birth_dates: list[str] = field(default_factory=list)
-    birth_places: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    vessel: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def extra(self) -> dict[str, str]:
-        return {"title": "; ".join(self.titles), **self.vessel}
 
     def add(self, feature: etree._Element) -> None:
         """Sort one Feature: most become identifiers, as in the classic idList."""
@@ -322,19 +304,7 @@ class Facts:
                 self.addresses.append(line)
                 self.countries.append(self._country(location))
             return
-        value = self._value(version, location)
-        if type_ == "Birthdate":
-            self.birth_dates.append(value)
-        elif type_ == "Place of Birth":
-            self.birth_places.append(value)
-        elif type_ in ("Nationality Country", "Citizenship Country"):
-            self.countries.append(value)
-        elif type_ == "Title":
-            self.titles.append(value)
-        elif type_ in VESSEL_FEATURES:
-            self.vessel[VESSEL_FEATURES[type_]] = ofac.numeric(value)
-        elif value:
-            self.identifiers.append(ofac.identifier(type_, value))
+        self.add_value(type_, self._value(version, location))
 
     def _location(self, version: etree._Element) -> etree._Element | None:
         """The Location a feature version points at (addresses, country features)."""

@@ -30,14 +30,6 @@ from monitor.xmlsafe import children, iter_elements, text_of
 
 ROOT = b"<sanctionsData"
 DATA_AS_OF_RE = re.compile(rb"<(?:\w+:)?dataAsOf>\s*([^<\s]+)\s*</")
-VESSEL_FEATURES = {
-    "Vessel Call Sign": "call_sign",
-    "VESSEL TYPE": "vessel_type",
-    "Vessel Tonnage": "tonnage",
-    "Vessel Gross Registered Tonnage": "grt",
-    "Vessel Flag": "vessel_flag",
-    "Vessel Owner": "vessel_owner",
-}
 STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 
 
@@ -115,9 +107,9 @@ def entity_record(entity: etree._Element, file: str) -> Record:
             position=f"line {entity.sourceline}",
         )
     info = next(children(entity, "generalInfo"), entity)
-    facts = _Facts()
+    facts = ofac.FeatureFacts()
     for feature in nested(entity, "features", "feature"):
-        facts.add(text_of(feature, "type"), text_of(feature, "value"))
+        facts.add_value(text_of(feature, "type"), text_of(feature, "value"))
     parts = _remark_parts(text_of(info, "remarks"), entity, facts)
     addresses = [_address(a) for a in nested(entity, "addresses", "address")]
     return Record.build(
@@ -132,11 +124,13 @@ def entity_record(entity: etree._Element, file: str) -> Record:
         birth_dates=facts.birth_dates,
         effective_date=ofac.cmic_listing_date(facts.identifiers),
         remarks=ofac.remarks_text(parts),
-        extra={"title": "; ".join(facts.titles), **facts.vessel},
+        extra=facts.extra,
     )
 
 
-def _remark_parts(remarks: str, entity: etree._Element, facts: _Facts) -> ofac.RemarkParts:
+def _remark_parts(
+    remarks: str, entity: etree._Element, facts: ofac.FeatureFacts
+) -> ofac.RemarkParts:
     """Remarks split as in the classic files; relationships read 'Linked To: <name>'."""
     free_text, links = ofac.split_linked_to(remarks)
     parts = ofac.parse_remarks(free_text)
@@ -206,29 +200,3 @@ def _documents(entity: etree._Element) -> list[Identifier]:
         )
         for d in nested(entity, "identityDocuments", "identityDocument")
     ]
-
-
-class _Facts:
-    """Features sorted into record fields; most become identifiers, as in the classic idList."""
-
-    def __init__(self) -> None:
-        self.identifiers: list[Identifier] = []
-        self.countries: list[str] = []
-        self.birth_dates: list[str] = []
-        self.birth_places: list[str] = []
-        self.titles: list[str] = []
-        self.vessel: dict[str, str] = {}
-
-    def add(self, type_: str, value: str) -> None:
-        if type_ == "Birthdate":
-            self.birth_dates.append(value)
-        elif type_ == "Place of Birth":
-            self.birth_places.append(value)
-        elif type_ in ("Nationality Country", "Citizenship Country"):
-            self.countries.append(value)
-        elif type_ == "Title":
-            self.titles.append(value)
-        elif type_ in VESSEL_FEATURES:
-            self.vessel[VESSEL_FEATURES[type_]] = ofac.numeric(value)
-        elif value:
-            self.identifiers.append(ofac.identifier(type_, value))
