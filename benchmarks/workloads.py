@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from monitor.config import Config, Expect, ListConfig
 from monitor.formats import get_format
+from monitor.formats._csl_common import CSV_COLUMNS
 from monitor.pipeline import IngestRequest, ingest
 from monitor.replay import discover
 from monitor.sources import SourceFile
@@ -202,37 +203,7 @@ def _synthetic_rows(count: int, seed: int, changed: float = 0.0) -> Iterator[lis
 def write_synthetic(path: str, count: int, changed: float) -> dict[str, Any]:
     import csv
 
-    header = [
-        "_id",
-        "source",
-        "entity_number",
-        "type",
-        "programs",
-        "name",
-        "title",
-        "addresses",
-        "federal_register_notice",
-        "start_date",
-        "end_date",
-        "standard_order",
-        "license_requirement",
-        "license_policy",
-        "call_sign",
-        "vessel_type",
-        "gross_tonnage",
-        "gross_registered_tonnage",
-        "vessel_flag",
-        "vessel_owner",
-        "remarks",
-        "source_list_url",
-        "alt_names",
-        "citizenships",
-        "dates_of_birth",
-        "nationalities",
-        "places_of_birth",
-        "source_information_url",
-        "ids",
-    ]
+    header = ["_id", *CSV_COLUMNS]
     with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=1) as out:
         writer = csv.writer(out)
         writer.writerow(header)

@@ -11,6 +11,16 @@ import click
 from monitor.dates import parse_user_date
 from monitor.pipeline import IngestResult
 
+text_or_json = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Text for people, or JSON for programs.",
+)
+"""The --format option of commands whose output is data."""
+
 
 def print_result(result: IngestResult) -> None:
     """One summary line per snapshot; failures go to stderr."""

@@ -5,18 +5,13 @@ from __future__ import annotations
 import click
 
 from monitor.cli import AppContext, cli, pass_app
+from monitor.commands._common import text_or_json
 from monitor.formats import REGISTRY, format_kinds
 from monitor.queries import dumps, list_overview
 
 
 @cli.command("lists")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-)
+@text_or_json
 @pass_app
 def lists_command(app: AppContext, output_format: str) -> None:
     """Each list with its format, last snapshot and current entry count.

@@ -8,7 +8,7 @@ import click
 
 from monitor import quarantine
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import print_result
+from monitor.commands._common import print_result, text_or_json
 from monitor.queries import dumps
 
 
@@ -26,13 +26,7 @@ def quarantine_group() -> None:
 
 @quarantine_group.command("list")
 @click.option("--list", "list_id", help="Only this list.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-)
+@text_or_json
 @pass_app
 def list_command(app: AppContext, list_id: str | None, output_format: str) -> None:
     """Every quarantined snapshot with its id, list, date, size and reason.

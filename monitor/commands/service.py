@@ -13,6 +13,7 @@ import click
 
 from monitor.check import CheckContext, run_check
 from monitor.cli import AppContext, cli, pass_app
+from monitor.commands._common import text_or_json
 from monitor.daemon import Daemon
 from monitor.delivery import deliver_due
 from monitor.errors import ConfigError
@@ -110,13 +111,7 @@ def check_command(app: AppContext, lists: tuple[str, ...]) -> None:
 
 
 @cli.command("status")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-)
+@text_or_json
 @pass_app
 def status_command(app: AppContext, output_format: str) -> None:
     """Each list's last check, change and error, next run and size; each channel's queue.

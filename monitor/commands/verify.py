@@ -7,6 +7,7 @@ import sys
 import click
 
 from monitor.cli import AppContext, cli, pass_app
+from monitor.commands._common import text_or_json
 from monitor.queries import dumps
 from monitor.verify import verify
 
@@ -15,13 +16,7 @@ from monitor.verify import verify
 @click.option(
     "--files-only", is_flag=True, help="Only check the archived files' sha256 (no replay)."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-)
+@text_or_json
 @pass_app
 def verify_command(app: AppContext, files_only: bool, output_format: str) -> None:
     """Check every archived file's sha256, and that the database equals a replay of the archive.
