@@ -80,23 +80,40 @@ def _identity(record: Record) -> tuple[str, str, str]:
     return (fold(record.name), record.entry_type, record.source_list)
 
 
+def _former_keys(record: Record) -> list[str]:
+    """Ids the publisher says this entry had before (OpenSanctions ``referents``)."""
+    return dict(record.extra).get("referents", "").split()
+
+
 def match_rekeys(removed: Mapping[str, Record], added: Mapping[str, Record]) -> dict[str, str]:
     """{new key: old key} for removals and additions that are one entry under a new key.
 
-    Only unambiguous pairs count: one removed and one added entry with the same
+    The publisher's word comes first: an added entry that names a removed key
+    among its former ids (OpenSanctions ``referents``) is that entry. Otherwise
+    only unambiguous pairs count: one removed and one added entry with the same
     folded name, type and source list.
     """
+    pairs = {
+        key: old
+        for key, record in added.items()
+        for old in _former_keys(record)
+        if old in removed
+    }
+    taken = set(pairs.values())
     gone: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     new: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for key, record in removed.items():
-        gone[_identity(record)].append(key)
+        if key not in taken:
+            gone[_identity(record)].append(key)
     for key, record in added.items():
-        new[_identity(record)].append(key)
-    return {
-        new[identity][0]: old_keys[0]
+        if key not in pairs:
+            new[_identity(record)].append(key)
+    pairs.update(
+        (new[identity][0], old_keys[0])
         for identity, old_keys in gone.items()
         if len(old_keys) == 1 and len(new.get(identity, [])) == 1 and identity[0]
-    }
+    )
+    return pairs
 
 
 @dataclass(frozen=True, kw_only=True)
