@@ -120,3 +120,21 @@ def test_a_copy_with_a_header_row_parses_like_the_official_file() -> None:
     folder = realdata("ofac-sdn", "2024-06-27_selfxyz")
     records = list(get_format("ofac-csv").parse(sources(*sorted(folder.iterdir()))))
     assert len(records) == 15402
+
+
+def test_every_real_sdn_version_parses_to_its_raw_row_count() -> None:
+    """All 160+ real SDN versions of 2021-2024 (the one 0-byte download is refused)."""
+    folder = realdata("ofac-sdn")
+    versions = sorted(p for p in folder.iterdir() if "T" in p.name)
+    parser = get_format("ofac-csv")
+    parsed = 0
+    for version in versions:
+        path = next(version.iterdir())
+        if path.stat().st_size == 0:
+            with pytest.raises(ParseError, match="empty"):
+                list(parser.parse(sources(path)))
+            continue
+        keys = [r.key for r in parser.parse(sources(path))]
+        assert set(keys) == raw_ent_nums(path) and len(keys) == len(set(keys)), version.name
+        parsed += 1
+    assert parsed >= 160
