@@ -30,6 +30,7 @@ from monitor.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import list_state
 from monitor.store.list_state import ListState
 from monitor.store.store import Store
+from monitor.watchlists.delivery import alert_delivery_hook
 from monitor.watchlists.hooks import watchlist_hooks
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,11 @@ def _ingest(
         observed_at=download.observed_at,
         source_uri=download.source_uri,
         allow_current_time=True,
-        hooks=(*watchlist_hooks(context.config), hook),
+        hooks=(
+            *watchlist_hooks(context.config),
+            alert_delivery_hook(context.config, context.environment, now=now),
+            hook,
+        ),
     )
     return ingest(context.store, context.config, request, now=now)
 

@@ -94,10 +94,7 @@ def match_rekeys(removed: Mapping[str, Record], added: Mapping[str, Record]) -> 
     folded name, type and source list.
     """
     pairs = {
-        key: old
-        for key, record in added.items()
-        for old in _former_keys(record)
-        if old in removed
+        key: old for key, record in added.items() for old in _former_keys(record) if old in removed
     }
     taken = set(pairs.values())
     gone: dict[tuple[str, str, str], list[str]] = defaultdict(list)

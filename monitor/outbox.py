@@ -24,6 +24,7 @@ from monitor.records import Event
 from monitor.reporting import REPORT_FORMATS, build_run_report, render_report
 from monitor.store import outbox as sql
 from monitor.store.store import ListTransaction
+from monitor.watchlists.alerts import find_alerts
 
 SUBJECT_LIMIT = 180
 
@@ -50,6 +51,9 @@ def report_hook(
         snapshot = snapshot_info(sql.snapshot_row(tx.connection, snapshot_id))
         rows = snapshot_events(tx.connection, snapshot_id)
         report = build_run_report(rows, snapshot, now)
+        report["alerts"] = [
+            a.to_json() for a in find_alerts(tx.connection, snapshot_id=snapshot_id)
+        ]
         formats = {f for channel in channels.values() for f in channel.formats}
         parts = render_parts(environment, report, formats)
         subject = report_subject(list_config, report)

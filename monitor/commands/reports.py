@@ -26,6 +26,7 @@ from monitor.reports.history import build_history, history_pairs
 from monitor.reports.model import build_run_report
 from monitor.reports.output import HISTORY_FORMATS, render_history
 from monitor.reports.periods import PERIODS, period_bounds, previous_period
+from monitor.watchlists.alerts import find_alerts
 
 
 @cli.command("report")
@@ -142,8 +143,11 @@ def _run_report(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
         if snapshot is None:
             raise ConfigError(f"--snapshot: no snapshot matches {ref!r}")
         events = snapshot_events(connection, snapshot["id"])
+        raised = [a.to_json() for a in find_alerts(connection, snapshot_id=snapshot["id"])]
     events = [e for e in _from_source(events, options["source"]) if not kinds or e["kind"] in kinds]
-    return build_run_report(events, snapshot, app.now, by=options["by"])
+    report = build_run_report(events, snapshot, app.now, by=options["by"])
+    report["alerts"] = raised
+    return report
 
 
 @cli.command("history")

@@ -16,7 +16,9 @@ from monitor.dates import parse_user_datetime
 from monitor.errors import MonitorError
 from monitor.formats import AUTO
 from monitor.pipeline import IngestRequest, ingest
+from monitor.rendering import make_environment
 from monitor.replay import discover
+from monitor.watchlists.delivery import alert_delivery_hook
 from monitor.watchlists.hooks import watchlist_hooks
 
 
@@ -65,7 +67,10 @@ def ingest_command(
         observed_at=parse_user_datetime(observed_at, "--observed-at") if observed_at else None,
         source_uri=" ".join(str(f) for f in files),
         allow_current_time=True,
-        hooks=watchlist_hooks(app.config),
+        hooks=(
+            *watchlist_hooks(app.config),
+            alert_delivery_hook(app.config, make_environment(app.config.templates), now=app.now),
+        ),
         approved=approve,
     )
     result = ingest(app.store, app.config, request, now=app.now)

@@ -110,7 +110,10 @@ def email_parts(environment: Environment, report: dict[str, Any]) -> tuple[str, 
 
 def public_json(report: dict[str, Any]) -> dict[str, Any]:
     """The documented JSON schema: the original keys, headlines and group counts."""
-    return {key: report[key] for key in JSON_KEYS}
+    public = {key: report[key] for key in JSON_KEYS}
+    if "alerts" in report:  # run reports: the watchlist alerts this check raised
+        public["alerts"] = report["alerts"]
+    return public
 
 
 def markdown_escape(text: str) -> str:
