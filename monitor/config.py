@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.cron import cron_trigger
 from monitor.errors import ConfigError
 from monitor.formats import AUTO, format_kinds, get_format
 from monitor.notifiers import NotifierSettings, notifier_settings
@@ -108,7 +108,7 @@ class Schedule(Frozen):
     def _valid_cron(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                CronTrigger.from_crontab(value, timezone="UTC")
+                cron_trigger(value, timezone="UTC")
             except ValueError as exc:
                 raise ValueError(
                     f"is not a cron expression ({exc}); write five fields, e.g. '0 */2 * * *'"

@@ -25,15 +25,16 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.check import CheckContext, run_check
 from monitor.config import Config, ListConfig, Schedule
+from monitor.cron import cron_trigger
 from monitor.delivery import deliver_due
 from monitor.errors import ConfigError, MonitorError
 from monitor.locks import daemon_lock, whoami
 from monitor.store import list_state
+from monitor.watchlists.digest import send_digest
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def timezone_of(config: Config) -> ZoneInfo:
 
 def trigger_for(schedule: Schedule, zone: ZoneInfo) -> BaseTrigger:
     if schedule.cron is not None:
-        return CronTrigger.from_crontab(schedule.cron, timezone=zone)
+        return cron_trigger(schedule.cron, timezone=zone)
     assert schedule.every is not None
     return IntervalTrigger(seconds=schedule.every.total_seconds(), timezone=zone)
 
@@ -105,6 +106,15 @@ class Daemon:
                 name=f"check {item.id}",
                 **extra,
             )
+        for watchlist in self.context.config.watchlists:
+            if watchlist.digest is not None and watchlist.notify:
+                scheduler.add_job(
+                    self.send_digest,
+                    cron_trigger(watchlist.digest.cron, timezone=self.zone),
+                    args=(watchlist.id,),
+                    id=f"digest:{watchlist.id}",
+                    name=f"digest of watchlist {watchlist.id}",
+                )
         scheduler.add_job(
             self.deliver,
             IntervalTrigger(
@@ -149,6 +159,22 @@ class Daemon:
             log.error("list %s: check failed: %s", list_id, exc)
         except Exception:
             log.exception("list %s: check crashed", list_id)
+
+    def send_digest(self, watchlist_id: str) -> None:
+        """The digest job: queue the period's alerts of one watchlist, then send them."""
+        watchlist = next(w for w in self.context.config.watchlists if w.id == watchlist_id)
+        try:
+            count = send_digest(
+                self.context.store,
+                self.context.config,
+                self.context.environment,
+                watchlist,
+                now=datetime.now(UTC),
+            )
+            log.info("watchlist %s: digest of %s alerts queued", watchlist_id, count)
+            self._deliver(watchlist.notify)
+        except MonitorError as exc:
+            log.error("watchlist %s: digest failed: %s", watchlist_id, exc)
 
     def deliver(self) -> None:
         """The outbox job: retry what is due on every channel."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from apscheduler.triggers.cron import CronTrigger
-
 from monitor import quarantine
 from monitor.config import Config, ListConfig, source_kind
+from monitor.cron import cron_trigger
 from monitor.daemon import describe, timezone_of
 from monitor.dates import utc_iso
 from monitor.fetch import shown_url
@@ -96,7 +95,7 @@ def _computed_next_run(
     if schedule is None:
         return None
     if schedule.cron is not None:
-        trigger = CronTrigger.from_crontab(schedule.cron, timezone=timezone_of(config))
+        trigger = cron_trigger(schedule.cron, timezone=timezone_of(config))
         moment: datetime | None = trigger.get_next_fire_time(None, now)
         return moment
     assert schedule.every is not None

@@ -6,10 +6,13 @@ import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import optional_date
+from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
 from monitor.queries import dumps
+from monitor.rendering import make_environment
 from monitor.watchlists.alerts import Alert, find_alerts
 from monitor.watchlists.config import WatchlistConfig, load_watchlists
+from monitor.watchlists.digest import send_digest
 from monitor.watchlists.hooks import compile_watchlist
 from monitor.watchlists.screening import Screening, screen
 
@@ -99,6 +102,32 @@ def _print_screening(watchlist: WatchlistConfig, result: Screening, floor: float
             below = "" if hit.alert else "  (below the threshold)"
             click.echo(f"  {hit.match.score:.2f}  {hit.list_id} {hit.key}  {hit.name}{below}")
             click.echo(f"        {hit.match.why}")
+
+
+@watch_group.command("digest")
+@click.argument("watchlist_id", metavar="WATCHLIST")
+@click.option("--at", "at", metavar="ISO", help="Send the period completed before this time.")
+@pass_app
+def watch_digest_command(app: AppContext, watchlist_id: str, at: str | None) -> None:
+    """Queue the digest of the last completed period of the watchlist's digest schedule.
+
+    The daemon does this on the schedule; this runs it by hand (e.g. from cron).
+    Queued messages are sent by the daemon or by 'deliveries retry'.
+
+    \b
+    Example:
+      watchlist-monitor watch digest portfolio && watchlist-monitor deliveries retry
+    """
+    watchlist = _watchlist(app, watchlist_id)
+    now = parse_user_datetime(at, "--at") if at else app.now
+    count = send_digest(
+        app.store, app.config, make_environment(app.config.templates), watchlist, now=now
+    )
+    click.echo(
+        f"watchlist {watchlist_id}: digest of {count} alerts queued"
+        if count
+        else f"watchlist {watchlist_id}: nothing new to digest (or already sent)"
+    )
 
 
 @cli.command("alerts")

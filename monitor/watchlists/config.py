@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     Field,
@@ -26,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.cron import cron_trigger
 from monitor.errors import ConfigError
 from monitor.records import EVENT_KINDS
 from monitor.watchlists.entry import Frozen, WatchEntry, describe_entry_error
@@ -68,7 +68,7 @@ class Digest(Frozen):
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         try:
-            CronTrigger.from_crontab(value, timezone="UTC")
+            cron_trigger(value, timezone="UTC")
         except ValueError as exc:
             raise ValueError(
                 f"is not a cron expression ({exc}); write five fields, e.g. '0 8 * * 1'"

@@ -72,3 +72,39 @@ def test_the_run_report_lists_the_alerts_of_that_check(tmp_path: Path) -> None:
     )
     text = cli("report", "--snapshot", "latest", "--list", "us-ofac-cons").output
     assert "Watchlist alerts" in text and "SENSETIME GROUP LIMITED" in text
+
+
+DIGEST = """\
+    digest: {cron: "0 8 * * 1"}
+"""
+
+
+def test_the_weekly_digest_holds_the_period_alerts_once(tmp_path: Path) -> None:
+    cli, outbox = cli_for(tmp_path)
+    config = tmp_path / "monitor.yml"
+    config.write_text(config.read_text(encoding="utf-8") + DIGEST, encoding="utf-8")
+    ingest_both(cli)  # alerts raised "now", when the change is recorded
+    raised = json.loads(cli("alerts", "--format", "json").output)
+    assert raised
+    week_later = "2099-01-13T09:00:00Z"  # far past every raise time: an empty window
+    assert "nothing new" in cli("watch", "digest", "portfolio", "--at", week_later).output
+    next_monday = _monday_after(raised[-1]["raised_at"])
+    first = cli("watch", "digest", "portfolio", "--at", next_monday)
+    assert f"digest of {len(raised)} alerts queued" in first.output, first.output
+    again = cli("watch", "digest", "portfolio", "--at", next_monday)
+    assert "already sent" in again.output
+    assert cli("deliveries", "retry").exit_code == 0
+    digests = list(outbox.glob("digest-portfolio-*.json"))
+    assert len(digests) == 1
+    sent = json.loads(digests[0].read_text(encoding="utf-8"))
+    assert len(sent["alerts"]) == len(raised)
+
+
+def _monday_after(stamp: str) -> str:
+    """09:00 UTC on the first Monday after the stamp: the weekly window then holds it."""
+    from datetime import datetime, timedelta
+
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    days = (7 - moment.weekday()) % 7 or 7
+    monday = (moment + timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return monday.strftime("%Y-%m-%dT%H:%M:%SZ")
