@@ -43,7 +43,11 @@ def is_inside(path: Path, root: Path) -> bool:
 
 
 def store_snapshot(
-    root: Path, list_id: str, observed_at: datetime, files: list[SourceFile]
+    root: Path,
+    list_id: str,
+    observed_at: datetime,
+    files: list[SourceFile],
+    hashes: list[str] | None = None,
 ) -> ArchivedSnapshot:
     """Copy the files into the archive (compressed); files already there stay where they are.
 
@@ -57,7 +61,8 @@ def store_snapshot(
     list_folder = root / list_id
     list_folder.mkdir(parents=True, exist_ok=True)
     stamp = folder_stamp(observed_at)
-    wanted = {safe_file_name(f.name): f.sha256() for f in files}
+    digests = hashes if hashes is not None else [f.sha256() for f in files]
+    wanted = {safe_file_name(f.name): h for f, h in zip(files, digests, strict=True)}
     staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=list_folder))
     try:
         for source in files:

@@ -25,9 +25,11 @@ a rebuilt database, takes the same decision again.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,34 +86,32 @@ def content_kind(head: bytes) -> str:
     return "text"
 
 
-def check_sizes(files: Sequence[SourceFile], limit: int = MAX_CONTENT_BYTES) -> Verdict:
-    """A gzip bomb must not reach a parser (a 1 MB download can expand to 1 GB of one line).
+def content_hashes(files: Sequence[SourceFile], limit: int = MAX_CONTENT_BYTES) -> list[str]:
+    """Each file's sha256, refusing a gzip bomb before any parser sees it.
 
-    Reads at most ``limit`` + 1 decompressed bytes per file; plain files are measured
-    by their size on disk. ZIP members are limited where they are opened (archives).
+    One streaming pass per file does both: a 1 MB download that expands past
+    ``limit`` is stopped there, and an unchanged snapshot costs a single read.
+    ZIP members are limited where they are opened (archives).
     """
+    hashes = []
     for source in files:
-        size = _content_size(source, limit)
-        if size > limit:
-            return rejected(
-                f"{source.name}: expands to more than {limit} bytes, the limit for one file "
-                "(a decompression bomb?)"
-            )
-    return OK
-
-
-def _content_size(source: SourceFile, limit: int) -> int:
-    if not source.is_gzip:
-        return source.path.stat().st_size
-    size = 0
-    try:
-        for chunk in source.iter_chunks():
-            size += len(chunk)
-            if size > limit:
-                break
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{source.name}: cannot be read, truncated or corrupt ({exc})") from exc
-    return size
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            for chunk in source.iter_chunks():
+                size += len(chunk)
+                if size > limit:
+                    raise InputError(
+                        f"{source.name}: expands to more than {limit} bytes, the limit for one "
+                        "file (a decompression bomb?)"
+                    )
+                digest.update(chunk)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(
+                f"{source.name}: cannot be read, truncated or corrupt ({exc})"
+            ) from exc
+        hashes.append(digest.hexdigest())
+    return hashes
 
 
 def format_family(kind: str) -> str:
@@ -268,15 +268,14 @@ def _compare_shapes(name: str, before: FileShape, after: FileShape) -> Verdict:
 def check_records(records: Iterable[Record]) -> Verdict:
     """Text no database can store: NUL (PostgreSQL refuses it) and lone surrogates."""
     for record in records:
-        text = record.canonical_json()
-        if "\\u0000" in text:
-            return rejected(f"entry {record.key!r}: a NUL character in the data (a corrupt file?)")
         try:
-            text.encode("utf-8")
+            data = record.canonical_bytes()  # also the record's hash: encoded once
         except UnicodeEncodeError:
             return rejected(
                 f"entry {record.key!r}: text that is not valid Unicode (a lone surrogate escape)"
             )
+        if b"\\u0000" in data:
+            return rejected(f"entry {record.key!r}: a NUL character in the data (a corrupt file?)")
     return OK
 
 

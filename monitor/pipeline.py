@@ -106,10 +106,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     files = [SourceFile.from_path(path) for path in request.paths]
     if not files:
         raise InputError(f"list {list_id}: no input files")
-    too_big = guards.check_sizes(files)
-    if too_big.status != "ok":
-        raise InputError(too_big.reason)
-    hashes = [f.sha256() for f in files]  # read once: the unchanged check costs one pass
+    hashes = guards.content_hashes(files)  # one pass: size limit and sha256 together
     digest = snapshot_digest([(f.name, h) for f, h in zip(files, hashes, strict=True)])
     content = guards.check_content(files)
     if content.status != "ok":
@@ -149,7 +146,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         verdict = guards.check_count(len(records), request.list_config.expect)
     if verdict.status != "ok":
         return _reject(store, snapshot, verdict.reason, len(records))
-    archived = store_snapshot(config.archive, list_id, observed_at, files)
+    archived = store_snapshot(config.archive, list_id, observed_at, files, hashes)
     snapshot = NewSnapshot(**{**snapshot.__dict__, "files": _file_facts(archived.files, hashes)})
     if request.approved and decision is None:
         return _apply_approved(store, request, snapshot, records, archived.folder, now)

@@ -123,12 +123,19 @@ class Record:
     def canonical_json(self) -> str:
         return _CANONICAL.encode(self.to_dict())
 
+    def canonical_bytes(self) -> bytes:
+        """The canonical JSON as UTF-8 (UnicodeEncodeError for a lone surrogate); the
+        content hash is kept on the way, so checking a record and hashing it encode once."""
+        data = self.canonical_json().encode("utf-8")
+        if not self._hash:
+            object.__setattr__(self, "_hash", hashlib.sha256(data).hexdigest())
+        return data
+
     def content_hash(self) -> str:
         """sha256 of the canonical JSON, computed once per record (guards, differ and
         store all need it)."""
         if not self._hash:
-            digest = hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
-            object.__setattr__(self, "_hash", digest)
+            self.canonical_bytes()
         return self._hash
 
 
