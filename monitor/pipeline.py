@@ -72,6 +72,13 @@ class IngestResult:
     events: tuple[Event, ...] = ()
     dated_now: bool = False
 
+    @classmethod
+    def of(cls, snapshot: NewSnapshot, status: str, **details: Any) -> IngestResult:
+        """The outcome for this snapshot: its list and observation time, plus details."""
+        return cls(
+            list_id=snapshot.list_id, status=status, observed_at=snapshot.observed_at, **details
+        )
+
     @property
     def failed(self) -> bool:
         return self.status == "rejected"
@@ -318,10 +325,9 @@ def _held_copy(
 
 
 def _skipped(snapshot: NewSnapshot, snapshot_id: int, message: str = "") -> IngestResult:
-    return IngestResult(
-        list_id=snapshot.list_id,
-        status="skipped",
-        observed_at=snapshot.observed_at,
+    return IngestResult.of(
+        snapshot,
+        "skipped",
         snapshot_id=snapshot_id,
         message=message,
     )
@@ -333,10 +339,9 @@ def _record_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult:
         latest = tx.latest_state_snapshot()
         count = latest.record_count if latest else None
         snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=count)
-    return IngestResult(
-        list_id=snapshot.list_id,
-        status="unchanged",
-        observed_at=snapshot.observed_at,
+    return IngestResult.of(
+        snapshot,
+        "unchanged",
         snapshot_id=snapshot_id,
         record_count=count,
     )
@@ -348,10 +353,9 @@ def _reject(store: Store, snapshot: NewSnapshot, reason: str, count: int | None)
         snapshot_id = tx.record_snapshot(
             snapshot, status="rejected", record_count=count, message=reason
         )
-    return IngestResult(
-        list_id=snapshot.list_id,
-        status="rejected",
-        observed_at=snapshot.observed_at,
+    return IngestResult.of(
+        snapshot,
+        "rejected",
         snapshot_id=snapshot_id,
         record_count=count,
         message=reason,
@@ -377,10 +381,9 @@ def _apply(
             snapshot_id = tx.record_snapshot(
                 snapshot, status="unchanged", record_count=len(records)
             )
-            return IngestResult(
-                list_id=snapshot.list_id,
-                status="unchanged",
-                observed_at=snapshot.observed_at,
+            return IngestResult.of(
+                snapshot,
+                "unchanged",
                 snapshot_id=snapshot_id,
                 record_count=len(records),
             )
@@ -426,10 +429,9 @@ def _apply_baseline(
     )
     tx.apply_changes(snapshot_id, records, (), events)
     log.info("list %s: baseline of %s entries", snapshot.list_id, len(records))
-    return IngestResult(
-        list_id=snapshot.list_id,
-        status="baseline",
-        observed_at=snapshot.observed_at,
+    return IngestResult.of(
+        snapshot,
+        "baseline",
         snapshot_id=snapshot_id,
         record_count=len(records),
         counts=counts,
@@ -462,10 +464,9 @@ def _apply_diff(
         snapshot_id = target.record(
             tx, status="quarantined", record_count=len(records), message=verdict.reason
         )
-        return IngestResult(
-            list_id=snapshot.list_id,
-            status="quarantined",
-            observed_at=snapshot.observed_at,
+        return IngestResult.of(
+            snapshot,
+            "quarantined",
             snapshot_id=snapshot_id,
             record_count=len(records),
             message=verdict.reason,
@@ -495,10 +496,9 @@ def _apply_diff(
         snapshot_id, changed_records, (*classification.removed, *classification.changed), events
     )
     log.info("list %s: %s", snapshot.list_id, counts)
-    return IngestResult(
-        list_id=snapshot.list_id,
-        status="applied",
-        observed_at=snapshot.observed_at,
+    return IngestResult.of(
+        snapshot,
+        "applied",
         snapshot_id=snapshot_id,
         record_count=len(records),
         counts=counts,
