@@ -24,7 +24,6 @@ a rebuilt database, takes the same decision again.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
 DECISION_FILE = "_decision.json"
 HEAD_BYTES = 64 * 1024
 MAX_CONTENT_BYTES = 512 << 20  # decompressed, per file; the largest real list is ~100 MB
-EOF_MARK = b"\x1a"
+TAIL_BYTES = 16
 _BLANK = b"\xef\xbb\xbf \t\r\n"
 _HTML = re.compile(rb"<!doctype\s+html|<(?:html|body)[\s>]", re.IGNORECASE)
 _ARTICLE = {"json": "JSON", "xml": "XML", "zip": "a ZIP archive", "text": "plain text"}
@@ -86,32 +85,45 @@ def content_kind(head: bytes) -> str:
     return "text"
 
 
-def content_hashes(files: Sequence[SourceFile], limit: int = MAX_CONTENT_BYTES) -> list[str]:
-    """Each file's sha256, refusing a gzip bomb before any parser sees it.
+@dataclass(frozen=True, kw_only=True)
+class ContentFacts:
+    """What one read of a file learns: its sha256, decompressed size and last bytes."""
 
-    One streaming pass per file does both: a 1 MB download that expands past
-    ``limit`` is stopped there, and an unchanged snapshot costs a single read.
+    sha256: str
+    size: int
+    tail: bytes
+
+
+def read_contents(
+    files: Sequence[SourceFile], limit: int = MAX_CONTENT_BYTES
+) -> list[ContentFacts]:
+    """Each file's sha256, size and tail, refusing a gzip bomb before any parser sees it.
+
+    One streaming pass per file does it all: a 1 MB download that expands past
+    ``limit`` is stopped there, an unchanged snapshot costs a single read, and
+    the shape guard needs no second read for the file's ending.
     ZIP members are limited where they are opened (archives).
     """
-    hashes = []
-    for source in files:
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            for chunk in source.iter_chunks():
-                size += len(chunk)
-                if size > limit:
-                    raise InputError(
-                        f"{source.name}: expands to more than {limit} bytes, the limit for one "
-                        "file (a decompression bomb?)"
-                    )
-                digest.update(chunk)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(
-                f"{source.name}: cannot be read, truncated or corrupt ({exc})"
-            ) from exc
-        hashes.append(digest.hexdigest())
-    return hashes
+    return [_read_content(source, limit) for source in files]
+
+
+def _read_content(source: SourceFile, limit: int) -> ContentFacts:
+    digest = hashlib.sha256()
+    size = 0
+    tail = b""
+    try:
+        for chunk in source.iter_chunks():
+            size += len(chunk)
+            if size > limit:
+                raise InputError(
+                    f"{source.name}: expands to more than {limit} bytes, the limit for one "
+                    "file (a decompression bomb?)"
+                )
+            digest.update(chunk)
+            tail = (tail + chunk[-TAIL_BYTES:])[-TAIL_BYTES:]
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"{source.name}: cannot be read, truncated or corrupt ({exc})") from exc
+    return ContentFacts(sha256=digest.hexdigest(), size=size, tail=tail)
 
 
 def format_family(kind: str) -> str:
@@ -151,131 +163,25 @@ def check_family(files: Sequence[SourceFile], fmt: Format) -> Verdict:
     return OK
 
 
-# --- shape: the header row and the file's ending, against the last good version ---------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class FileShape:
-    """What a delimited text file's structure looks like, apart from its rows."""
-
-    header: tuple[str, ...] | None
-    header_line: int
-    ends_with_newline: bool
-    ends_with_eof_mark: bool
-    size: int
-
-
-def _looks_like_header(cells: list[str]) -> bool:
-    """Column names: several short non-empty cells, none a number, date or OFAC null."""
-    return len(cells) >= 3 and all(
-        cell and len(cell) <= 80 and not cell[0].isdigit() and cell != "-0-" for cell in cells
-    )
-
-
-def _header(head: bytes) -> tuple[tuple[str, ...] | None, int]:
-    """The first header-like row among the first lines (UK files start with a date line)."""
-    lines = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
-    if len(head) >= HEAD_BYTES:
-        lines = lines[:-1]
-    for number, line in enumerate(lines[:5], start=1):
-        delimiter = "\t" if "\t" in line else ","
-        cells = [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
-        if _looks_like_header(cells):
-            return tuple(cells), number
-    return None, 0
-
-
-def _tail_and_size(source: SourceFile) -> tuple[bytes, int]:
-    tail = b""
-    size = 0
-    try:
-        for chunk in source.iter_chunks():
-            size += len(chunk)
-            tail = (tail + chunk)[-16:]
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{source.name}: cannot be read ({exc})") from exc
-    return tail, size
-
-
-def file_shape(source: SourceFile) -> FileShape | None:
-    """The shape of a delimited text file; None for XML, JSON, ZIP or empty files."""
-    head = source.head(HEAD_BYTES)
-    if content_kind(head) != "text":
-        return None
-    header, line = _header(head)
-    tail, size = _tail_and_size(source)
-    body = tail.rstrip(b"\r\n")
-    return FileShape(
-        header=header,
-        header_line=line,
-        ends_with_newline=tail.rstrip(EOF_MARK).endswith(b"\n"),
-        ends_with_eof_mark=body.endswith(EOF_MARK),
-        size=size,
-    )
-
-
-def check_shape(known: Sequence[SourceFile], files: Sequence[SourceFile]) -> Verdict:
-    """Compare each file with the same-named file of the list's last good version.
-
-    Added columns are accepted (parsers ignore columns they do not know, so
-    nothing can be lost); a missing or renamed column, a missing header, a
-    last line cut in the middle or a missing end-of-file mark is rejected.
-    """
-    by_name = {source.name.lower(): source for source in known if source.path.is_file()}
-    for source in files:
-        previous = by_name.get(source.name.lower())
-        if previous is None:
-            continue
-        before, after = file_shape(previous), file_shape(source)
-        if before is None or after is None:
-            continue
-        verdict = _compare_shapes(source.name, before, after)
-        if verdict.status != "ok":
-            return verdict
-    return OK
-
-
-def _compare_shapes(name: str, before: FileShape, after: FileShape) -> Verdict:
-    if before.header and after.header is None:
-        return rejected(
-            f"{name}, line 1: the header row of the list's last good version is missing"
-        )
-    if before.header and after.header:
-        missing = [c for c in before.header if c not in after.header]
-        if missing:
-            added = [c for c in after.header if c not in before.header]
-            new = f"; new: {', '.join(map(repr, added))}" if added else ""
-            return rejected(
-                f"{name}, line {after.header_line}: the header differs from the list's last "
-                f"good version: missing {', '.join(map(repr, missing))}{new}"
-            )
-    if before.ends_with_newline and not after.ends_with_newline:
-        return rejected(
-            f"{name}, byte {after.size}: the file ends in the middle of a line, unlike the "
-            "list's last good version: a truncated download?"
-        )
-    if before.ends_with_eof_mark and not after.ends_with_eof_mark:
-        return rejected(
-            f"{name}, byte {after.size}: the end-of-file mark (0x1A) that ends the list's last "
-            "good version is missing: a truncated download?"
-        )
-    return OK
-
-
 # --- records -----------------------------------------------------------------------------------
 
 
-def check_records(records: Iterable[Record]) -> Verdict:
+def record_problem(record: Record) -> str | None:
     """Text no database can store: NUL (PostgreSQL refuses it) and lone surrogates."""
+    try:
+        data = record.canonical_bytes()  # also the record's hash: encoded once
+    except UnicodeEncodeError:
+        return f"entry {record.key!r}: text that is not valid Unicode (a lone surrogate escape)"
+    if b"\\u0000" in data:
+        return f"entry {record.key!r}: a NUL character in the data (a corrupt file?)"
+    return None
+
+
+def check_records(records: Iterable[Record]) -> Verdict:
+    """The first record no database can store, if any."""
     for record in records:
-        try:
-            data = record.canonical_bytes()  # also the record's hash: encoded once
-        except UnicodeEncodeError:
-            return rejected(
-                f"entry {record.key!r}: text that is not valid Unicode (a lone surrogate escape)"
-            )
-        if b"\\u0000" in data:
-            return rejected(f"entry {record.key!r}: a NUL character in the data (a corrupt file?)")
+        if problem := record_problem(record):
+            return rejected(problem)
     return OK
 
 

@@ -1,7 +1,10 @@
 """The pipeline: the only place that sequences the stages for one snapshot.
 
-read files -> same bytes as the current state? stop -> parse -> guard ->
-archive -> (locked transaction) diff against the stored state -> store.
+read files -> same bytes as the current state? stop -> guard the files ->
+read the stored hashes -> parse, checking, hashing and comparing each entry
+as it comes (only changed records are kept: :mod:`monitor.intake`) -> guard
+-> archive -> (locked transaction) still the state read? else read again ->
+diff the changed entries -> store.
 Each stage is a function of its own module; this module only calls them in
 order and turns their outcome into an :class:`IngestResult`.
 """
@@ -15,18 +18,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from monitor import differ, guards
+from monitor import differ, guards, intake, shapes
 from monitor.archive import store_snapshot
 from monitor.config import Config, ListConfig
 from monitor.dates import date_from_path, utc_iso
 from monitor.delta import apply_delta
-from monitor.errors import FormatDetectionError, InputError, ParseError
+from monitor.errors import (
+    FormatDetectionError,
+    GuardRejected,
+    InputError,
+    ParseError,
+    StoreError,
+)
 from monitor.formats import AUTO, Format, resolve_format
+from monitor.gcpause import collector_paused
 from monitor.records import Event, Record
 from monitor.sources import SourceFile, snapshot_digest
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
 
 log = logging.getLogger(__name__)
+# How often a snapshot is read again when another process changed the list's state meanwhile.
+STATE_ATTEMPTS = 3
 
 
 class ApplyHook(Protocol):
@@ -102,7 +114,8 @@ class IngestResult:
 
 def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetime) -> IngestResult:
     """Ingest one snapshot; bad input is rejected and the stored state stays as it was."""
-    result = _ingest(store, config, request, now)
+    with collector_paused():
+        result = _ingest(store, config, request, now)
     if result.observed_at == now and request.observed_at is None:
         result = replace(result, dated_now=True)
     return result
@@ -113,7 +126,8 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     files = [SourceFile.from_path(path) for path in request.paths]
     if not files:
         raise InputError(f"list {list_id}: no input files")
-    hashes = guards.content_hashes(files)  # one pass: size limit and sha256 together
+    contents = guards.read_contents(files)  # one pass: size limit, sha256, size and tail
+    hashes = [c.sha256 for c in contents]
     digest = snapshot_digest([(f.name, h) for f, h in zip(files, hashes, strict=True)])
     content = guards.check_content(files)
     if content.status != "ok":
@@ -125,10 +139,13 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         return _reject_unreadable(store, request, files, hashes, digest, exc, now)
     observed_at = _observed_at(request, fmt, files, now)
     store.ensure_list(list_id, title=request.list_config.title, format=fmt.kind, now=now)
+    file_shapes = {
+        f.name: shapes.file_shape(f, c.tail, c.size) for f, c in zip(files, contents, strict=True)
+    }
     snapshot = NewSnapshot(
         list_id=list_id,
         sha256=digest,
-        files=_file_facts(files, hashes),
+        files=_file_facts(files, hashes, file_shapes),
         source_uri=request.source_uri,
         format=fmt.kind,
         observed_at=observed_at,
@@ -141,23 +158,50 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     early = _known_or_unchanged(store, snapshot, decision, reopen=reopen)
     if early is not None:
         return early
-    verdict = _check_files(store, list_id, fmt, files, decision, approved=approved)
+    verdict = _check_files(store, list_id, fmt, files, file_shapes, decision, approved=approved)
     if verdict.status != "ok":
         return _reject(store, snapshot, verdict.reason, None)
+    for _attempt in range(STATE_ATTEMPTS):
+        result = _read_and_apply(store, config, request, snapshot, fmt, files, decision)
+        if result is not None:
+            return result
+    raise StoreError(
+        f"list {list_id}: the stored state changed {STATE_ATTEMPTS} times while this snapshot "
+        "was being read (other processes are applying snapshots); try again"
+    )
+
+
+def _read_and_apply(
+    store: Store,
+    config: Config,
+    request: IngestRequest,
+    snapshot: NewSnapshot,
+    fmt: Format,
+    files: list[SourceFile],
+    decision: guards.Decision | None,
+) -> IngestResult | None:
+    """Parse against the current state and apply; None when the state moved meanwhile."""
+    list_id = snapshot.list_id
+    base = intake.read_base(store, list_id)
     try:
-        records = _parse_delta(store, list_id, fmt, files) if fmt.delta else _parse(fmt, files)
-    except ParseError as exc:
+        records = _parse_delta(store, list_id, fmt, files) if fmt.delta else fmt.parse(files)
+        taken = intake.take(records, base, file_name=files[0].name)
+    except (ParseError, GuardRejected) as exc:
         return _reject(store, snapshot, str(exc), None)
-    verdict = guards.check_records(records)
-    if verdict.status == "ok":
-        verdict = guards.check_count(len(records), request.list_config.expect)
+    verdict = guards.check_count(taken.count, request.list_config.expect)
     if verdict.status != "ok":
-        return _reject(store, snapshot, verdict.reason, len(records))
-    archived = store_snapshot(config.archive, list_id, observed_at, files, hashes)
-    snapshot = NewSnapshot(**{**snapshot.__dict__, "files": _file_facts(archived.files, hashes)})
+        return _reject(store, snapshot, verdict.reason, taken.count)
+    hashes = [str(f["sha256"]) for f in snapshot.files]
+    archived = store_snapshot(config.archive, list_id, snapshot.observed_at, files, hashes)
+    in_archive = [
+        {**fact, "path": str(copy.path)}
+        for fact, copy in zip(snapshot.files, archived.files, strict=True)
+    ]
+    snapshot = replace(snapshot, files=in_archive)
     if request.approved and decision is None:
-        return _apply_approved(store, request, snapshot, records, archived.folder, now)
-    return _apply(store, request, snapshot, records, approved=approved)
+        return _apply_approved(store, request, snapshot, taken, archived.folder)
+    approved = request.approved or (decision is not None and decision.approved)
+    return _apply(store, request, snapshot, taken, approved=approved)
 
 
 def _check_files(
@@ -165,6 +209,7 @@ def _check_files(
     list_id: str,
     fmt: Format,
     files: list[SourceFile],
+    file_shapes: shapes.Shapes,
     decision: guards.Decision | None,
     *,
     approved: bool,
@@ -176,13 +221,27 @@ def _check_files(
     if verdict.status != "ok" or approved:
         return verdict
     known = store.latest_applied_snapshot(list_id)
-    return verdict if known is None else guards.check_shape(_known_files(known), files)
+    if known is None:
+        return verdict
+    reason = shapes.compare(_known_shapes(known), file_shapes)
+    return verdict if reason is None else guards.rejected(reason)
 
 
-def _known_files(known: SnapshotInfo) -> list[SourceFile]:
-    """The archived files of the list's last good version (files no longer there are skipped)."""
-    paths = [(Path(str(f.get("path", ""))), str(f.get("name", ""))) for f in known.files]
-    return [SourceFile(path=path, name=name) for path, name in paths if path.is_file()]
+def _known_shapes(known: SnapshotInfo) -> dict[str, shapes.FileShape | None]:
+    """The shapes of the list's last good version, as stored with it.
+
+    Rows recorded before shapes were stored are read from the archived files
+    (files no longer there are skipped).
+    """
+    found: dict[str, shapes.FileShape | None] = {}
+    for fact in known.files:
+        name = str(fact.get("name", ""))
+        if "shape" in fact:
+            stored = fact["shape"]
+            found[name] = shapes.FileShape.from_dict(stored) if stored else None
+        elif (path := Path(str(fact.get("path", "")))).is_file():
+            found[name] = shapes.archived_shape(SourceFile(path=path, name=name))
+    return found
 
 
 def _reject_unreadable(
@@ -221,21 +280,23 @@ def _apply_approved(
     store: Store,
     request: IngestRequest,
     snapshot: NewSnapshot,
-    records: list[Record],
+    taken: intake.Intake,
     folder: Path,
-    now: datetime,
-) -> IngestResult:
+) -> IngestResult | None:
     """Write the approval into the archive, then apply; a failed apply takes the note back.
 
     The archive is the source of truth: a crash between the two leaves an approved
     snapshot that the next replay (or the same command) applies.
     """
     decision = guards.Decision(
-        verdict="approved", sha256=snapshot.sha256, at=utc_iso(now), reason="approved on ingest"
+        verdict="approved",
+        sha256=snapshot.sha256,
+        at=utc_iso(snapshot.recorded_at),
+        reason="approved on ingest",
     )
     guards.write_decision(folder, decision)
     try:
-        return _apply(store, request, snapshot, records, approved=True)
+        return _apply(store, request, snapshot, taken, approved=True)
     except BaseException:
         guards.remove_decision(folder)
         raise
@@ -257,11 +318,22 @@ def _observed_at(
     )
 
 
-def _file_facts(files: Sequence[SourceFile], hashes: Sequence[str]) -> list[dict[str, object]]:
-    return [
-        {"name": f.name, "path": str(f.path), "sha256": h}
-        for f, h in zip(files, hashes, strict=True)
-    ]
+def _file_facts(
+    files: Sequence[SourceFile], hashes: Sequence[str], file_shapes: shapes.Shapes | None = None
+) -> list[dict[str, object]]:
+    """What the snapshot row keeps of each file; the shape is what the next check compares."""
+    facts: list[dict[str, object]] = []
+    for source, file_hash in zip(files, hashes, strict=True):
+        fact: dict[str, object] = {
+            "name": source.name,
+            "path": str(source.path),
+            "sha256": file_hash,
+        }
+        if file_shapes is not None:
+            shape = file_shapes.get(source.name)
+            fact["shape"] = shape.to_dict() if shape else None
+        facts.append(fact)
+    return facts
 
 
 def _parse_delta(store: Store, list_id: str, fmt: Format, files: list[SourceFile]) -> list[Record]:
@@ -277,15 +349,6 @@ def _parse_delta(store: Store, list_id: str, fmt: Format, files: list[SourceFile
     if note := result.describe():
         log.info("list %s: %s", list_id, note)
     return list(result.records.values())
-
-
-def _parse(fmt: Format, files: list[SourceFile]) -> list[Record]:
-    records = list(fmt.parse(files))
-    keys = [r.key for r in records]
-    if len(set(keys)) != len(keys):
-        duplicate = next(k for k in keys if keys.count(k) > 1)
-        raise ParseError(f"key {duplicate!r} appears twice", file=files[0].name)
-    return records
 
 
 def _known_or_unchanged(
@@ -366,10 +429,11 @@ def _apply(
     store: Store,
     request: IngestRequest,
     snapshot: NewSnapshot,
-    records: list[Record],
+    taken: intake.Intake,
     *,
     approved: bool,
-) -> IngestResult:
+) -> IngestResult | None:
+    """Apply under the list's lock; None when the state is no longer the one read against."""
     with store.list_transaction(snapshot.list_id) as tx:
         known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
         reopen = (approved or request.recheck_quarantined) and known is not None
@@ -378,14 +442,9 @@ def _apply(
         existing = known.id if known is not None else None
         latest = tx.latest_state_snapshot()
         if latest is not None and latest.sha256 == snapshot.sha256:
-            snapshot_id = tx.record_snapshot(
-                snapshot, status="unchanged", record_count=len(records)
-            )
+            snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=taken.count)
             return IngestResult.of(
-                snapshot,
-                "unchanged",
-                snapshot_id=snapshot_id,
-                record_count=len(records),
+                snapshot, "unchanged", snapshot_id=snapshot_id, record_count=taken.count
             )
         if latest is not None and snapshot.observed_at < latest.observed_at:
             raise InputError(
@@ -393,12 +452,13 @@ def _apply(
                 f"({utc_iso(latest.observed_at)}) first; this one "
                 f"({utc_iso(snapshot.observed_at)}) was not applied"
             )
-        current = tx.current_hashes()
-        if not current:
-            result = _apply_baseline(tx, snapshot, records, existing)
+        if not taken.base.is_current(tx):
+            return None
+        if not taken.base.hashes:
+            result = _apply_baseline(tx, snapshot, taken, existing)
         else:
             target = _Target(snapshot=snapshot, existing=existing, approved=approved)
-            result = _apply_diff(tx, request.list_config, target, records, current)
+            result = _apply_diff(tx, request.list_config, target, taken)
         if result.snapshot_id is not None and result.status in ("baseline", "applied"):
             for hook in request.hooks:
                 hook(tx, result.snapshot_id, result.events)
@@ -420,8 +480,9 @@ class _Target:
 
 
 def _apply_baseline(
-    tx: ListTransaction, snapshot: NewSnapshot, records: list[Record], existing: int | None
+    tx: ListTransaction, snapshot: NewSnapshot, taken: intake.Intake, existing: int | None
 ) -> IngestResult:
+    records = list(taken.changed.values())  # every entry: there is no state to compare with
     events = differ.baseline_events(snapshot.list_id, snapshot.observed_at, records)
     counts = {"listed": len(events)}
     snapshot_id = _Target(snapshot=snapshot, existing=existing).record(
@@ -443,14 +504,13 @@ def _apply_diff(
     tx: ListTransaction,
     list_config: ListConfig,
     target: _Target,
-    records: list[Record],
-    current: dict[str, str],
+    taken: intake.Intake,
 ) -> IngestResult:
     snapshot = target.snapshot
-    by_key = {r.key: r for r in records}
-    classification = differ.classify(current, {k: r.content_hash() for k, r in by_key.items()})
+    by_key = taken.changed
+    classification = taken.classify()
     verdict = guards.check_shares(
-        current=len(current),
+        current=len(taken.base.hashes),
         added=len(classification.added),
         removed=len(classification.removed),
         expect=list_config.expect,
@@ -462,13 +522,13 @@ def _apply_diff(
     elif verdict.status != "ok":
         log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)
         snapshot_id = target.record(
-            tx, status="quarantined", record_count=len(records), message=verdict.reason
+            tx, status="quarantined", record_count=taken.count, message=verdict.reason
         )
         return IngestResult.of(
             snapshot,
             "quarantined",
             snapshot_id=snapshot_id,
-            record_count=len(records),
+            record_count=taken.count,
             message=verdict.reason,
         )
     previous = tx.current_records([*classification.removed, *classification.changed])
@@ -489,7 +549,7 @@ def _apply_diff(
     }
     message = "approved by the operator" if target.approved else ""
     snapshot_id = target.record(
-        tx, status="applied", record_count=len(records), summary=counts, message=message
+        tx, status="applied", record_count=taken.count, summary=counts, message=message
     )
     changed_records = [by_key[k] for k in (*classification.added, *classification.changed)]
     tx.apply_changes(
@@ -500,7 +560,7 @@ def _apply_diff(
         snapshot,
         "applied",
         snapshot_id=snapshot_id,
-        record_count=len(records),
+        record_count=taken.count,
         counts=counts,
         events=tuple(events),
     )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from monitor import differ
+from monitor import differ, intake
 from monitor.config import Config, ListConfig
+from monitor.errors import StoreError
 from monitor.formats.ofac_csv import OfacCsv
 from monitor.pipeline import IngestRequest, ingest
+from monitor.sources import SourceFile
 from monitor.store import Store, open_engine
+from monitor.store import schema as t
 from tests.conftest import SNAPSHOTS
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -65,3 +70,82 @@ def test_field_level_diff_runs_only_for_changed_entries(
     modified = {e.key for e in result.events if e.kind == "modified"}
     assert modified and set(compared) == modified
     assert len(compared) == result.counts["modified"] < result.record_count / 100
+
+
+def test_the_changed_check_keeps_only_changed_records(setup: tuple[Store, Config]) -> None:
+    """Unchanged entries are kept as their hash only: memory follows the changes."""
+    store, config = setup
+    run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    base = intake.read_base(store, "sdn")
+    files = [SourceFile.from_path(SDN / "2021-12-16T0142Z" / "sdn.csv.gz")]
+    taken = intake.take(OfacCsv().parse(files), base, file_name="sdn.csv")
+    classified = taken.classify()
+    assert set(taken.changed) == {*classified.added, *classified.changed}
+    assert 0 < len(taken.changed) < taken.count / 100
+    result = run(store, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
+    assert result.record_count == taken.count
+    written = sum(result.counts[k] for k in ("listed", "relisted", "modified", "rekeyed"))
+    assert written == len(taken.changed)
+
+
+def test_a_state_changed_during_the_parse_is_read_again(
+    setup: tuple[Store, Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process applies a version while this one parses: the diff is against it."""
+    store, config = setup
+    run(store, config, SDN / "2021-12-09T1850Z" / "sdn.csv.gz")
+    real_take = intake.take
+    interleaved: list[str] = []
+
+    def take_while_another_process_applies(*args: Any, **kwargs: Any) -> intake.Intake:
+        taken = real_take(*args, **kwargs)
+        if not interleaved:
+            interleaved.append("started")  # the other process's own parse must not recurse
+            interleaved.append(run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz").status)
+        return taken
+
+    monkeypatch.setattr(intake, "take", take_while_another_process_applies)
+    result = run(store, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
+    assert interleaved == ["started", "applied"]
+
+    monkeypatch.setattr(intake, "take", real_take)
+    sequential = Store(open_engine(f"sqlite:///{tmp_path / 'sequential.db'}"))
+    for folder in ("2021-12-09T1850Z", "2021-12-10T1850Z"):
+        run(sequential, config, SDN / folder / "sdn.csv.gz")
+    expected = run(sequential, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
+    assert result.status == expected.status == "applied"
+    assert result.counts == expected.counts
+
+
+def test_a_state_that_keeps_changing_is_an_error_and_changes_nothing(
+    setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, config = setup
+    run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    monkeypatch.setattr(intake.BaseState, "is_current", lambda self, tx: False)
+    with pytest.raises(StoreError, match="the stored state changed 3 times"):
+        run(store, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
+    with store.read() as connection:
+        rows = connection.execute(select(t.snapshots.c.status)).scalars().all()
+    assert rows == ["applied"]
+
+
+def test_the_shape_guard_compares_with_the_stored_shape_not_the_archived_file(
+    setup: tuple[Store, Config], tmp_path: Path
+) -> None:
+    """The last good version's shape is kept with it: its file is not read again."""
+    store, config = setup
+    run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    for archived in (config.archive / "sdn").rglob("*.gz"):
+        archived.unlink()  # were the guard to read the old file, it would find nothing
+    data = gzip.decompress((SDN / "2021-12-16T0142Z" / "sdn.csv.gz").read_bytes())
+    cut = data[: len(data) // 2]
+    folder = tmp_path / "2021-12-16T0142Z"
+    folder.mkdir()
+    (folder / "sdn.csv").write_bytes(cut)
+    result = run(store, config, folder / "sdn.csv")
+    assert result.status == "rejected"
+    assert result.message == (
+        f"sdn.csv, byte {len(cut)}: the file ends in the middle of a line, unlike the list's "
+        "last good version: a truncated download?"
+    )

@@ -54,7 +54,7 @@ def _one(kind: str, paths: list[str]) -> dict[str, Any]:
     except BaseException as exc:  # anything else is a failure to see
         result |= {"outcome": "crash", "error": type(exc).__name__, "message": str(exc)[:500]}
     else:
-        text = " ".join(r.canonical_json() for r in records)
+        text = " ".join(r.to_json() for r in records)
         result |= {"outcome": "parsed", "records": len(records), "text": text[:20000]}
     result["seconds"] = time.monotonic() - start
     return result
