@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from monitor.errors import ParseError
 from monitor.formats import _csl_common as csl
-from monitor.formats._readers import reading
+from monitor.formats._json_stream import array_items, describe_path, first_byte
 from monitor.formats.base import Format
 from monitor.records import Record
 from monitor.sources import SourceFile
 
-MAX_JSON_BYTES = 1 << 30
+NOT_CSL = "expected a list of CSL rows or an object with 'results'"
 
 
-def _results(document: Any, file: str) -> list[dict[str, Any]]:
-    """The rows: a top-level list, or the 'results' array of the API answer."""
-    rows = document.get("results") if isinstance(document, dict) else document
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ParseError("expected a list of CSL rows or an object with 'results'", file=file)
-    return rows
+def _rows(source: SourceFile) -> Iterator[dict[str, Any]]:
+    """The rows, streamed: a top-level array, or the 'results' array of the API answer."""
+    path = "" if first_byte(source) == b"[" else "results"
+    count = 0
+    for count, row in array_items(source, path):
+        if not isinstance(row, dict):
+            raise ParseError(NOT_CSL, file=source.name, position=f"row {count}")
+        if count == 1:
+            csl.check_columns(list(row), source.name)
+        yield row
+    if count == 0:
+        empty_array = describe_path(source, path) is None
+        raise ParseError("no rows" if empty_array else NOT_CSL, file=source.name)
 
 
 class CslJson(Format):
@@ -42,22 +48,4 @@ class CslJson(Format):
             raise ParseError(
                 f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
             )
-        source = files[0]
-        with reading(source) as stream:
-            raw = stream.read(MAX_JSON_BYTES + 1)
-        if len(raw) > MAX_JSON_BYTES:
-            raise ParseError("larger than the 1 GiB JSON limit", file=source.name)
-        try:
-            document = json.loads(raw.decode("utf-8-sig"))
-        except RecursionError:
-            raise ParseError("JSON nested too deeply to be a list", file=source.name) from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            position = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
-            raise ParseError(
-                f"malformed JSON ({exc})", file=source.name, position=position
-            ) from exc
-        rows = _results(document, source.name)
-        if not rows:
-            raise ParseError("no rows", file=source.name)
-        csl.check_columns(list(rows[0]), source.name)
-        yield from csl.records_from_rows(rows, source.name)
+        yield from csl.records_from_rows(_rows(files[0]), files[0].name)

@@ -13,14 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from monitor.errors import ParseError
+from monitor.formats._json_stream import array_items, describe_path
 from monitor.formats._mapping import Getter, JsonMapping, Row, build_records, validated
-from monitor.formats._readers import reading, single_file
+from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.formats.generic_csv import needs_mapping
 from monitor.records import Record
 from monitor.sources import SourceFile
-
-MAX_JSON_BYTES = 1 << 30
 
 
 class GenericJson(Format):
@@ -45,40 +44,21 @@ class GenericJson(Format):
         if self.mapping is None:
             raise needs_mapping(self.kind)
         source = single_file(files, self.kind)
-        items = _records(_document(source), self.mapping.records, source.name)
-        rows = (Row(position=f"record {n}", get=_getter(item)) for n, item in enumerate(items, 1))
-        yield from build_records(rows, self.mapping, source.name)
+        yield from build_records(_rows(source, self.mapping.records), self.mapping, source.name)
 
 
-def _document(source: SourceFile) -> Any:
-    with reading(source) as stream:
-        raw = stream.read(MAX_JSON_BYTES + 1)
-    if len(raw) > MAX_JSON_BYTES:
-        raise ParseError("larger than the 1 GiB JSON limit", file=source.name)
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
-        raise ParseError(f"malformed JSON ({exc})", file=source.name, position=where) from exc
-
-
-def _records(document: Any, path: str, file: str) -> list[dict[str, Any]]:
-    """The array at ``path`` ('' = the document itself); every item must be an object."""
-    found = document
-    for part in path.split(".") if path else ():
-        if not isinstance(found, dict) or part not in found:
-            keys = ", ".join(list(found)[:10]) if isinstance(found, dict) else type(found).__name__
-            raise ParseError(f"no {path!r} in the document (found: {keys})", file=file)
-        found = found[part]
-    if not isinstance(found, list):
-        where = repr(path) if path else "the top level"
-        raise ParseError(f"expected an array of records at {where}", file=file)
-    for number, item in enumerate(found, 1):
+def _rows(source: SourceFile, path: str) -> Iterator[Row]:
+    """One row per object of the array at ``path``, streamed; every item must be an object."""
+    count = 0
+    for count, item in array_items(source, path):
         if not isinstance(item, dict):
             raise ParseError(
-                "a record that is not an object", file=file, position=f"record {number}"
+                "a record that is not an object", file=source.name, position=f"record {count}"
             )
-    return found
+        yield Row(position=f"record {count}", get=_getter(item))
+    if count == 0:
+        reason = describe_path(source, path) or "the array of records is empty"
+        raise ParseError(reason, file=source.name)
 
 
 def _getter(item: dict[str, Any]) -> Getter:
