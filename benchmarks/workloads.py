@@ -31,6 +31,7 @@ from monitor.store import Store, open_engine
 from monitor.store import schema as t
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+REALDATA_SDN = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "ofac-sdn"
 LOOSE = Expect(min_records=1, max_removed_share=1.0)
 
 

@@ -10,7 +10,7 @@ additions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,12 +48,21 @@ class Classification:
     unchanged_count: int
 
 
-def classify(current: Mapping[str, str], incoming: Mapping[str, str]) -> Classification:
-    """Compare two {key: content hash} maps."""
-    added = [k for k in incoming if k not in current]
-    removed = [k for k in current if k not in incoming]
-    changed = [k for k, h in incoming.items() if k in current and current[k] != h]
-    unchanged = len(incoming) - len(added) - len(changed)
+def classify(
+    current: Mapping[str, str], keys: Collection[str], differing: Iterable[str]
+) -> Classification:
+    """Sort keys by what happened to them.
+
+    ``current`` is the stored state (key -> content hash), ``keys`` every key
+    of the new snapshot, ``differing`` the keys whose content hash differs
+    from the stored one (new keys included): the intake compared the hashes
+    as it read the snapshot, so unchanged entries are known by key alone.
+    """
+    differing = list(differing)
+    added = [k for k in differing if k not in current]
+    changed = [k for k in differing if k in current]
+    removed = [k for k in current if k not in keys]
+    unchanged = len(keys) - len(differing)
     return Classification(
         added=sorted(added),
         removed=sorted(removed),

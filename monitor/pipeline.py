@@ -283,7 +283,8 @@ def _apply_approved(
     taken: intake.Intake,
     folder: Path,
 ) -> IngestResult | None:
-    """Write the approval into the archive, then apply; a failed apply takes the note back.
+    """Write the approval into the archive, then apply; an apply that fails or does not
+    happen takes the note back.
 
     The archive is the source of truth: a crash between the two leaves an approved
     snapshot that the next replay (or the same command) applies.
@@ -296,10 +297,13 @@ def _apply_approved(
     )
     guards.write_decision(folder, decision)
     try:
-        return _apply(store, request, snapshot, taken, approved=True)
+        result = _apply(store, request, snapshot, taken, approved=True)
     except BaseException:
         guards.remove_decision(folder)
         raise
+    if result is None:  # the state moved: nothing applied yet, the next attempt writes it again
+        guards.remove_decision(folder)
+    return result
 
 
 def _observed_at(

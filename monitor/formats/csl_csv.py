@@ -36,11 +36,16 @@ class CslCsv(Format):
             raise ParseError(
                 f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
             )
-        header, rows = dict_rows(files[0], self.delimiter)
-        csl.check_columns(header, files[0].name)
-        records = csl.records_from_rows(rows, files[0].name)
+        source = files[0]
+
+        def rows() -> Iterator[dict[str, str]]:
+            header, rows = dict_rows(source, self.delimiter)
+            csl.check_columns(header, source.name)
+            return rows
+
+        records = csl.records_from_rows(rows, source.name)
         first = next(records, None)
         if first is None:
-            raise ParseError("no rows after the header", file=files[0].name)
+            raise ParseError("no rows after the header", file=source.name)
         yield first
         yield from records

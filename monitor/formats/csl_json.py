@@ -48,4 +48,4 @@ class CslJson(Format):
             raise ParseError(
                 f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
             )
-        yield from csl.records_from_rows(_rows(files[0]), files[0].name)
+        yield from csl.records_from_rows(lambda: _rows(files[0]), files[0].name)

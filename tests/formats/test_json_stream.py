@@ -5,13 +5,16 @@ from __future__ import annotations
 import gzip
 import json
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from monitor.errors import ParseError
-from monitor.formats import get_format
-from monitor.formats._json_stream import array_items
+from monitor.formats import _json_stream, get_format
+from monitor.formats._json_stream import CHUNK, array_items
 from monitor.sources import SourceFile
 
 ROW = {
@@ -47,17 +50,23 @@ def test_objects_arrive_before_the_end_of_the_document(tmp_path: Path) -> None:
     assert caught.value.file == "cut.json" and caught.value.position == "after record 2"
 
 
-def test_memory_holds_one_object_not_the_document(tmp_path: Path) -> None:
-    source = _document(tmp_path, 60_000, wrapped=True)
-    size = len(gzip.decompress(source.path.read_bytes()))
+def _peak_bytes(work: Callable[[], object]) -> int:
     tracemalloc.start()
     try:
-        count = sum(1 for _ in array_items(source, "results"))
-        _, peak = tracemalloc.get_traced_memory()
+        work()
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert count == 60_000
-    assert size > 15_000_000 and peak < size / 20  # json.loads held several times the size
+
+
+def test_memory_holds_a_chunk_and_an_object_not_the_document(tmp_path: Path) -> None:
+    source = _document(tmp_path, 60_000, wrapped=True)
+    raw = gzip.decompress(source.path.read_bytes())
+    streamed = _peak_bytes(lambda: sum(1 for _ in array_items(source, "results")))
+    whole = _peak_bytes(lambda: json.loads(raw.decode()))
+    assert len(raw) > 15_000_000
+    assert streamed < 8 * CHUNK  # a few chunks of bytes and text, whatever the document's size
+    assert streamed * 10 < whole
 
 
 def test_a_byte_order_mark_and_both_csl_shapes_are_read(tmp_path: Path) -> None:
@@ -79,3 +88,62 @@ def test_an_empty_list_and_a_missing_array_are_named(tmp_path: Path) -> None:
     mapping = {"records": "results", "key": "_id", "name": "name"}
     with pytest.raises(ParseError, match=r"no 'results' in the document \(found: data\)"):
         list(get_format("generic-json").configure(mapping).parse([SourceFile.from_path(other)]))
+
+
+JSON_TEXT = st.text(max_size=12)
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | JSON_TEXT
+JSON_VALUES = st.recursive(
+    JSON_SCALARS | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    items=st.lists(st.dictionaries(JSON_TEXT, JSON_VALUES, max_size=4), max_size=6),
+    before=st.dictionaries(st.sampled_from(["total", "sources", "meta"]), JSON_VALUES),
+    after=st.dictionaries(st.sampled_from(["next", "tail"]), JSON_VALUES),
+    chunk=st.integers(1, 40),
+    indent=st.sampled_from([None, 0, 2]),
+    ascii_only=st.booleans(),
+)
+def test_streamed_items_equal_json_loads_at_any_chunk_boundary(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    items: list[dict[str, object]],
+    before: dict[str, object],
+    after: dict[str, object],
+    chunk: int,
+    indent: int | None,
+    ascii_only: bool,
+) -> None:
+    """Values cut anywhere by the chunking (numbers, escapes, strings) read the same."""
+    monkeypatch.setattr(_json_stream, "CHUNK", chunk)
+    document = {**before, "data": {"results": items}, **after}
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(document, indent=indent, ensure_ascii=ascii_only), "utf-8")
+    streamed = [item for _, item in array_items(SourceFile.from_path(path), "data.results")]
+    assert streamed == json.loads(path.read_text("utf-8"))["data"]["results"]
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ('{"results": [{"a": 1}, {"a": 2}]', "after record 2"),  # the object is never closed
+        ('{"results": [{"a": 1}], "next": ', "after record 1"),  # cut after the array
+        ('[{"a": 1}] [{"a": 2}]', "after record 1"),  # two documents
+        ('[{"a": 1} {"a": 2}]', "after record 1"),  # a missing comma
+    ],
+)
+def test_a_document_broken_after_its_items_is_still_an_error(
+    tmp_path: Path, text: str, position: str
+) -> None:
+    path = tmp_path / "doc.json"
+    path.write_text(text, "utf-8")
+    route = "results" if text.startswith("{") else ""
+    with pytest.raises(ParseError, match="malformed JSON") as caught:
+        list(array_items(SourceFile.from_path(path), route))
+    assert caught.value.position == position
