@@ -17,7 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 USER_AGENT = "watchlist-monitor (sanctions list change tracker)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 CHUNK = 1 << 16
+# The longest Retry-After a check waits for; a longer one is left to the next scheduled check.
+MAX_RETRY_AFTER = 300.0
 T = TypeVar("T")
 
 # httpx logs every request's full URL at INFO; a source URL may carry a key.
@@ -50,7 +53,14 @@ class FetchAborted(FetchError):
 
 
 class Retryable(FetchError):
-    """A failure that often goes away: worth another try after a pause."""
+    """A failure that often goes away: worth another try after a pause.
+
+    ``after`` is the pause the server asked for (Retry-After on 429 and 503), in seconds.
+    """
+
+    def __init__(self, message: str, *, after: float | None = None) -> None:
+        super().__init__(message)
+        self.after = after
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,7 +114,12 @@ def with_retries(
     list_id: str,
     stop: threading.Event | None,
 ) -> T:
-    """Run ``attempt``; a Retryable failure is tried again after 1, 2, 4... retry delays."""
+    """Run ``attempt``; a Retryable failure is tried again after 1, 2, 4... retry delays.
+
+    A server's Retry-After is honoured when it asks for a longer pause; one
+    longer than MAX_RETRY_AFTER ends this check (the next scheduled one tries
+    again) rather than holding a worker for it.
+    """
     for number in range(settings.retries + 1):
         try:
             return attempt()
@@ -113,6 +128,12 @@ def with_retries(
                 tries = f"{number + 1} attempt" + ("s" if number else "")
                 raise FetchError(f"{exc} ({tries})") from None
             delay = settings.retry_delay.total_seconds() * 2**number
+            if exc.after is not None and exc.after > MAX_RETRY_AFTER:
+                raise FetchError(
+                    f"{exc}; the server asks to retry after {exc.after:.0f}s, left to the "
+                    "next scheduled check"
+                ) from None
+            delay = max(delay, exc.after or 0.0)
             log.info("list %s: %s; trying again in %.1fs", list_id, exc, delay)
             if _pause(delay, stop):
                 raise FetchAborted(f"stopping: download abandoned ({exc})") from None
@@ -162,12 +183,29 @@ def _download(
 def _check_status(response: httpx.Response, where: str) -> None:
     code = response.status_code
     if code in RETRY_STATUSES:
-        raise Retryable(f"{where}: HTTP {code} {response.reason_phrase}")
+        after = retry_after(response.headers.get("retry-after"), now=datetime.now(UTC))
+        raise Retryable(f"{where}: HTTP {code} {response.reason_phrase}", after=after)
     if not 200 <= code < 300:
         raise FetchError(f"{where}: HTTP {code} {response.reason_phrase}")
     encoding = response.headers.get("content-encoding", "identity").lower()
     if encoding not in ("identity", "gzip"):
         raise FetchError(f"{where}: unsupported Content-Encoding {encoding!r}")
+
+
+def retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - now).total_seconds())
 
 
 def _file_name(url: httpx.URL) -> str:

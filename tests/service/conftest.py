@@ -14,6 +14,7 @@ import shutil
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,6 +70,7 @@ class Publisher:
     content: bytes = b""
     faults: list[str] = field(default_factory=list)
     requests: list[dict[str, str]] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each request
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     port: int = 0
@@ -95,6 +97,7 @@ class _PublisherHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         state = self.server.publisher
         state.requests.append(dict(self.headers.items()))
+        state.arrivals.append(time.monotonic())
         fault = state.faults.pop(0) if state.faults else "ok"
         getattr(self, "_" + fault.split(":")[0])(state, fault)
 
@@ -115,6 +118,10 @@ class _PublisherHandler(BaseHTTPRequestHandler):
 
     def _status(self, _state: Publisher, fault: str) -> None:
         self._send(int(fault.split(":")[1]), b"Service Unavailable")
+
+    def _busy(self, _state: Publisher, fault: str) -> None:
+        """'busy:N': 503 with Retry-After: N seconds, as publishers say 'come back later'."""
+        self._send(503, b"Service Unavailable", {"Retry-After": fault.split(":")[1]})
 
     def _html(self, _state: Publisher, _fault: str) -> None:
         page = b"<!DOCTYPE html><html><body><h1>Site maintenance</h1></body></html>"

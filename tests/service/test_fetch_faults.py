@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from monitor.fetch import retry_after
 from tests.conftest import Cli
 from tests.service.conftest import ADDED_IN_V2, V1, V2, Publisher, service_config
 from tests.service.helpers import listed_names, snapshot
@@ -119,3 +121,49 @@ def test_not_modified_is_asked_with_the_remembered_etag(
     assert after["current"] == before["current"]
     assert after["events"] == before["events"]
     assert _status(cli)["last_outcome"] == "not-modified"
+
+
+def test_a_retry_after_longer_than_the_backoff_is_honoured(
+    tmp_path: Path, seeded_sqlite: str, publisher: Publisher, versions: dict[str, Path]
+) -> None:
+    publisher.serve(versions[V2])
+    publisher.faults = ["busy:1"]  # the configured backoff is 0.05 s
+    cli = Cli(seeded_sqlite, service_config(tmp_path, publisher.url))
+
+    result = cli("check")
+
+    assert result.exit_code == 0, result.output
+    assert len(publisher.arrivals) == 2
+    assert publisher.arrivals[1] - publisher.arrivals[0] >= 1.0  # a sleep never ends early
+    assert listed_names(seeded_sqlite) == [ADDED_IN_V2]
+
+
+def test_a_retry_after_of_an_hour_is_left_to_the_next_check(
+    tmp_path: Path, seeded_sqlite: str, publisher: Publisher, versions: dict[str, Path]
+) -> None:
+    publisher.serve(versions[V2])
+    publisher.faults = ["busy:3600"]
+    cli = Cli(seeded_sqlite, service_config(tmp_path, publisher.url))
+    before = snapshot(seeded_sqlite)
+
+    result = cli("check")
+
+    assert result.exit_code == 1
+    assert "HTTP 503 Service Unavailable; the server asks to retry after 3600s" in result.output
+    assert len(publisher.requests) == 1
+    assert snapshot(seeded_sqlite) == before
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        ("Sun, 29 Nov 2026 12:02:00 GMT", 120.0),
+        ("Sun, 29 Nov 2026 11:00:00 GMT", 0.0),  # a date in the past: retry now
+        ("soon", None),
+        ("", None),
+    ],
+)
+def test_retry_after_is_read_as_seconds_or_an_http_date(header: str, seconds: float | None) -> None:
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    assert retry_after(header, now=now) == seconds
