@@ -198,6 +198,8 @@ def _read_and_apply(
         for fact, copy in zip(snapshot.files, archived.files, strict=True)
     ]
     snapshot = replace(snapshot, files=in_archive)
+    if fmt.delta and (waiting := _held_earlier_delta(store, snapshot)) is not None:
+        return _hold(store, snapshot, waiting, taken.count)
     if request.approved and decision is None:
         return _apply_approved(store, request, snapshot, taken, archived.folder)
     approved = request.approved or (decision is not None and decision.approved)
@@ -389,6 +391,37 @@ def _held_copy(
         if newer and held.sha256 == snapshot.sha256:
             return held
     return None
+
+
+def _held_earlier_delta(store: Store, snapshot: NewSnapshot) -> str | None:
+    """Why this delta must wait: an earlier delta of the list is quarantined.
+
+    A delta only means something applied to the state it was made against;
+    applied over a held one, it would build a state the publisher never had.
+    So it waits, quarantined, and approving the held delta re-checks it.
+    """
+    latest = store.latest_state_snapshot(snapshot.list_id)
+    for held in store.quarantined(snapshot.list_id):
+        after_state = latest is None or held.observed_at > latest.observed_at
+        if after_state and held.observed_at < snapshot.observed_at:
+            return (
+                f"waits for the quarantined delta snapshot {held.id} "
+                f"({utc_iso(held.observed_at)}): deltas apply in order; approve or reject "
+                "that one first"
+            )
+    return None
+
+
+def _hold(store: Store, snapshot: NewSnapshot, reason: str, count: int) -> IngestResult:
+    """Quarantine the snapshot (a row already held keeps its place, with the new reason)."""
+    log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, reason)
+    with store.list_transaction(snapshot.list_id) as tx:
+        known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
+        target = _Target(snapshot=snapshot, existing=known.id if known else None)
+        snapshot_id = target.record(tx, status="quarantined", record_count=count, message=reason)
+    return IngestResult.of(
+        snapshot, "quarantined", snapshot_id=snapshot_id, record_count=count, message=reason
+    )
 
 
 def _skipped(snapshot: NewSnapshot, snapshot_id: int, message: str = "") -> IngestResult:

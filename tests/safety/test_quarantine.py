@@ -17,7 +17,7 @@ from monitor.config import Config, Expect, ListConfig
 from monitor.errors import InputError
 from monitor.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
-from tests.conftest import Cli, realdata, write_config
+from tests.conftest import FIXTURES, Cli, realdata, write_config
 from tests.safety.helpers import (
     NOW,
     current_state,
@@ -274,3 +274,53 @@ def test_status_shows_a_quarantined_snapshot(tmp_path: Path, real: bytes) -> Non
     shorter = version(tmp_path, "2025-12-20", drop_rows(real, 0.2, newline=b"\n"))
     assert "quarantined" in cli("ingest", str(shorter), "--list", LIST).stdout
     assert "quarantine" in cli("status").stdout
+
+
+DELTAS = FIXTURES / "opensanctions" / "t2"
+DELTA_VERSIONS = sorted(p.name for p in DELTAS.iterdir() if p.is_dir())
+
+
+def _delta(store: Store, config: Config, version: str, expect: Expect) -> str:
+    request = IngestRequest(
+        list_config=ListConfig(id="os-delta", format="ftm-delta", expect=expect),
+        paths=[DELTAS / version / "entities.delta.json"],
+        input_format="ftm-delta",
+    )
+    return ingest(store, config, request, now=NOW).status
+
+
+def test_a_delta_after_a_quarantined_delta_waits_for_it(store: Store, tmp_path: Path) -> None:
+    """Applied over a held delta, a delta would build a state the publisher never had."""
+    loose = Expect(min_records=1, max_removed_share=1.0)
+    strict = Expect(min_records=1, max_added_share=0.0)
+    config = Config(
+        archive=tmp_path / "archive",
+        lists=[ListConfig(id="os-delta", format="ftm-delta", expect=loose)],
+    )
+    first, second, third, fourth = DELTA_VERSIONS
+    assert _delta(store, config, first, loose) == "baseline"
+    assert _delta(store, config, second, strict) == "quarantined"  # lists a new entity
+    state = current_state(store, "os-delta")
+
+    request = IngestRequest(
+        list_config=config.list_config("os-delta"),
+        paths=[DELTAS / third / "entities.delta.json"],
+        input_format="ftm-delta",
+    )
+    waiting = ingest(store, config, request, now=NOW)
+    assert waiting.status == "quarantined"
+    assert waiting.message.startswith("waits for the quarantined delta snapshot ")
+    assert waiting.message.endswith(": deltas apply in order; approve or reject that one first")
+    assert current_state(store, "os-delta") == state
+
+    with store.read() as connection:
+        held = [h.id for h in quarantine.pending(connection, "os-delta")]
+    assert len(held) == 2
+    settled = quarantine.approve(store, config, held[0], now=NOW)
+    assert [r.status for r in settled] == ["applied", "applied"]  # the waiting one follows
+    assert _delta(store, config, fourth, loose) == "applied"
+    assert sorted(current_state(store, "os-delta")) == [
+        "NK-2T3S8Hu29ktYnKSTgQp2wL",
+        "NK-2sJaJRaPJcWUfMbHjTtWcL",
+        "Q4365364",
+    ]
