@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from monitor import polling
+from monitor import notices, polling
 from monitor.config import Config, ListConfig, source_kind
 from monitor.dates import utc_iso
 from monitor.errors import InputError, MonitorError
@@ -80,7 +80,7 @@ def run_check(context: CheckContext, list_config: ListConfig, *, now: datetime) 
             )
         else:
             outcome = _locked_check(context, list_config, now=now)
-    _record(context.store, outcome, now)
+    _record(context, list_config, outcome, now)
     return outcome
 
 
@@ -188,8 +188,12 @@ def _summarise(
     )
 
 
-def _record(store: Store, outcome: CheckOutcome, now: datetime) -> None:
-    """Remember the outcome; a failure is logged as a warning only when it starts."""
+def _record(
+    context: CheckContext, list_config: ListConfig, outcome: CheckOutcome, now: datetime
+) -> None:
+    """Remember the outcome; a failure is logged as a warning only when it starts, and the
+    list's channels are told when failures reach ``fetch.alert_after`` and on recovery."""
+    store = context.store
     list_id = outcome.list_id
     if outcome.status in UNTOUCHED:
         log.info("%s", outcome.line())
@@ -198,6 +202,8 @@ def _record(store: Store, outcome: CheckOutcome, now: datetime) -> None:
         before = list_state.record_failure(store, list_id, outcome.message, now=now)
         if outcome.remember:
             list_state.save(store, list_id, **outcome.remember)
+        if notice := notices.failing_notice(list_config, before, outcome.message, now=now):
+            notices.queue_notice(store, context.config, list_config, notice)
         if before.failures == 0:
             log.warning("%s (the last good state stays current)", outcome.line())
         else:
@@ -212,4 +218,6 @@ def _record(store: Store, outcome: CheckOutcome, now: datetime) -> None:
     )
     if before.failures:
         log.warning("list %s: recovered after %s failed checks", list_id, before.failures)
+    if notice := notices.recovered_notice(list_config, before, now=now):
+        notices.queue_notice(store, context.config, list_config, notice)
     log.info("%s", outcome.line())

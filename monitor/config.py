@@ -130,6 +130,8 @@ class FetchSettings(Frozen):
     retry_delay: timedelta = timedelta(seconds=5)
     max_size: int = Field(default=512 << 20, ge=1)
     settle: timedelta = timedelta(seconds=5)
+    # After this many failed checks in a row the list's channels are told (0: never).
+    alert_after: int = Field(default=3, ge=0, le=1000)
 
     @field_validator("timeout", "retry_delay", "settle", mode="before")
     @classmethod

@@ -146,3 +146,36 @@ def test_channels_down_during_a_change_get_the_report_exactly_once_when_back(
     assert [d[1] for d in snapshot(seeded_sqlite)["deliveries"]] == ["sent", "sent"]
     channels = _channels(cli)
     assert channels["mail"]["failed"] == 0 and channels["mail"]["last_error"] is None
+
+
+def test_channels_hear_once_when_checks_keep_failing_and_once_when_they_work_again(
+    tmp_path: Path,
+    seeded_sqlite: str,
+    publisher: Publisher,
+    smtp: SmtpServer,
+    versions: dict[str, Path],
+) -> None:
+    """Three failed checks in a row (the default alert_after) make one notice, not five."""
+    publisher.serve(versions[V2])
+    publisher.faults = ["status:503"] * 10  # five checks of two attempts each
+    config = service_config(tmp_path, publisher.url, notify=("mail",), smtp_port=smtp.port)
+    cli = Cli(seeded_sqlite, config)
+
+    for _ in range(5):
+        assert cli("check").exit_code == 1
+    subjects = [str(_email(m)["Subject"]) for m in smtp.messages]
+    assert len(subjects) == 1
+    assert subjects[0].startswith(
+        "[watchlist-monitor] us-ofac-sdn: 3 checks failed in a row since "
+    )
+    body = _email(smtp.messages[0]).get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "the last good state stays current" in text
+    assert "Latest error: http://127.0.0.1:" in text and "HTTP 503" in text
+
+    recovered = cli("check")
+    assert recovered.exit_code == 0, recovered.output
+    subjects = [str(_email(m)["Subject"]) for m in smtp.messages]
+    assert len(subjects) == 3  # the notice, the run's report, the recovery
+    assert "[watchlist-monitor] us-ofac-sdn: checks work again after 5 failures" in subjects

@@ -1,0 +1,118 @@
+"""Telling a list's channels that its checks keep failing, and when they work again.
+
+Why: a daemon whose downloads fail quietly leaves a compliance team trusting a
+stale list. After ``fetch.alert_after`` failed checks in a row (default 3:
+one flaky download is not news) each channel of the list gets one notice, and
+the first good check after that gets one "recovered" notice. Notices go
+through the outbox like reports, so a channel that is down gets them later,
+exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.config import Config, ListConfig
+from monitor.dates import utc_iso
+from monitor.outbox import html_page, notifiers
+from monitor.store import outbox as sql
+from monitor.store.list_state import ListState
+from monitor.store.store import Store
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """One message about a list's checks, in every format a channel may want."""
+
+    list_id: str
+    kind: str  # failing | recovered
+    subject: str
+    lines: tuple[str, ...]
+    at: datetime
+
+    def parts(self) -> dict[str, str]:
+        text = "\n".join(self.lines) + "\n"
+        return {
+            "text": text,
+            "markdown": f"# {self.subject}\n\n" + "".join(f"- {line}\n" for line in self.lines),
+            "html": html_page([self.subject], text),
+            "json": json.dumps(
+                {
+                    "list": self.list_id,
+                    "notice": self.kind,
+                    "at": utc_iso(self.at),
+                    "subject": self.subject,
+                    "lines": list(self.lines),
+                },
+                indent=2,
+            ),
+        }
+
+
+def failing_notice(
+    list_config: ListConfig, before: ListState, error: str, *, now: datetime
+) -> Notice | None:
+    """The notice for this failed check, when it is the one that reaches the threshold."""
+    threshold = list_config.fetch.alert_after
+    failures = before.failures + 1
+    if threshold == 0 or failures != threshold:
+        return None
+    since = before.error_since or now
+    last_ok = utc_iso(before.last_ok_at) if before.last_ok_at else "never"
+    return Notice(
+        list_id=list_config.id,
+        kind="failing",
+        subject=f"{list_config.id}: {failures} checks failed in a row since {utc_iso(since)}",
+        lines=(
+            f"The last {failures} checks of {list_config.id} failed; the last good state "
+            "stays current.",
+            f"Latest error: {error}",
+            f"Last good check: {last_ok}",
+        ),
+        at=now,
+    )
+
+
+def recovered_notice(list_config: ListConfig, before: ListState, *, now: datetime) -> Notice | None:
+    """The notice for a good check after the channels were told of failures."""
+    threshold = list_config.fetch.alert_after
+    if threshold == 0 or before.failures < threshold:
+        return None
+    since = utc_iso(before.error_since) if before.error_since else "?"
+    return Notice(
+        list_id=list_config.id,
+        kind="recovered",
+        subject=f"{list_config.id}: checks work again after {before.failures} failures",
+        lines=(
+            f"{list_config.id} was checked successfully at {utc_iso(now)} after "
+            f"{before.failures} failed checks since {since}.",
+        ),
+        at=now,
+    )
+
+
+def queue_notice(store: Store, config: Config, list_config: ListConfig, notice: Notice) -> int:
+    """Queue the notice for each of the list's channels; returns how many were queued."""
+    channels = notifiers(config, list_config.notify)
+    if not channels:
+        return 0
+    parts = notice.parts()
+    name = f"{notice.list_id}-{notice.kind}-{notice.at.strftime('%Y-%m-%dT%H%M%SZ')}"
+    with sql.writing(store) as connection:
+        for channel in channels.values():
+            body = {
+                "list": notice.list_id,
+                "name": name,
+                "parts": {f: parts[f] for f in channel.formats if f in parts},
+            }
+            sql.queue(
+                connection,
+                snapshot_id=None,
+                channel=channel.channel,
+                subject=notice.subject,
+                body=body,
+                now=notice.at,
+            )
+    return len(channels)
