@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from monitor.config import Config, ListConfig
@@ -15,9 +17,11 @@ from monitor.records import Record
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from monitor.store.database import alembic_config, current_revision, upgrade
+from monitor.watchlists import tables as watchlist_tables
 from tests.conftest import SNAPSHOTS
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
+assert watchlist_tables.alerts.metadata is t.metadata  # the alerts table is part of the schema
 SDN = SNAPSHOTS / "us-ofac-sdn"
 FIRST, SECOND = "2021-12-10T1850Z", "2021-12-16T0142Z"
 
@@ -57,3 +61,12 @@ def test_0011_rehash_keeps_unchanged_entries_unchanged(db_url: str, tmp_path: Pa
     assert sorted((e.kind, e.key) for e in migrated.events) == sorted(
         (e.kind, e.key) for e in fresh.events
     )
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_uses(db_url: str) -> None:
+    """Every revision spells out its tables; together they must equal schema.py."""
+    engine = open_engine(db_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, t.metadata)  # alerts included (imported above)
+    assert differences == []
