@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from monitor.errors import ParseError
 from monitor.formats._readers import READ_ERRORS
@@ -51,3 +52,38 @@ def _rows(
         raise ParseError(f"malformed text ({exc})", file=file, position=f"line {line + 1}") from exc
     finally:
         stream.close()
+
+
+HeaderReader = Callable[[Any], list[str]]
+"""Reads (and checks) the header from the reader; raises ParseError for a wrong one."""
+
+
+def numbered_rows(
+    source: SourceFile,
+    reader: Any,
+    read_header: HeaderReader,
+    *,
+    columns: str = "columns",
+    malformed: str = "CSV",
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Data rows of a ``csv.reader`` as dicts with their line number.
+
+    Blank rows are skipped; a row of another width than the header, or text
+    the csv module cannot read, is a ParseError naming the line.
+    """
+    try:
+        header = read_header(reader)
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise ParseError(
+                    f"expected {len(header)} {columns}, found {len(row)}",
+                    file=source.name,
+                    position=f"line {reader.line_num}",
+                )
+            yield reader.line_num, dict(zip(header, row, strict=True))
+    except csv.Error as exc:
+        raise ParseError(
+            f"malformed {malformed} ({exc})", file=source.name, position=f"line {reader.line_num}"
+        ) from exc

@@ -35,10 +35,12 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from anyascii import anyascii
 
 from monitor.errors import ParseError
+from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, iso_date, single_file
 from monitor.formats.base import Format
 from monitor.records import Record
@@ -165,8 +167,8 @@ class BisDpl(Format):
 
 def _rows(source: SourceFile) -> Iterator[tuple[int, dict[str, str]]]:
     """Data rows with their line number; a missing header or a short row is an error."""
-    reader = csv.reader(decoded_lines(source), delimiter="\t")
-    try:
+
+    def read_header(reader: Any) -> list[str]:
         header = tuple(cell.strip() for cell in next(reader, []))
         if header != HEADER:
             raise ParseError(
@@ -174,19 +176,9 @@ def _rows(source: SourceFile) -> Iterator[tuple[int, dict[str, str]]]:
                 file=source.name,
                 position="line 1",
             )
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(HEADER):
-                raise ParseError(
-                    f"expected {len(HEADER)} tab-separated columns, found {len(row)}",
-                    file=source.name,
-                    position=f"line {reader.line_num}",
-                )
-            yield reader.line_num, dict(zip(HEADER, row, strict=True))
-    except csv.Error as exc:
-        raise ParseError(
-            f"malformed tab-delimited file ({exc})",
-            file=source.name,
-            position=f"line {reader.line_num}",
-        ) from exc
+        return list(HEADER)
+
+    reader = csv.reader(decoded_lines(source), delimiter="\t")
+    return numbered_rows(
+        source, reader, read_header, columns="tab-separated columns", malformed="tab-delimited file"
+    )

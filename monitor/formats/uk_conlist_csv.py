@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from monitor.errors import ParseError
+from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, dmy_to_iso, single_file
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
@@ -163,9 +165,9 @@ class UkConlistCsv(Format):
     @staticmethod
     def _rows(source: SourceFile) -> Iterator[tuple[int, dict[str, str]]]:
         """Data rows as dicts with their line number; a wrong header or width is an error."""
-        reader = csv.reader(decoded_lines(source))
-        try:
-            header = next(reader, [])
+
+        def read_header(reader: Any) -> list[str]:
+            header: list[str] = next(reader, [])
             if header[:1] == ["Last Updated"]:
                 header = next(reader, [])
             missing = [c for c in REQUIRED if c not in header]
@@ -175,17 +177,6 @@ class UkConlistCsv(Format):
                     file=source.name,
                     position=f"line {reader.line_num}",
                 )
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise ParseError(
-                        f"expected {len(header)} columns, found {len(row)}",
-                        file=source.name,
-                        position=f"line {reader.line_num}",
-                    )
-                yield reader.line_num, dict(zip(header, row, strict=True))
-        except csv.Error as exc:
-            raise ParseError(
-                f"malformed CSV ({exc})", file=source.name, position=f"line {reader.line_num}"
-            ) from exc
+            return header
+
+        return numbered_rows(source, csv.reader(decoded_lines(source)), read_header)
