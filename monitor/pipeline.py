@@ -225,25 +225,8 @@ def _check_files(
     known = store.latest_applied_snapshot(list_id)
     if known is None:
         return verdict
-    reason = shapes.compare(_known_shapes(known), file_shapes)
+    reason = shapes.compare(shapes.stored_shapes(known.files), file_shapes)
     return verdict if reason is None else guards.rejected(reason)
-
-
-def _known_shapes(known: SnapshotInfo) -> dict[str, shapes.FileShape | None]:
-    """The shapes of the list's last good version, as stored with it.
-
-    Rows recorded before shapes were stored are read from the archived files
-    (files no longer there are skipped).
-    """
-    found: dict[str, shapes.FileShape | None] = {}
-    for fact in known.files:
-        name = str(fact.get("name", ""))
-        if "shape" in fact:
-            stored = fact["shape"]
-            found[name] = shapes.FileShape.from_dict(stored) if stored else None
-        elif (path := Path(str(fact.get("path", "")))).is_file():
-            found[name] = shapes.archived_shape(SourceFile(path=path, name=name))
-    return found
 
 
 def _reject_unreadable(

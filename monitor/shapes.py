@@ -15,8 +15,9 @@ against. Rows written before shapes were stored fall back to the archived file.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from monitor.errors import InputError
@@ -108,6 +109,23 @@ def archived_shape(source: SourceFile) -> FileShape | None:
     """The shape of an archived file, reading it through."""
     tail, size = read_tail_and_size(source)
     return file_shape(source, tail, size)
+
+
+def stored_shapes(file_facts: Iterable[Mapping[str, Any]]) -> dict[str, FileShape | None]:
+    """The shapes kept in a snapshot row's file facts.
+
+    Rows recorded before shapes were stored are read from their archived files
+    (files no longer there are skipped).
+    """
+    found: dict[str, FileShape | None] = {}
+    for fact in file_facts:
+        name = str(fact.get("name", ""))
+        if "shape" in fact:
+            stored = fact["shape"]
+            found[name] = FileShape.from_dict(stored) if stored else None
+        elif (path := Path(str(fact.get("path", "")))).is_file():
+            found[name] = archived_shape(SourceFile(path=path, name=name))
+    return found
 
 
 def compare(before: Shapes, after: Shapes) -> str | None:

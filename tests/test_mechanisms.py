@@ -149,3 +149,23 @@ def test_the_shape_guard_compares_with_the_stored_shape_not_the_archived_file(
         f"sdn.csv, byte {len(cut)}: the file ends in the middle of a line, unlike the list's "
         "last good version: a truncated download?"
     )
+
+
+def test_a_row_recorded_before_shapes_were_stored_falls_back_to_its_archived_file(
+    setup: tuple[Store, Config], tmp_path: Path
+) -> None:
+    store, config = setup
+    run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    with store.engine.begin() as connection:
+        for row_id, files in connection.execute(select(t.snapshots.c.id, t.snapshots.c.files)):
+            older = [{k: v for k, v in fact.items() if k != "shape"} for fact in files]
+            connection.execute(
+                t.snapshots.update().where(t.snapshots.c.id == row_id).values(files=older)
+            )
+    data = gzip.decompress((SDN / "2021-12-16T0142Z" / "sdn.csv.gz").read_bytes())
+    folder = tmp_path / "2021-12-16T0142Z"
+    folder.mkdir()
+    (folder / "sdn.csv").write_bytes(data[: len(data) // 3])
+    result = run(store, config, folder / "sdn.csv")
+    assert result.status == "rejected"
+    assert "the file ends in the middle of a line" in result.message
