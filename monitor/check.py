@@ -192,7 +192,8 @@ def _record(
     context: CheckContext, list_config: ListConfig, outcome: CheckOutcome, now: datetime
 ) -> None:
     """Remember the outcome; a failure is logged as a warning only when it starts, and the
-    list's channels are told when failures reach ``fetch.alert_after`` and on recovery."""
+    list's channels are told when failures reach ``fetch.alert_after``, on recovery, and
+    when a snapshot is held for review."""
     store = context.store
     list_id = outcome.list_id
     if outcome.status in UNTOUCHED:
@@ -220,4 +221,7 @@ def _record(
         log.warning("list %s: recovered after %s failed checks", list_id, before.failures)
     if notice := notices.recovered_notice(list_config, before, now=now):
         notices.queue_notice(store, context.config, list_config, notice)
+    for result in outcome.results:
+        if notice := notices.quarantine_notice(list_config, result, now=now):
+            notices.queue_notice(store, context.config, list_config, notice)
     log.info("%s", outcome.line())

@@ -1,9 +1,11 @@
-"""Telling a list's channels that its checks keep failing, and when they work again.
+"""Telling a list's channels that its checks keep failing, work again, or need a person.
 
 Why: a daemon whose downloads fail quietly leaves a compliance team trusting a
 stale list. After ``fetch.alert_after`` failed checks in a row (default 3:
 one flaky download is not news) each channel of the list gets one notice, and
-the first good check after that gets one "recovered" notice. Notices go
+the first good check after that gets one "recovered" notice. A snapshot held
+in quarantine (a mass delisting, or a delta waiting for a held one) waits for
+a person, so it is told at once, with the command that settles it. Notices go
 through the outbox like reports, so a channel that is down gets them later,
 exactly once.
 """
@@ -17,6 +19,7 @@ from datetime import datetime
 from monitor.config import Config, ListConfig
 from monitor.dates import utc_iso
 from monitor.outbox import html_page, notifiers
+from monitor.pipeline import IngestResult
 from monitor.store import outbox as sql
 from monitor.store.list_state import ListState
 from monitor.store.store import Store
@@ -27,7 +30,7 @@ class Notice:
     """One message about a list's checks, in every format a channel may want."""
 
     list_id: str
-    kind: str  # failing | recovered
+    kind: str  # failing | recovered | quarantined
     subject: str
     lines: tuple[str, ...]
     at: datetime
@@ -88,6 +91,28 @@ def recovered_notice(list_config: ListConfig, before: ListState, *, now: datetim
         lines=(
             f"{list_config.id} was checked successfully at {utc_iso(now)} after "
             f"{before.failures} failed checks since {since}.",
+        ),
+        at=now,
+    )
+
+
+def quarantine_notice(
+    list_config: ListConfig, result: IngestResult, *, now: datetime
+) -> Notice | None:
+    """The notice for a snapshot this check quarantined (once: a held copy is 'skipped')."""
+    if result.status != "quarantined" or result.snapshot_id is None:
+        return None
+    observed = utc_iso(result.observed_at) if result.observed_at else "?"
+    return Notice(
+        list_id=list_config.id,
+        kind="quarantined",
+        subject=f"{list_config.id}: snapshot {result.snapshot_id} held for review",
+        lines=(
+            f"The {list_config.id} version observed at {observed} was archived but not "
+            f"applied: {result.message}.",
+            "The last good state stays current until a person decides:",
+            f"watchlist-monitor quarantine approve {result.snapshot_id}   (apply it)",
+            f"watchlist-monitor quarantine reject {result.snapshot_id}    (keep it out)",
         ),
         at=now,
     )

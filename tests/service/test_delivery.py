@@ -9,8 +9,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from monitor.store import open_engine
+from monitor.store import schema as t
 from tests.conftest import Cli
+from tests.safety.helpers import drop_rows
 from tests.service.conftest import (
     ADDED_IN_V2,
     HOOK_TOKEN,
@@ -179,3 +183,45 @@ def test_channels_hear_once_when_checks_keep_failing_and_once_when_they_work_aga
     subjects = [str(_email(m)["Subject"]) for m in smtp.messages]
     assert len(subjects) == 3  # the notice, the run's report, the recovery
     assert "[watchlist-monitor] us-ofac-sdn: checks work again after 5 failures" in subjects
+
+
+def test_a_snapshot_held_for_review_is_told_once_with_the_commands_that_settle_it(
+    tmp_path: Path,
+    seeded_sqlite: str,
+    publisher: Publisher,
+    smtp: SmtpServer,
+    versions: dict[str, Path],
+) -> None:
+    """A real SDN version with its last 20% of rows gone looks like a mass delisting."""
+    shorter = tmp_path / "sdn.csv"
+    shorter.write_bytes(drop_rows(versions[V2].read_bytes(), 0.2))
+    publisher.serve(shorter)
+    config = service_config(tmp_path, publisher.url, notify=("mail",), smtp_port=smtp.port)
+    cli = Cli(seeded_sqlite, config)
+
+    first = cli("check")
+    again = cli("check")  # the same file again: reported once
+
+    assert first.exit_code == 0, first.output
+    assert "quarantined" in first.output
+    assert again.exit_code == 0, again.output
+    assert len(smtp.messages) == 1
+    email = _email(smtp.messages[0])
+    held = _quarantined_ids(seeded_sqlite)
+    assert len(held) == 1
+    assert str(email["Subject"]).endswith(f"us-ofac-sdn: snapshot {held[0]} held for review")
+    body = email.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "would delist" in text
+    assert f"watchlist-monitor quarantine approve {held[0]}" in text
+
+
+def _quarantined_ids(url: str) -> list[int]:
+    engine = open_engine(url)
+    try:
+        with engine.connect() as connection:
+            statement = select(t.snapshots.c.id).where(t.snapshots.c.status == "quarantined")
+            return list(connection.execute(statement).scalars())
+    finally:
+        engine.dispose()
