@@ -34,6 +34,7 @@ class Notice:
     subject: str
     lines: tuple[str, ...]
     at: datetime
+    snapshot_id: int | None = None  # the snapshot a quarantine notice is about
 
     def parts(self) -> dict[str, str]:
         text = "\n".join(self.lines) + "\n"
@@ -45,6 +46,7 @@ class Notice:
                 {
                     "list": self.list_id,
                     "notice": self.kind,
+                    "snapshot": self.snapshot_id,
                     "at": utc_iso(self.at),
                     "subject": self.subject,
                     "lines": list(self.lines),
@@ -115,6 +117,7 @@ def quarantine_notice(
             f"watchlist-monitor quarantine reject {result.snapshot_id}    (keep it out)",
         ),
         at=now,
+        snapshot_id=result.snapshot_id,
     )
 
 
@@ -124,7 +127,8 @@ def queue_notice(store: Store, config: Config, list_config: ListConfig, notice: 
     if not channels:
         return 0
     parts = notice.parts()
-    name = f"{notice.list_id}-{notice.kind}-{notice.at.strftime('%Y-%m-%dT%H%M%SZ')}"
+    about = f"-{notice.snapshot_id}" if notice.snapshot_id is not None else ""
+    name = f"{notice.list_id}-{notice.kind}{about}-{notice.at.strftime('%Y-%m-%dT%H%M%SZ')}"
     with sql.writing(store) as connection:
         for channel in channels.values():
             body = {
