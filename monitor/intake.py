@@ -39,7 +39,12 @@ class BaseState:
 
 
 def read_base(store: Store, list_id: str) -> BaseState:
-    """The list's current hashes, tagged with the snapshot that made them current."""
+    """The list's current hashes, tagged with the snapshot that made them current.
+
+    The tag is read first: a change committed between the two reads (PostgreSQL
+    reads each statement afresh) leaves a tag older than the hashes, which the
+    apply sees as a moved state and reads again; it never trusts a mixed state.
+    """
     with store.read() as connection:
         tx = ListTransaction(connection, list_id)
         latest = tx.latest_applied_snapshot()
