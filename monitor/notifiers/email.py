@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, FilePath, SecretStr, field_validator, model_validator
 
 from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierSettings
 
@@ -16,7 +16,7 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 
 class EmailSettings(NotifierSettings):
-    """host, port, security, username/password (as ${ENV} references), sender, to."""
+    """host, port, security, username/password (as ${ENV} references), sender, to, ca_file."""
 
     host: str
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -26,6 +26,9 @@ class EmailSettings(NotifierSettings):
     sender: str
     to: tuple[str, ...] = Field(min_length=1)
     timeout: float = Field(default=30, gt=0)
+    # A CA bundle (PEM) to trust for a mail server with a private certificate authority;
+    # the system's trust store otherwise. The server's name is verified either way.
+    ca_file: FilePath | None = None
     subject_prefix: str = "[watchlist-monitor] "
 
     @field_validator("sender", "to")
@@ -87,7 +90,9 @@ class EmailNotifier(Notifier):
     def _send(self, email: EmailMessage) -> None:
         options = self.options
         port = options.port or DEFAULT_PORTS[options.security]
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(
+            cafile=str(options.ca_file) if options.ca_file else None
+        )
         smtp: smtplib.SMTP
         if options.security == "ssl":
             smtp = smtplib.SMTP_SSL(options.host, port, timeout=options.timeout, context=context)
@@ -97,8 +102,18 @@ class EmailNotifier(Notifier):
             if options.security == "starttls":
                 smtp.starttls(context=context)
             if options.username and options.password:
+                _check_login_offered(smtp, options.security)
                 smtp.login(options.username, options.password.get_secret_value())
             smtp.send_message(email)
+
+
+def _check_login_offered(smtp: smtplib.SMTP, security: str) -> None:
+    """A server that offers a login only over TLS gets a sentence that says what to set."""
+    smtp.ehlo_or_helo_if_needed()
+    if security == "none" and not smtp.has_extn("auth") and smtp.has_extn("starttls"):
+        raise smtplib.SMTPNotSupportedError(
+            "the server takes a login only over TLS (it offers STARTTLS): set security: starttls"
+        )
 
 
 def _describe(exc: BaseException) -> str:
