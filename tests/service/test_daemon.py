@@ -9,11 +9,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from apscheduler.events import (
@@ -22,7 +20,6 @@ from apscheduler.events import (
     EVENT_JOB_MISSED,
     JobExecutionEvent,
 )
-from sqlalchemy import create_engine, text
 
 from monitor.check import CheckContext
 from monitor.config import load_config
@@ -30,8 +27,7 @@ from monitor.daemon import Daemon
 from monitor.locks import AlreadyRunning
 from monitor.rendering import make_environment
 from monitor.store import Store, open_engine
-from monitor.store.database import normalise_url
-from tests.conftest import PG_ENV, ROOT, Cli
+from tests.conftest import ROOT, Cli, private_pg_schema
 from tests.service.conftest import (
     ADDED_IN_V2,
     V1,
@@ -204,18 +200,8 @@ def test_sigterm_during_a_check_leaves_the_database_consistent(
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (CI does)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with private_pg_schema() as url:
+        yield url
 
 
 @pytest.mark.postgres
