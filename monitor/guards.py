@@ -29,7 +29,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,14 +175,6 @@ def record_problem(record: Record) -> str | None:
     if b"\\u0000" in data:
         return f"entry {record.key!r}: a NUL character in the data (a corrupt file?)"
     return None
-
-
-def check_records(records: Iterable[Record]) -> Verdict:
-    """The first record no database can store, if any."""
-    for record in records:
-        if problem := record_problem(record):
-            return rejected(problem)
-    return OK
 
 
 def check_count(count: int, expect: Expect) -> Verdict:

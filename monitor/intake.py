@@ -29,6 +29,7 @@ from monitor.store.store import ListTransaction, Store
 class BaseState:
     """The stored state a snapshot is compared with, and which state that was."""
 
+    list_id: str
     applied_id: int | None  # the list's newest applied snapshot; None: no state yet
     hashes: dict[str, str]  # current key -> content hash
 
@@ -49,7 +50,7 @@ def read_base(store: Store, list_id: str) -> BaseState:
         tx = ListTransaction(connection, list_id)
         latest = tx.latest_applied_snapshot()
         hashes = tx.current_hashes() if latest else {}
-    return BaseState(applied_id=latest.id if latest else None, hashes=hashes)
+    return BaseState(list_id=list_id, applied_id=latest.id if latest else None, hashes=hashes)
 
 
 @dataclass(frozen=True, kw_only=True)

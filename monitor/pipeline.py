@@ -184,7 +184,7 @@ def _read_and_apply(
     list_id = snapshot.list_id
     base = intake.read_base(store, list_id)
     try:
-        records = _parse_delta(store, list_id, fmt, files) if fmt.delta else fmt.parse(files)
+        records = _parse_delta(store, base, fmt, files) if fmt.delta else fmt.parse(files)
         taken = intake.take(records, base, file_name=files[0].name)
     except (ParseError, GuardRejected) as exc:
         return _reject(store, snapshot, str(exc), None)
@@ -325,15 +325,19 @@ def _file_facts(
     return facts
 
 
-def _parse_delta(store: Store, list_id: str, fmt: Format, files: list[SourceFile]) -> list[Record]:
-    """A delta file applied to the current state; from here on it is a full snapshot.
+def _parse_delta(
+    store: Store, base: intake.BaseState, fmt: Format, files: list[SourceFile]
+) -> list[Record]:
+    """A delta file applied to the state the intake read; from here on it is a full snapshot.
 
     Deltas are applied in order of observation like any snapshot, so the
-    older-than-current guard keeps them from being applied out of order.
+    older-than-current guard keeps them from being applied out of order. The
+    records are those of the base's keys: were the state to move meanwhile, the
+    apply sees it and reads again.
     """
+    list_id = base.list_id
     with store.read() as connection:
-        tx = ListTransaction(connection, list_id)
-        current = tx.current_records(tx.current_hashes())
+        current = ListTransaction(connection, list_id).current_records(base.hashes)
     result = apply_delta(current, fmt.parse_delta(files))
     if note := result.describe():
         log.info("list %s: %s", list_id, note)
