@@ -21,6 +21,11 @@ text_or_json = click.option(
 )
 """The --format option of commands whose output is data."""
 
+output_file = click.option(
+    "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
+)
+"""The --output option of commands whose text goes through :func:`emit`."""
+
 
 def print_result(result: IngestResult) -> None:
     """One summary line per snapshot; failures go to stderr."""

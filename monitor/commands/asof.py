@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import emit
+from monitor.commands._common import emit, output_file
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
 from monitor.rendering import make_environment, render
@@ -39,9 +39,7 @@ def moment_of(value: str) -> datetime:
     type=click.Choice(FORMATS),
     help="Export: csv (default) or json. Question: text (default) or json.",
 )
-@click.option(
-    "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
-)
+@output_file
 @pass_app
 def as_of_command(
     app: AppContext,

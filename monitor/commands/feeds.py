@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import emit
+from monitor.commands._common import emit, output_file
 from monitor.queries import EventQuery, find_events
 from monitor.rendering import make_environment, render
 from monitor.reports.feed import build_feed
@@ -24,9 +24,7 @@ from monitor.reports.output import markup_environment
     help="How many of the latest events the feed carries.",
 )
 @click.option("--title", default="", help="Feed title (default: names the lists).")
-@click.option(
-    "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
-)
+@output_file
 @pass_app
 def feed_command(
     app: AppContext, lists: tuple[str, ...], limit: int, title: str, output: Path | None

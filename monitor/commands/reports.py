@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import emit, optional_date
+from monitor.commands._common import emit, optional_date, output_file
 from monitor.errors import ConfigError
 from monitor.queries import (
     DATE_CLOCKS,
@@ -63,9 +63,7 @@ from monitor.watchlists.alerts import find_alerts
     default="text",
     show_default=True,
 )
-@click.option(
-    "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
-)
+@output_file
 @pass_app
 def report_command(app: AppContext, /, **options: Any) -> None:
     """Report the changes of a period (a digest), or what one check found.
@@ -160,9 +158,7 @@ def _run_report(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
     default="text",
     show_default=True,
 )
-@click.option(
-    "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
-)
+@output_file
 @pass_app
 def history_command(
     app: AppContext, query: str, lists: tuple[str, ...], output_format: str, output: Path | None
