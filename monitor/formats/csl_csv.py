@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from monitor.errors import ParseError
 from monitor.formats import _csl_common as csl
 from monitor.formats._delimited import dict_rows
+from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.records import Record
 from monitor.sources import SourceFile
@@ -32,11 +33,7 @@ class CslCsv(Format):
         return sniff_header(files, cls.delimiter.encode())
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
-        if len(files) != 1:
-            raise ParseError(
-                f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
-            )
-        source = files[0]
+        source = single_file(files, self.kind)
 
         def rows() -> Iterator[dict[str, str]]:
             header, rows = dict_rows(source, self.delimiter)

@@ -8,6 +8,7 @@ from typing import Any
 from monitor.errors import ParseError
 from monitor.formats import _csl_common as csl
 from monitor.formats._json_stream import array_items, describe_path, first_byte
+from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.records import Record
 from monitor.sources import SourceFile
@@ -44,8 +45,5 @@ class CslJson(Format):
         return head[:1] in (b"{", b"[") and b'"entity_number"' in head and b'"source"' in head
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
-        if len(files) != 1:
-            raise ParseError(
-                f"{self.kind} takes exactly one file", file=", ".join(f.name for f in files)
-            )
-        yield from csl.records_from_rows(lambda: _rows(files[0]), files[0].name)
+        source = single_file(files, self.kind)
+        yield from csl.records_from_rows(lambda: _rows(source), source.name)

@@ -10,7 +10,7 @@ from lxml import etree
 
 from monitor.errors import ParseError
 from monitor.formats import _ofac_common as ofac
-from monitor.formats._readers import reading
+from monitor.formats._readers import reading, single_file
 from monitor.formats.base import Format
 from monitor.records import Record
 from monitor.sources import SourceFile
@@ -30,14 +30,6 @@ VESSEL_FIELDS = {
 def _person_name(element: etree._Element) -> str:
     last, first = text_of(element, "lastName"), text_of(element, "firstName")
     return f"{last}, {first}" if last and first else last or first
-
-
-def _single_xml(files: Sequence[SourceFile], kind: str) -> SourceFile:
-    if len(files) != 1:
-        raise ParseError(
-            f"{kind} takes exactly one XML file", file=", ".join(f.name for f in files)
-        )
-    return files[0]
 
 
 class OfacXml(Format):
@@ -61,7 +53,7 @@ class OfacXml(Format):
             return None
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
-        source = _single_xml(files, self.kind)
+        source = single_file(files, self.kind)
         seen: set[str] = set()
         with reading(source) as stream:
             for entry in iter_elements(stream, {"sdnEntry"}, file=source.name):
