@@ -30,9 +30,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from monitor.files import SourceFile  # noqa: E402
 from monitor.formats import resolve_format  # noqa: E402
 from monitor.records import Record  # noqa: E402
-from monitor.sources import SourceFile  # noqa: E402
 from monitor.watchlists.entry import WatchEntry  # noqa: E402
 from monitor.watchlists.matching import WatchIndex, prepare  # noqa: E402
 

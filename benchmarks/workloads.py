@@ -21,12 +21,12 @@ from typing import Any
 from deepdiff import DeepDiff
 from sqlalchemy import func, select
 
+from monitor.archive.discover import discover
 from monitor.config import Config, Expect, ListConfig
+from monitor.files import SourceFile
 from monitor.formats import get_format
 from monitor.formats._csl_common import CSV_COLUMNS
-from monitor.pipeline import IngestRequest, ingest
-from monitor.replay import discover
-from monitor.sources import SourceFile
+from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 

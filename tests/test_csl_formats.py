@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format, get_format
-from monitor.sources import SourceFile
 from tests.conftest import SNAPSHOTS, realdata
 
 CSL = SNAPSHOTS / "us-csl" / "2022-05-06T0000Z" / "consolidated.csv.gz"

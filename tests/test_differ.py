@@ -6,10 +6,10 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from monitor import differ
+from monitor.files import SourceFile
 from monitor.formats import get_format
+from monitor.ingest import differ
 from monitor.records import Record
-from monitor.sources import SourceFile
 from tests.conftest import FIXTURES
 
 ENTITIES = FIXTURES / "opensanctions" / "t1" / "entities.ftm.json"

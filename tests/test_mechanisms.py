@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from monitor import differ, intake
 from monitor.config import Config, ListConfig
 from monitor.errors import StoreError
+from monitor.files import SourceFile
 from monitor.formats.ofac_csv import OfacCsv
-from monitor.pipeline import IngestRequest, ingest
-from monitor.sources import SourceFile
+from monitor.ingest import differ, intake
+from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from tests.conftest import SNAPSHOTS

@@ -12,12 +12,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from monitor.config import Config, ListConfig
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.records import Record
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
+from monitor.store import schema as watchlist_tables
 from monitor.store.database import alembic_config, current_revision, upgrade
-from monitor.watchlists import tables as watchlist_tables
 from tests.conftest import SNAPSHOTS
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import FormatDetectionError, ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format, get_format
-from monitor.sources import SourceFile
 from tests.conftest import FIXTURES, SNAPSHOTS, realdata
 
 CONS_2016 = FIXTURES / "ofac" / "cons-2016-09-16"

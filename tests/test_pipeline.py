@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from monitor.config import Config, ListConfig
 from monitor.errors import InputError
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from tests.conftest import SNAPSHOTS

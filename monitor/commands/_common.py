@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from monitor.dates import parse_user_date
-from monitor.pipeline import IngestResult
+from monitor.ingest.pipeline import IngestResult
 
 text_or_json = click.option(
     "--format",

@@ -12,8 +12,8 @@ from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, output_file
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
-from monitor.rendering import make_environment, render
 from monitor.reports.asof import answer, state_as_of, state_csv
+from monitor.reports.environment import make_environment, render
 
 FORMATS = ("text", "json", "csv")
 

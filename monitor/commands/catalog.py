@@ -7,7 +7,7 @@ import click
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
 from monitor.formats import REGISTRY, format_kinds
-from monitor.queries import dumps, list_overview
+from monitor.store.queries import dumps, list_overview
 
 
 @cli.command("lists")

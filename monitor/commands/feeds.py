@@ -8,10 +8,10 @@ import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, output_file
-from monitor.queries import EventQuery, find_events
-from monitor.rendering import make_environment, render
+from monitor.reports.environment import make_environment, render
 from monitor.reports.feed import build_feed
 from monitor.reports.output import markup_environment
+from monitor.store.queries import EventQuery, find_events
 
 
 @cli.command("feed")

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from monitor import quarantine
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import print_result, text_or_json
-from monitor.queries import dumps
+from monitor.service import quarantine
+from monitor.store.queries import dumps
 
 
 @cli.group("quarantine")

@@ -11,7 +11,13 @@ import click
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, optional_date, output_file
 from monitor.errors import ConfigError
-from monitor.queries import (
+from monitor.reports.environment import make_environment
+from monitor.reports.grouping import GROUPINGS, KINDS
+from monitor.reports.history import build_history, history_pairs
+from monitor.reports.model import build_report, build_run_report
+from monitor.reports.output import HISTORY_FORMATS, REPORT_FORMATS, render_history, render_report
+from monitor.reports.periods import PERIODS, period_bounds, previous_period
+from monitor.store.queries import (
     DATE_CLOCKS,
     EventQuery,
     entry_history,
@@ -20,12 +26,6 @@ from monitor.queries import (
     find_snapshot,
     snapshot_events,
 )
-from monitor.rendering import make_environment
-from monitor.reporting import GROUPINGS, KINDS, REPORT_FORMATS, build_report, render_report
-from monitor.reports.history import build_history, history_pairs
-from monitor.reports.model import build_run_report
-from monitor.reports.output import HISTORY_FORMATS, render_history
-from monitor.reports.periods import PERIODS, period_bounds, previous_period
 from monitor.watchlists.alerts import find_alerts
 
 

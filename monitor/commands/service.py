@@ -11,15 +11,15 @@ from types import FrameType
 
 import click
 
-from monitor.check import CheckContext, run_check
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
-from monitor.daemon import Daemon
-from monitor.delivery import deliver_due
 from monitor.errors import ConfigError
-from monitor.queries import dumps
-from monitor.rendering import make_environment, render
-from monitor.status import collect
+from monitor.outbox.deliver import deliver_due
+from monitor.reports.environment import make_environment, render
+from monitor.service.check import CheckContext, run_check
+from monitor.service.daemon import Daemon
+from monitor.service.status import collect
+from monitor.store.queries import dumps
 
 log = logging.getLogger(__name__)
 

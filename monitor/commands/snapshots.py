@@ -10,15 +10,15 @@ from typing import Any
 
 import click
 
+from monitor.archive.discover import discover
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import print_result
 from monitor.dates import parse_user_datetime
 from monitor.errors import MonitorError
 from monitor.formats import AUTO
-from monitor.pipeline import IngestRequest, ingest
-from monitor.rendering import make_environment
-from monitor.replay import discover
-from monitor.watchlists.delivery import alert_delivery_hook
+from monitor.ingest.pipeline import IngestRequest, ingest
+from monitor.outbox.alerts import alert_delivery_hook
+from monitor.reports.environment import make_environment
 from monitor.watchlists.hooks import watchlist_hooks
 
 

@@ -8,8 +8,8 @@ import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
-from monitor.queries import dumps
-from monitor.verify import verify
+from monitor.service.verify import verify
+from monitor.store.queries import dumps
 
 
 @cli.command("verify")

@@ -8,11 +8,11 @@ from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import optional_date
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
-from monitor.queries import dumps
-from monitor.rendering import make_environment
+from monitor.outbox.digest import send_digest
+from monitor.reports.environment import make_environment
+from monitor.store.queries import dumps
 from monitor.watchlists.alerts import Alert, find_alerts
 from monitor.watchlists.config import WatchlistConfig, load_watchlists
-from monitor.watchlists.digest import send_digest
 from monitor.watchlists.hooks import compile_watchlist
 from monitor.watchlists.screening import Screening, screen
 

@@ -7,8 +7,8 @@ import pkgutil
 from collections.abc import Sequence
 
 from monitor.errors import ConfigError, FormatDetectionError
+from monitor.files import SourceFile
 from monitor.formats.base import REGISTRY, Format
-from monitor.sources import SourceFile
 
 AUTO = "auto"
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._readers import READ_ERRORS
-from monitor.sources import SourceFile
 
 
 def dict_rows(source: SourceFile, delimiter: str) -> tuple[list[str], Iterator[dict[str, str]]]:

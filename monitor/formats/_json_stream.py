@@ -30,8 +30,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._readers import reading
-from monitor.sources import SourceFile
 
 CHUNK = 1 << 20
 UTF8_BOM = b"\xef\xbb\xbf"

@@ -16,8 +16,8 @@ from typing import IO
 from lxml import etree
 
 from monitor.errors import ParseError
-from monitor.sources import SourceFile
-from monitor.xmlsafe import iter_elements
+from monitor.files import SourceFile
+from monitor.formats._xml import iter_elements
 
 READ_ERRORS = (OSError, EOFError, zlib.error)
 

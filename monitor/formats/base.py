@@ -12,10 +12,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from monitor.delta import DeltaOp
 from monitor.errors import ConfigError, InputError
+from monitor.files import SourceFile
+from monitor.ingest.delta import DeltaOp
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 REGISTRY: dict[str, type[Format]] = {}
 
@@ -25,7 +25,7 @@ class Format(ABC):
 
     kind: ClassVar[str] = ""
     example: ClassVar[str] = ""
-    # True for formats whose files are changes to the previous state (see monitor.delta).
+    # True for formats whose files are changes to the previous state (see monitor.ingest.delta).
     delta: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:

@@ -40,11 +40,11 @@ from typing import Any
 from anyascii import anyascii
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, iso_date, single_file
 from monitor.formats.base import Format
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 HEADER = (
     "Name",

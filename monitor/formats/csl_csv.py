@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import _csl_common as csl
 from monitor.formats._delimited import dict_rows
 from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 
 def sniff_header(files: Sequence[SourceFile], delimiter: bytes) -> bool:

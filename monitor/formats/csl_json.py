@@ -6,12 +6,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import _csl_common as csl
 from monitor.formats._json_stream import array_items, describe_path, first_byte
 from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 NOT_CSL = "expected a list of CSL rows or an object with 'results'"
 

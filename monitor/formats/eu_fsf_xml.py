@@ -16,11 +16,11 @@ from datetime import datetime
 from lxml import etree
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._readers import node_text, single_file, utc_datetime, xml_elements
+from monitor.formats._xml import children
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
-from monitor.sources import SourceFile
-from monitor.xmlsafe import children
 
 GENERATION_DATE_RE = re.compile(rb"<(?:\w+:)?export\b[^>]*\bgenerationDate=\"([^\"]+)\"")
 ENTRY_TYPES = {"person": "individual", "enterprise": "entity"}

@@ -5,7 +5,7 @@ publisher's previous version; a DEL carries only the entity id. A delta is
 not a list, so :meth:`FtmDelta.parse` refuses to read one as a full snapshot
 (that would delist everything not in it); the pipeline applies
 :meth:`FtmDelta.parse_delta` to the current state with
-:func:`monitor.delta.apply_delta` instead.
+:func:`monitor.ingest.delta.apply_delta` instead.
 
 Entities are read as in :mod:`monitor.formats.ftm_json`. A MOD that turns a
 listed party into a non-target removes it; an ADD of a supporting entity
@@ -19,8 +19,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from monitor.delta import OPS, DeltaOp
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.formats.ftm_json import (
@@ -33,8 +33,8 @@ from monitor.formats.ftm_json import (
     shape_error,
     version_time,
 )
+from monitor.ingest.delta import OPS, DeltaOp
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 
 def delta_op(line: Any) -> DeltaOp | None:

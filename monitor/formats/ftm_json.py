@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._readers import reading, single_file
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record, parse_iso_date
-from monitor.sources import SourceFile
 
 ENTRY_TYPES = {
     "Person": "individual",

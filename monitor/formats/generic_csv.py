@@ -15,11 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from monitor.errors import ConfigError, ParseError
+from monitor.files import SourceFile
 from monitor.formats._mapping import CsvMapping, Getter, Row, build_records, validated
 from monitor.formats._readers import reading, single_file
 from monitor.formats.base import Format
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 
 def needs_mapping(kind: str) -> ConfigError:

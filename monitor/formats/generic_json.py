@@ -13,13 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._json_stream import array_items, describe_path
 from monitor.formats._mapping import Getter, JsonMapping, Row, build_records, validated
 from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.formats.generic_csv import needs_mapping
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 
 class GenericJson(Format):

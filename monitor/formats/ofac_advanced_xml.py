@@ -22,12 +22,12 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
 from monitor.formats._readers import node_text, single_file, xml_elements
+from monitor.formats._xml import children, descendants, localname, text_of
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
-from monitor.sources import SourceFile
-from monitor.xmlsafe import children, descendants, localname, text_of
 
 DATE_OF_ISSUE_RE = re.compile(
     rb"<(?:\w+:)?DateOfIssue\b[^>]*>\s*<(?:\w+:)?Year>(\d{4})</(?:\w+:)?Year>\s*"

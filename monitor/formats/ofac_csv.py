@@ -9,10 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
 from monitor.formats.base import Format
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 NULL = "-0-"
 EOF_MARK = "\x1a"

@@ -5,7 +5,7 @@ Unlike the advanced XML, every entity here carries its own resolved values
 pass suffices. The entity ``id`` is the same number as the classic ``uid`` /
 ``ent_num``, and records are built with the classic parsers' helpers so the
 same entry yields the same record from this file and from the CSV or XML.
-The ZIP is opened through :mod:`monitor.archives`, which bounds its size.
+The ZIP is opened through :mod:`monitor.formats._zip`, which bounds its size.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from typing import IO
 
 from lxml import etree
 
-from monitor import archives
 from monitor.errors import InputError, ParseError
+from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
+from monitor.formats import _zip as archives
 from monitor.formats._readers import READ_ERRORS, node_text, reading, single_file, utc_datetime
+from monitor.formats._xml import children, iter_elements, text_of
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
-from monitor.sources import SourceFile
-from monitor.xmlsafe import children, iter_elements, text_of
 
 ROOT = b"<sanctionsData"
 DATA_AS_OF_RE = re.compile(rb"<(?:\w+:)?dataAsOf>\s*([^<\s]+)\s*</")

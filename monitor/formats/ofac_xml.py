@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
 from monitor.formats._readers import reading, single_file
+from monitor.formats._xml import children, descendants, iter_elements, text_of
 from monitor.formats.base import Format
 from monitor.records import Record
-from monitor.sources import SourceFile
-from monitor.xmlsafe import children, descendants, iter_elements, text_of
 
 PUBLISH_DATE_RE = re.compile(rb"<Publish_Date>\s*(\d{2})/(\d{2})/(\d{4})\s*</Publish_Date>")
 VESSEL_FIELDS = {

@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, dmy_to_iso, single_file
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
-from monitor.sources import SourceFile
 
 LAST_UPDATED_RE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?Last Updated,\s*(\d{1,2}/\d{1,2}/\d{4})")
 REQUIRED = ("Name 6", "Name 1", "Group Type", "Alias Type", "Regime", "Listed On", "Group ID")

@@ -15,11 +15,11 @@ from datetime import datetime
 from lxml import etree
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats._readers import iso_date, node_text, single_file, utc_datetime, xml_elements
+from monitor.formats._xml import children, localname, text_of
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record
-from monitor.sources import SourceFile
-from monitor.xmlsafe import children, localname, text_of
 
 DATE_GENERATED_RE = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"([^\"]+)\"")
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierSettings
-from monitor.reporting import REPORT_FORMATS
+from monitor.reports.output import REPORT_FORMATS
 
 EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json", "html": "html", "atom": "xml"}
 

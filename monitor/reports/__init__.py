@@ -1,4 +1,1 @@
-"""Report building blocks: wording, grouping, noise folding, chart, formats, histories.
-
-The public entry points are re-exported by :mod:`monitor.reporting`.
-"""
+"""Report building blocks: wording, grouping, noise folding, chart, formats, histories."""

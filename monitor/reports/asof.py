@@ -19,7 +19,8 @@ from sqlalchemy import Connection
 
 from monitor.dates import utc_iso
 from monitor.names import fold
-from monitor.queries import (
+from monitor.reports.words import countries_text, day_text
+from monitor.store.queries import (
     entry_history,
     first_snapshot,
     list_ids,
@@ -27,7 +28,6 @@ from monitor.queries import (
     snapshot_as_of,
     versions_as_of,
 )
-from monitor.reports.words import countries_text, day_text
 
 STATE_COLUMNS = (
     "list",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from monitor.countries import country_name
-from monitor.differ import FIELD_CATEGORIES
+from monitor.ingest.differ import FIELD_CATEGORIES
 from monitor.reports.changes import CATEGORY_WORDS, BulkEdit, Delta, deltas
 from monitor.reports.words import (
     ENTRY,

@@ -14,10 +14,10 @@ from typing import Any
 
 from monitor.countries import country_name
 from monitor.dates import utc_iso
-from monitor.queries import file_label
 from monitor.reports.changes import deltas
 from monitor.reports.model import KIND_TITLES
 from monitor.reports.words import countries_text, day_text, notice_citation, shorten
+from monitor.store.queries import file_label
 
 FACT_LIMIT = 8
 

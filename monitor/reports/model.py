@@ -14,7 +14,6 @@ from typing import Any
 
 from monitor.dates import utc_iso
 from monitor.errors import ConfigError
-from monitor.queries import EventQuery, public_snapshot
 from monitor.reports.changes import (
     BULK_MINIMUM,
     BulkEdit,
@@ -40,6 +39,7 @@ from monitor.reports.words import (
     notice_citation,
     where_label,
 )
+from monitor.store.queries import EventQuery, public_snapshot
 
 KIND_TITLES = {
     "listed": "Listed",
@@ -84,7 +84,7 @@ def build_run_report(
 ) -> dict[str, Any]:
     """What one check of one list found: the events of one snapshot, by the observed clock.
 
-    ``snapshot`` is a :func:`monitor.queries.snapshot_info` dict.
+    ``snapshot`` is a :func:`monitor.store.queries.snapshot_info` dict.
     """
     observed = str(snapshot["observed_at"])
     scope = {

@@ -17,8 +17,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from monitor.rendering import render
 from monitor.reports.changes import deltas
+from monitor.reports.environment import render
 from monitor.reports.feed import build_feed
 from monitor.reports.grouping import report_day
 
@@ -101,11 +101,6 @@ def render_history(environment: Environment, history: dict[str, Any], output_for
         escaped = escape_strings(history, markdown_escape)
         return render(environment, "history.md.j2", {"history": escaped})
     return render(environment, "history.txt.j2", {"history": history})
-
-
-def email_parts(environment: Environment, report: dict[str, Any]) -> tuple[str, str]:
-    """(plain text, HTML) for a multipart email: the text part is the readable alternative."""
-    return render_report(environment, report, "text"), render_report(environment, report, "html")
 
 
 def public_json(report: dict[str, Any]) -> dict[str, Any]:

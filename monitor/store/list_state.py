@@ -15,7 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from monitor.store import schema as t
-from monitor.store.outbox import writing
+from monitor.store.deliveries import writing
 from monitor.store.store import Store, as_utc
 
 

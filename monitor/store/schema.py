@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -133,3 +135,30 @@ list_state = Table(
     Column("failures", Integer, nullable=False, default=0),
     Column("next_run_at", DateTime(timezone=True)),
 )
+
+# Watchlist alerts (migration 0010): one row per watch entry and event, never two.
+# The unique constraint is what makes alerts fire on change only: a re-run, a
+# restart or a replay of the same snapshot can try to raise an alert again, and
+# the database refuses it.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist", String(100), nullable=False),
+    Column("watch_entry", String(500), nullable=False),
+    Column("event_id", Integer, ForeignKey("events.id"), nullable=False),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+    Column("list_id", String(100), nullable=False),
+    # A match in a list's first snapshot: "already listed at baseline", not news.
+    Column("baseline", Boolean, nullable=False, default=False),
+    Column("matched_field", String(20), nullable=False),
+    Column("matched_value", Text, nullable=False),
+    Column("watch_value", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("why", Text, nullable=False, default=""),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    UniqueConstraint("watchlist", "watch_entry", "event_id", name="uq_alerts_once"),
+)
+Index("ix_alerts_snapshot", alerts.c.snapshot_id)
+Index("ix_alerts_watchlist", alerts.c.watchlist, alerts.c.raised_at)

@@ -17,9 +17,9 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from monitor.dates import utc_iso
 from monitor.store import schema as t
+from monitor.store.schema import alerts
 from monitor.store.store import as_utc
 from monitor.watchlists.matching import Match
-from monitor.watchlists.tables import alerts
 
 BATCH = 500
 

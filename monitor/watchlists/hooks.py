@@ -29,7 +29,7 @@ from monitor.watchlists.matching import WatchIndex, prepare
 
 if TYPE_CHECKING:
     from monitor.config import Config
-    from monitor.pipeline import ApplyHook
+    from monitor.ingest.pipeline import ApplyHook
     from monitor.store.store import ListTransaction
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.sources import SourceFile
+from monitor.files import SourceFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REALDATA = Path(

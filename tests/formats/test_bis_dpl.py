@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format
 from monitor.formats.bis_dpl import BisDpl
 from monitor.records import Record, parse_iso_date
-from monitor.sources import SourceFile
 
 VERSIONS = [
     "bis-dpl/2019-06-29/dpl.txt",

@@ -2,7 +2,7 @@
 
 Each list's expected listings and delistings are computed here without our
 parsers (a regex on the raw XML, the csv module on the raw text), then
-compared with the events that ``monitor.pipeline.ingest`` records in a
+compared with the events that ``monitor.ingest.pipeline.ingest`` records in a
 temporary SQLite database and archive.
 """
 
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import Config, Expect, ListConfig
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.records import Event
 from monitor.store import Store, open_engine
 from tests.conftest import FIXTURES, realdata

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format
 from monitor.formats.eu_fsf_xml import EuFsfXml
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 SANCTIONS = "eu-fsf/2020-04-15/sample_eu_sanctions.xml"
 EDITED = "eu-fsf/2020-04-15/sample_eu.xml"

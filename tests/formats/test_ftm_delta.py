@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor.delta import DeltaOp, apply_delta
 from monitor.errors import InputError, ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format, get_format
 from monitor.formats.ftm_delta import FtmDelta
+from monitor.ingest.delta import DeltaOp, apply_delta
 from monitor.records import Record
-from monitor.sources import SourceFile
 from tests.conftest import FIXTURES
 
 T2 = FIXTURES / "opensanctions" / "t2"

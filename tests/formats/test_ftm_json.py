@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format
 from monitor.formats.ftm_json import FtmJson, former_keys
 from monitor.records import Record
-from monitor.sources import SourceFile
 from tests.conftest import FIXTURES
 
 T1 = FIXTURES / "opensanctions" / "t1" / "entities.ftm.json"

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from monitor.errors import ConfigError, ParseError
+from monitor.files import SourceFile
 from monitor.formats import REGISTRY, detect_format, get_format
 from monitor.formats.generic_csv import GenericCsv
 from monitor.records import Record
-from monitor.sources import SourceFile
 from tests.conftest import FIXTURES
 
 UK = FIXTURES / "uk-hmt" / "2020-04-27" / "sample_hmt.csv.gz"

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from monitor.errors import ConfigError, ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format, get_format
 from monitor.formats.generic_json import GenericJson
 from monitor.records import Record
-from monitor.sources import SourceFile
 from tests.conftest import FIXTURES
 from tests.formats.test_generic_csv import CSL_MAPPING
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import _json_stream, get_format
 from monitor.formats._json_stream import CHUNK, array_items
-from monitor.sources import SourceFile
 
 ROW = {
     "entity_number": "",

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format, get_format
 from monitor.formats.ofac_advanced_xml import OfacAdvancedXml
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 ADVANCED = "ofac-advanced/2020-03-17/cons_advanced.xml.gz"
 CLASSIC = "ofac-advanced/2020-03-17/sample_ofac_consolidated.xml.gz"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format, get_format
 from monitor.formats.ofac_enhanced_xml import OfacEnhancedXml
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 ZIPPED = "ofac-enhanced/2025-01-14/CONS_ENHANCED.ZIP"
 Fixture = Callable[[str], SourceFile]

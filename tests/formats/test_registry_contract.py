@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from monitor.errors import InputError
+from monitor.files import SourceFile
 from monitor.formats import REGISTRY, Format, get_format
-from monitor.sources import SourceFile
 from tests.conftest import ROOT
 from tests.formats.test_generic_csv import CSL_MAPPING, UK_MAPPING
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format
 from monitor.formats.uk_conlist_csv import UkConlistCsv
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 CONLIST = "uk-hmt/2020-04-27/sample_hmt.csv.gz"
 Fixture = Callable[[str], SourceFile]

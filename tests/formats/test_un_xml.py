@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
+from monitor.files import SourceFile
 from monitor.formats import detect_format
 from monitor.formats.un_xml import UnXml
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 CURRENT = "un/2023-03-27/consolidated-202303.xml.gz"
 BROKEN = "un/2024-10-16/sample_unsc.xml.gz"

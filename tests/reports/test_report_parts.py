@@ -10,11 +10,10 @@ import pytest
 
 from monitor.countries import ISO_3166_ALPHA2, country_name
 from monitor.errors import ConfigError
-from monitor.queries import EventQuery
-from monitor.rendering import make_environment
-from monitor.reporting import build_report, email_parts, render_report
 from monitor.reports.changes import deltas, find_bulk_edits, split_changes
-from monitor.reports.output import events_csv, markdown_escape
+from monitor.reports.environment import make_environment
+from monitor.reports.model import build_report
+from monitor.reports.output import events_csv, markdown_escape, render_report
 from monitor.reports.periods import (
     buckets_between,
     chart_size,
@@ -23,6 +22,7 @@ from monitor.reports.periods import (
     previous_period,
 )
 from monitor.reports.words import breakdown, days_text, notice_citation
+from monitor.store.queries import EventQuery
 from tests.conftest import Cli, write_config
 
 NOW = datetime(2022, 1, 5, 9, 0, tzinfo=UTC)
@@ -172,7 +172,9 @@ def test_markdown_and_csv_defuse_markup_and_formulas() -> None:
 
 def test_email_parts_are_text_and_escaped_html() -> None:
     report = build_report([event(name="<script>alert(1)</script>")], EventQuery(), NOW)
-    text, html = email_parts(make_environment(), report)
+    environment = make_environment()
+    text = render_report(environment, report, "text")
+    html = render_report(environment, report, "html")
     assert "<script>alert(1)</script> [1]" in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html

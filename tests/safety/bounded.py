@@ -41,8 +41,8 @@ def parse_bounded(jobs: list[tuple[str, list[Path]]], workdir: Path) -> dict[str
 
 def _one(kind: str, paths: list[str]) -> dict[str, Any]:
     from monitor.errors import MonitorError
+    from monitor.files import SourceFile
     from monitor.formats import get_format
-    from monitor.sources import SourceFile
 
     start = time.monotonic()
     result: dict[str, Any] = {"kind": kind, "paths": paths}

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from monitor.config import Config, ListConfig
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import Store
 from monitor.store import schema as t
 

@@ -17,8 +17,8 @@ import pytest
 
 from monitor.config import Config, Expect, ListConfig
 from monitor.errors import InputError
+from monitor.files import SourceFile
 from monitor.formats import get_format
-from monitor.sources import SourceFile
 from monitor.store import Store, open_engine
 from tests.conftest import Cli, realdata, write_config
 from tests.safety.helpers import (

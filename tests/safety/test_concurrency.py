@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 import monitor.store.database as database
 from monitor.config import Config, ListConfig
-from monitor.pipeline import IngestRequest, ingest
+from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.records import Event
 from monitor.store import Store, open_engine
 from monitor.store import schema as t

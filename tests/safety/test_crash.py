@@ -29,12 +29,12 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
+from monitor.archive.discover import discover
 from monitor.config import Config, load_config
-from monitor.pipeline import IngestRequest, ingest
-from monitor.replay import discover
+from monitor.ingest.pipeline import IngestRequest, ingest
+from monitor.service.verify import verify
 from monitor.store import Store, open_engine
 from monitor.store.database import normalise_url
-from monitor.verify import verify
 from tests.conftest import PG_ENV, realdata, write_config
 from tests.safety.helpers import NOW, fingerprint
 

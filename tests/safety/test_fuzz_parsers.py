@@ -27,13 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from monitor import guards
 from monitor.errors import MonitorError
+from monitor.files import SourceFile
 from monitor.formats import REGISTRY, Format, get_format
 from monitor.formats._mapping import CsvMapping, JsonMapping
 from monitor.formats.generic_csv import GenericCsv
 from monitor.formats.generic_json import GenericJson
-from monitor.sources import SourceFile
+from monitor.ingest import guards
 from tests.conftest import FIXTURES, REALDATA, SNAPSHOTS
 
 MAX_SECONDS = 3.0

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from monitor.formats import REGISTRY
-from monitor.guards import format_family
+from monitor.ingest.guards import format_family
 from tests.conftest import Cli, write_config
 from tests.safety.bounded import parse_bounded
 

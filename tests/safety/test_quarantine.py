@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor import quarantine
 from monitor.config import Config, Expect, ListConfig
 from monitor.errors import InputError
-from monitor.pipeline import IngestRequest, ingest
+from monitor.ingest.pipeline import IngestRequest, ingest
+from monitor.service import quarantine
 from monitor.store import Store, open_engine
 from tests.conftest import FIXTURES, Cli, realdata, write_config
 from tests.safety.helpers import (

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from monitor import quarantine
 from monitor.config import load_config
+from monitor.service import quarantine
+from monitor.service.verify import verify
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
-from monitor.verify import verify
 from tests.conftest import Cli, realdata, write_config
 from tests.safety.helpers import NOW, drop_rows, plain_bytes, write
 

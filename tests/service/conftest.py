@@ -28,7 +28,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import text
 
 from monitor.config import load_config
-from monitor.pipeline import IngestRequest, ingest
+from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from tests.conftest import SNAPSHOTS
 

@@ -21,12 +21,12 @@ from apscheduler.events import (
     JobExecutionEvent,
 )
 
-from monitor.check import CheckContext
 from monitor.config import load_config
-from monitor.daemon import Daemon
-from monitor.locks import AlreadyRunning
-from monitor.rendering import make_environment
+from monitor.reports.environment import make_environment
+from monitor.service.check import CheckContext
+from monitor.service.daemon import Daemon
 from monitor.store import Store, open_engine
+from monitor.store.locks import AlreadyRunning
 from tests.conftest import ROOT, Cli, private_pg_schema
 from tests.service.conftest import (
     ADDED_IN_V2,

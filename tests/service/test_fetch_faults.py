@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.fetch import retry_after
+from monitor.fetch.download import retry_after
 from tests.conftest import Cli
 from tests.service.conftest import ADDED_IN_V2, V1, V2, Publisher, service_config
 from tests.service.helpers import listed_names, snapshot

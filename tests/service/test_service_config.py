@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from monitor.config import Config, load_config
-from monitor.daemon import scheduled_lists
 from monitor.errors import ConfigError
 from monitor.notifiers import notifier_kinds
+from monitor.service.daemon import scheduled_lists
 
 LIST = """lists:
   - id: us-ofac-sdn

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from monitor.config import Config, Expect, ListConfig
+from monitor.files import SourceFile
 from monitor.formats import resolve_format
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.records import Record
-from monitor.sources import SourceFile
 from monitor.store import Store, open_engine
 from monitor.watchlists.hooks import watchlist_hooks
 from tests.conftest import FIXTURES, SNAPSHOTS

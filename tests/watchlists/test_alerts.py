@@ -14,9 +14,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from monitor.store import Store, open_engine
+from monitor.store.schema import alerts
 from monitor.watchlists.alerts import Alert, find_alerts, mark_delivered, undelivered_alerts
 from monitor.watchlists.hooks import watchlist_hooks
-from monitor.watchlists.tables import alerts
 from tests.watchlists.conftest import CONS_2021, CONS_2025, WATCH_FIXTURES, make_config, run
 
 PORTFOLIO = {"id": "portfolio", "entries": str(WATCH_FIXTURES / "portfolio.csv")}

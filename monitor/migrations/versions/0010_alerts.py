@@ -3,7 +3,7 @@
 Revision ID: 0010_alerts
 Revises: 0002_service
 
-The columns are spelled out here (not taken from monitor/watchlists/tables.py)
+The columns are spelled out here (not taken from monitor/store/schema.py)
 so that this migration keeps creating the same table whatever the code becomes.
 """
 

@@ -18,11 +18,11 @@ from typing import Any
 from jinja2 import Environment
 
 from monitor.config import Config
-from monitor.outbox import html_page, notifiers
-from monitor.pipeline import ApplyHook
+from monitor.ingest.pipeline import ApplyHook
+from monitor.outbox.run_report import html_page, notifiers
 from monitor.records import Event
-from monitor.rendering import render
-from monitor.store import outbox as sql
+from monitor.reports.environment import render
+from monitor.store import deliveries as sql
 from monitor.store.store import ListTransaction
 from monitor.watchlists.alerts import Alert, mark_delivered, undelivered_alerts
 

@@ -22,7 +22,21 @@ from jinja2 import (
 
 from monitor.errors import ConfigError
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _builtin_templates() -> Path:
+    """Where the shipped templates are: inside the installed package, or in the checkout.
+
+    A wheel carries the top-level ``templates/`` folder as ``monitor/templates``
+    (see pyproject.toml); an editable install or a plain checkout reads the folder
+    itself, so an edit there shows at once.
+    """
+    installed = _PACKAGE / "templates"
+    return installed if installed.is_dir() else _PACKAGE.parent / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 
 
 def make_environment(override: Path | None = None) -> Environment:

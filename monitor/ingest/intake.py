@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitor import differ, guards
 from monitor.errors import GuardRejected, ParseError
+from monitor.ingest import differ, guards
 from monitor.records import Record
 from monitor.store.store import ListTransaction, Store
 

@@ -27,14 +27,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.check import CheckContext, run_check
 from monitor.config import Config, ListConfig, Schedule
 from monitor.cron import cron_trigger
-from monitor.delivery import deliver_due
 from monitor.errors import ConfigError, MonitorError
-from monitor.locks import daemon_lock, whoami
+from monitor.outbox.deliver import deliver_due
+from monitor.outbox.digest import send_digest
+from monitor.service.check import CheckContext, run_check
 from monitor.store import list_state
-from monitor.watchlists.digest import send_digest
+from monitor.store.locks import daemon_lock, whoami
 
 log = logging.getLogger(__name__)
 

@@ -19,18 +19,19 @@ from typing import Any
 
 from jinja2 import Environment
 
-from monitor import notices, polling
 from monitor.config import Config, ListConfig, source_kind
 from monitor.dates import utc_iso
 from monitor.errors import InputError, MonitorError
-from monitor.fetch import Download, FetchAborted, FetchError, fetch_http
-from monitor.locks import check_lock
-from monitor.outbox import report_hook
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.fetch import poll as polling
+from monitor.fetch.download import Download, FetchAborted, FetchError, fetch_http
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
+from monitor.outbox import notices
+from monitor.outbox.alerts import alert_delivery_hook
+from monitor.outbox.run_report import report_hook
 from monitor.store import list_state
 from monitor.store.list_state import ListState
+from monitor.store.locks import check_lock
 from monitor.store.store import Store
-from monitor.watchlists.delivery import alert_delivery_hook
 from monitor.watchlists.hooks import watchlist_hooks
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
-from monitor.archive import safe_file_name
+from monitor.archive.write import safe_file_name
 from monitor.config import FetchSettings, ListConfig
 from monitor.errors import InputError, MonitorError
 from monitor.store.list_state import ListState

@@ -20,8 +20,8 @@ from typing import Any
 
 from monitor.config import Config, DeliverySettings
 from monitor.notifiers import Message, Notifier
-from monitor.outbox import notifiers
-from monitor.store import outbox as sql
+from monitor.outbox.run_report import notifiers
+from monitor.store import deliveries as sql
 from monitor.store.store import Store, as_utc
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from datetime import datetime
 
 from monitor.config import Config, ListConfig
 from monitor.dates import utc_iso
-from monitor.outbox import html_page, notifiers
-from monitor.pipeline import IngestResult
-from monitor.store import outbox as sql
+from monitor.ingest.pipeline import IngestResult
+from monitor.outbox.run_report import html_page, notifiers
+from monitor.store import deliveries as sql
 from monitor.store.list_state import ListState
 from monitor.store.store import Store
 

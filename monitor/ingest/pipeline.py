@@ -2,7 +2,7 @@
 
 read files -> same bytes as the current state? stop -> guard the files ->
 read the stored hashes -> parse, checking, hashing and comparing each entry
-as it comes (only changed records are kept: :mod:`monitor.intake`) -> guard
+as it comes (only changed records are kept: :mod:`monitor.ingest.intake`) -> guard
 -> archive -> (locked transaction) still the state read? else read again ->
 diff the changed entries -> store.
 Each stage is a function of its own module; this module only calls them in
@@ -18,11 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from monitor import differ, guards, intake, shapes
-from monitor.archive import store_snapshot
+from monitor.archive.write import store_snapshot
 from monitor.config import Config, ListConfig
 from monitor.dates import date_from_path, utc_iso
-from monitor.delta import apply_delta
 from monitor.errors import (
     FormatDetectionError,
     GuardRejected,
@@ -30,10 +28,12 @@ from monitor.errors import (
     ParseError,
     StoreError,
 )
+from monitor.files import SourceFile, snapshot_digest
 from monitor.formats import AUTO, Format, resolve_format
-from monitor.gcpause import collector_paused
+from monitor.ingest import differ, guards, intake, shapes
+from monitor.ingest.delta import apply_delta
+from monitor.ingest.gcpause import collector_paused
 from monitor.records import Event, Record
-from monitor.sources import SourceFile, snapshot_digest
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
 
 log = logging.getLogger(__name__)

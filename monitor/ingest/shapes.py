@@ -7,7 +7,7 @@ compared with the same-named file of the list's last good version.
 Why shapes are kept in the snapshot's row: re-reading the last good version's
 archived file on every check doubled the reading of each snapshot. The new
 file's tail and size come from the one pass that hashes it
-(:class:`monitor.guards.ContentFacts`), so a shape costs one small head read,
+(:class:`monitor.ingest.guards.ContentFacts`), so a shape costs one small head read,
 and it is stored with the snapshot's file facts for the next check to compare
 against. Rows written before shapes were stored fall back to the archived file.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import InputError
-from monitor.guards import HEAD_BYTES, TAIL_BYTES, content_kind
-from monitor.sources import SourceFile
+from monitor.files import SourceFile
+from monitor.ingest.guards import HEAD_BYTES, TAIL_BYTES, content_kind
 
 EOF_MARK = b"\x1a"
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from monitor import quarantine
 from monitor.config import Config, ListConfig, source_kind
 from monitor.cron import cron_trigger
-from monitor.daemon import describe, timezone_of
 from monitor.dates import utc_iso
-from monitor.fetch import shown_url
-from monitor.queries import list_overview
+from monitor.fetch.download import shown_url
+from monitor.service import quarantine
+from monitor.service.daemon import describe, timezone_of
+from monitor.store import deliveries as sql
 from monitor.store import list_state
-from monitor.store import outbox as sql
 from monitor.store.list_state import ListState
+from monitor.store.queries import list_overview
 from monitor.store.store import Store
 
 

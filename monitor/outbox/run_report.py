@@ -4,7 +4,7 @@ The report is built from the snapshot's stored events and rendered once per
 format that the list's channels need; each channel gets one delivery row
 with its finished text. Because this runs as a pipeline ApplyHook, a crash
 leaves either the events and their deliveries, or neither: a report is
-never lost, and the delivery side (monitor.delivery) sends it later.
+never lost, and the delivery side (monitor.outbox.deliver) sends it later.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from jinja2 import Environment
 from markupsafe import escape
 
 from monitor.config import Config, ListConfig
+from monitor.ingest.pipeline import ApplyHook
 from monitor.notifiers import Notifier, build_notifier
-from monitor.pipeline import ApplyHook
-from monitor.queries import snapshot_events, snapshot_info
 from monitor.records import Event
-from monitor.reporting import REPORT_FORMATS, build_run_report, render_report
-from monitor.store import outbox as sql
+from monitor.reports.model import build_run_report
+from monitor.reports.output import REPORT_FORMATS, render_report
+from monitor.store import deliveries as sql
+from monitor.store.queries import snapshot_events, snapshot_info
 from monitor.store.store import ListTransaction
 from monitor.watchlists.alerts import find_alerts
 

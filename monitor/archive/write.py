@@ -18,7 +18,7 @@ from pathlib import Path
 from monitor.config import validate_list_id
 from monitor.dates import folder_stamp
 from monitor.errors import InputError
-from monitor.sources import SourceFile
+from monitor.files import SourceFile
 
 
 @dataclass(frozen=True, kw_only=True)

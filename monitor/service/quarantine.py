@@ -3,7 +3,7 @@
 A snapshot that would delist (or list) more of a list than its ``expect``
 allows is archived but not applied. Only a person can tell a real mass
 delisting from a broken download, so the decision is theirs; it is written
-next to the snapshot's files in the archive (see :mod:`monitor.guards`), so a
+next to the snapshot's files in the archive (see :mod:`monitor.ingest.guards`), so a
 replay of the archive into a new database takes the same decision.
 
 Approving applies the snapshot through the pipeline (the only place that
@@ -21,12 +21,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from monitor import guards
 from monitor.config import Config
 from monitor.dates import utc_iso
 from monitor.errors import InputError
 from monitor.formats import AUTO
-from monitor.pipeline import IngestRequest, IngestResult, ingest
+from monitor.ingest import guards
+from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import schema as t
 from monitor.store.store import Store, as_utc
 from monitor.watchlists.hooks import watchlist_hooks

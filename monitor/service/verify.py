@@ -21,12 +21,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from monitor.archive import is_inside
+from monitor.archive.discover import VersionFolder, discover
+from monitor.archive.write import is_inside
 from monitor.config import Config
 from monitor.errors import MonitorError
-from monitor.pipeline import IngestRequest, ingest
-from monitor.replay import VersionFolder, discover
-from monitor.sources import SourceFile, snapshot_digest
+from monitor.files import SourceFile, snapshot_digest
+from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 

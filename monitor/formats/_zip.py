@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from monitor.errors import InputError
-from monitor.sources import SourceFile
+from monitor.files import SourceFile
 
 ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -71,12 +71,6 @@ def _single(archive: zipfile.ZipFile, label: str, max_members: int) -> zipfile.Z
             label, f"expected a ZIP holding exactly one file, found {len(files)} ({names})"
         )
     return files[0]
-
-
-def single_member(source: SourceFile, *, max_members: int = DEFAULT_MAX_MEMBERS) -> str:
-    """The name of the one file in the ZIP; anything else is an InputError."""
-    with _archive(source) as archive:
-        return _single(archive, source.name, max_members).filename
 
 
 @contextmanager

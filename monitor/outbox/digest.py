@@ -17,13 +17,13 @@ from monitor.config import Config
 from monitor.cron import cron_trigger
 from monitor.dates import utc_iso
 from monitor.errors import ConfigError
-from monitor.outbox import notifiers
-from monitor.store import outbox as sql
+from monitor.outbox.alerts import render_alert_parts
+from monitor.outbox.run_report import notifiers
+from monitor.store import deliveries as sql
 from monitor.store import schema as t
 from monitor.store.store import Store
 from monitor.watchlists.alerts import Alert, find_alerts
 from monitor.watchlists.config import WatchlistConfig
-from monitor.watchlists.delivery import render_alert_parts
 
 LOOKBACKS = (timedelta(hours=2), timedelta(days=2), timedelta(days=40), timedelta(days=400))
 

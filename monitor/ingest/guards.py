@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING
 
 from monitor.config import Expect
 from monitor.errors import InputError
+from monitor.files import SourceFile
 from monitor.records import Record
-from monitor.sources import SourceFile
 
 if TYPE_CHECKING:
     from monitor.formats import Format

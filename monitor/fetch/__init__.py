@@ -1,0 +1,1 @@
+"""Fetch: bring a list's published files to local disk (HTTP, local files, drop folders)."""

@@ -1,0 +1,1 @@
+"""Ingest: one snapshot through the guards, the parser and the differ, sequenced by the pipeline."""

@@ -1,0 +1,1 @@
+"""The outbox: everything queued in a snapshot's transaction and sent later, once per channel."""
