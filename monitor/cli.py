@@ -3,6 +3,11 @@
 Commands live in ``monitor/commands/``, one module per group of related
 commands; every module there is imported and attaches its commands to
 :data:`cli`, so adding a command touches no other file.
+
+Start-up is kept short on purpose (``--help`` and ``--version`` within a few
+times a bare click program): this module and the command modules import only
+click and light vocabulary at the top; the configuration, the database,
+parsers and renderers are imported inside the command that uses them.
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitor import __version__
-from monitor.config import Config, load_config
 from monitor.errors import MonitorError
-from monitor.store import Store, open_engine
+
+if TYPE_CHECKING:
+    from monitor.config import Config
+    from monitor.store import Store
 
 
 @dataclass
@@ -38,12 +45,16 @@ class AppContext:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from monitor.config import load_config
+
             self._config = load_config(self.config_path, database=self.database)
         return self._config
 
     @property
     def store(self) -> Store:
         if self._store is None:
+            from monitor.store import Store, open_engine
+
             self._store = Store(open_engine(self.config.database))
         return self._store
 

@@ -170,6 +170,8 @@ class ListConfig(Frozen):
                     f"list {self.id!r}: a mapping needs format generic-csv or generic-json"
                 )
             return self
+        if self.mapping is None and not self.format.startswith("generic-"):
+            return self  # nothing to check, and no parser to import at start-up
         try:
             get_format(self.format).configure(self.mapping)
         except ConfigError as exc:

@@ -8,8 +8,10 @@ Weekday numbers are therefore translated to names before APScheduler sees them.
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
-from apscheduler.triggers.cron import CronTrigger
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 CRONTAB_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -20,6 +22,8 @@ def cron_trigger(expression: str, timezone: tzinfo | str) -> CronTrigger:
     if len(fields) != 5:
         raise ValueError("write five fields: minute hour day month weekday, e.g. '0 8 * * 1'")
     minute, hour, day, month, weekday = fields
+    from apscheduler.triggers.cron import CronTrigger  # imported here: it is slow to import
+
     return CronTrigger(
         minute=minute,
         hour=hour,

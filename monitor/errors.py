@@ -39,3 +39,39 @@ class GuardRejected(MonitorError):
 
 class StoreError(MonitorError):
     """The database is unavailable, locked, or in an unexpected state."""
+
+
+class ArchiveError(InputError):
+    """A ZIP that is unreadable, unsafe or too big; ``detail`` says why without the name."""
+
+    def __init__(self, label: str, detail: str) -> None:
+        self.label = label
+        self.detail = detail
+        super().__init__(f"{label}: {detail}")
+
+
+class FetchError(MonitorError):
+    """The source could not be fetched; nothing was stored, the last good state stays."""
+
+
+class FetchAborted(FetchError):
+    """The service is stopping: the download was abandoned and will be fetched again."""
+
+
+class Retryable(FetchError):
+    """A failure that often goes away: worth another try after a pause.
+
+    ``after`` is the pause the server asked for (Retry-After on 429 and 503), in seconds.
+    """
+
+    def __init__(self, message: str, *, after: float | None = None) -> None:
+        super().__init__(message)
+        self.after = after
+
+
+class AlreadyRunning(MonitorError):
+    """Another daemon holds the lock on this database."""
+
+
+class DeliveryError(MonitorError):
+    """A channel did not accept a report; it stays queued and is retried later."""

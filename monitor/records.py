@@ -19,7 +19,6 @@ from typing import Any
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _STORED = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 ENTRY_TYPES = ("entity", "individual", "vessel", "aircraft", "unknown")
-EVENT_KINDS = ("listed", "delisted", "relisted", "modified", "rekeyed")
 
 
 def clean_text(value: str | None) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor.dates import parse_user_date
-from monitor.ingest.pipeline import IngestResult
+
+if TYPE_CHECKING:
+    from monitor.ingest.pipeline import IngestResult
 
 text_or_json = click.option(
     "--format",

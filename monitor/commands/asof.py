@@ -12,8 +12,6 @@ from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, output_file
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
-from monitor.reports.asof import answer, state_as_of, state_csv
-from monitor.reports.environment import make_environment, render
 
 FORMATS = ("text", "json", "csv")
 
@@ -57,6 +55,9 @@ def as_of_command(
       watchlist-monitor as-of 2021-12-15 --list us-ofac-sdn --format csv --output sdn-2021-12-15.csv
       watchlist-monitor as-of 2021-12-01 --query "SENSETIME"
     """
+    from monitor.reports.asof import answer, state_as_of, state_csv
+    from monitor.reports.environment import make_environment, render
+
     environment = make_environment(app.config.templates)
     moment = moment_of(date)
     with app.store.read() as connection:

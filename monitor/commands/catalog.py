@@ -6,8 +6,6 @@ import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
-from monitor.formats import REGISTRY, format_kinds
-from monitor.store.queries import dumps, list_overview
 
 
 @cli.command("lists")
@@ -20,6 +18,8 @@ def lists_command(app: AppContext, output_format: str) -> None:
     Example:
       watchlist-monitor lists --format json
     """
+    from monitor.store.queries import dumps, list_overview
+
     with app.store.read() as connection:
         overview = list_overview(connection)
     if output_format == "json":
@@ -43,6 +43,8 @@ def formats_command() -> None:
     Example:
       watchlist-monitor formats
     """
+    from monitor.formats import REGISTRY, format_kinds
+
     for kind in format_kinds():
         plugin = REGISTRY[kind]
         click.echo(f"{kind:<20} {plugin.description()}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.store.database import current_revision
 
 
 @cli.group("db")
@@ -27,5 +26,7 @@ def db_upgrade_command(app: AppContext) -> None:
     Example:
       watchlist-monitor --db postgresql://monitor@localhost/monitor db upgrade
     """
+    from monitor.store.database import current_revision
+
     revision = current_revision(app.store.engine)
     click.echo(f"database schema at revision {revision}")

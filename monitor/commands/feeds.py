@@ -8,10 +8,6 @@ import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, output_file
-from monitor.reports.environment import make_environment, render
-from monitor.reports.feed import build_feed
-from monitor.reports.output import markup_environment
-from monitor.store.queries import EventQuery, find_events
 
 
 @cli.command("feed")
@@ -38,6 +34,11 @@ def feed_command(
       watchlist-monitor feed --output changes.atom
       watchlist-monitor feed --list us-ofac-sdn --limit 50 --output sdn.atom
     """
+    from monitor.reports.environment import make_environment, render
+    from monitor.reports.feed import build_feed
+    from monitor.reports.output import markup_environment
+    from monitor.store.queries import EventQuery, find_events
+
     environment = make_environment(app.config.templates)
     with app.store.read() as connection:
         events = find_events(connection, EventQuery(lists=lists, clock="observed"))

@@ -8,8 +8,6 @@ import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import print_result, text_or_json
-from monitor.service import quarantine
-from monitor.store.queries import dumps
 
 
 @cli.group("quarantine")
@@ -35,6 +33,9 @@ def list_command(app: AppContext, list_id: str | None, output_format: str) -> No
     Example:
       watchlist-monitor quarantine list --list us-ofac-sdn --format json
     """
+    from monitor.service import quarantine
+    from monitor.store.queries import dumps
+
     with app.store.read() as connection:
         held = quarantine.pending(connection, list_id)
     if output_format == "json":
@@ -63,6 +64,8 @@ def approve_command(app: AppContext, snapshot: int) -> None:
     Example:
       watchlist-monitor quarantine approve 42
     """
+    from monitor.service import quarantine
+
     results = quarantine.approve(app.store, app.config, snapshot, now=app.now)
     for result in results:
         print_result(result)
@@ -81,5 +84,7 @@ def reject_command(app: AppContext, snapshot: int, reason: str) -> None:
     Example:
       watchlist-monitor quarantine reject 42 --reason "half the file was missing"
     """
+    from monitor.service import quarantine
+
     held = quarantine.reject(app.store, snapshot, now=app.now, reason=reason)
     click.echo(f"snapshot {held.id} ({held.list_id}): {held.message}")

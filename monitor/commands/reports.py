@@ -11,22 +11,8 @@ import click
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import emit, optional_date, output_file
 from monitor.errors import ConfigError
-from monitor.reports.environment import make_environment
-from monitor.reports.grouping import GROUPINGS, KINDS
-from monitor.reports.history import build_history, history_pairs
-from monitor.reports.model import build_report, build_run_report
-from monitor.reports.output import HISTORY_FORMATS, REPORT_FORMATS, render_history, render_report
-from monitor.reports.periods import PERIODS, period_bounds, previous_period
-from monitor.store.queries import (
-    DATE_CLOCKS,
-    EventQuery,
-    entry_history,
-    entry_versions,
-    find_events,
-    find_snapshot,
-    snapshot_events,
-)
-from monitor.watchlists.alerts import find_alerts
+from monitor.kinds import DATE_CLOCKS, GROUPINGS, HISTORY_FORMATS, PERIODS, REPORT_FORMATS
+from monitor.kinds import EVENT_KINDS as KINDS
 
 
 @cli.command("report")
@@ -74,12 +60,16 @@ def report_command(app: AppContext, /, **options: Any) -> None:
       watchlist-monitor report --period month --on 2021-11-01 --list us-csl --source "Entity List"
       watchlist-monitor report --snapshot latest --list us-ofac-sdn --format markdown
     """
+    from monitor.reports.environment import make_environment
+    from monitor.reports.output import render_report
+
     environment = make_environment(app.config.templates)
     report = _run_report(app, options) if options["snapshot"] else _digest(app, options)
     emit(render_report(environment, report, options["output_format"]), options["output"])
 
 
 def _kinds(text: str | None) -> list[str]:
+
     kinds = [k.strip() for k in text.split(",") if k.strip()] if text else []
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -89,6 +79,8 @@ def _kinds(text: str | None) -> list[str]:
 
 def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date | None]:
     """--since/--until, or the day, week or month of --period (--on, else the last one)."""
+    from monitor.reports.periods import period_bounds, previous_period
+
     since = optional_date(options["since"], "--since")
     until = optional_date(options["until"], "--until")
     if options["period"] is None:
@@ -104,6 +96,9 @@ def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date
 
 
 def _digest(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
+    from monitor.reports.model import build_report
+    from monitor.store.queries import EventQuery, find_events
+
     since, until = _bounds(app, options)
     query = EventQuery(
         lists=options["lists"],
@@ -126,6 +121,10 @@ def _from_source(events: list[dict[str, Any]], source: str) -> list[dict[str, An
 
 
 def _run_report(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
+    from monitor.reports.model import build_run_report
+    from monitor.store.queries import find_snapshot, snapshot_events
+    from monitor.watchlists.alerts import find_alerts
+
     if options["since"] or options["until"] or options["period"]:
         raise ConfigError("--snapshot reports one check: drop --since, --until and --period")
     ref = options["snapshot"].strip().lower()
@@ -172,6 +171,11 @@ def history_command(
       watchlist-monitor history "SENSETIME"
       watchlist-monitor history 36 --list us-ofac-sdn --format json
     """
+    from monitor.reports.environment import make_environment
+    from monitor.reports.history import build_history, history_pairs
+    from monitor.reports.output import render_history
+    from monitor.store.queries import entry_history, entry_versions
+
     environment = make_environment(app.config.templates)
     with app.store.read() as connection:
         events = entry_history(connection, query, lists)

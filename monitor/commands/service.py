@@ -8,23 +8,24 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
 from monitor.errors import ConfigError
-from monitor.outbox.deliver import deliver_due
-from monitor.reports.environment import make_environment, render
-from monitor.service.check import CheckContext, run_check
-from monitor.service.daemon import Daemon
-from monitor.service.status import collect
-from monitor.store.queries import dumps
+
+if TYPE_CHECKING:
+    from monitor.service.check import CheckContext
 
 log = logging.getLogger(__name__)
 
 
 def _context(app: AppContext, stop: threading.Event | None = None) -> CheckContext:
+    from monitor.reports.environment import make_environment
+    from monitor.service.check import CheckContext
+
     return CheckContext(
         store=app.store,
         config=app.config,
@@ -68,6 +69,8 @@ def daemon_command(app: AppContext, shared: bool) -> None:
     Example:
       watchlist-monitor --config /etc/watchlist-monitor/monitor.yml daemon
     """
+    from monitor.service.daemon import Daemon
+
     _say_what_runs()
     stop = threading.Event()
     daemon = Daemon(_context(app, stop), shared=shared)
@@ -89,6 +92,9 @@ def check_command(app: AppContext, lists: tuple[str, ...]) -> None:
       watchlist-monitor check
       watchlist-monitor check us-ofac-sdn
     """
+    from monitor.outbox.deliver import deliver_due
+    from monitor.service.check import run_check
+
     config = app.config
     with_source = [item.id for item in config.lists if item.source]
     for list_id in lists:
@@ -121,6 +127,10 @@ def status_command(app: AppContext, output_format: str) -> None:
       watchlist-monitor status
       watchlist-monitor status --format json
     """
+    from monitor.reports.environment import make_environment, render
+    from monitor.service.status import collect
+    from monitor.store.queries import dumps
+
     status = collect(app.store, app.config, now=app.now)
     if output_format == "json":
         click.echo(dumps(status))
@@ -149,6 +159,8 @@ def retry_command(app: AppContext, channels: tuple[str, ...]) -> None:
     Example:
       watchlist-monitor deliveries retry --channel mail
     """
+    from monitor.outbox.deliver import deliver_due
+
     known = [n.id for n in app.config.notifiers]
     for channel in channels:
         if channel not in known:

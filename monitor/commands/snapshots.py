@@ -10,16 +10,11 @@ from typing import Any
 
 import click
 
-from monitor.archive.discover import discover
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import print_result
 from monitor.dates import parse_user_datetime
 from monitor.errors import MonitorError
-from monitor.formats import AUTO
-from monitor.ingest.pipeline import IngestRequest, ingest
-from monitor.outbox.alerts import alert_delivery_hook
-from monitor.reports.environment import make_environment
-from monitor.watchlists.hooks import watchlist_hooks
+from monitor.kinds import AUTO_FORMAT as AUTO
 
 
 @cli.command("ingest")
@@ -59,6 +54,10 @@ def ingest_command(
       watchlist-monitor ingest ~/Downloads/sdn.csv ~/Downloads/add.csv --list us-ofac-sdn
       watchlist-monitor ingest renamed-columns.csv --list us-csl --approve
     """
+    from monitor.ingest.pipeline import IngestRequest, ingest
+    from monitor.reports.environment import make_environment
+    from monitor.service.hooks import EntryPoint, hooks_for
+
     list_config = app.config.list_config(list_id)
     request = IngestRequest(
         list_config=list_config,
@@ -67,9 +66,8 @@ def ingest_command(
         observed_at=parse_user_datetime(observed_at, "--observed-at") if observed_at else None,
         source_uri=" ".join(str(f) for f in files),
         allow_current_time=True,
-        hooks=(
-            *watchlist_hooks(app.config),
-            alert_delivery_hook(app.config, make_environment(app.config.templates), now=app.now),
+        hooks=hooks_for(
+            EntryPoint.INGEST, app.config, list_config, make_environment(app.config.templates)
         ),
         approved=approve,
     )
@@ -100,6 +98,8 @@ def replay_command(
       watchlist-monitor replay
       watchlist-monitor replay ../shared/realdata/ofac-sdn --list us-ofac-sdn
     """
+    from monitor.archive.discover import discover
+
     versions = discover(list(paths) or [app.config.archive], list_id)
     if not versions:
         raise MonitorError(
@@ -136,6 +136,9 @@ class _nullbar:
 
 
 def _replay_one(app: AppContext, version: Any, input_format: str) -> str:
+    from monitor.ingest.pipeline import IngestRequest, ingest
+    from monitor.service.hooks import EntryPoint, hooks_for
+
     list_config = app.config.list_config(version.list_id)
     request = IngestRequest(
         list_config=list_config,
@@ -143,7 +146,7 @@ def _replay_one(app: AppContext, version: Any, input_format: str) -> str:
         input_format=input_format if input_format != AUTO else list_config.format,
         observed_at=version.observed_at,
         source_uri=str(version.folder),
-        hooks=watchlist_hooks(app.config),
+        hooks=hooks_for(EntryPoint.REPLAY, app.config),
     )
     try:
         result = ingest(app.store, app.config, request, now=app.now)

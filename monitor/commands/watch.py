@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import optional_date
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
-from monitor.outbox.digest import send_digest
-from monitor.reports.environment import make_environment
-from monitor.store.queries import dumps
-from monitor.watchlists.alerts import Alert, find_alerts
-from monitor.watchlists.config import WatchlistConfig, load_watchlists
-from monitor.watchlists.hooks import compile_watchlist
-from monitor.watchlists.screening import Screening, screen
+
+if TYPE_CHECKING:
+    from monitor.watchlists.alerts import Alert
+    from monitor.watchlists.config import WatchlistConfig
+    from monitor.watchlists.screening import Screening
 
 FORMATS = click.Choice(("text", "json"))
 
 
 def _watchlist(app: AppContext, watchlist_id: str) -> WatchlistConfig:
+    from monitor.watchlists.config import load_watchlists
+
     watchlists = load_watchlists(app.config.watchlists)
     for watchlist in watchlists:
         if watchlist.id == watchlist_id:
@@ -64,6 +66,10 @@ def watch_test_command(
     Example:
       watchlist-monitor watch test portfolio --list us-ofac-cons
     """
+    from monitor.store.queries import dumps
+    from monitor.watchlists.hooks import compile_watchlist
+    from monitor.watchlists.screening import screen
+
     watchlist = _watchlist(app, watchlist_id)
     floor = min_score if min_score is not None else max(0.05, watchlist.threshold - 0.2)
     with app.store.read() as connection:
@@ -118,6 +124,9 @@ def watch_digest_command(app: AppContext, watchlist_id: str, at: str | None) -> 
     Example:
       watchlist-monitor watch digest portfolio && watchlist-monitor deliveries retry
     """
+    from monitor.outbox.digest import send_digest
+    from monitor.reports.environment import make_environment
+
     watchlist = _watchlist(app, watchlist_id)
     now = parse_user_datetime(at, "--at") if at else app.now
     count = send_digest(
@@ -148,6 +157,9 @@ def alerts_command(
       watchlist-monitor alerts --since 2021-12-01
       watchlist-monitor alerts --watchlist portfolio --format json
     """
+    from monitor.store.queries import dumps
+    from monitor.watchlists.alerts import find_alerts
+
     with app.store.read() as connection:
         found = find_alerts(
             connection, since=optional_date(since, "--since"), watchlist=watchlist_id

@@ -27,7 +27,7 @@ import httpx
 
 from monitor.archive.write import safe_file_name
 from monitor.config import FetchSettings, ListConfig
-from monitor.errors import InputError, MonitorError
+from monitor.errors import FetchAborted, FetchError, InputError, Retryable
 from monitor.store.list_state import ListState
 
 log = logging.getLogger(__name__)
@@ -42,25 +42,6 @@ T = TypeVar("T")
 # httpx logs every request's full URL at INFO; a source URL may carry a key.
 for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).setLevel(logging.WARNING)
-
-
-class FetchError(MonitorError):
-    """The source could not be fetched; nothing was stored, the last good state stays."""
-
-
-class FetchAborted(FetchError):
-    """The service is stopping: the download was abandoned and will be fetched again."""
-
-
-class Retryable(FetchError):
-    """A failure that often goes away: worth another try after a pause.
-
-    ``after`` is the pause the server asked for (Retry-After on 429 and 503), in seconds.
-    """
-
-    def __init__(self, message: str, *, after: float | None = None) -> None:
-        super().__init__(message)
-        self.after = after
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.dates import date_from_path
-from monitor.fetch.download import Download, FetchError
+from monitor.errors import FetchError
+from monitor.fetch.download import Download
 from monitor.store.list_state import ListState
 
 

@@ -1,35 +1,58 @@
-"""Format plugins: every module in this package is imported and its classes registered."""
+"""Format plugins: every module in this package is imported and its classes registered.
+
+The plugins are imported on first use, not with this package: the configuration
+checks format names at every start-up, and the names are the module names (a
+test holds every plugin to that), so most commands never import a parser.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 from collections.abc import Sequence
+from typing import Any
 
 from monitor.errors import ConfigError, FormatDetectionError
 from monitor.files import SourceFile
-from monitor.formats.base import REGISTRY, Format
+from monitor.formats import base
+from monitor.formats.base import Format
+from monitor.kinds import AUTO_FORMAT
 
-AUTO = "auto"
-
-
-def _load_plugins() -> None:
-    for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")
+AUTO = AUTO_FORMAT
 
 
-_load_plugins()
+def _plugin_modules() -> list[str]:
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(__path__)
+        if not m.name.startswith("_") and m.name != "base"
+    )
+
+
+def registry() -> dict[str, type[Format]]:
+    """Every format plugin by kind, importing the plugins the first time."""
+    if not base.REGISTRY:
+        for name in _plugin_modules():
+            importlib.import_module(f"{__name__}.{name}")
+    return base.REGISTRY
+
+
+def __getattr__(name: str) -> Any:
+    """``from monitor.formats import REGISTRY`` gets the registry with every plugin in it."""
+    if name == "REGISTRY":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def format_kinds() -> list[str]:
-    return sorted(REGISTRY)
+    """The format kinds, without importing the plugins: a kind is its module's name."""
+    return sorted(name.replace("_", "-") for name in _plugin_modules())
 
 
 def get_format(kind: str) -> Format:
     """The plugin for ``kind``; an unknown kind names the valid ones."""
     try:
-        return REGISTRY[kind]()
+        return registry()[kind]()
     except KeyError:
         valid = ", ".join([AUTO, *format_kinds()])
         raise ConfigError(f"unknown input format {kind!r}; valid formats: {valid}") from None
@@ -51,7 +74,7 @@ def describe_content(head: bytes) -> str:
 
 def detect_format(files: Sequence[SourceFile]) -> Format:
     """Recognise the format of a snapshot from its content."""
-    matches = [cls for cls in REGISTRY.values() if cls.sniff(files)]
+    matches = [cls for cls in registry().values() if cls.sniff(files)]
     if len(matches) == 1:
         return matches[0]()
     names = ", ".join(f.name for f in files)
@@ -78,5 +101,6 @@ __all__ = [
     "detect_format",
     "format_kinds",
     "get_format",
+    "registry",
     "resolve_format",
 ]

@@ -19,21 +19,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import PurePosixPath
 from typing import IO
 
-from monitor.errors import InputError
+from monitor.errors import ArchiveError, InputError
 from monitor.files import SourceFile
 
 ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 DEFAULT_MAX_MEMBERS = 16
-
-
-class ArchiveError(InputError):
-    """A ZIP that is unreadable, unsafe or too big; ``detail`` says why without the name."""
-
-    def __init__(self, label: str, detail: str) -> None:
-        self.label = label
-        self.detail = detail
-        super().__init__(f"{label}: {detail}")
 
 
 def is_zip(source: SourceFile) -> bool:

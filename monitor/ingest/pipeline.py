@@ -47,9 +47,14 @@ class ApplyHook(Protocol):
     Called inside the locked transaction right after the events are written,
     e.g. to queue deliveries (the outbox) or raise watchlist alerts, so a crash
     never leaves events without their deliveries or alerts, or the reverse.
+    ``now`` is the run's clock (the snapshot's ``recorded_at``): no hook reads
+    the clock itself. Which hooks run at which entry point is decided in
+    :mod:`monitor.service.hooks`.
     """
 
-    def __call__(self, tx: ListTransaction, snapshot_id: int, events: Sequence[Event]) -> None: ...
+    def __call__(
+        self, tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime
+    ) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -485,7 +490,7 @@ def _apply(
             result = _apply_diff(tx, request.list_config, target, taken)
         if result.snapshot_id is not None and result.status in ("baseline", "applied"):
             for hook in request.hooks:
-                hook(tx, result.snapshot_id, result.events)
+                hook(tx, result.snapshot_id, result.events, snapshot.recorded_at)
         return result
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from monitor.errors import DeliveryError
 from monitor.notifiers.base import (
     REGISTRY,
-    DeliveryError,
     Message,
     Notifier,
     NotifierSettings,

@@ -17,14 +17,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from monitor.errors import MonitorError
-
 REGISTRY: dict[str, type[Notifier]] = {}
 REDACTED = "***"
-
-
-class DeliveryError(MonitorError):
-    """A channel did not accept a report; it stays queued and is retried later."""
 
 
 class NotifierSettings(BaseModel):

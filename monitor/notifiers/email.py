@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import Field, FilePath, SecretStr, field_validator, model_validator
 
-from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierSettings
+from monitor.errors import DeliveryError
+from monitor.notifiers.base import Message, Notifier, NotifierSettings
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierSettings
-from monitor.reports.output import REPORT_FORMATS
+from monitor.errors import DeliveryError
+from monitor.kinds import REPORT_FORMATS
+from monitor.notifiers.base import Message, Notifier, NotifierSettings
 
 EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json", "html": "html", "atom": "xml"}
 

@@ -7,10 +7,10 @@ import logging
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import Field, field_validator
 
-from monitor.notifiers.base import DeliveryError, Message, Notifier, NotifierSettings
+from monitor.errors import DeliveryError
+from monitor.notifiers.base import Message, Notifier, NotifierSettings
 
 SLACK_TEXT_LIMIT = 3500
 
@@ -70,6 +70,8 @@ class WebhookNotifier(Notifier):
 
     def send(self, message: Message) -> None:
         """Any answer but 2xx is a failure; the same key goes with every retry."""
+        import httpx  # imported when sending: it is slow to import, and most commands never send
+
         host = urlsplit(self.options.url).hostname or "?"
         try:
             response = httpx.post(

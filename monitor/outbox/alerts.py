@@ -13,27 +13,30 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
-
-from monitor.config import Config
-from monitor.ingest.pipeline import ApplyHook
-from monitor.outbox.run_report import html_page, notifiers
-from monitor.records import Event
+from monitor.outbox.enqueue import Outgoing, channels_for, enqueue, stamp
 from monitor.reports.environment import render
-from monitor.store import deliveries as sql
-from monitor.store.store import ListTransaction
 from monitor.watchlists.alerts import Alert, mark_delivered, undelivered_alerts
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from monitor.config import Config
+    from monitor.ingest.pipeline import ApplyHook
+    from monitor.records import Event
+    from monitor.store.store import ListTransaction
 
 SUBJECT_LIMIT = 200
 
 
-def alert_delivery_hook(config: Config, environment: Environment, *, now: datetime) -> ApplyHook:
+def alert_delivery_hook(config: Config, environment: Environment) -> ApplyHook:
     """Queue each watchlist's new alerts to its channels, in the snapshot's transaction."""
     watchlists = {w.id: w for w in config.watchlists if w.notify}
 
-    def queue_alerts(tx: ListTransaction, snapshot_id: int, events: Sequence[Event]) -> None:
+    def queue_alerts(
+        tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime
+    ) -> None:
         if not watchlists:
             return
         by_watchlist: dict[str, list[Alert]] = defaultdict(list)
@@ -41,52 +44,35 @@ def alert_delivery_hook(config: Config, environment: Environment, *, now: dateti
             if alert.watchlist in watchlists:
                 by_watchlist[alert.watchlist].append(alert)
         for watchlist_id, alerts in sorted(by_watchlist.items()):
-            _queue(tx, snapshot_id, watchlist_id, alerts, config, environment, now)
+            message = Outgoing(
+                about=watchlist_id,
+                name=f"alerts-{watchlist_id}-{stamp(now)}-{snapshot_id}",
+                subject=alert_subject(watchlist_id, alerts),
+                parts=render_alert_parts(environment, watchlist_id, alerts),
+            )
+            channels = channels_for(config, watchlists[watchlist_id].notify)
+            enqueue(tx.connection, channels, message, snapshot_id=snapshot_id, now=now)
             mark_delivered(tx.connection, [a.id for a in alerts], now)
 
     return queue_alerts
 
 
-def _queue(
-    tx: ListTransaction,
-    snapshot_id: int,
-    watchlist_id: str,
-    alerts: list[Alert],
-    config: Config,
-    environment: Environment,
-    now: datetime,
-) -> None:
-    channels = notifiers(config, next(w for w in config.watchlists if w.id == watchlist_id).notify)
-    parts = render_alert_parts(environment, watchlist_id, alerts)
-    subject = alert_subject(watchlist_id, alerts)
-    name = f"alerts-{watchlist_id}-{now.strftime('%Y-%m-%dT%H%M%SZ')}-{snapshot_id}"
-    for channel in channels.values():
-        body = {
-            "list": watchlist_id,
-            "name": name,
-            "parts": {f: parts.get(f, parts["text"]) for f in channel.formats},
-        }
-        sql.queue(
-            tx.connection,
-            snapshot_id=snapshot_id,
-            channel=channel.channel,
-            subject=subject,
-            body=body,
-            now=now,
-        )
-
-
 def render_alert_parts(
     environment: Environment, watchlist_id: str, alerts: list[Alert]
 ) -> dict[str, str]:
-    """The message as text, Markdown (the text), HTML (escaped) and JSON."""
+    """The message as text, Markdown (the text), HTML (a table) and JSON."""
     items = [a.to_json() for a in alerts]
-    text = render(environment, "alerts.txt.j2", {"watchlist": watchlist_id, "alerts": items})
-    document: dict[str, Any] = {"watchlist": watchlist_id, "alerts": items}
+    context: dict[str, Any] = {
+        "watchlist": watchlist_id,
+        "alerts": items,
+        "subject": alert_subject(watchlist_id, alerts),
+    }
+    text = render(environment, "alerts.txt.j2", context)
+    document = {"watchlist": watchlist_id, "alerts": items}
     return {
         "text": text,
         "markdown": text,
-        "html": html_page([alert_subject(watchlist_id, alerts)], text),
+        "html": render(environment, "alerts.html.j2", context),
         "json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
     }
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from monitor.config import Config, DeliverySettings
 from monitor.notifiers import Message, Notifier
-from monitor.outbox.run_report import notifiers
+from monitor.outbox.enqueue import channels_for
 from monitor.store import deliveries as sql
 from monitor.store.store import Store, as_utc
 
@@ -59,7 +59,7 @@ def deliver_due(
 ) -> DeliveryRun:
     """Send the deliveries that are due (all waiting ones with ``force``)."""
     run = DeliveryRun()
-    ready = notifiers(config, channels)
+    ready = channels_for(config, channels)
     for delivery_id, channel in sql.due(store, now=now, force=force):
         if stop is not None and stop.is_set():
             break

@@ -18,8 +18,7 @@ from monitor.cron import cron_trigger
 from monitor.dates import utc_iso
 from monitor.errors import ConfigError
 from monitor.outbox.alerts import render_alert_parts
-from monitor.outbox.run_report import notifiers
-from monitor.store import deliveries as sql
+from monitor.outbox.enqueue import Outgoing, channels_for, enqueue, stamp
 from monitor.store import schema as t
 from monitor.store.store import Store
 from monitor.watchlists.alerts import Alert, find_alerts
@@ -61,25 +60,16 @@ def send_digest(
     subject = f"Watchlist {watchlist.id} digest, {utc_iso(start)} to {utc_iso(end)}"
     with store.list_transaction(f"digest-{watchlist.id}") as tx:
         raised = [a for a in _raised(tx.connection, watchlist.id) if start < a.raised_at <= end]
-        channels = notifiers(config, watchlist.notify)
         if not raised or _already_queued(tx.connection, subject):
             return 0
-        parts = render_alert_parts(environment, watchlist.id, raised)
-        name = f"digest-{watchlist.id}-{end.strftime('%Y-%m-%dT%H%M%SZ')}"
-        for channel in channels.values():
-            body = {
-                "list": watchlist.id,
-                "name": name,
-                "parts": {f: parts.get(f, parts["text"]) for f in channel.formats},
-            }
-            sql.queue(
-                tx.connection,
-                snapshot_id=None,
-                channel=channel.channel,
-                subject=f"{subject}: {len(raised)} alerts",
-                body=body,
-                now=now,
-            )
+        message = Outgoing(
+            about=watchlist.id,
+            name=f"digest-{watchlist.id}-{stamp(end)}",
+            subject=f"{subject}: {len(raised)} alerts",
+            parts=render_alert_parts(environment, watchlist.id, raised),
+        )
+        channels = channels_for(config, watchlist.notify)
+        enqueue(tx.connection, channels, message, snapshot_id=None, now=now)
     return len(raised)
 
 

@@ -15,14 +15,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from monitor.config import Config, ListConfig
 from monitor.dates import utc_iso
-from monitor.ingest.pipeline import IngestResult
-from monitor.outbox.run_report import html_page, notifiers
+from monitor.outbox.enqueue import Outgoing, channels_for, enqueue, stamp
+from monitor.reports.environment import render
 from monitor.store import deliveries as sql
-from monitor.store.list_state import ListState
-from monitor.store.store import Store
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from monitor.config import Config, ListConfig
+    from monitor.ingest.pipeline import IngestResult
+    from monitor.store.list_state import ListState
+    from monitor.store.store import Store
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,12 +42,13 @@ class Notice:
     at: datetime
     snapshot_id: int | None = None  # the snapshot a quarantine notice is about
 
-    def parts(self) -> dict[str, str]:
-        text = "\n".join(self.lines) + "\n"
+    def parts(self, environment: Environment) -> dict[str, str]:
+        """Text, Markdown and HTML from the notice templates, and the JSON document."""
+        text = render(environment, "notice.txt.j2", {"notice": self})
         return {
             "text": text,
-            "markdown": f"# {self.subject}\n\n" + "".join(f"- {line}\n" for line in self.lines),
-            "html": html_page([self.subject], text),
+            "markdown": render(environment, "notice.md.j2", {"notice": self}),
+            "html": render(environment, "page.html.j2", {"title": self.subject, "text": text}),
             "json": json.dumps(
                 {
                     "list": self.list_id,
@@ -121,27 +128,19 @@ def quarantine_notice(
     )
 
 
-def queue_notice(store: Store, config: Config, list_config: ListConfig, notice: Notice) -> int:
+def queue_notice(
+    store: Store, config: Config, list_config: ListConfig, notice: Notice, environment: Environment
+) -> int:
     """Queue the notice for each of the list's channels; returns how many were queued."""
-    channels = notifiers(config, list_config.notify)
+    channels = channels_for(config, list_config.notify)
     if not channels:
         return 0
-    parts = notice.parts()
     about = f"-{notice.snapshot_id}" if notice.snapshot_id is not None else ""
-    name = f"{notice.list_id}-{notice.kind}{about}-{notice.at.strftime('%Y-%m-%dT%H%M%SZ')}"
+    message = Outgoing(
+        about=notice.list_id,
+        name=f"{notice.list_id}-{notice.kind}{about}-{stamp(notice.at)}",
+        subject=notice.subject,
+        parts=notice.parts(environment),
+    )
     with sql.writing(store) as connection:
-        for channel in channels.values():
-            body = {
-                "list": notice.list_id,
-                "name": name,
-                "parts": {f: parts[f] for f in channel.formats if f in parts},
-            }
-            sql.queue(
-                connection,
-                snapshot_id=None,
-                channel=channel.channel,
-                subject=notice.subject,
-                body=body,
-                now=notice.at,
-            )
-    return len(channels)
+        return enqueue(connection, channels, message, snapshot_id=None, now=notice.at)

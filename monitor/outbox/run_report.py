@@ -11,42 +11,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
-from markupsafe import escape
-
-from monitor.config import Config, ListConfig
-from monitor.ingest.pipeline import ApplyHook
-from monitor.notifiers import Notifier, build_notifier
-from monitor.records import Event
+from monitor.outbox.enqueue import Outgoing, channels_for, enqueue, formats_wanted
 from monitor.reports.model import build_run_report
-from monitor.reports.output import REPORT_FORMATS, render_report
+from monitor.reports.output import render_report
 from monitor.store import deliveries as sql
 from monitor.store.queries import snapshot_events, snapshot_info
-from monitor.store.store import ListTransaction
 from monitor.watchlists.alerts import find_alerts
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from monitor.config import Config, ListConfig
+    from monitor.ingest.pipeline import ApplyHook
+    from monitor.records import Event
+    from monitor.store.store import ListTransaction
 
 SUBJECT_LIMIT = 180
 
 
-def notifiers(config: Config, channels: Iterable[str] | None = None) -> dict[str, Notifier]:
-    """The configured channels (all, or these ids) as ready-to-send notifiers."""
-    wanted = set(channels) if channels is not None else None
-    return {
-        n.id: build_notifier(n.kind, n.id, n.settings)
-        for n in config.notifiers
-        if wanted is None or n.id in wanted
-    }
-
-
-def report_hook(
-    config: Config, list_config: ListConfig, environment: Environment, *, now: datetime
-) -> ApplyHook:
+def report_hook(config: Config, list_config: ListConfig, environment: Environment) -> ApplyHook:
     """An ApplyHook that queues this run's report for each channel the list notifies."""
-    channels = notifiers(config, list_config.notify)
+    channels = channels_for(config, list_config.notify)
 
-    def queue_report(tx: ListTransaction, snapshot_id: int, events: Sequence[Event]) -> None:
+    def queue_report(
+        tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime
+    ) -> None:
         if not channels or not events or all(e.baseline for e in events):
             return
         snapshot = snapshot_info(sql.snapshot_row(tx.connection, snapshot_id))
@@ -55,24 +46,13 @@ def report_hook(
         report["alerts"] = [
             a.to_json() for a in find_alerts(tx.connection, snapshot_id=snapshot_id)
         ]
-        formats = {f for channel in channels.values() for f in channel.formats}
-        parts = render_parts(environment, report, formats)
-        subject = report_subject(list_config, report)
-        name = f"{list_config.id}-{snapshot['observed_at'].replace(':', '')}"
-        for channel in channels.values():
-            body = {
-                "list": list_config.id,
-                "name": name,
-                "parts": {f: parts[f] for f in channel.formats},
-            }
-            sql.queue(
-                tx.connection,
-                snapshot_id=snapshot_id,
-                channel=channel.channel,
-                subject=subject,
-                body=body,
-                now=now,
-            )
+        message = Outgoing(
+            about=list_config.id,
+            name=f"{list_config.id}-{snapshot['observed_at'].replace(':', '')}",
+            subject=report_subject(list_config, report),
+            parts=render_parts(environment, report, formats_wanted(channels) | {"text"}),
+        )
+        enqueue(tx.connection, channels, message, snapshot_id=snapshot_id, now=now)
 
     return queue_report
 
@@ -80,26 +60,8 @@ def report_hook(
 def render_parts(
     environment: Environment, report: dict[str, Any], formats: Iterable[str]
 ) -> dict[str, str]:
-    """Each format rendered once; HTML falls back to the text in a page until a template exists."""
-    parts: dict[str, str] = {}
-    html_template = "run.html.j2" in environment.list_templates()
-    for fmt in sorted(formats):
-        if fmt == "html" and not ("html" in REPORT_FORMATS and html_template):
-            text = parts.get("text") or render_report(environment, report, "text")
-            parts[fmt] = html_page(report["headlines"][:1], text)
-        else:
-            parts[fmt] = render_report(environment, report, fmt)
-    return parts
-
-
-def html_page(title: Sequence[str], text: str) -> str:
-    """A minimal HTML page around the text report; every value is escaped."""
-    heading = escape(title[0]) if title else "Watchlist Monitor report"
-    return (
-        '<!doctype html>\n<html><head><meta charset="utf-8">'
-        f"<title>{heading}</title></head>\n<body><h1>{heading}</h1>\n"
-        f"<pre>{escape(text)}</pre>\n</body></html>\n"
-    )
+    """Each format rendered once."""
+    return {fmt: render_report(environment, report, fmt) for fmt in sorted(formats)}
 
 
 def report_subject(list_config: ListConfig, report: dict[str, Any]) -> str:

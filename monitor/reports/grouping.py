@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from monitor.countries import country_name
+from monitor.kinds import EVENT_KINDS, GROUPINGS
 from monitor.reports.periods import TIME_GROUPS, bucket, bucket_label
 from monitor.reports.words import notice_citation, where_label
 
-KINDS = ("listed", "delisted", "relisted", "modified", "rekeyed")
-GROUPINGS = ("list", "program", "country", "type", "notice", *TIME_GROUPS)
+KINDS = EVENT_KINDS
 NONE_LABELS = {
     "program": "(no program)",
     "country": "(no country)",

@@ -14,6 +14,8 @@ from typing import Any
 
 from monitor.dates import utc_iso
 from monitor.errors import ConfigError
+from monitor.kinds import EVENT_KINDS as KINDS
+from monitor.kinds import GROUPINGS
 from monitor.reports.changes import (
     BULK_MINIMUM,
     BulkEdit,
@@ -24,8 +26,6 @@ from monitor.reports.changes import (
 )
 from monitor.reports.chart import build_chart
 from monitor.reports.grouping import (
-    GROUPINGS,
-    KINDS,
     group_counts,
     group_title,
     grouped,

@@ -22,8 +22,6 @@ from monitor.reports.environment import render
 from monitor.reports.feed import build_feed
 from monitor.reports.grouping import report_day
 
-REPORT_FORMATS = ("text", "markdown", "html", "json", "csv", "atom")
-HISTORY_FORMATS = ("text", "json", "markdown", "html")
 TEMPLATE_SUFFIXES = {"text": "txt", "markdown": "md", "html": "html"}
 JSON_KEYS = (
     "generated_at",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from monitor.errors import ConfigError
+from monitor.kinds import PERIODS
 from monitor.reports.words import MONTH_NAMES, MONTHS, day_text
 
-PERIODS = ("day", "week", "month")
-TIME_GROUPS = ("day", "week", "month")
+TIME_GROUPS = PERIODS
 CHART_SIZES = ("day", "week", "month", "year")
 
 

@@ -19,20 +19,17 @@ from typing import Any
 
 from jinja2 import Environment
 
-from monitor.config import Config, ListConfig, source_kind
+from monitor.config import Config, ListConfig
 from monitor.dates import utc_iso
-from monitor.errors import InputError, MonitorError
-from monitor.fetch import poll as polling
-from monitor.fetch.download import Download, FetchAborted, FetchError, fetch_http
+from monitor.errors import FetchAborted, InputError, MonitorError
+from monitor.fetch.download import Download
+from monitor.fetch.versions import new_versions
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.outbox import notices
-from monitor.outbox.alerts import alert_delivery_hook
-from monitor.outbox.run_report import report_hook
+from monitor.service.hooks import EntryPoint, hooks_for
 from monitor.store import list_state
-from monitor.store.list_state import ListState
 from monitor.store.locks import check_lock
 from monitor.store.store import Store
-from monitor.watchlists.hooks import watchlist_hooks
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +67,7 @@ class CheckContext:
     config: Config
     environment: Environment
     stop: threading.Event | None = None
+    entry: EntryPoint = EntryPoint.CHECK  # the daemon sets EntryPoint.DAEMON
 
 
 def run_check(context: CheckContext, list_config: ListConfig, *, now: datetime) -> CheckOutcome:
@@ -94,28 +92,6 @@ def _locked_check(context: CheckContext, list_config: ListConfig, *, now: dateti
         return CheckOutcome(list_id=list_id, status="aborted", message=str(exc))
     except MonitorError as exc:
         return CheckOutcome(list_id=list_id, status="failed", message=str(exc))
-
-
-def new_versions(
-    list_config: ListConfig,
-    state: ListState,
-    *,
-    workdir: Path,
-    now: datetime,
-    stop: threading.Event | None = None,
-) -> list[Download]:
-    """The versions of the list's source not seen yet (usually none, or one)."""
-    source = list_config.source
-    if source is None:
-        raise FetchError(f"list {list_config.id} has no source to fetch")
-    if source_kind(source) == "http":
-        found = fetch_http(list_config, state, workdir=workdir, now=now, stop=stop)
-        return [found] if found else []
-    path = Path(source).expanduser()
-    if path.is_dir():
-        return polling.poll_folder(path, state, settle=list_config.fetch.settle, now=now)
-    found = polling.poll_file(path, state, workdir=workdir, now=now)
-    return [found] if found else []
 
 
 def _fetch_and_ingest(
@@ -151,7 +127,6 @@ def _fetch_and_ingest(
 def _ingest(
     context: CheckContext, list_config: ListConfig, download: Download, *, now: datetime
 ) -> IngestResult:
-    hook = report_hook(context.config, list_config, context.environment, now=now)
     request = IngestRequest(
         list_config=list_config,
         paths=download.paths,
@@ -159,11 +134,7 @@ def _ingest(
         observed_at=download.observed_at,
         source_uri=download.source_uri,
         allow_current_time=True,
-        hooks=(
-            *watchlist_hooks(context.config),
-            alert_delivery_hook(context.config, context.environment, now=now),
-            hook,
-        ),
+        hooks=hooks_for(context.entry, context.config, list_config, context.environment),
     )
     return ingest(context.store, context.config, request, now=now)
 
@@ -205,7 +176,7 @@ def _record(
         if outcome.remember:
             list_state.save(store, list_id, **outcome.remember)
         if notice := notices.failing_notice(list_config, before, outcome.message, now=now):
-            notices.queue_notice(store, context.config, list_config, notice)
+            notices.queue_notice(store, context.config, list_config, notice, context.environment)
         if before.failures == 0:
             log.warning("%s (the last good state stays current)", outcome.line())
         else:
@@ -221,8 +192,8 @@ def _record(
     if before.failures:
         log.warning("list %s: recovered after %s failed checks", list_id, before.failures)
     if notice := notices.recovered_notice(list_config, before, now=now):
-        notices.queue_notice(store, context.config, list_config, notice)
+        notices.queue_notice(store, context.config, list_config, notice, context.environment)
     for result in outcome.results:
         if notice := notices.quarantine_notice(list_config, result, now=now):
-            notices.queue_notice(store, context.config, list_config, notice)
+            notices.queue_notice(store, context.config, list_config, notice, context.environment)
     log.info("%s", outcome.line())

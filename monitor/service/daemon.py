@@ -33,6 +33,7 @@ from monitor.errors import ConfigError, MonitorError
 from monitor.outbox.deliver import deliver_due
 from monitor.outbox.digest import send_digest
 from monitor.service.check import CheckContext, run_check
+from monitor.service.hooks import EntryPoint
 from monitor.store import list_state
 from monitor.store.locks import daemon_lock, whoami
 
@@ -78,6 +79,7 @@ class Daemon:
             config=context.config,
             environment=context.environment,
             stop=self.stop,
+            entry=EntryPoint.DAEMON,
         )
         self.shared = shared
         self.zone = timezone_of(context.config)

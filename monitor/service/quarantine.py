@@ -27,9 +27,9 @@ from monitor.errors import InputError
 from monitor.formats import AUTO
 from monitor.ingest import guards
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
+from monitor.service.hooks import EntryPoint, hooks_for
 from monitor.store import schema as t
 from monitor.store.store import Store, as_utc
-from monitor.watchlists.hooks import watchlist_hooks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,7 +160,7 @@ def _request(
         source_uri=held.source_uri,
         approved=approved,
         recheck_quarantined=recheck,
-        hooks=watchlist_hooks(config),
+        hooks=hooks_for(EntryPoint.APPROVE, config, config.list_config(held.list_id)),
     )
 
 

@@ -7,15 +7,18 @@ start with BEGIN IMMEDIATE so two processes never interleave one snapshot.
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from monitor.errors import ConfigError, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -71,6 +74,8 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -78,11 +83,42 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply pending migrations; a running deployment upgrades in place."""
+    """Apply pending migrations; a running deployment upgrades in place.
+
+    A database already at the newest revision (every command but the first)
+    is recognised from its ``alembic_version`` row without importing alembic,
+    which would double the start-up time of every command.
+    """
     try:
+        if revision == "head" and current_revision(engine) == head_revision():
+            return
+        from alembic import command
+
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
         raise StoreError(f"cannot open or migrate the database: {exc.orig}") from exc
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision) = (None|\"[^\"]+\")$", re.M)
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration: the one revision no other migration names as its parent.
+
+    Read from the migration files as text (tests check it against alembic's own
+    answer), so that opening an up-to-date database needs no alembic import.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            if value != "None":
+                (revisions if name == "revision" else parents).add(value.strip('"'))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise StoreError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))})")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -12,25 +12,20 @@ process dies, so a crash never leaves a stale lock behind.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import socket
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Connection, text
 
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import AlreadyRunning, ConfigError
 from monitor.store.store import Store
 
 NAMESPACE = 0x574D  # "WM": the first key of every advisory lock taken here
-
-
-class AlreadyRunning(MonitorError):
-    """Another daemon holds the lock on this database."""
 
 
 def _key(connection: Connection, name: str) -> int:
@@ -61,24 +56,30 @@ def daemon_lock(store: Store, *, shared: bool = False) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
-    handle: IO[str] = path.open("a+", encoding="utf-8")
+    """An exclusive lock on ``path`` (filelock: flock on Unix, msvcrt on Windows).
+
+    Who holds it is written to a file beside it, since the lock file itself is
+    truncated by whoever tries to take it.
+    """
+    holder_file = path.with_name(path.name + ".holder")
+    lock = FileLock(path, timeout=0, thread_local=False)
     try:
+        lock.acquire()
+    except Timeout:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise AlreadyRunning(
-                f"another daemon is already running on this database ({holder}; lock file "
-                f"{path}); stop it first"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(whoami() + "\n")
-        handle.flush()
+            holder = holder_file.read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = ""
+        raise AlreadyRunning(
+            f"another daemon is already running on this database ({holder or 'another process'}; "
+            f"lock file {path}); stop it first"
+        ) from None
+    try:
+        holder_file.write_text(whoami() + "\n", encoding="utf-8")
         yield
     finally:
-        handle.close()
+        holder_file.unlink(missing_ok=True)
+        lock.release()
 
 
 @contextmanager

@@ -14,8 +14,6 @@ from monitor.names import fold
 from monitor.store import schema as t
 from monitor.store.store import as_utc
 
-DATE_CLOCKS = ("effective", "observed")
-
 
 @dataclass(frozen=True, kw_only=True)
 class EventQuery:

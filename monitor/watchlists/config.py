@@ -27,7 +27,7 @@ from pydantic import (
 
 from monitor.cron import cron_trigger
 from monitor.errors import ConfigError
-from monitor.records import EVENT_KINDS
+from monitor.kinds import EVENT_KINDS
 from monitor.watchlists.entry import Frozen, WatchEntry, describe_entry_error
 from monitor.watchlists.entry_files import read_entries
 

@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from monitor.errors import ConfigError
 from monitor.records import Event
-from monitor.store import schema as t
-from monitor.store.store import as_utc
 from monitor.watchlists.alerts import NewAlert, event_ids, record_alerts
 from monitor.watchlists.config import WatchlistConfig, load_watchlists
 from monitor.watchlists.filters import event_passes
@@ -72,14 +68,16 @@ class AlertHook:
     def __init__(self, watchlists: Sequence[CompiledWatchlist]) -> None:
         self.watchlists = tuple(watchlists)
 
-    def __call__(self, tx: ListTransaction, snapshot_id: int, events: Sequence[Event]) -> None:
+    def __call__(
+        self, tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime
+    ) -> None:
         if not events:
             return
         ids = event_ids(tx.connection, snapshot_id)
         found: list[NewAlert] = []
         for event in events:
             found += self._alerts_for(event, snapshot_id, ids[(event.key, event.kind)])
-        raised = record_alerts(tx.connection, found, _recorded_at(tx, snapshot_id))
+        raised = record_alerts(tx.connection, found, now)
         if raised:
             log.info("list %s: %s watchlist alert(s) raised", tx.list_id, raised)
 
@@ -101,13 +99,6 @@ class AlertHook:
                     )
                 )
         return found
-
-
-def _recorded_at(tx: ListTransaction, snapshot_id: int) -> datetime:
-    """The run's clock, as recorded with the snapshot (the hook is not handed ``now``)."""
-    statement = select(t.snapshots.c.recorded_at).where(t.snapshots.c.id == snapshot_id)
-    moment = as_utc(tx.connection.execute(statement).scalar_one())
-    return moment or datetime.now(UTC)
 
 
 _validated: list[tuple[object, list[WatchlistConfig]]] = []

@@ -22,11 +22,11 @@ from apscheduler.events import (
 )
 
 from monitor.config import load_config
+from monitor.errors import AlreadyRunning
 from monitor.reports.environment import make_environment
 from monitor.service.check import CheckContext
 from monitor.service.daemon import Daemon
 from monitor.store import Store, open_engine
-from monitor.store.locks import AlreadyRunning
 from tests.conftest import ROOT, Cli, private_pg_schema
 from tests.service.conftest import (
     ADDED_IN_V2,
@@ -147,7 +147,7 @@ def test_a_second_daemon_on_the_same_database_refuses_and_sigterm_stops_cleanly(
 ) -> None:
     publisher.serve(versions[V1])
     config = service_config(tmp_path, publisher.url, schedule="{every: 1h}")
-    lock = Path(seeded_sqlite.removeprefix("sqlite:///") + ".daemon.lock")
+    lock = Path(seeded_sqlite.removeprefix("sqlite:///") + ".daemon.lock.holder")
     first = spawn(seeded_sqlite, config, "daemon")
     try:
         wait_for(lambda: lock.exists() and "pid" in lock.read_text(), "the first daemon's lock")

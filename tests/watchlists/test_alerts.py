@@ -17,7 +17,14 @@ from monitor.store import Store, open_engine
 from monitor.store.schema import alerts
 from monitor.watchlists.alerts import Alert, find_alerts, mark_delivered, undelivered_alerts
 from monitor.watchlists.hooks import watchlist_hooks
-from tests.watchlists.conftest import CONS_2021, CONS_2025, WATCH_FIXTURES, make_config, run
+from tests.watchlists.conftest import (
+    CONS_2021,
+    CONS_2025,
+    NOW,
+    WATCH_FIXTURES,
+    make_config,
+    run,
+)
 
 PORTFOLIO = {"id": "portfolio", "entries": str(WATCH_FIXTURES / "portfolio.csv")}
 UNRELATED = {"id": "unrelated", "entries": str(WATCH_FIXTURES / "entity_list_not_on_cons.csv")}
@@ -156,7 +163,7 @@ def test_the_same_alert_is_never_raised_twice(store: Store, tmp_path: Path) -> N
     [hook] = watchlist_hooks(config)
     with store.list_transaction("us-ofac-cons") as tx:
         assert first.snapshot_id is not None
-        hook(tx, first.snapshot_id, first.events)
+        hook(tx, first.snapshot_id, first.events, NOW)
     assert count_alerts(store) == 3
 
     # And the database itself refuses a second row for the same watch entry and event.

@@ -1,0 +1,79 @@
+"""Which work runs inside a snapshot's transaction, at each entry point: the one written policy.
+
+Every path that applies a version of a list tells the list's channels, in the
+same transaction as the events, so an applied change is never silent and a
+crash never leaves events without their messages (or the reverse):
+
+==================  =================  ======================  ====================
+entry point         raise alerts       queue watchlist alerts  queue the run report
+==================  =================  ======================  ====================
+daemon check        yes                yes                     yes
+``check``           yes                yes                     yes
+``ingest``          yes                yes                     yes
+``quarantine        yes                yes                     yes
+approve`` and the
+re-checks it starts
+``replay``          yes                no                      no
+==================  =================  ======================  ====================
+
+Replay rebuilds history: its alerts are recorded (``alerts`` shows them, and a
+later change of a watched entry is still recognised) but nothing is sent,
+because the events are old news. ``verify`` rebuilds into a scratch database
+and runs no hooks at all.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from monitor.config import Config, ListConfig
+    from monitor.ingest.pipeline import ApplyHook
+
+
+class EntryPoint(StrEnum):
+    """The ways a version of a list gets applied."""
+
+    DAEMON = "daemon"
+    CHECK = "check"
+    INGEST = "ingest"
+    APPROVE = "approve"
+    REPLAY = "replay"
+
+
+TELLS_CHANNELS = frozenset(
+    {EntryPoint.DAEMON, EntryPoint.CHECK, EntryPoint.INGEST, EntryPoint.APPROVE}
+)
+"""The entry points whose applied versions are told to the channels (all but replay)."""
+
+
+def hooks_for(
+    entry: EntryPoint,
+    config: Config,
+    list_config: ListConfig | None = None,
+    environment: Environment | None = None,
+) -> tuple[ApplyHook, ...]:
+    """The apply hooks of one entry point, in the order they must run.
+
+    Alerts are raised first, so that the alert delivery and the run report
+    (which lists the alerts it raised) both see them. ``list_config`` is the
+    list being applied (needed for its channels); ``environment`` is the Jinja
+    environment to render messages with, made from the configuration if not given.
+    """
+    from monitor.watchlists.hooks import watchlist_hooks
+
+    hooks: list[ApplyHook] = list(watchlist_hooks(config))
+    if entry not in TELLS_CHANNELS:
+        return tuple(hooks)
+    from monitor.outbox.alerts import alert_delivery_hook
+    from monitor.outbox.run_report import report_hook
+    from monitor.reports.environment import make_environment
+
+    environment = environment or make_environment(config.templates)
+    hooks.append(alert_delivery_hook(config, environment))
+    if list_config is not None:
+        hooks.append(report_hook(config, list_config, environment))
+    return tuple(hooks)
