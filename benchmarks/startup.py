@@ -48,8 +48,9 @@ def measure(trees: dict[str, Path], runs: int) -> dict[str, float]:
         bare = Path(scratch) / "bare.py"
         bare.write_text(BARE, encoding="utf-8")
         database = f"sqlite:///{Path(scratch) / 'monitor.db'}"
+        bare_argv = [sys.executable, str(bare), "--version"]
         cases: dict[str, tuple[list[str], Path, dict[str, str]]] = {
-            "bare click": ([sys.executable, str(bare), "--version"], Path(scratch), dict(os.environ))
+            "bare click": (bare_argv, Path(scratch), dict(os.environ))
         }
         for label, tree in trees.items():
             env = {**os.environ, "WATCHLIST_MONITOR_DB": database, "PYTHONPATH": str(tree)}
