@@ -213,9 +213,7 @@ def test_a_rerun_after_a_failed_apply_leaves_one_archive_folder(tmp_path: Path) 
     store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
     config = Config(archive=tmp_path / "archive")
 
-    def fail(
-        tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime
-    ) -> None:
+    def fail(tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime) -> None:
         raise RuntimeError("killed inside the transaction")
 
     request = IngestRequest(
