@@ -7,6 +7,7 @@ test holds every plugin to that), so most commands never import a parser.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Sequence
@@ -29,11 +30,15 @@ def _plugin_modules() -> list[str]:
     )
 
 
+@functools.cache
 def registry() -> dict[str, type[Format]]:
-    """Every format plugin by kind, importing the plugins the first time."""
-    if not base.REGISTRY:
-        for name in _plugin_modules():
-            importlib.import_module(f"{__name__}.{name}")
+    """Every format plugin by kind, importing the plugins the first time.
+
+    (A plugin imported directly registers itself too, so an empty registry is
+    not the test of whether all were imported.)
+    """
+    for name in _plugin_modules():
+        importlib.import_module(f"{__name__}.{name}")
     return base.REGISTRY
 
 

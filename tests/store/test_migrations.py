@@ -70,3 +70,14 @@ def test_the_migrations_build_exactly_the_schema_the_code_uses(db_url: str) -> N
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, t.metadata)  # alerts included (imported above)
     assert differences == []
+
+
+def test_the_head_revision_read_from_the_files_is_alembics() -> None:
+    """Opening an up-to-date database skips alembic: its idea of the head must be alembic's."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from monitor.store.database import alembic_config, head_revision
+
+    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    assert [head_revision()] == script.get_heads()
