@@ -22,6 +22,40 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SNAPSHOTS = ROOT / "snapshots"
 REALDATA = ROOT.parent / "shared" / "realdata"
 PG_ENV = "WATCHLIST_MONITOR_TEST_PG"
+# The shipped demo's files, as committed: tests copy these, never whatever a user has
+# since added under snapshots/ (an `ingest` of their own download archives there).
+SHIPPED_FILES = tuple(
+    Path(line) for line in (FIXTURES / "shipped-snapshots.txt").read_text(encoding="utf-8").split()
+)
+
+
+def copy_shipped(target: Path) -> Path:
+    """The shipped demo archive copied to ``target`` (tests never write into the checkout)."""
+    for relative in SHIPPED_FILES:
+        destination = target / relative.relative_to("snapshots")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, destination)
+    return target
+
+
+def shipped_versions(list_id: str) -> list[Path]:
+    """The shipped version folders of one list, oldest first."""
+    folders = {ROOT / p.parent for p in SHIPPED_FILES if p.parts[1] == list_id}
+    return sorted(folders)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apart_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test runs in an empty folder with no configuration or database from outside.
+
+    A user's config/monitor.yml, monitor.db or snapshots/ in the checkout, or a
+    WATCHLIST_MONITOR_DB in their shell, must not change what a test sees.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        for name in ("WATCHLIST_MONITOR_DB", "WATCHLIST_MONITOR_CONFIG"):
+            patch.delenv(name, raising=False)
+        yield
 
 
 def realdata(*parts: str) -> Path:
@@ -89,9 +123,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def shipped_archive(tmp_path: Path) -> Path:
     """A copy of the shipped demo archive (tests must not write into the repository)."""
-    target = tmp_path / "archive"
-    shutil.copytree(SNAPSHOTS, target)
-    return target
+    return copy_shipped(tmp_path / "archive")
 
 
 class Cli:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SNAPSHOTS, Cli, write_config
+from tests.conftest import ROOT, SNAPSHOTS, Cli, copy_shipped, write_config
 
 CMIC_DECEMBER_2021 = {
     "SENSETIME GROUP LIMITED",
@@ -35,7 +35,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Cli:
     """The shipped archive replayed once into a fresh SQLite database."""
     folder = tmp_path_factory.mktemp("demo")
     archive = folder / "archive"
-    shutil.copytree(SNAPSHOTS, archive)
+    copy_shipped(archive)
     app = Cli(f"sqlite:///{folder / 'monitor.db'}", write_config(folder, archive, LISTS))
     result = app("replay")
     assert result.exit_code == 0, result.output
@@ -211,3 +211,36 @@ def test_version_and_help_examples() -> None:
     assert run_cli("--version", cwd=ROOT).stdout.startswith("watchlist-monitor, version")
     for command in ("ingest", "replay", "report", "history", "lists", "formats"):
         assert "Example:" in run_cli(command, "--help", cwd=ROOT).stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--list", "us-ofac-sd", "--since", "2021-12-01", "--until", "2021-12-31"],
+        ["history", "SenseTime", "--list", "us-ofac-sd"],
+        ["as-of", "2021-12-20", "--list", "us-ofac-sd", "--query", "AL-NASER"],
+        ["feed", "--list", "us-ofac-sd"],
+        ["quarantine", "list", "--list", "us-ofac-sd"],
+    ],
+)
+def test_a_mistyped_list_is_an_error_naming_the_known_ones(demo: Cli, command: list[str]) -> None:
+    result = demo(*command)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --list: unknown list 'us-ofac-sd'; known lists: us-csl, us-ofac-cons, "
+        "us-ofac-sdn\n"
+    )
+
+
+def test_a_reversed_period_is_an_error(demo: Cli) -> None:
+    result = demo("report", "--since", "2021-12-31", "--until", "2021-12-01")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: --since 2021-12-31 is after --until 2021-12-01: the period is empty\n",
+    )
+
+
+def test_a_mistyped_watchlist_is_an_error(demo: Cli) -> None:
+    result = demo("alerts", "--watchlist", "portfolo")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no watchlist 'portfolo'; configured watchlists: ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.dates import parse_user_date
+from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
+    from monitor.cli import AppContext
     from monitor.ingest.pipeline import IngestResult
 
 text_or_json = click.option(
@@ -37,6 +40,39 @@ def print_result(result: IngestResult) -> None:
 
 def optional_date(value: str | None, option: str) -> date | None:
     return parse_user_date(value, option) if value else None
+
+
+def period(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """--since and --until as dates; a reversed period is an error, not an empty answer."""
+    first = optional_date(since, "--since")
+    last = optional_date(until, "--until")
+    if first is not None and last is not None and first > last:
+        raise ConfigError(
+            f"--since {first.isoformat()} is after --until {last.isoformat()}: the period is empty"
+        )
+    return first, last
+
+
+def known_lists(app: AppContext, wanted: Sequence[str]) -> tuple[str, ...]:
+    """The --list values, each checked: a typo is an error naming the known lists.
+
+    A list is known when it is configured or has anything stored; an unknown id
+    would otherwise answer "no changes" or "not listed", which reads as a fact.
+    """
+    if not wanted:
+        return ()
+    from monitor.store.queries import list_ids
+
+    with app.store.read() as connection:
+        known = set(list_ids(connection))
+    known |= {item.id for item in app.config.lists}
+    for list_id in wanted:
+        if list_id not in known:
+            raise ConfigError(
+                f"--list: unknown list {list_id!r}; known lists: "
+                + (", ".join(sorted(known)) or "none yet (replay or ingest a snapshot first)")
+            )
+    return tuple(wanted)
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import emit, output_file
+from monitor.commands._common import emit, known_lists, output_file
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
 
@@ -59,6 +59,7 @@ def as_of_command(
     from monitor.reports.environment import make_environment, render
 
     environment = make_environment(app.config.templates)
+    lists = known_lists(app, lists)
     moment = moment_of(date)
     with app.store.read() as connection:
         if query:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import emit, output_file
+from monitor.commands._common import emit, known_lists, output_file
 
 
 @cli.command("feed")
@@ -40,8 +40,9 @@ def feed_command(
     from monitor.store.queries import EventQuery, find_events
 
     environment = make_environment(app.config.templates)
+    wanted = known_lists(app, lists)
     with app.store.read() as connection:
-        events = find_events(connection, EventQuery(lists=lists, clock="observed"))
+        events = find_events(connection, EventQuery(lists=wanted, clock="observed"))
     latest = events[-limit:]
     name = title or "Watchlist Monitor: changes to " + (", ".join(lists) or "all lists")
     feed = build_feed(latest, app.now.strftime("%Y-%m-%dT%H:%M:%SZ"), name)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import print_result, text_or_json
+from monitor.commands._common import known_lists, text_or_json
+
+if TYPE_CHECKING:
+    from monitor.ingest.pipeline import IngestResult
 
 
 @cli.group("quarantine")
@@ -36,6 +40,8 @@ def list_command(app: AppContext, list_id: str | None, output_format: str) -> No
     from monitor.service import quarantine
     from monitor.store.queries import dumps
 
+    if list_id is not None:
+        known_lists(app, [list_id])
     with app.store.read() as connection:
         held = quarantine.pending(connection, list_id)
     if output_format == "json":
@@ -66,9 +72,12 @@ def approve_command(app: AppContext, snapshot: int) -> None:
     """
     from monitor.service import quarantine
 
-    results = quarantine.approve(app.store, app.config, snapshot, now=app.now)
-    for result in results:
-        print_result(result)
+    def progress(result: IngestResult, done: int, total: int) -> None:
+        prefix = f"[{done}/{total}] " if total > 1 else ""
+        stream = sys.stderr if result.failed else sys.stdout
+        click.echo(prefix + result.summary_line(), file=stream)
+
+    results = quarantine.approve(app.store, app.config, snapshot, now=app.now, progress=progress)
     if results and results[0].failed:
         sys.exit(1)
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import emit, optional_date, output_file
+from monitor.commands._common import emit, known_lists, optional_date, output_file, period
 from monitor.errors import ConfigError
 from monitor.kinds import DATE_CLOCKS, GROUPINGS, HISTORY_FORMATS, PERIODS, REPORT_FORMATS
 from monitor.kinds import EVENT_KINDS as KINDS
@@ -64,6 +64,7 @@ def report_command(app: AppContext, /, **options: Any) -> None:
     from monitor.reports.output import render_report
 
     environment = make_environment(app.config.templates)
+    options["lists"] = known_lists(app, options["lists"])
     report = _run_report(app, options) if options["snapshot"] else _digest(app, options)
     emit(render_report(environment, report, options["output_format"]), options["output"])
 
@@ -81,8 +82,7 @@ def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date
     """--since/--until, or the day, week or month of --period (--on, else the last one)."""
     from monitor.reports.periods import period_bounds, previous_period
 
-    since = optional_date(options["since"], "--since")
-    until = optional_date(options["until"], "--until")
+    since, until = period(options["since"], options["until"])
     if options["period"] is None:
         if options["anchor"]:
             raise ConfigError("--on needs --period day, week or month")
@@ -178,7 +178,7 @@ def history_command(
 
     environment = make_environment(app.config.templates)
     with app.store.read() as connection:
-        events = entry_history(connection, query, lists)
+        events = entry_history(connection, query, known_lists(app, lists))
         versions = entry_versions(connection, history_pairs(events))
     history = build_history(query, events, versions, app.now)
     emit(render_history(environment, history, output_format), output)

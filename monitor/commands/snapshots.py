@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,23 +106,63 @@ def replay_command(
         raise MonitorError(
             f"no snapshots found under {', '.join(map(str, paths or [app.config.archive]))}"
         )
-    tally: dict[str, int] = defaultdict(int)
-    show_progress = sys.stderr.isatty()
+    outcome = _Replay()
     with (
         click.progressbar(versions, label="replaying", file=sys.stderr, show_pos=True)
-        if show_progress
+        if sys.stderr.isatty()
         else _nullbar(versions) as bar
     ):
         for version in bar:
-            status = _replay_one(app, version, input_format)
-            tally[status] += 1
-    click.echo("replay: " + ", ".join(f"{n} {status}" for status, n in sorted(tally.items())))
-    if tally.get("rejected") or tally.get("error") or tally.get("quarantined"):
-        click.echo(
-            "replay: some snapshots were not applied (see above; 'watchlist-monitor quarantine "
-            "list' shows those awaiting a decision); the others were",
-            err=True,
-        )
+            if version.list_id in outcome.stopped:
+                outcome.tally["waiting"] += 1
+                outcome.waiting[version.list_id] += 1
+                continue
+            outcome.record(version, *_replay_one(app, version, input_format))
+    click.echo("replay: " + ", ".join(f"{n} {s}" for s, n in sorted(outcome.tally.items())))
+    if outcome.incomplete:
+        for line in outcome.explain():
+            click.echo(f"replay: {line}", err=True)
+        sys.exit(1)
+
+
+@dataclass
+class _Replay:
+    """What a replay did, and where each list stopped: nothing newer is applied over a
+    version that did not apply (one held for review, or one that failed)."""
+
+    tally: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    stopped: dict[str, str] = field(default_factory=dict)  # list -> why
+    waiting: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rejected: list[str] = field(default_factory=list)
+
+    def record(self, version: Any, status: str, message: str, settled: bool) -> None:
+        self.tally[status] += 1
+        where = f"{version.list_id} @ {version.folder.name}"
+        if status in ("quarantined", "error"):
+            self.stopped[version.list_id] = f"{where} {status}: {message}"
+        elif status == "rejected" and not settled:
+            self.rejected.append(f"{where}: {message}")
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.stopped or self.rejected)
+
+    def explain(self) -> list[str]:
+        lines = [
+            f"rejected {line} (a bad file: the last good state stayed)" for line in self.rejected
+        ]
+        for list_id, why in sorted(self.stopped.items()):
+            later = self.waiting.get(list_id, 0)
+            lines.append(f"stopped at {why}; {later} later version(s) of {list_id} not applied")
+        if any("quarantined" in why for why in self.stopped.values()):
+            lines.append(
+                "settle a held version with 'watchlist-monitor quarantine approve ID' (or reject "
+                "ID; 'watchlist-monitor quarantine list' shows the ids), then run "
+                "'watchlist-monitor replay' again to continue"
+            )
+        if any(" error: " in why for why in self.stopped.values()):
+            lines.append("fix what failed, then run 'watchlist-monitor replay' again to continue")
+        return lines
 
 
 class _nullbar:
@@ -135,7 +176,8 @@ class _nullbar:
         return None
 
 
-def _replay_one(app: AppContext, version: Any, input_format: str) -> str:
+def _replay_one(app: AppContext, version: Any, input_format: str) -> tuple[str, str, bool]:
+    """Apply one archived version: its status, message, and whether a person settled it."""
     from monitor.ingest.pipeline import IngestRequest, ingest
     from monitor.service.hooks import EntryPoint, hooks_for
 
@@ -152,7 +194,7 @@ def _replay_one(app: AppContext, version: Any, input_format: str) -> str:
         result = ingest(app.store, app.config, request, now=app.now)
     except MonitorError as exc:
         click.echo(f"{version.list_id} @ {version.folder.name}: error: {exc}", err=True)
-        return "error"
+        return "error", str(exc), False
     if result.status != "skipped":
         print_result(result)
-    return result.status
+    return result.status, result.message, result.settled

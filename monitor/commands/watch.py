@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import optional_date
+from monitor.commands._common import known_lists, optional_date
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
 
@@ -71,6 +71,8 @@ def watch_test_command(
     from monitor.watchlists.screening import screen
 
     watchlist = _watchlist(app, watchlist_id)
+    if list_id is not None:
+        known_lists(app, [list_id])
     floor = min_score if min_score is not None else max(0.05, watchlist.threshold - 0.2)
     with app.store.read() as connection:
         result = screen(connection, compile_watchlist(watchlist), list_id, floor)
@@ -160,6 +162,8 @@ def alerts_command(
     from monitor.store.queries import dumps
     from monitor.watchlists.alerts import find_alerts
 
+    if watchlist_id is not None:
+        _watchlist(app, watchlist_id)  # a typo is an error naming the configured ones
     with app.store.read() as connection:
         found = find_alerts(
             connection, since=optional_date(since, "--since"), watchlist=watchlist_id

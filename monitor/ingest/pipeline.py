@@ -88,6 +88,8 @@ class IngestResult:
     message: str = ""
     events: tuple[Event, ...] = ()
     dated_now: bool = False
+    # Rejected by a person (a decision kept in the archive): final, not a failure of this run.
+    settled: bool = False
 
     @classmethod
     def of(cls, snapshot: NewSnapshot, status: str, **details: Any) -> IngestResult:
@@ -165,7 +167,8 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         return early
     verdict = _check_files(store, list_id, fmt, files, file_shapes, decision, approved=approved)
     if verdict.status != "ok":
-        return _reject(store, snapshot, verdict.reason, None)
+        rejected = _reject(store, snapshot, verdict.reason, None)
+        return replace(rejected, settled=decision is not None and not decision.approved)
     for _attempt in range(STATE_ATTEMPTS):
         result = _read_and_apply(store, config, request, snapshot, fmt, files, decision)
         if result is not None:

@@ -14,6 +14,7 @@ mass delisting settles with one decision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -105,24 +106,38 @@ def find(store: Store, snapshot_id: int) -> Held:
     return _held(row)
 
 
-def approve(store: Store, config: Config, snapshot_id: int, *, now: datetime) -> list[IngestResult]:
+def approve(
+    store: Store,
+    config: Config,
+    snapshot_id: int,
+    *,
+    now: datetime,
+    progress: Callable[[IngestResult, int, int], None] | None = None,
+) -> list[IngestResult]:
     """Apply a quarantined snapshot, then re-check the list's later quarantined ones in order.
 
-    Running it again after an interruption finishes the re-checks.
+    Running it again after an interruption finishes the re-checks. ``progress`` is
+    told of each result as it comes, with its position and the total, so that a
+    long cascade (years of held versions) shows that it moves.
     """
     held = find(store, snapshot_id)
+    later = [s for s in store.quarantined(held.list_id) if s.observed_at > held.observed_at]
+    total = len(later) + (0 if _already_approved(held) else 1)
+    results: list[IngestResult] = []
+
+    def done(result: IngestResult) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(result, len(results), total)
+
     if not _already_approved(held):
         _check_can_approve(store, held)
-        first = ingest(store, config, _request(config, held, approved=True), now=now)
-        if first.status not in ("applied", "baseline"):
-            return [first]
-        results = [first]
-    else:
-        results = []
-    for later in store.quarantined(held.list_id):
-        if later.observed_at > held.observed_at:
-            again = find(store, later.id)
-            results.append(ingest(store, config, _request(config, again, recheck=True), now=now))
+        done(ingest(store, config, _request(config, held, approved=True), now=now))
+        if results[0].status not in ("applied", "baseline"):
+            return results
+    for snapshot in later:
+        again = find(store, snapshot.id)
+        done(ingest(store, config, _request(config, again, recheck=True), now=now))
     return results
 
 

@@ -7,7 +7,6 @@ this package; tests only read it (a test that writes works on a copy).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from click.testing import Result
 from freezegun import freeze_time
 
-from tests.conftest import SNAPSHOTS, Cli, write_config
+from tests.conftest import Cli, copy_shipped, write_config
 
 FROZEN = "2022-01-05T09:00:00Z"
 LISTS = """\
@@ -46,7 +45,7 @@ class Replayed:
 def replayed(tmp_path_factory: pytest.TempPathFactory) -> Replayed:
     root = tmp_path_factory.mktemp("replayed")
     archive = root / "archive"
-    shutil.copytree(SNAPSHOTS, archive)
+    copy_shipped(archive)
     config = write_config(root, archive, LISTS)
     database = root / "monitor.db"
     result = Cli(f"sqlite:///{database}", config)("replay")

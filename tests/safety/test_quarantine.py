@@ -254,17 +254,32 @@ def test_replay_applies_the_same_guards_and_says_what_it_did_not_apply(
     write(folder / "2025-12-22T1200Z", "cons_prim.csv", drop_rows(real, 0.01, newline=b"\n"))
     cli = Cli(f"sqlite:///{tmp_path / 'm.db'}", write_config(tmp_path, tmp_path / "archive"))
     result = cli("replay", str(folder), "--list", LIST)
-    assert result.exit_code == 0
+    # Nothing newer is applied over a version that did not apply: the 22nd waits for the
+    # held 21st, and the replay says so and fails, with the commands that continue it.
+    assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{LIST} @ 2025-12-19T12:00:00Z: baseline: 442 entries",
         f"{LIST} @ 2025-12-21T12:00:00Z: quarantined: would delist 89 of 442 entries (20%), "
         "more than the allowed 10%",
-        f"{LIST} @ 2025-12-22T12:00:00Z: 5 delisted",
-        "replay: 1 applied, 1 baseline, 1 quarantined, 1 rejected",
+        "replay: 1 baseline, 1 quarantined, 1 rejected, 1 waiting",
     ]
     assert (
         f"{LIST} @ 2025-12-20T12:00:00Z: rejected: cons_prim.csv: the file is empty"
         in result.stderr
+    )
+    assert f"stopped at {LIST} @ 2025-12-21T1200Z quarantined" in result.stderr
+    assert f"1 later version(s) of {LIST} not applied" in result.stderr
+    assert "'watchlist-monitor quarantine approve ID'" in result.stderr
+    assert "'watchlist-monitor replay' again" in result.stderr
+
+    # Settled and replayed again, the waiting version applies; the folder still holds the
+    # empty file, which never applies, so the replay still says so with its status.
+    cli("quarantine", "reject", "2")
+    again = cli("replay", str(folder), "--list", LIST)
+    assert f"{LIST} @ 2025-12-22T12:00:00Z: 5 delisted" in again.stdout
+    assert again.exit_code == 1 and "stopped at" not in again.stderr
+    assert "rejected us-ofac-cons @ 2025-12-20T1200Z: cons_prim.csv: the file is empty" in (
+        again.stderr
     )
 
 

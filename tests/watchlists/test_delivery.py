@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import FIXTURES, SNAPSHOTS, Cli
+from tests.conftest import FIXTURES, Cli, shipped_versions
 
-CONS = SNAPSHOTS / "us-ofac-cons"
 CONFIG = """\
 archive: {archive}
 lists:
@@ -37,7 +36,7 @@ def cli_for(tmp_path: Path) -> tuple[Cli, Path]:
 
 
 def ingest_both(cli: Cli) -> None:
-    for version in sorted(p for p in CONS.iterdir() if p.is_dir()):
+    for version in shipped_versions("us-ofac-cons"):
         result = cli("ingest", *map(str, sorted(version.iterdir())), "--list", "us-ofac-cons")
         assert result.exit_code == 0, result.output
 
