@@ -227,8 +227,7 @@ def test_a_mistyped_list_is_an_error_naming_the_known_ones(demo: Cli, command: l
     result = demo(*command)
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: --list: unknown list 'us-ofac-sd'; known lists: us-csl, us-ofac-cons, "
-        "us-ofac-sdn\n"
+        "error: --list: unknown list 'us-ofac-sd'; known lists: us-csl, us-ofac-cons, us-ofac-sdn\n"
     )
 
 
