@@ -72,12 +72,7 @@ def approve_command(app: AppContext, snapshot: int) -> None:
     """
     from monitor.service import quarantine
 
-    def progress(result: IngestResult, done: int, total: int) -> None:
-        prefix = f"[{done}/{total}] " if total > 1 else ""
-        stream = sys.stderr if result.failed else sys.stdout
-        click.echo(prefix + result.summary_line(), file=stream)
-
-    results = quarantine.approve(app.store, app.config, snapshot, now=app.now, progress=progress)
+    results = quarantine.approve(app.store, app.config, snapshot, now=app.now, progress=_progress)
     if results and results[0].failed:
         sys.exit(1)
 
@@ -97,3 +92,11 @@ def reject_command(app: AppContext, snapshot: int, reason: str) -> None:
 
     held = quarantine.reject(app.store, snapshot, now=app.now, reason=reason)
     click.echo(f"snapshot {held.id} ({held.list_id}): {held.message}")
+    quarantine.recheck_waiting(app.store, app.config, held, now=app.now, progress=_progress)
+
+
+def _progress(result: IngestResult, done: int, total: int) -> None:
+    """Each result of a cascade as it comes, so that a long one shows it moves."""
+    prefix = f"[{done}/{total}] " if total > 1 else ""
+    stream = sys.stderr if result.failed else sys.stdout
+    click.echo(prefix + result.summary_line(), file=stream)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +13,9 @@ from monitor.commands._common import emit, known_lists, optional_date, output_fi
 from monitor.errors import ConfigError
 from monitor.kinds import DATE_CLOCKS, GROUPINGS, HISTORY_FORMATS, PERIODS, REPORT_FORMATS
 from monitor.kinds import EVENT_KINDS as KINDS
+
+if TYPE_CHECKING:
+    from monitor.reports.document import Report
 
 
 @cli.command("report")
@@ -95,7 +98,7 @@ def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date
     return previous_period(options["period"], app.now.date())
 
 
-def _digest(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
+def _digest(app: AppContext, options: dict[str, Any]) -> Report:
     from monitor.reports.model import build_report
     from monitor.store.queries import EventQuery, find_events
 
@@ -120,7 +123,7 @@ def _from_source(events: list[dict[str, Any]], source: str) -> list[dict[str, An
     return [e for e in events if wanted in (e.get("source_list") or "").casefold()]
 
 
-def _run_report(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
+def _run_report(app: AppContext, options: dict[str, Any]) -> Report:
     from monitor.reports.model import build_run_report
     from monitor.store.queries import find_snapshot, snapshot_events
     from monitor.watchlists.alerts import find_alerts
@@ -142,9 +145,7 @@ def _run_report(app: AppContext, options: dict[str, Any]) -> dict[str, Any]:
         events = snapshot_events(connection, snapshot["id"])
         raised = [a.to_json() for a in find_alerts(connection, snapshot_id=snapshot["id"])]
     events = [e for e in _from_source(events, options["source"]) if not kinds or e["kind"] in kinds]
-    report = build_run_report(events, snapshot, app.now, by=options["by"])
-    report["alerts"] = raised
-    return report
+    return build_run_report(events, snapshot, app.now, alerts=raised, by=options["by"])
 
 
 @cli.command("history")

@@ -113,10 +113,6 @@ def replay_command(
         else _nullbar(versions) as bar
     ):
         for version in bar:
-            if version.list_id in outcome.stopped:
-                outcome.tally["waiting"] += 1
-                outcome.waiting[version.list_id] += 1
-                continue
             outcome.record(version, *_replay_one(app, version, input_format))
     click.echo("replay: " + ", ".join(f"{n} {s}" for s, n in sorted(outcome.tally.items())))
     if outcome.incomplete:
@@ -127,40 +123,36 @@ def replay_command(
 
 @dataclass
 class _Replay:
-    """What a replay did, and where each list stopped: nothing newer is applied over a
-    version that did not apply (one held for review, or one that failed)."""
+    """What a replay did, and what it leaves undone: a version held for review (and the
+    later ones of its list, which wait for it), one that failed, or a bad file."""
 
     tally: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    stopped: dict[str, str] = field(default_factory=dict)  # list -> why
-    waiting: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    rejected: list[str] = field(default_factory=list)
+    held: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    failed: list[str] = field(default_factory=list)
 
     def record(self, version: Any, status: str, message: str, settled: bool) -> None:
         self.tally[status] += 1
         where = f"{version.list_id} @ {version.folder.name}"
-        if status in ("quarantined", "error"):
-            self.stopped[version.list_id] = f"{where} {status}: {message}"
-        elif status == "rejected" and not settled:
-            self.rejected.append(f"{where}: {message}")
+        if status == "quarantined":
+            self.held[version.list_id].append(f"{where}: {message}")
+        elif status == "error" or (status == "rejected" and not settled):
+            self.failed.append(f"{where} {status}: {message}")
 
     @property
     def incomplete(self) -> bool:
-        return bool(self.stopped or self.rejected)
+        return bool(self.held or self.failed)
 
     def explain(self) -> list[str]:
-        lines = [
-            f"rejected {line} (a bad file: the last good state stayed)" for line in self.rejected
-        ]
-        for list_id, why in sorted(self.stopped.items()):
-            later = self.waiting.get(list_id, 0)
-            lines.append(f"stopped at {why}; {later} later version(s) of {list_id} not applied")
-        if any("quarantined" in why for why in self.stopped.values()):
+        lines = [f"not applied: {line}" for line in self.failed]
+        for list_id, reasons in sorted(self.held.items()):
+            lines.append(f"{list_id}: {len(reasons)} version(s) held for review, from {reasons[0]}")
+        if self.held:
             lines.append(
-                "settle a held version with 'watchlist-monitor quarantine approve ID' (or reject "
-                "ID; 'watchlist-monitor quarantine list' shows the ids), then run "
-                "'watchlist-monitor replay' again to continue"
+                "decide with 'watchlist-monitor quarantine list', then 'watchlist-monitor "
+                "quarantine approve ID' or 'reject ID' (the later versions that wait are "
+                "checked again in order)"
             )
-        if any(" error: " in why for why in self.stopped.values()):
+        if any(" error: " in line for line in self.failed):
             lines.append("fix what failed, then run 'watchlist-monitor replay' again to continue")
         return lines
 

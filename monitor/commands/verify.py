@@ -49,5 +49,14 @@ def verify_command(app: AppContext, files_only: bool, output_format: str) -> Non
             f"verify: {verdict}: {report.files_checked} files of "
             f"{report.snapshots_checked} snapshots checked{compared}"
         )
+        if not report.ok:
+            click.echo(f"verify: {REPAIR}", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+REPAIR = (
+    "the archive is the truth: to rebuild the database from it, move the database aside "
+    "(or point --db at a new one) and run 'watchlist-monitor replay', then "
+    "'watchlist-monitor verify' again"
+)

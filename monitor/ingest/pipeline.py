@@ -206,7 +206,7 @@ def _read_and_apply(
         for fact, copy in zip(snapshot.files, archived.files, strict=True)
     ]
     snapshot = replace(snapshot, files=in_archive)
-    if fmt.delta and (waiting := _held_earlier_delta(store, snapshot)) is not None:
+    if not request.approved and (waiting := _held_earlier(store, snapshot, fmt)) is not None:
         return _hold(store, snapshot, waiting, taken.count)
     if request.approved and decision is None:
         return _apply_approved(store, request, snapshot, taken, archived.folder)
@@ -388,21 +388,24 @@ def _held_copy(
     return None
 
 
-def _held_earlier_delta(store: Store, snapshot: NewSnapshot) -> str | None:
-    """Why this delta must wait: an earlier delta of the list is quarantined.
+def _held_earlier(store: Store, snapshot: NewSnapshot, fmt: Format) -> str | None:
+    """Why this version must wait: an earlier version of the list is held for review.
 
-    A delta only means something applied to the state it was made against;
-    applied over a held one, it would build a state the publisher never had.
-    So it waits, quarantined, and approving the held delta re-checks it.
+    Nothing newer is applied over a version that did not apply: applied over a
+    held one, it would make the held version's changes silently part of a later
+    step (or, for a delta, build a state the publisher never had), and the
+    person deciding would find the question already answered. So it waits,
+    quarantined, and approving or rejecting the held one re-checks it.
     """
     latest = store.latest_state_snapshot(snapshot.list_id)
     for held in store.quarantined(snapshot.list_id):
         after_state = latest is None or held.observed_at > latest.observed_at
         if after_state and held.observed_at < snapshot.observed_at:
+            what = "delta snapshot" if fmt.delta else "snapshot"
+            rule = "deltas apply in order" if fmt.delta else "versions apply in order"
             return (
-                f"waits for the quarantined delta snapshot {held.id} "
-                f"({utc_iso(held.observed_at)}): deltas apply in order; approve or reject "
-                "that one first"
+                f"waits for the quarantined {what} {held.id} ({utc_iso(held.observed_at)}): "
+                f"{rule}; approve or reject that one first"
             )
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from monitor.outbox.enqueue import Outgoing, channels_for, enqueue, formats_wanted
 from monitor.reports.model import build_run_report
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from monitor.config import Config, ListConfig
     from monitor.ingest.pipeline import ApplyHook
     from monitor.records import Event
+    from monitor.reports.document import Report
     from monitor.store.store import ListTransaction
 
 SUBJECT_LIMIT = 180
@@ -42,10 +43,8 @@ def report_hook(config: Config, list_config: ListConfig, environment: Environmen
             return
         snapshot = snapshot_info(sql.snapshot_row(tx.connection, snapshot_id))
         rows = snapshot_events(tx.connection, snapshot_id)
-        report = build_run_report(rows, snapshot, now)
-        report["alerts"] = [
-            a.to_json() for a in find_alerts(tx.connection, snapshot_id=snapshot_id)
-        ]
+        alerts = [a.to_json() for a in find_alerts(tx.connection, snapshot_id=snapshot_id)]
+        report = build_run_report(rows, snapshot, now, alerts=alerts)
         message = Outgoing(
             about=list_config.id,
             name=f"{list_config.id}-{snapshot['observed_at'].replace(':', '')}",
@@ -58,13 +57,13 @@ def report_hook(config: Config, list_config: ListConfig, environment: Environmen
 
 
 def render_parts(
-    environment: Environment, report: dict[str, Any], formats: Iterable[str]
+    environment: Environment, report: Report, formats: Iterable[str]
 ) -> dict[str, str]:
     """Each format rendered once."""
     return {fmt: render_report(environment, report, fmt) for fmt in sorted(formats)}
 
 
-def report_subject(list_config: ListConfig, report: dict[str, Any]) -> str:
+def report_subject(list_config: ListConfig, report: Report) -> str:
     """The list and the first headline, e.g. 'us-ofac-sdn: 1 entry added to us-ofac-sdn ...'."""
     lines: list[str] = report["headlines"]
     summary = ", ".join(f"{n} {kind}" for kind, n in report["summary"].items() if n)

@@ -25,6 +25,7 @@ from monitor.reports.changes import (
     split_changes,
 )
 from monitor.reports.chart import build_chart
+from monitor.reports.document import KindBlock, Period, Report, Row, Scope, Section
 from monitor.reports.grouping import (
     group_counts,
     group_title,
@@ -63,14 +64,14 @@ def build_report(
     by: str = "list",
     source: str = "",
     bulk_minimum: int = BULK_MINIMUM,
-) -> dict[str, Any]:
+) -> Report:
     """A digest of a period: the documented JSON schema plus headlines, groups and sections."""
-    scope = {
+    scope: Scope = {
         "type": "digest",
         "title": f"Changes to sanctions lists: {describe_period(query.since, query.until)}",
         "filters": _filters(query, source),
     }
-    period = {"since": _iso(query.since), "until": _iso(query.until), "date": query.clock}
+    period: Period = {"since": _iso(query.since), "until": _iso(query.until), "date": query.clock}
     return _model(events, now, scope, period, query.since, query.until, by, bulk_minimum)
 
 
@@ -79,35 +80,39 @@ def build_run_report(
     snapshot: dict[str, Any],
     now: datetime,
     *,
+    alerts: list[dict[str, Any]] | None = None,
     by: str = "list",
     bulk_minimum: int = BULK_MINIMUM,
-) -> dict[str, Any]:
-    """What one check of one list found: the events of one snapshot, by the observed clock.
+) -> Report:
+    """What one check of one list found: the events of one snapshot, by the observed clock,
+    and the watchlist alerts they raised.
 
     ``snapshot`` is a :func:`monitor.store.queries.snapshot_info` dict.
     """
     observed = str(snapshot["observed_at"])
-    scope = {
+    scope: Scope = {
         "type": "run",
         "title": f"{snapshot['list']}: version of {day_text(observed)} {observed[11:16]} UTC",
         "filters": "",
         "snapshot": public_snapshot(snapshot),
     }
     day = date.fromisoformat(observed[:10])
-    period = {"since": day.isoformat(), "until": day.isoformat(), "date": "observed"}
-    return _model(events, now, scope, period, None, None, by, bulk_minimum)
+    period: Period = {"since": day.isoformat(), "until": day.isoformat(), "date": "observed"}
+    report = _model(events, now, scope, period, None, None, by, bulk_minimum)
+    report["alerts"] = alerts or []
+    return report
 
 
 def _model(
     raw: list[dict[str, Any]],
     now: datetime,
-    scope: dict[str, Any],
-    period: dict[str, Any],
+    scope: Scope,
+    period: Period,
     since: date | None,
     until: date | None,
     by: str,
     bulk_minimum: int,
-) -> dict[str, Any]:
+) -> Report:
     events = visible(raw)
     clock = period["date"]
     bulk = find_bulk_edits(events, bulk_minimum)
@@ -151,7 +156,7 @@ def _iso(day: date | None) -> str | None:
 
 def _sections(
     events: Sequence[dict[str, Any]], by: str, clock: str, bulk: Sequence[BulkEdit]
-) -> list[dict[str, Any]]:
+) -> list[Section]:
     if by not in GROUPINGS:
         raise ConfigError(f"--by: unknown grouping {by!r}; valid groupings: {', '.join(GROUPINGS)}")
     index = bulk_index(bulk)
@@ -174,7 +179,7 @@ def _has(items: Sequence[dict[str, Any]], kind: str) -> bool:
 
 def _kind_block(
     kind: str, items: Sequence[dict[str, Any]], clock: str, index: dict[tuple[Any, ...], int]
-) -> dict[str, Any]:
+) -> KindBlock:
     chosen = sorted(
         (e for e in items if e["kind"] == kind),
         key=lambda e: (report_day(e, clock), e["name"].casefold(), e["key"]),
@@ -190,11 +195,11 @@ def _kind_block(
     }
 
 
-def _row(event: dict[str, Any], clock: str, index: dict[tuple[Any, ...], int]) -> dict[str, Any]:
+def _row(event: dict[str, Any], clock: str, index: dict[tuple[Any, ...], int]) -> Row:
     """One event as display strings."""
     changed = event["kind"] in ("modified", "rekeyed")
     own, numbers = split_changes(event, index) if changed else ([], [])
-    row = {
+    row: Row = {
         "name": event["name"],
         "key": event["key"],
         "kind": event["kind"],
@@ -211,12 +216,13 @@ def _row(event: dict[str, Any], clock: str, index: dict[tuple[Any, ...], int]) -
         "changes": [d.describe() for d in own],
         "bulk": ", ".join(f"B{n}" for n in numbers),
         "snapshot": (event.get("snapshot") or "")[:12],
+        "details": "",
     }
     row["details"] = _details(row)
     return row
 
 
-def _details(row: dict[str, Any]) -> str:
+def _details(row: Row) -> str:
     """The facts of a row on one line, for plain text."""
     parts = [row["type"]] if row["type"] != "unknown" else []
     if row["programs"]:

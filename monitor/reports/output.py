@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment
 
 from monitor.reports.changes import deltas
+from monitor.reports.document import Report
 from monitor.reports.environment import render
 from monitor.reports.feed import build_feed
 from monitor.reports.grouping import report_day
@@ -59,7 +60,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def template_name(report: dict[str, Any], output_format: str) -> str:
+def template_name(report: Report, output_format: str) -> str:
     """``report.html.j2`` for a digest, ``run.html.j2`` for the report of one check."""
     stem = "run" if report["scope"]["type"] == "run" else "report"
     return f"{stem}.{TEMPLATE_SUFFIXES[output_format]}.j2"
@@ -70,7 +71,7 @@ def markup_environment(environment: Environment) -> Environment:
     return environment.overlay(autoescape=True, cache_size=50)
 
 
-def render_report(environment: Environment, report: dict[str, Any], output_format: str) -> str:
+def render_report(environment: Environment, report: Report, output_format: str) -> str:
     """The report in one of :data:`REPORT_FORMATS`."""
     if output_format == "json":
         return json.dumps(public_json(report), indent=2, ensure_ascii=False) + "\n"
@@ -101,9 +102,10 @@ def render_history(environment: Environment, history: dict[str, Any], output_for
     return render(environment, "history.txt.j2", {"history": history})
 
 
-def public_json(report: dict[str, Any]) -> dict[str, Any]:
+def public_json(report: Report) -> dict[str, Any]:
     """The documented JSON schema: the original keys, headlines and group counts."""
-    public = {key: report[key] for key in JSON_KEYS}
+    fields: dict[str, Any] = dict(report)
+    public = {key: fields[key] for key in JSON_KEYS}
     if "alerts" in report:  # run reports: the watchlist alerts this check raised
         public["alerts"] = report["alerts"]
     return public

@@ -202,3 +202,39 @@ def reject(store: Store, snapshot_id: int, *, now: datetime, reason: str = "") -
             message=decision.describe(),
         )
     return find(store, snapshot_id)
+
+
+def recheck_waiting(
+    store: Store,
+    config: Config,
+    rejected: Held,
+    *,
+    now: datetime,
+    progress: Callable[[IngestResult, int, int], None] | None = None,
+) -> list[IngestResult]:
+    """After a rejection, check again the later full versions that waited for it.
+
+    They were held only because an earlier version was; with that one settled
+    they are judged on their own against the current state. Deltas stay held:
+    made against a state that included the rejected delta, they cannot apply
+    without it (a full snapshot must come to rebuild the list).
+    """
+    waiting = [
+        find(store, s.id)
+        for s in store.quarantined(rejected.list_id)
+        if s.observed_at > rejected.observed_at and "waits for the quarantined" in s.message
+    ]
+    waiting = [h for h in waiting if not _is_delta(h)]
+    results: list[IngestResult] = []
+    for held in waiting:
+        results.append(ingest(store, config, _request(config, held, recheck=True), now=now))
+        if progress is not None:
+            progress(results[-1], len(results), len(waiting))
+    return results
+
+
+def _is_delta(held: Held) -> bool:
+    from monitor.formats import registry
+
+    plugin = registry().get(held.format)
+    return plugin is not None and plugin().delta

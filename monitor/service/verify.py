@@ -2,16 +2,19 @@
 
 The database is an index of the archive; if the two disagree, the archive
 wins. ``verify`` re-reads every archived file and checks its sha256 against
-the one recorded when it was stored, then replays the whole archive into a
-temporary SQLite database (the same pipeline and guards, the same operator
-decisions) and compares each list's current state with the stored one.
-Nothing is written to the database or the archive being checked.
+the one recorded when it was stored, finds archive folders that no stored
+snapshot accounts for (a version archived but never applied), then replays the
+whole archive into a temporary SQLite database (the same pipeline and guards,
+the same operator decisions) and compares each list's current state and its
+whole history of events with the stored ones. Nothing is written to the
+database or the archive being checked.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,11 +27,13 @@ from sqlalchemy import Connection, select
 from monitor.archive.discover import VersionFolder, discover
 from monitor.archive.write import is_inside
 from monitor.config import Config
+from monitor.dates import utc_iso
 from monitor.errors import MonitorError
 from monitor.files import SourceFile, snapshot_digest
 from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
+from monitor.store.store import as_utc
 
 log = logging.getLogger(__name__)
 SHOWN_KEYS = 5
@@ -40,7 +45,7 @@ class Problem:
     """One difference found, in one line."""
 
     list_id: str
-    kind: str  # missing-file | bad-hash | bad-digest | state | replay
+    kind: str  # missing-file | bad-hash | bad-digest | unrecorded | state | events
     text: str
 
     def line(self) -> str:
@@ -79,6 +84,7 @@ def verify(store: Store, config: Config, *, now: datetime, replay: bool = True) 
     report = VerifyReport()
     with store.read() as connection:
         check_files(connection, config.archive, report)
+        check_folders(connection, config.archive, report)
     if replay:
         compare_with_replay(store, config, report, now=now)
     return report
@@ -106,6 +112,30 @@ def check_files(connection: Connection, archive: Path, report: VerifyReport) -> 
                         text=f"snapshot {row.id}: its files no longer add up to its sha256",
                     )
                 )
+
+
+def check_folders(connection: Connection, archive: Path, report: VerifyReport) -> None:
+    """Every version folder of the archive is a snapshot the database knows.
+
+    A folder no snapshot row points at is a version that was archived but never
+    applied (a crash or a kill in between) or refused after it was archived:
+    either way the archive tells a history the database does not.
+    """
+    if not archive.is_dir():
+        return
+    recorded: set[Path] = set()  # the folders the stored snapshots' files are in
+    for files in connection.execute(select(t.snapshots.c.files)).scalars():
+        recorded.update(Path(str(f["path"])).resolve().parent for f in files or [] if f.get("path"))
+    for version in discover([archive], None):
+        if version.folder.resolve() not in recorded:
+            report.problems.append(
+                Problem(
+                    list_id=version.list_id,
+                    kind="unrecorded",
+                    text=f"archive folder {version.folder} is not a snapshot of the database "
+                    "(archived but never applied)",
+                )
+            )
 
 
 def _check_file(row: Any, facts: dict[str, Any], report: VerifyReport) -> str | None:
@@ -140,12 +170,19 @@ def compare_with_replay(
             _replay_one(scratch, config, version, report, now)
         stored = current_states(store)
         rebuilt = current_states(scratch)
+        stored_events = event_history(store)
+        rebuilt_events = event_history(scratch)
         scratch.engine.dispose()
-    for list_id in sorted(set(stored) | set(rebuilt)):
+    for list_id in sorted(set(stored) | set(rebuilt) | set(stored_events) | set(rebuilt_events)):
         report.lists_compared.append(list_id)
         difference = describe_difference(stored.get(list_id, {}), rebuilt.get(list_id, {}))
         if difference:
             report.problems.append(Problem(list_id=list_id, kind="state", text=difference))
+        history = describe_event_difference(
+            stored_events.get(list_id, Counter()), rebuilt_events.get(list_id, Counter())
+        )
+        if history:
+            report.problems.append(Problem(list_id=list_id, kind="events", text=history))
 
 
 @contextmanager
@@ -188,6 +225,43 @@ def current_states(store: Store) -> dict[str, dict[str, str]]:
         for list_id, key, content_hash in rows:
             states.setdefault(list_id, {})[key] = content_hash
     return states
+
+
+EventFact = tuple[str, str, str]  # (observed at, kind, key)
+
+
+def event_history(store: Store) -> dict[str, Counter[EventFact]]:
+    """Each list's events as (observed at, kind, key), counted: the history it tells."""
+    history: dict[str, Counter[EventFact]] = {}
+    with store.read() as connection:
+        rows = connection.execute(
+            select(t.events.c.list_id, t.events.c.observed_at, t.events.c.kind, t.events.c.key)
+        )
+        for list_id, observed_at, kind, key in rows:
+            moment = as_utc(observed_at)
+            fact = (utc_iso(moment) if moment else "?", str(kind), str(key))
+            history.setdefault(list_id, Counter())[fact] += 1
+    return history
+
+
+def describe_event_difference(stored: Counter[EventFact], rebuilt: Counter[EventFact]) -> str:
+    """One line: the events the database holds that a rebuild does not tell, and the reverse."""
+    extra = sorted((stored - rebuilt).elements())
+    missing = sorted((rebuilt - stored).elements())
+    if not extra and not missing:
+        return ""
+    parts = [
+        _facts("in the database but not in a rebuild from the archive", extra),
+        _facts("in a rebuild from the archive but not in the database", missing),
+    ]
+    return "the stored history differs: " + "; ".join(p for p in parts if p)
+
+
+def _facts(label: str, facts: Sequence[EventFact]) -> str:
+    if not facts:
+        return ""
+    shown = ", ".join(f"{when} {kind} {key}" for when, kind, key in facts[:SHOWN_KEYS])
+    return f"{len(facts)} events {label} ({shown}{', ...' if len(facts) > SHOWN_KEYS else ''})"
 
 
 def describe_difference(stored: dict[str, str], rebuilt: dict[str, str]) -> str:

@@ -177,13 +177,16 @@ def test_an_older_quarantined_snapshot_cannot_rewrite_history(
         version(tmp_path, "2025-12-20", drop_rows(real, 0.2, newline=b"\n")),
         list_id=LIST,
     )
-    later = run(
-        store,
-        config,
-        version(tmp_path, "2025-12-21", drop_rows(real, 0.01, newline=b"\n")),
-        list_id=LIST,
+    newer = version(tmp_path, "2025-12-21", drop_rows(real, 0.01, newline=b"\n"))
+    later = run(store, config, newer, list_id=LIST)
+    # Nothing newer is applied over a held version: the later one waits for it...
+    assert (held.status, later.status) == ("quarantined", "quarantined")
+    assert later.message.startswith(f"waits for the quarantined snapshot {held.snapshot_id} ")
+    # ...unless an operator applies it on purpose; then the held one can no longer be.
+    request = IngestRequest(
+        list_config=ListConfig(id=LIST), paths=[newer], observed_at=None, approved=True
     )
-    assert (held.status, later.status) == ("quarantined", "applied")
+    assert ingest(store, config, request, now=NOW).status == "applied"
     assert held.snapshot_id is not None
     with pytest.raises(InputError, match=r"a later snapshot .* is already the current state"):
         quarantine.approve(store, config, held.snapshot_id, now=NOW)
@@ -254,33 +257,28 @@ def test_replay_applies_the_same_guards_and_says_what_it_did_not_apply(
     write(folder / "2025-12-22T1200Z", "cons_prim.csv", drop_rows(real, 0.01, newline=b"\n"))
     cli = Cli(f"sqlite:///{tmp_path / 'm.db'}", write_config(tmp_path, tmp_path / "archive"))
     result = cli("replay", str(folder), "--list", LIST)
-    # Nothing newer is applied over a version that did not apply: the 22nd waits for the
-    # held 21st, and the replay says so and fails, with the commands that continue it.
+    # Nothing newer is applied over a version that did not apply: the 22nd waits, held,
+    # for the held 21st; the replay says what it left undone and fails.
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{LIST} @ 2025-12-19T12:00:00Z: baseline: 442 entries",
         f"{LIST} @ 2025-12-21T12:00:00Z: quarantined: would delist 89 of 442 entries (20%), "
         "more than the allowed 10%",
-        "replay: 1 baseline, 1 quarantined, 1 rejected, 1 waiting",
+        f"{LIST} @ 2025-12-22T12:00:00Z: quarantined: waits for the quarantined snapshot 3 "
+        "(2025-12-21T12:00:00Z): versions apply in order; approve or reject that one first",
+        "replay: 1 baseline, 2 quarantined, 1 rejected",
     ]
     assert (
         f"{LIST} @ 2025-12-20T12:00:00Z: rejected: cons_prim.csv: the file is empty"
         in result.stderr
     )
-    assert f"stopped at {LIST} @ 2025-12-21T1200Z quarantined" in result.stderr
-    assert f"1 later version(s) of {LIST} not applied" in result.stderr
-    assert "'watchlist-monitor quarantine approve ID'" in result.stderr
-    assert "'watchlist-monitor replay' again" in result.stderr
+    assert f"{LIST}: 2 version(s) held for review, from {LIST} @ 2025-12-21T1200Z" in result.stderr
+    assert "'watchlist-monitor quarantine approve ID' or 'reject ID'" in result.stderr
 
-    # Settled and replayed again, the waiting version applies; the folder still holds the
-    # empty file, which never applies, so the replay still says so with its status.
-    cli("quarantine", "reject", "2")
-    again = cli("replay", str(folder), "--list", LIST)
-    assert f"{LIST} @ 2025-12-22T12:00:00Z: 5 delisted" in again.stdout
-    assert again.exit_code == 1 and "stopped at" not in again.stderr
-    assert "rejected us-ofac-cons @ 2025-12-20T1200Z: cons_prim.csv: the file is empty" in (
-        again.stderr
-    )
+    # Rejecting the held one checks the waiting one again, on its own: 5 delisted.
+    rejected = cli("quarantine", "reject", "3")
+    assert rejected.exit_code == 0, rejected.output
+    assert f"{LIST} @ 2025-12-22T12:00:00Z: 5 delisted" in rejected.stdout
 
 
 def test_status_shows_a_quarantined_snapshot(tmp_path: Path, real: bytes) -> None:

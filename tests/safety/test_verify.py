@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from monitor.config import load_config
 from monitor.service import quarantine
@@ -31,7 +32,9 @@ def history(db_url: str, tmp_path: Path) -> Cli:
     csl = realdata("trade-gov-csl", "2019-12-03_moov-subset", "csl.csv")
     write(folder / "us-csl" / "2019-12-03", "csl.csv", csl.read_bytes())
     cli = Cli(db_url, write_config(tmp_path, tmp_path / "archive"))
-    assert cli("replay", str(folder)).exit_code == 0
+    replayed = cli("replay", str(folder))
+    # The two shorter versions are held for review, so the replay says it left work undone.
+    assert replayed.exit_code == 1 and "2 version(s) held for review" in replayed.stderr
     return cli
 
 
@@ -97,3 +100,37 @@ def test_a_stored_state_that_differs_from_the_replay_is_reported(history: Cli) -
         "us-csl: state: the stored state differs from a fresh replay of the archive: "
         "115 entries with other content than the replay ("
     )
+
+
+def test_an_archive_folder_no_snapshot_accounts_for_is_reported(
+    history: Cli, tmp_path: Path
+) -> None:
+    """A version archived but never applied (a kill in between) tells another history."""
+    stray = tmp_path / "archive" / "us-csl" / "2019-12-04T0000Z"
+    shutil.copytree(tmp_path / "archive" / "us-csl" / "2019-12-03T0000Z", stray)
+    result = history("verify", "--files-only", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["problems"] == [
+        {
+            "list": "us-csl",
+            "kind": "unrecorded",
+            "text": f"archive folder {stray} is not a snapshot of the database "
+            "(archived but never applied)",
+        }
+    ]
+
+
+def test_a_stored_history_that_differs_from_the_replay_is_reported(history: Cli) -> None:
+    """The current state can agree while the events do not: verify compares both."""
+    store = store_of(history)
+    with store.engine.begin() as connection:
+        first = connection.execute(
+            select(t.events.c.id, t.events.c.key).where(t.events.c.list_id == "us-csl").limit(1)
+        ).one()
+        connection.execute(delete(t.events).where(t.events.c.id == first.id))
+    result = history("verify")
+    assert result.exit_code == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("us-csl: events:")]
+    assert "1 events in a rebuild from the archive but not in the database" in line
+    assert first.key in line
+    assert "move the database aside" in result.stderr
