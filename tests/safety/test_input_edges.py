@@ -3,6 +3,8 @@ contradictory bounds and interrupted archive writes, each on real list files."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -15,7 +17,7 @@ from monitor.config import Config, ListConfig
 from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from tests.conftest import FIXTURES
-from tests.safety.helpers import NOW
+from tests.safety.helpers import NOW, drop_rows, write
 from tests.safety.process import assert_one_error_line, run_monitor
 
 CONS = FIXTURES / "ofac" / "cons-2016-09-16" / "cons_prim.csv"  # real, 581 entries
@@ -70,3 +72,40 @@ def test_a_time_within_the_tolerance_is_accepted(tmp_path: Path) -> None:
     )
     result = ingest(store, Config(archive=tmp_path / "archive"), request, now=NOW)
     assert result.status == "baseline"
+
+
+# --- interrupted archive writes ---
+
+
+def next_version(folder: Path) -> Path:
+    """The real file with its last entry removed, as a later version of the list."""
+    later = folder / "2016-09-17" / "cons_prim.csv"
+    write(later.parent, later.name, drop_rows(CONS.read_bytes(), 0.002))
+    return later
+
+
+def test_a_folder_left_by_a_killed_write_is_removed_by_the_next_one(
+    cli: Run, tmp_path: Path
+) -> None:
+    assert cli("ingest", str(CONS), "--list", "us-ofac-cons").returncode == 0
+    list_folder = tmp_path / "archive" / "us-ofac-cons"
+    left = write(list_folder / ".incoming-k1ll3d", "cons_prim.csv.gz", b"\x1f\x8b\x08\x00half")
+    applied = cli("ingest", str(next_version(tmp_path)), "--list", "us-ofac-cons")
+    assert applied.returncode == 0, applied.stderr
+    assert "delisted" in applied.stdout
+    assert not left.parent.exists()
+    assert sorted(p.name for p in list_folder.iterdir()) == ["2016-09-16T0000Z", "2016-09-17T0000Z"]
+
+
+def test_a_folder_another_writer_is_using_is_left_alone(cli: Run, tmp_path: Path) -> None:
+    assert cli("ingest", str(CONS), "--list", "us-ofac-cons").returncode == 0
+    list_folder = tmp_path / "archive" / "us-ofac-cons"
+    busy = write(list_folder / ".incoming-busy", "cons_prim.csv.gz", b"\x1f\x8b\x08\x00")
+    descriptor = os.open(list_folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH)  # what a writer holds while it stages
+        applied = cli("ingest", str(next_version(tmp_path)), "--list", "us-ofac-cons")
+    finally:
+        os.close(descriptor)
+    assert applied.returncode == 0, applied.stderr
+    assert busy.exists()
