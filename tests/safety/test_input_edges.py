@@ -109,3 +109,34 @@ def test_a_folder_another_writer_is_using_is_left_alone(cli: Run, tmp_path: Path
         os.close(descriptor)
     assert applied.returncode == 0, applied.stderr
     assert busy.exists()
+
+
+# --- contradictory bounds ---
+
+
+def test_contradictory_expect_bounds_are_refused_when_the_config_loads(tmp_path: Path) -> None:
+    config = config_file(
+        tmp_path,
+        "  - id: us-ofac-cons\n    expect: {min_records: 600, max_records: 500}\n",
+    )
+    result = run_monitor(
+        "--config", str(config), "--db", f"sqlite:///{tmp_path / 'm.db'}",
+        "ingest", str(CONS), "--list", "us-ofac-cons",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert_one_error_line(
+        result, str(config), "'us-ofac-cons'", "min_records (600) is above expect.max_records (500)"
+    )
+    assert not (tmp_path / "archive").exists()
+
+
+def test_an_envelope_of_one_size_is_allowed(tmp_path: Path) -> None:
+    config = config_file(
+        tmp_path, "  - id: us-ofac-cons\n    expect: {min_records: 581, max_records: 581}\n"
+    )
+    result = run_monitor(
+        "--config", str(config), "--db", f"sqlite:///{tmp_path / 'm.db'}",
+        "ingest", str(CONS), "--list", "us-ofac-cons",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
