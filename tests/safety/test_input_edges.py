@@ -4,6 +4,7 @@ contradictory bounds and interrupted archive writes, each on real list files."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 
 from monitor.config import Config, ListConfig
 from monitor.ingest.pipeline import IngestRequest, ingest
+from monitor.reports.environment import make_environment, render
 from monitor.store import Store, open_engine
 from tests.conftest import FIXTURES
 from tests.safety.helpers import NOW, drop_rows, write
@@ -140,3 +142,84 @@ def test_an_envelope_of_one_size_is_allowed(tmp_path: Path) -> None:
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+# --- wildcards and control characters in what is searched and shown ---
+
+HIDDEN_NAME = "ACME\x07 TRADING \u202eDETIMIL\u202c"  # BEL, right-to-left override, pop
+LITERAL_NAME = "100% PURE_SUPPLY CO"
+EXTRA_ROWS = (
+    f'99001,"{HIDDEN_NAME}",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+    f'99002,"{LITERAL_NAME}",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+).encode()
+RAW = ("\x07", "\u202e", "\u202c")
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The real list with two extra entries: one with control characters in its name, one
+    whose name holds '%' and '_'; ingested once, then read by each test."""
+    folder = tmp_path_factory.mktemp("shown")
+    data = CONS.read_bytes().rstrip(b"\x1a")
+    version = write(folder / "2016-09-16", "cons_prim.csv", data + EXTRA_ROWS + b"\x1a")
+    config = config_file(folder)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        database = f"sqlite:///{folder / 'm.db'}"
+        return run_monitor("--config", str(config), "--db", database, *args, cwd=folder)
+
+    done = run("ingest", str(version), "--list", "us-ofac-cons")
+    assert "baseline: 583 entries" in done.stdout, done.stderr
+    return run
+
+
+def assert_nothing_raw(text: str) -> None:
+    assert not [c for c in RAW if c in text], repr(text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("history", "ACME"),
+        ("history", "ACME", "--format", "markdown"),
+        ("as-of", "2016-09-16", "--query", "ACME"),
+        ("report", "--include-baseline", "--date", "observed"),
+        ("report", "--include-baseline", "--date", "observed", "--format", "markdown"),
+    ],
+)
+def test_control_characters_are_shown_escaped(shown: Run, args: tuple[str, ...]) -> None:
+    result = shown(*args)
+    assert result.returncode == 0, result.stderr
+    assert_nothing_raw(result.stdout)
+    assert "ACME\\x07 TRADING \\u202eDETIMIL\\u202c" in result.stdout
+
+
+def test_the_data_itself_keeps_the_characters(shown: Run) -> None:
+    result = shown("history", "ACME", "--format", "json")
+    assert json.loads(result.stdout)[0]["name"] == HIDDEN_NAME
+
+
+def test_sql_wildcards_in_a_history_query_are_literal(shown: Run) -> None:
+    assert shown("history", "_").stdout.startswith(f"us-ofac-cons / 99002: {LITERAL_NAME}\n")
+    for query in ("%", "100%", "PURE_SUPPLY", "%PURE%"):
+        entries = json.loads(shown("history", query, "--format", "json").stdout)
+        found = {entry["key"] for entry in entries}
+        assert found == ({"99002"} if query != "%PURE%" else set()), query
+    assert shown("history", "A%Z").stdout == "No entry matches A%Z.\n"
+
+
+def test_sql_wildcards_in_an_as_of_query_are_literal(shown: Run) -> None:
+    no = shown("as-of", "2016-09-16", "--query", "A%Z")
+    assert no.stdout.startswith('Was an entry matching "A%Z" on a list on 2016-09-16? NO.')
+    asked = shown("as-of", "2016-09-16", "--query", "100% PURE", "--format", "json")
+    yes = json.loads(asked.stdout)
+    assert yes["answer"] == "yes"
+    assert [m["key"] for m in yes["lists"][0]["matches"]] == ["99002"]
+
+
+def test_a_line_break_inside_a_value_cannot_forge_a_line() -> None:
+    environment = make_environment()
+    answer = {"query": "ACME\nus-ofac-cons: yes", "date": "2016-09-16", "answer": "no", "lists": []}
+    text = render(environment, "asof.txt.j2", {"answer": answer})
+    assert text.startswith('Was an entry matching "ACME\\nus-ofac-cons: yes" on a list')
+    assert "\nus-ofac-cons" not in text
