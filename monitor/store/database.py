@@ -12,6 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, SQLAlchemyError
 
@@ -79,11 +80,17 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply pending migrations; a running deployment upgrades in place."""
+    shown = engine.url.render_as_string(hide_password=True)
     try:
         command.upgrade(alembic_config(engine), revision)
     except DatabaseError as exc:
-        shown = engine.url.render_as_string(hide_password=True)
         raise StoreError(f"cannot open or migrate the database {shown}: {describe(exc)}") from exc
+    except CommandError as exc:  # a schema revision this version does not know
+        raise StoreError(
+            f"cannot migrate the database {shown}: {exc}; it was written by a newer "
+            "watchlist-monitor or another program: upgrade watchlist-monitor, or choose "
+            "another database"
+        ) from exc
 
 
 # What to do about the database errors a user can meet, by a phrase of the driver's message.

@@ -110,6 +110,20 @@ def test_a_real_database_truncated_to_half(
     assert_one_error_line(result, "damaged", "rebuild it from the archive")
 
 
+def test_a_database_of_a_newer_schema(tmp_path: Path, real_database: Path) -> None:
+    with sqlite3.connect(real_database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.close()
+    result = cli_on(tmp_path, f"sqlite:///{real_database}")("lists")
+    assert_one_error_line(result, "9999_from_the_future", "upgrade watchlist-monitor")
+
+
+def test_a_database_in_a_read_only_folder(tmp_path: Path, tmpfs: Mount) -> None:
+    read_only = tmpfs("read-only", "64k", read_only=True)
+    result = cli_on(tmp_path, f"sqlite:///{read_only / 'm.db'}")("lists")
+    assert_one_error_line(result, str(read_only / "m.db"), "exists and is writable")
+
+
 def test_postgresql_that_does_not_answer() -> None:
     with socket.socket() as probe:  # a local port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -138,6 +152,13 @@ def test_a_full_disk_under_the_archive(tmp_path: Path, tmpfs: Mount) -> None:
     assert list((disk / "archive" / "us-ofac-sdn").iterdir()) == []  # no half version left
     lists = json.loads(run("lists", "--format", "json").stdout)
     assert all(item["entries"] == 0 for item in lists)
+
+
+def test_a_read_only_archive(tmp_path: Path, tmpfs: Mount) -> None:
+    read_only = tmpfs("archive-disk", "64k", read_only=True)
+    run = cli_on(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", archive=read_only)
+    result = run("ingest", str(CONS), "--list", "us-ofac-cons")
+    assert_one_error_line(result, "us-ofac-cons", "read-only", "nothing was applied")
 
 
 # --- --output ---
