@@ -170,6 +170,15 @@ def test_output_into_a_missing_folder(tmp_path: Path, real_database: Path) -> No
     assert_one_error_line(result, "does not exist", "create it")
 
 
+def test_output_onto_a_full_disk(tmp_path: Path, real_database: Path, tmpfs: Mount) -> None:
+    disk = tmpfs("small-disk", "8k")
+    run = cli_on(tmp_path, f"sqlite:///{real_database}")
+    target = disk / "report.txt"
+    result = run("report", "--include-baseline", "--date", "observed", "--output", str(target))
+    assert_one_error_line(result, str(target), "the disk is full")
+    assert list(disk.iterdir()) == []  # no temporary file left behind
+
+
 def test_output_into_a_read_only_file_system(
     tmp_path: Path, real_database: Path, tmpfs: Mount
 ) -> None:
