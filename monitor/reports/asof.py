@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from monitor.dates import utc_iso
-from monitor.names import fold, search_fold
+from monitor.names import WILDCARDS, fold, search_fold
 from monitor.reports.words import countries_text, day_text
 from monitor.store.queries import (
     entry_history,
@@ -108,7 +108,7 @@ def matches(query: str, key: str, record: dict[str, Any]) -> str | None:
     if key == query:
         return key
     folded = search_fold(query)
-    literal = "" if folded else query.casefold()
+    literal = query.casefold() if WILDCARDS & set(query) else ""
     for name in (record.get("name", ""), *record.get("aliases", [])):
         if (folded and folded in fold(name)) or (literal and literal in str(name).casefold()):
             return str(name)

@@ -110,7 +110,7 @@ _HINTS = (
     ),
     (
         ("readonly database", "read-only", "permission denied"),
-        "the database file or its folder cannot be written: check permissions",
+        "the database cannot be written: check the permissions of its file and folder",
     ),
     (
         ("connection refused", "could not translate host name", "timeout expired"),
