@@ -66,11 +66,14 @@ def store_snapshot(
     if files and all(is_inside(f.path, root) for f in files):
         return ArchivedSnapshot(folder=files[0].path.parent, files=files)
     list_folder = root / list_id
+    try:
+        list_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(list_id, list_folder, exc) from exc
     stamp = folder_stamp(observed_at)
     digests = hashes if hashes is not None else [f.sha256() for f in files]
     wanted = {safe_file_name(f.name): h for f, h in zip(files, digests, strict=True)}
     try:
-        list_folder.mkdir(parents=True, exist_ok=True)
         with _writing(list_folder):
             staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=list_folder))
             try:
@@ -80,12 +83,16 @@ def store_snapshot(
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
-        raise ArchiveError(
-            f"list {list_id}: cannot write to the archive folder {list_folder}: "
-            f"{os_reason(exc)}; nothing was applied"
-        ) from exc
+        raise _unwritable(list_id, list_folder, exc) from exc
     archived = [SourceFile(path=target / (f.name + ".gz"), name=f.name) for f in files]
     return ArchivedSnapshot(folder=target, files=archived)
+
+
+def _unwritable(list_id: str, list_folder: Path, exc: OSError) -> ArchiveError:
+    return ArchiveError(
+        f"list {list_id}: cannot write to the archive folder {list_folder}: "
+        f"{os_reason(exc)}; nothing was applied"
+    )
 
 
 @contextmanager
