@@ -68,7 +68,8 @@ class OneLineError(click.ClickException):
     exit_code = 1
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.message}", err=True)
+        line = "; ".join(part.strip() for part in self.message.splitlines() if part.strip())
+        click.echo(f"error: {line}", err=True)
 
 
 class MonitorGroup(click.Group):

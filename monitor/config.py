@@ -194,6 +194,18 @@ class ListConfig(Frozen):
         return value.strip()
 
     @model_validator(mode="after")
+    def _expect_can_be_met(self) -> ListConfig:
+        """An envelope no version fits would reject every version of the list."""
+        low, high = self.expect.min_records, self.expect.max_records
+        if high is not None and low > high:
+            raise ValueError(
+                f"list {self.id!r}: expect.min_records ({low}) is above expect.max_records "
+                f"({high}), so every version would be rejected; lower min_records or raise "
+                "max_records"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _schedule_needs_source(self) -> ListConfig:
         if self.schedule is not None and self.source is None:
             raise ValueError(f"list {self.id!r} has a schedule but no source to fetch")

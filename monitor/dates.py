@@ -2,17 +2,23 @@
 
 A historical file must carry its own date: inside the file (a publish date),
 or in its path (``2021-12-16T0142Z``, ``2021-06-03``, ``20240527194702``).
-Replays never fall back to the current time silently.
+Replays never fall back to the current time silently, and no observation
+may lie more than :data:`FUTURE_TOLERANCE` after the current time: one
+version dated in the future would make every real version after it look older.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, InputError
+
+# How far after the current time an observation may be (clock skew between machines,
+# a publisher's time zone); anything later is refused.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 _PATH_STAMP = re.compile(
     r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})"  # date: 2021-12-16 or 20211216
@@ -74,3 +80,14 @@ def utc_iso(moment: datetime) -> str:
 def folder_stamp(moment: datetime) -> str:
     """Archive folder name: '2021-12-16T0142Z'."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H%MZ")
+
+
+def not_in_future(observed_at: datetime, now: datetime, what: str) -> datetime:
+    """The observation time, unless it lies more than a day after ``now``."""
+    if observed_at > now + FUTURE_TOLERANCE:
+        raise InputError(
+            f"{what}: observed at {utc_iso(observed_at)}, more than a day after the current "
+            f"time ({utc_iso(now)}); a version dated in the future would make every later "
+            "real version look older: check --observed-at, the date in the path, or the clock"
+        )
+    return observed_at

@@ -6,6 +6,8 @@ pipeline per list, delivery per channel), which turn them into one clear line.
 
 from __future__ import annotations
 
+import errno
+
 
 class MonitorError(Exception):
     """Base of every error this tool raises on purpose."""
@@ -41,7 +43,7 @@ class StoreError(MonitorError):
     """The database is unavailable, locked, or in an unexpected state."""
 
 
-class ArchiveError(InputError):
+class ZipInputError(InputError):
     """A ZIP that is unreadable, unsafe or too big; ``detail`` says why without the name."""
 
     def __init__(self, label: str, detail: str) -> None:
@@ -75,3 +77,30 @@ class AlreadyRunning(MonitorError):
 
 class DeliveryError(MonitorError):
     """A channel did not accept a report; it stays queued and is retried later."""
+
+
+class ArchiveError(MonitorError):
+    """The archive folder cannot be written (disk full, permission denied, read-only)."""
+
+
+class OutputError(MonitorError):
+    """An output file cannot be written where it was asked to go."""
+
+
+# What to do about the operating-system errors a user can meet, by errno name.
+_OS_HINTS = {
+    "ENOSPC": "the disk is full: free some space or choose a folder on another disk",
+    "EDQUOT": "the disk quota is used up: free some space or choose another folder",
+    "EACCES": "permission denied: check the folder's owner and permissions",
+    "EPERM": "not permitted: check the folder's owner, permissions and attributes",
+    "EROFS": "the file system is read-only: choose a writable folder",
+    "ENOENT": "the folder does not exist: create it first, or choose another",
+    "ENOTDIR": "a part of the path is a file, not a folder",
+    "EISDIR": "it is a folder, not a file",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error as a short reason with what to do about it."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_HINTS.get(name) or (exc.strerror or str(exc)).lower()

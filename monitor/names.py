@@ -19,3 +19,17 @@ def fold(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
     text = anyascii(text).lower()
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+# SQL LIKE wildcards: in a search they are literal characters, never "anything".
+WILDCARDS = frozenset("%_")
+
+
+def search_fold(query: str) -> str:
+    """The folded form of a search for names, or '' when the search must be literal.
+
+    Folding ignores punctuation, so 'A%Z' would become 'a z' and find
+    'VALENZUELA ZUNIGA'; a search holding '%' or '_' is compared as typed
+    (case ignored) instead, and finds only names that hold those characters.
+    """
+    return "" if WILDCARDS & set(query) else fold(query)

@@ -3,22 +3,29 @@
 Layout: ``<archive>/<list-id>/<UTC timestamp>/<original file name>.gz``. A
 snapshot is written to a temporary folder and renamed into place, so a crash
 never leaves half a snapshot; the database can always be rebuilt from here.
+The temporary folders a killed writer leaves (``.incoming-*``) are removed by
+the next write to that list that finds no other writer at work in it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from monitor.config import validate_list_id
 from monitor.dates import folder_stamp
-from monitor.errors import InputError
+from monitor.errors import ArchiveError, InputError, os_reason
 from monitor.files import SourceFile
+
+STAGING_PREFIX = ".incoming-"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,19 +66,62 @@ def store_snapshot(
     if files and all(is_inside(f.path, root) for f in files):
         return ArchivedSnapshot(folder=files[0].path.parent, files=files)
     list_folder = root / list_id
-    list_folder.mkdir(parents=True, exist_ok=True)
+    try:
+        list_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(list_id, list_folder, exc) from exc
     stamp = folder_stamp(observed_at)
     digests = hashes if hashes is not None else [f.sha256() for f in files]
     wanted = {safe_file_name(f.name): h for f, h in zip(files, digests, strict=True)}
-    staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=list_folder))
     try:
-        for source in files:
-            _compress_into(source, staging / (source.name + ".gz"))
-        target = _place(staging, list_folder, stamp, wanted)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with _writing(list_folder):
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=list_folder))
+            try:
+                for source in files:
+                    _compress_into(source, staging / (source.name + ".gz"))
+                target = _place(staging, list_folder, stamp, wanted)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise _unwritable(list_id, list_folder, exc) from exc
     archived = [SourceFile(path=target / (f.name + ".gz"), name=f.name) for f in files]
     return ArchivedSnapshot(folder=target, files=archived)
+
+
+def _unwritable(list_id: str, list_folder: Path, exc: OSError) -> ArchiveError:
+    return ArchiveError(
+        f"list {list_id}: cannot write to the archive folder {list_folder}: "
+        f"{os_reason(exc)}; nothing was applied"
+    )
+
+
+@contextmanager
+def _writing(list_folder: Path) -> Iterator[None]:
+    """Hold a shared lock on the list folder while staging a version in it.
+
+    Every writer holds it shared; one that can take it exclusively first knows
+    no other writer is at work, so any ``.incoming-*`` folder left is from a
+    killed one and is removed. The lock dies with its process: none is ever stale.
+    """
+    descriptor = os.open(list_folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another writer is staging here: its folder is in use
+        else:
+            _remove_interrupted(list_folder)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _remove_interrupted(list_folder: Path) -> None:
+    """Remove the staging folders of interrupted writes; call only holding the exclusive lock."""
+    for folder in list_folder.glob(STAGING_PREFIX + "*"):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _place(staging: Path, list_folder: Path, stamp: str, wanted: dict[str, str]) -> Path:

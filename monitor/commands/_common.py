@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.dates import parse_user_date
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, OutputError, os_reason
 
 if TYPE_CHECKING:
     from monitor.cli import AppContext
@@ -80,7 +83,59 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    temporary = output.with_name(output.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(output)
+    write_regular_file(output, text)
     click.echo(f"wrote {output}", err=True)
+
+
+_NOT_REGULAR = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def write_regular_file(path: Path, text: str) -> None:
+    """Write a new regular file, or replace one, in one step: a reader sees the old file or
+    the whole new one. Anything else at that path (a link, a FIFO, a device, a folder) is
+    refused, never replaced."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"--output {path}: {os_reason(exc)}") from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next(name for test, name in _NOT_REGULAR if test(mode))
+        raise OutputError(
+            f"--output {path}: it is {kind}, not a regular file; it was left as it is: "
+            "choose another file name"
+        )
+    if not path.parent.is_dir():
+        raise OutputError(f"--output {path}: the folder {path.parent} does not exist: create it")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"--output {path}: {os_reason(exc)}") from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), stat.S_IMODE(mode) if mode is not None else _new_file_mode())
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"--output {path}: {os_reason(exc)}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _new_file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give: rw for all, less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

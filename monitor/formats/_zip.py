@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import PurePosixPath
 from typing import IO
 
-from monitor.errors import ArchiveError, InputError
+from monitor.errors import InputError, ZipInputError
 from monitor.files import SourceFile
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,12 +45,12 @@ def _members(archive: zipfile.ZipFile, label: str, max_members: int) -> list[zip
     """The file members, after refusing archives that are too big or have unsafe names."""
     infos = archive.infolist()
     if len(infos) > max_members:
-        raise ArchiveError(
+        raise ZipInputError(
             label, f"the ZIP holds {len(infos)} members, more than the limit of {max_members}"
         )
     for info in infos:
         if unsafe_name(info.filename):
-            raise ArchiveError(label, f"refusing ZIP member with an unsafe path {info.filename!r}")
+            raise ZipInputError(label, f"refusing ZIP member with an unsafe path {info.filename!r}")
     return [info for info in infos if not info.is_dir()]
 
 
@@ -58,7 +58,7 @@ def _single(archive: zipfile.ZipFile, label: str, max_members: int) -> zipfile.Z
     files = _members(archive, label, max_members)
     if len(files) != 1:
         names = ", ".join(i.filename for i in files) or "none"
-        raise ArchiveError(
+        raise ZipInputError(
             label, f"expected a ZIP holding exactly one file, found {len(files)} ({names})"
         )
     return files[0]
@@ -72,7 +72,7 @@ def _archive(source: SourceFile) -> Iterator[zipfile.ZipFile]:
             raw = stack.enter_context(source.open())
             archive = stack.enter_context(zipfile.ZipFile(raw))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
-            raise ArchiveError(source.name, f"not a readable ZIP archive ({exc})") from exc
+            raise ZipInputError(source.name, f"not a readable ZIP archive ({exc})") from exc
         yield archive
 
 
@@ -88,21 +88,21 @@ def open_single_member(
         info = _single(archive, source.name, max_members)
         label = f"{source.name}:{info.filename}"
         if info.flag_bits & 0x1:
-            raise ArchiveError(label, "the ZIP member is encrypted")
+            raise ZipInputError(label, "the ZIP member is encrypted")
         if info.file_size > max_bytes:
-            raise ArchiveError(
+            raise ZipInputError(
                 label, f"would expand to {info.file_size} bytes, more than the limit of {max_bytes}"
             )
         try:
             member = archive.open(info)
         except (NotImplementedError, zipfile.BadZipFile) as exc:
-            raise ArchiveError(label, f"cannot open the ZIP member ({exc})") from exc
+            raise ZipInputError(label, f"cannot open the ZIP member ({exc})") from exc
         with member, io.BufferedReader(_Limited(member, max_bytes, label)) as limited:
             yield limited
 
 
 class _Limited(io.RawIOBase):
-    """A read-only stream that raises ArchiveError once more than ``limit`` bytes came out.
+    """A read-only stream that raises ZipInputError once more than ``limit`` bytes came out.
 
     The sizes in a ZIP directory are claims; this counts what is really inflated.
     Corrupt compressed data (including a CRC mismatch) is reported the same way.
@@ -127,8 +127,8 @@ class _Limited(io.RawIOBase):
         try:
             data = self._inner.read(min(size, self._left + 1))
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise ArchiveError(self._label, f"corrupt ZIP data ({exc})") from exc
+            raise ZipInputError(self._label, f"corrupt ZIP data ({exc})") from exc
         self._left -= len(data)
         if self._left < 0:
-            raise ArchiveError(self._label, f"expands beyond the limit of {self._limit} bytes")
+            raise ZipInputError(self._label, f"expands beyond the limit of {self._limit} bytes")
         return data

@@ -19,7 +19,7 @@ from typing import IO
 
 from lxml import etree
 
-from monitor.errors import ArchiveError, InputError, ParseError
+from monitor.errors import InputError, ParseError, ZipInputError
 from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
 from monitor.formats import _zip as archives
@@ -92,7 +92,7 @@ def _entities(source: SourceFile) -> Iterator[etree._Element]:
     try:
         with _xml_stream(source) as stream:
             yield from iter_elements(stream, {"entity"}, file=source.name)
-    except ArchiveError as exc:
+    except ZipInputError as exc:
         raise ParseError(exc.detail, file=exc.label) from exc
 
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from monitor.archive.write import store_snapshot
 from monitor.config import Config, ListConfig
-from monitor.dates import date_from_path, utc_iso
+from monitor.dates import date_from_path, not_in_future, utc_iso
 from monitor.errors import (
     FormatDetectionError,
     GuardRejected,
@@ -256,6 +256,7 @@ def _reject_unreadable(
         observed_at = now
     if observed_at is None or store.latest_state_snapshot(list_id) is None:
         raise error
+    not_in_future(observed_at, now, f"list {list_id}")
     snapshot = NewSnapshot(
         list_id=list_id,
         sha256=digest,
@@ -302,10 +303,11 @@ def _apply_approved(
 def _observed_at(
     request: IngestRequest, fmt: Format, files: list[SourceFile], now: datetime
 ) -> datetime:
-    """The explicit time, else a timestamp in the path, else the file's publish date."""
+    """The explicit time, else a timestamp in the path, else the file's publish date;
+    never more than a day after ``now``."""
     observed = request.observed_at or date_from_path(request.paths) or fmt.published_at(files)
     if observed is not None:
-        return observed
+        return not_in_future(observed, now, f"list {request.list_config.id}")
     if request.allow_current_time:
         return now
     names = ", ".join(str(p) for p in request.paths)

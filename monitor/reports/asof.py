@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from monitor.dates import utc_iso
-from monitor.names import fold
+from monitor.names import WILDCARDS, fold, search_fold
 from monitor.reports.words import countries_text, day_text
 from monitor.store.queries import (
     entry_history,
@@ -102,14 +102,15 @@ def _defused(text: str) -> str:
 
 
 def matches(query: str, key: str, record: dict[str, Any]) -> str | None:
-    """The name or alias the query matches (folded, as a substring), or the key itself."""
+    """The name or alias the query matches (folded, as a substring), or the key itself.
+
+    A query holding a SQL wildcard ('%', '_') is matched as typed, case ignored."""
     if key == query:
         return key
-    folded = fold(query)
-    if not folded:
-        return None
+    folded = search_fold(query)
+    literal = query.casefold() if WILDCARDS & set(query) else ""
     for name in (record.get("name", ""), *record.get("aliases", [])):
-        if folded in fold(name):
+        if (folded and folded in fold(name)) or (literal and literal in str(name).casefold()):
             return str(name)
     return None
 

@@ -2,11 +2,16 @@
 
 StrictUndefined turns a template typo into an error instead of an empty
 string; HTML templates are autoescaped, so values from the data (entity names
-included) are always shown as text and never interpreted.
+included) are always shown as text and never interpreted. In text templates
+(plain text, Markdown, email bodies) a value's control characters (BEL, ESC, a
+line break inside a name) and bidirectional controls (U+202E right-to-left
+override...) are shown escaped (``\\x07``, ``\\u202e``), so a terminal never
+acts on them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +22,11 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    pass_eval_context,
     select_autoescape,
 )
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from monitor.errors import ConfigError
 
@@ -38,6 +46,27 @@ def _builtin_templates() -> Path:
 
 BUILTIN_TEMPLATES = _builtin_templates()
 
+# C0 and C1 control characters, and the marks, embeddings, overrides and isolates of
+# bidirectional text, plus the Unicode line and paragraph separators.
+_UNSHOWABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+@pass_eval_context
+def shown(context: EvalContext, value: Any) -> Any:
+    """A value as a text template prints it: control characters escaped (``\\x07``).
+
+    Markup templates escape values their own way (and may hold line breaks on purpose).
+    """
+    if isinstance(value, str) and not isinstance(value, Markup) and not context.autoescape:
+        return _UNSHOWABLE.sub(_escape_char, value)
+    return value
+
 
 def make_environment(override: Path | None = None) -> Environment:
     """Templates from the user's folder first, then the shipped ones; all checked now."""
@@ -53,6 +82,7 @@ def make_environment(override: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=shown,
     )
     environment.filters["join_or_dash"] = lambda values: ", ".join(values) if values else "-"
     _check_all(environment)

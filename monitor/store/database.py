@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, SQLAlchemyError
 
 from monitor.errors import ConfigError, StoreError
 
@@ -89,14 +89,69 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     is recognised from its ``alembic_version`` row without importing alembic,
     which would double the start-up time of every command.
     """
+    shown = engine.url.render_as_string(hide_password=True)
     try:
         if revision == "head" and current_revision(engine) == head_revision():
             return
-        from alembic import command
+        _migrate(engine, revision, shown)
+    except DatabaseError as exc:
+        raise StoreError(f"cannot open or migrate the database {shown}: {describe(exc)}") from exc
 
+
+def _migrate(engine: Engine, revision: str, shown: str) -> None:
+    """Run alembic (imported only here: most commands find the schema up to date)."""
+    from alembic import command
+    from alembic.util import CommandError
+
+    try:
         command.upgrade(alembic_config(engine), revision)
-    except OperationalError as exc:
-        raise StoreError(f"cannot open or migrate the database: {exc.orig}") from exc
+    except CommandError as exc:  # a schema revision this version does not know
+        raise StoreError(
+            f"cannot migrate the database {shown}: {exc}; it was written by a newer "
+            "watchlist-monitor or another program: upgrade watchlist-monitor, or choose "
+            "another database"
+        ) from exc
+
+
+# What to do about the database errors a user can meet, by a phrase of the driver's message.
+_HINTS = (
+    (
+        ("file is not a database", "malformed", "disk image"),
+        "the file is damaged or is not a SQLite database: restore it from a backup, or rebuild "
+        "it from the archive into a new file (watchlist-monitor --db sqlite:///new.db replay)",
+    ),
+    (
+        ("disk is full", "no space left", "could not extend file"),
+        "the disk that holds the database is full: free some space (nothing was applied)",
+    ),
+    (
+        ("unable to open database file",),
+        "check that the database file's folder exists and is writable",
+    ),
+    (
+        ("readonly database", "read-only", "permission denied"),
+        "the database cannot be written: check the permissions of its file and folder",
+    ),
+    (
+        ("connection refused", "could not translate host name", "timeout expired"),
+        "check the database URL (--db, WATCHLIST_MONITOR_DB or 'database:') and that the "
+        "server is running",
+    ),
+    (
+        ("password authentication failed", "no password supplied", 'role "', 'database "'),
+        "check the user, password and database name in the database URL",
+    ),
+)
+
+
+def describe(exc: DBAPIError) -> str:
+    """The driver's message as one line, with what to do about it when that is known."""
+    text = "; ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
+    lowered = text.lower()
+    for phrases, hint in _HINTS:
+        if any(phrase in lowered for phrase in phrases):
+            return f"{text}; {hint}"
+    return text
 
 
 _REVISION_LINE = re.compile(r"^(down_revision|revision) = (None|\"[^\"]+\")$", re.M)

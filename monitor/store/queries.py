@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, true
 
-from monitor.names import fold
+from monitor.names import fold, search_fold
 from monitor.store import schema as t
 from monitor.store.store import as_utc
 
@@ -93,11 +93,17 @@ def _event_dict(row: Any) -> dict[str, Any]:
 
 def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> list[dict[str, Any]]:
     """Every event of the entries whose key equals, or whose name contains, the query."""
-    folded = fold(query)
+    folded = search_fold(query)
     keys = (
         select(t.events.c.list_id, t.events.c.key)
         .distinct()
-        .where(or_(t.events.c.key == query, func.lower(t.events.c.name).contains(query.lower())))
+        .where(
+            or_(
+                t.events.c.key == query,
+                # autoescape: '%' and '_' in a query are literal, never LIKE wildcards
+                func.lower(t.events.c.name).contains(query.lower(), autoescape=True),
+            )
+        )
     )
     if lists:
         keys = keys.where(t.events.c.list_id.in_(list(lists)))

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, func, insert, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from monitor.errors import StoreError
 from monitor.records import Event, Record
 from monitor.store import schema as t
+from monitor.store.database import describe
 
 BATCH = 2000
 
@@ -351,13 +352,21 @@ class Store:
                 if self.backend == "postgresql":
                     connection.execute(select(func.pg_advisory_xact_lock(advisory_key(list_id))))
                 yield ListTransaction(connection, list_id)
-        except OperationalError as exc:
-            raise StoreError(f"list {list_id}: database error ({exc.orig})") from exc
+        except IntegrityError:
+            raise  # a broken invariant: a bug to see in full, not a condition to report
+        except DatabaseError as exc:
+            raise StoreError(f"list {list_id}: database error ({describe(exc)})") from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
-            yield connection
+        """A connection for reading; a damaged or unreachable database is a StoreError."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except IntegrityError:
+            raise
+        except DatabaseError as exc:
+            raise StoreError(f"cannot read the database: {describe(exc)}") from exc
 
     def ensure_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
         """Create or update the list row, under the list's lock (two processes may race)."""
