@@ -31,6 +31,11 @@ class ParseError(InputError):
         super().__init__(f"{where}: {message}")
 
 
+class OutOfOrder(InputError):
+    """A version older than the list's current state: versions apply in order, so it is
+    refused, and leaves nothing in the archive."""
+
+
 class FormatDetectionError(InputError):
     """Auto-detection could not tell which format a file is in."""
 

@@ -67,3 +67,28 @@ def _discover_one(path: Path, list_id: str | None) -> list[VersionFolder]:
 
 def _require_id(list_id: str | None, folder: Path) -> str:
     return validate_list_id(list_id or folder.name)
+
+
+def versions_between(
+    archive: Path, list_id: str, *, after: datetime | None, before: datetime
+) -> list[VersionFolder]:
+    """The archived versions of one list dated from ``after`` to before ``before``, oldest first.
+
+    Compared at the minute of the folder names (a stamp has no seconds): the
+    folder of ``after`` itself is included, the minute of ``before`` is not.
+    Only folder names are read until a folder is in range, so this stays cheap
+    when called before every version a list takes in.
+    """
+    folder = archive / list_id
+    if not folder.is_dir():
+        return []
+    low = after.replace(second=0, microsecond=0) if after else None
+    high = before.replace(second=0, microsecond=0)
+    found = []
+    for child in folder.iterdir():
+        observed = date_from_path([Path(child.name)]) if _visible(child) else None
+        if observed is None or observed >= high or (low is not None and observed < low):
+            continue
+        if child.is_dir():
+            found.append(_version(list_id, child))
+    return sorted(found, key=lambda v: (v.observed_at or high, str(v.folder)))

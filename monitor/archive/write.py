@@ -9,7 +9,6 @@ the next write to that list that finds no other writer at work in it.
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import os
 import shutil
@@ -32,6 +31,7 @@ STAGING_PREFIX = ".incoming-"
 class ArchivedSnapshot:
     folder: Path
     files: list[SourceFile]
+    created: bool = False  # this call made the folder (a refusal must remove it again)
 
 
 def safe_file_name(name: str) -> str:
@@ -79,13 +79,13 @@ def store_snapshot(
             try:
                 for source in files:
                     _compress_into(source, staging / (source.name + ".gz"))
-                target = _place(staging, list_folder, stamp, wanted)
+                target, created = _place(staging, list_folder, stamp, wanted)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise _unwritable(list_id, list_folder, exc) from exc
     archived = [SourceFile(path=target / (f.name + ".gz"), name=f.name) for f in files]
-    return ArchivedSnapshot(folder=target, files=archived)
+    return ArchivedSnapshot(folder=target, files=archived, created=created)
 
 
 def _unwritable(list_id: str, list_folder: Path, exc: OSError) -> ArchiveError:
@@ -103,6 +103,11 @@ def _writing(list_folder: Path) -> Iterator[None]:
     no other writer is at work, so any ``.incoming-*`` folder left is from a
     killed one and is removed. The lock dies with its process: none is ever stale.
     """
+    try:
+        import fcntl  # POSIX only: elsewhere versions are still staged, but not cleaned up
+    except ImportError:
+        yield
+        return
     descriptor = os.open(list_folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
@@ -124,17 +129,20 @@ def _remove_interrupted(list_folder: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _place(staging: Path, list_folder: Path, stamp: str, wanted: dict[str, str]) -> Path:
-    """Rename the staged folder to the first free name, or reuse an identical folder."""
+def _place(
+    staging: Path, list_folder: Path, stamp: str, wanted: dict[str, str]
+) -> tuple[Path, bool]:
+    """Rename the staged folder to the first free name, or reuse an identical folder;
+    says whether the folder is new."""
     counter = 1
     while True:
         candidate = list_folder / (stamp if counter == 1 else f"{stamp}-{counter}")
         if candidate.exists() and _holds(candidate, wanted):
-            return candidate
+            return candidate, False
         if not candidate.exists():
             try:
                 os.rename(staging, candidate)
-                return candidate
+                return candidate, True
             except OSError:
                 if not candidate.exists():
                     raise

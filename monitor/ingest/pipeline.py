@@ -12,12 +12,14 @@ order and turns their outcome into an :class:`IngestResult`.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from monitor.archive.discover import versions_between
 from monitor.archive.write import store_snapshot
 from monitor.config import Config, ListConfig
 from monitor.dates import date_from_path, not_in_future, utc_iso
@@ -25,6 +27,7 @@ from monitor.errors import (
     FormatDetectionError,
     GuardRejected,
     InputError,
+    OutOfOrder,
     ParseError,
     StoreError,
 )
@@ -73,6 +76,8 @@ class IngestRequest:
     approved: bool = False
     # Check a quarantined snapshot again against the current state (after an approval).
     recheck_quarantined: bool = False
+    # Set when this request finishes a version archived earlier but never applied.
+    finishing: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,6 +164,8 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         published_at=fmt.published_at(files),
         recorded_at=now,
     )
+    if not request.finishing:
+        _finish_pending(store, config, request, snapshot, now)
     decision = guards.read_decision(request.paths, digest)
     approved = request.approved or (decision is not None and decision.approved)
     reopen = approved or request.recheck_quarantined
@@ -177,6 +184,44 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         f"list {list_id}: the stored state changed {STATE_ATTEMPTS} times while this snapshot "
         "was being read (other processes are applying snapshots); try again"
     )
+
+
+def _finish_pending(
+    store: Store, config: Config, request: IngestRequest, snapshot: NewSnapshot, now: datetime
+) -> None:
+    """Apply first any earlier version of the list that was archived but never applied.
+
+    A version is archived and applied as one intent: a process killed in
+    between leaves the version in the archive only. The archive is the truth,
+    so the next version the list takes in finishes that one first, whatever
+    the entry point; if it cannot be applied, the error stops the newer one too.
+    """
+    latest = store.latest_state_snapshot(snapshot.list_id)
+    after = latest.observed_at if latest else None
+    candidates = versions_between(
+        config.archive, snapshot.list_id, after=after, before=snapshot.observed_at
+    )
+    if not candidates:
+        return
+    recorded = store.recorded_folders(snapshot.list_id, after)
+    for version in candidates:
+        if version.folder.resolve() in recorded or not version.files:
+            continue
+        log.warning(
+            "list %s: finishing %s, archived but never applied, before the newer version",
+            snapshot.list_id,
+            version.folder,
+        )
+        pending = replace(
+            request,
+            paths=version.files,
+            observed_at=version.observed_at,
+            source_uri=str(version.folder),
+            approved=False,
+            recheck_quarantined=False,
+            finishing=True,
+        )
+        ingest(store, config, pending, now=now)
 
 
 def _read_and_apply(
@@ -208,10 +253,15 @@ def _read_and_apply(
     snapshot = replace(snapshot, files=in_archive)
     if not request.approved and (waiting := _held_earlier(store, snapshot, fmt)) is not None:
         return _hold(store, snapshot, waiting, taken.count)
-    if request.approved and decision is None:
-        return _apply_approved(store, request, snapshot, taken, archived.folder)
-    approved = request.approved or (decision is not None and decision.approved)
-    return _apply(store, request, snapshot, taken, approved=approved)
+    try:
+        if request.approved and decision is None:
+            return _apply_approved(store, request, snapshot, taken, archived.folder)
+        approved = request.approved or (decision is not None and decision.approved)
+        return _apply(store, request, snapshot, taken, approved=approved)
+    except OutOfOrder:
+        if archived.created:  # refused: the archive must not tell a version that never applied
+            shutil.rmtree(archived.folder, ignore_errors=True)
+        raise
 
 
 def _check_files(
@@ -366,9 +416,11 @@ def _known_or_unchanged(
     if latest is not None and latest.sha256 == snapshot.sha256:
         return _record_unchanged(store, snapshot)
     if latest is not None and snapshot.observed_at < latest.observed_at:
-        raise InputError(
+        raise OutOfOrder(
             f"list {snapshot.list_id}: this snapshot ({utc_iso(snapshot.observed_at)}) is older "
-            f"than the current state ({utc_iso(latest.observed_at)}); replay the archive in order"
+            f"than the current state ({utc_iso(latest.observed_at)}); versions apply in order, "
+            "so it was neither applied nor archived (to add it to the history, rebuild the "
+            "database with 'watchlist-monitor replay' over an archive that holds it)"
         )
     held = _held_copy(store, snapshot, latest)
     if known is None and held is not None:
@@ -484,7 +536,7 @@ def _apply(
                 snapshot, "unchanged", snapshot_id=snapshot_id, record_count=taken.count
             )
         if latest is not None and snapshot.observed_at < latest.observed_at:
-            raise InputError(
+            raise OutOfOrder(
                 f"list {snapshot.list_id}: another process applied a newer snapshot "
                 f"({utc_iso(latest.observed_at)}) first; this one "
                 f"({utc_iso(snapshot.observed_at)}) was not applied"

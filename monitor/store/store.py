@@ -13,7 +13,8 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, func, insert, select, update
@@ -389,6 +390,20 @@ class Store:
     ) -> SnapshotInfo | None:
         with self.read() as connection:
             return ListTransaction(connection, list_id).find_snapshot(sha256, observed_at)
+
+    def recorded_folders(self, list_id: str, since: datetime | None) -> set[Path]:
+        """The folders holding the files of the list's snapshots observed since ``since``."""
+        statement = select(t.snapshots.c.files).where(t.snapshots.c.list_id == list_id)
+        if since is not None:
+            statement = statement.where(t.snapshots.c.observed_at >= since - timedelta(minutes=1))
+        with self.read() as connection:
+            rows = connection.execute(statement).scalars()
+            return {
+                Path(str(f["path"])).resolve().parent
+                for files in rows
+                for f in files or []
+                if f.get("path")
+            }
 
     def latest_state_snapshot(self, list_id: str) -> SnapshotInfo | None:
         with self.read() as connection:

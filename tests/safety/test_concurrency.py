@@ -149,6 +149,9 @@ def test_an_older_snapshot_never_lands_after_a_newer_one(
             assert "another process applied a newer snapshot" in message or (
                 "is older than the current state" in message
             ), message
+        # A refused version leaves nothing in the archive: it tells what the database does.
+        archived = [p for p in (tmp_path / "db" / "archive" / LIST).iterdir() if p.is_dir()]
+        assert len(archived) == len(rows)
 
 
 def test_a_locked_sqlite_database_waits(tmp_path: Path) -> None:
