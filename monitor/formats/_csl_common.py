@@ -163,6 +163,35 @@ def row_record(row: Mapping[str, Any], key: str) -> Record:
     )
 
 
+def check_names(row: Mapping[str, Any], file: str, position: str) -> None:
+    """A name is text and the aliases are texts; JSON can give a list or an object instead,
+    which would be stored as a Python repr, so it is an error of that row."""
+    name = row.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ParseError(
+            f"the name is a JSON {_json_kind(name)}, not text", file=file, position=position
+        )
+    if not _text(name):
+        raise ParseError("a row without a name", file=file, position=position)
+    aliases = row.get("alt_names")
+    if not (
+        aliases is None
+        or isinstance(aliases, str)
+        or (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases))
+    ):
+        raise ParseError("alt_names must be text or a list of texts", file=file, position=position)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    return "number" if isinstance(value, int | float) else type(value).__name__
+
+
 def _natural_key(row: Mapping[str, Any]) -> str:
     code = list_code(_text(row.get("source")))
     number = _text(row.get("entity_number"))
@@ -188,9 +217,8 @@ def records_from_rows(rows: RowSource, file: str) -> Iterator[Record]:
     (by address, then an ordinal) at the end.
     """
     keys: list[str] = []
-    for row in rows():
-        if not _text(row.get("name")):
-            raise ParseError("a row without a name", file=file)
+    for number, row in enumerate(rows(), start=1):
+        check_names(row, file, f"row {number}")
         keys.append(_natural_key(row))
     counts = Counter(keys)
     shared: list[tuple[Record, Any]] = []

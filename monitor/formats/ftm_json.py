@@ -30,6 +30,7 @@ from typing import Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
+from monitor.formats._json_stream import BadValue, loads
 from monitor.formats._readers import reading, single_file
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record, parse_iso_date
@@ -123,7 +124,9 @@ def entity_record(entity: Mapping[str, Any]) -> Record:
         return [v for n in names for v in strings(props.get(n), f"property {n!r}")]
 
     caption = entity.get("caption")
-    name = caption.strip() if isinstance(caption, str) and caption.strip() else ""
+    if caption is not None and not isinstance(caption, str):
+        raise EntityShapeError("'caption' must be a string")
+    name = caption.strip() if caption else ""
     names = values("name")
     name = name or (names[0] if names else key)
     listed = sorted(d.isoformat() for v in values("createdAt") if (d := parse_iso_date(v)))
@@ -174,7 +177,11 @@ def json_lines(source: SourceFile) -> Iterator[tuple[int, Any]]:
 
 def _json_line(raw: bytes, number: int, file: str) -> Any:
     try:
-        return json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        return loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except BadValue as exc:
+        raise ParseError(str(exc), file=file, position=f"line {number}") from exc
+    except RecursionError as exc:
+        raise ParseError("JSON nested too deeply", file=file, position=f"line {number}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ParseError(
             f"not a JSON line ({exc}); truncated or not an OpenSanctions file?",
