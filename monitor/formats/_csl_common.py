@@ -4,9 +4,12 @@ Identity: the CSL ``_id`` changes between versions, so it is never used. Rows
 that come from OFAC carry ``entity_number`` (the OFAC uid), which is stable;
 the same number can appear under several source lists (SDN, SSI, CAPTA), so
 the key is ``<list code>:<entity_number>``. Other rows (Entity List, DPL,
-UVL, MEU, DTC, ISN) get the natural key ``<list code>:<folded name>``; when
-two rows of one list share a folded name, the folded address is added, then
-the row's ordinal among the remaining twins.
+UVL, MEU, DTC, ISN) get the natural key ``<list code>:<folded name>``. When
+rows of one list share that key, rows that differ only in columns the record
+ignores are one entry; of the others the row listed first (earliest
+``start_date``, then folded address) keeps the plain key, and each other row
+gets ``<key>|<folded address>`` (then ``#n`` among rows that share that too),
+so a same-name row appearing or disappearing beside an entry does not move it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from monitor.errors import ParseError
 from monitor.formats._ofac_common import cmic_listing_date
 from monitor.names import fold
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
 CSV_COLUMNS = (
     "source",
@@ -109,8 +112,12 @@ def _items(value: Any) -> list[Any]:
 
 def _text(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value if v)
+        return joined(str(v) for v in value if v)
     return "" if value is None else str(value).strip()
+
+
+# Extra fields that hold several values ('; '-separated in CSV, a list in JSON): sorted.
+MULTI_VALUED_EXTRA = ("places_of_birth",)
 
 
 def _address(value: Any) -> tuple[str, str]:
@@ -159,7 +166,12 @@ def row_record(row: Mapping[str, Any], key: str) -> Record:
         effective_date=start or None,
         notice=_text(row.get("federal_register_notice")),
         remarks=_text(row.get("remarks")),
-        extra={name: _text(row.get(name)) for name in EXTRA_FIELDS},
+        extra={
+            name: joined(_items(row.get(name)))
+            if name in MULTI_VALUED_EXTRA
+            else _text(row.get(name))
+            for name in EXTRA_FIELDS
+        },
     )
 
 
@@ -213,30 +225,52 @@ def records_from_rows(rows: RowSource, file: str) -> Iterator[Record]:
     when no other row of the file has it, and holding every record until the
     end to find out cost about 1.4 GiB for a million rows. The first pass
     reads only the keys; the second yields each record whose key is unique at
-    once and holds back only the few rows that share a key, which are refined
-    (by address, then an ordinal) at the end.
+    once and holds back only the few rows that share a key, which are keyed
+    at the end (see :func:`_refined`).
     """
     keys: list[str] = []
     for number, row in enumerate(rows(), start=1):
         check_names(row, file, f"row {number}")
         keys.append(_natural_key(row))
     counts = Counter(keys)
-    shared: list[tuple[Record, Any]] = []
+    shared: dict[str, list[tuple[Record, str]]] = {}
     for key, row in zip(keys, rows(), strict=True):
         record = row_record(row, key)
         if counts[key] == 1:
             yield record
         else:
-            shared.append((record, row.get("addresses")))
-    yield from _refined(shared)
+            shared.setdefault(key, []).append((record, _address_key(row.get("addresses"))))
+    for twins in shared.values():
+        yield from _refined(twins)
 
 
-def _refined(shared: list[tuple[Record, Any]]) -> Iterator[Record]:
-    """Rows sharing a natural key: the key with the folded address, then an ordinal."""
-    refined = [f"{record.key}|{_address_key(raw)}" for record, raw in shared]
-    refined_counts = Counter(refined)
+def _refined(twins: list[tuple[Record, str]]) -> Iterator[Record]:
+    """Rows sharing a natural key: one keeps it, the others get it refined.
+
+    Rows that give the same record (they differ only in columns the record does
+    not keep, such as ``_id`` or the source URLs) are one entry. Of the distinct
+    ones, the row listed first keeps the plain key: the earliest ``start_date``,
+    then the smallest folded address, then the content. A row that appears later
+    beside an entry therefore gets the refined key and the entry keeps its own,
+    and when the twin goes again the entry still has the plain key. The others are
+    keyed ``<key>|<folded address>``, with ``#1``, ``#2``... in content order
+    when two of them also share the address. Nothing depends on the file's order.
+    """
+    distinct = {record.content_hash(): (record, address) for record, address in twins}
+    ranked = sorted(
+        distinct.values(),
+        key=lambda pair: (
+            pair[0].effective_date or "9999",
+            pair[1],
+            pair[0].content_hash(),
+        ),
+    )
+    (anchor, _), others = ranked[0], ranked[1:]
+    yield anchor
+    refined = [(record, f"{record.key}|{address}") for record, address in others]
+    refined_counts = Counter(key for _, key in refined)
     seen: Counter[str] = Counter()
-    for (record, _raw), key in zip(shared, refined, strict=True):
+    for record, key in sorted(refined, key=lambda pair: (pair[1], pair[0].content_hash())):
         if refined_counts[key] > 1:
             seen[key] += 1
             key = f"{key}#{seen[key]}"

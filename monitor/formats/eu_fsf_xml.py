@@ -20,7 +20,7 @@ from monitor.files import SourceFile
 from monitor.formats._readers import node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
 GENERATION_DATE_RE = re.compile(rb"<(?:\w+:)?export\b[^>]*\bgenerationDate=\"([^\"]+)\"")
 ENTRY_TYPES = {"person": "individual", "enterprise": "entity"}
@@ -91,7 +91,7 @@ def entity_record(entity: etree._Element, file: str) -> Record:
         identifiers=_identifiers(entity),
         birth_dates=[_birth_date(b) for b in children(entity, "birthdate")],
         effective_date=_effective_date(entity, regulations),
-        remarks="; ".join(node_text(r) for r in children(entity, "remark")),
+        remarks=joined(node_text(r) for r in children(entity, "remark")),
         extra=_extra(entity),
     )
 
@@ -100,9 +100,10 @@ def _names(entity: etree._Element) -> list[str]:
     """Whole names, the main spelling first.
 
     The file order is not a ranking (Saddam Hussein's entry, logicalId 13,
-    starts with the French spelling 'Abou Ali'), so the main name is the first
-    alias the Commission split into first/last name, else the first one
-    without a translation language, else simply the first.
+    starts with the French spelling 'Abou Ali'), so the main name is the
+    alias the Commission split into first/last name, else one without a
+    translation language; among equals, the one registered first (the smallest
+    nameAlias logicalId, then the name itself), never the first in the file.
     """
     aliases = [a for a in children(entity, "nameAlias") if _attr(a, "wholeName")]
     ranked = sorted(
@@ -110,9 +111,15 @@ def _names(entity: etree._Element) -> list[str]:
         key=lambda a: (
             not (_attr(a, "lastName") or _attr(a, "firstName")),
             bool(_attr(a, "nameLanguage")),
+            _number(_attr(a, "logicalId")),
+            _attr(a, "wholeName"),
         ),
     )
     return [_attr(a, "wholeName") for a in ranked]
+
+
+def _number(value: str) -> int:
+    return int(value) if value.isdigit() else 1 << 62
 
 
 def _country(element: etree._Element) -> str:

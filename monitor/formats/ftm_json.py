@@ -33,7 +33,7 @@ from monitor.files import SourceFile
 from monitor.formats._json_stream import BadValue, loads
 from monitor.formats._readers import reading, single_file
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record, parse_iso_date
+from monitor.records import Identifier, Record, joined, parse_iso_date
 
 ENTRY_TYPES = {
     "Person": "individual",
@@ -128,7 +128,7 @@ def entity_record(entity: Mapping[str, Any]) -> Record:
         raise EntityShapeError("'caption' must be a string")
     name = caption.strip() if caption else ""
     names = values("name")
-    name = name or (names[0] if names else key)
+    name = name or (min(n.strip() for n in names) if names else key)
     listed = sorted(d.isoformat() for v in values("createdAt") if (d := parse_iso_date(v)))
     return Record.build(
         key=key,
@@ -145,14 +145,14 @@ def entity_record(entity: Mapping[str, Any]) -> Record:
         ],
         birth_dates=values("birthDate"),
         effective_date=listed[0] if listed else None,
-        remarks="; ".join(dict.fromkeys(values("notes"))),
+        remarks=joined(values("notes")),
         extra=_extra(entity, values),
     )
 
 
 def _extra(entity: Mapping[str, Any], values: Callable[..., list[str]]) -> dict[str, str]:
     """What a reader may want that has no record field; observations stay here only."""
-    extra = {field: "; ".join(sorted(set(values(prop)))) for prop, field in EXTRA_PROPS.items()}
+    extra = {field: joined(values(prop)) for prop, field in EXTRA_PROPS.items()}
     extra["schema"] = str(entity.get("schema") or "")
     extra["datasets"] = " ".join(sorted(strings(entity.get("datasets"), "'datasets'")))
     extra["referents"] = " ".join(sorted(set(strings(entity.get("referents"), "'referents'"))))

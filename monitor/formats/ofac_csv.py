@@ -216,6 +216,10 @@ def build_record(
         effective_date=ofac.cmic_listing_date(parts.identifiers),
         remarks=ofac.remarks_text(parts),
         extra={
-            name: ofac.numeric(value) for name, value in zip(EXTRA_COLUMNS, row[4:11], strict=True)
+            "title": ofac.title_text([row[4]]),
+            **{
+                name: ofac.numeric(value)
+                for name, value in zip(EXTRA_COLUMNS[1:], row[5:11], strict=True)
+            },
         },
     )

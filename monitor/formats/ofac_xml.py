@@ -115,7 +115,7 @@ def _address(element: etree._Element) -> str:
 
 
 def _extra(entry: etree._Element) -> dict[str, str]:
-    extra = {"title": text_of(entry, "title")}
+    extra = {"title": ofac.title_text([text_of(entry, "title")])}
     for vessel in children(entry, "vesselInfo"):
         for tag, name in VESSEL_FIELDS.items():
             extra[name] = ofac.numeric(text_of(vessel, tag))

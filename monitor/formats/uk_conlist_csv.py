@@ -24,7 +24,7 @@ from monitor.files import SourceFile
 from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, dmy_to_iso, single_file
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
 LAST_UPDATED_RE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?Last Updated,\s*(\d{1,2}/\d{1,2}/\d{4})")
 REQUIRED = ("Name 6", "Name 1", "Group Type", "Alias Type", "Regime", "Listed On", "Group ID")
@@ -85,11 +85,15 @@ class Group:
         return [v for row in self.rows if (v := row.get(column, "").strip())]
 
     def primary(self) -> dict[str, str]:
-        """The primary-name row (every real group has one); else the first row."""
-        for row in self.rows:
-            if row.get("Alias Type", "").strip().lower() in PRIMARY_ALIAS_TYPES:
-                return row
-        return self.rows[0]
+        """The primary-name row (every real group has one; a name repeated for each date of
+        birth is several); else any row. The smallest by content, so the order of the
+        group's rows in the file never picks a different one."""
+        rows = [
+            row
+            for row in self.rows
+            if row.get("Alias Type", "").strip().lower() in PRIMARY_ALIAS_TYPES
+        ]
+        return min(rows or self.rows, key=lambda row: sorted(row.items()))
 
     def record(self) -> Record:
         """The group as one record: the primary row's name, every other name an alias."""
@@ -111,9 +115,9 @@ class Group:
             identifiers=self._identifiers(),
             birth_dates=[_birth_date(v) for v in self.values("DOB")],
             effective_date=listed[0] if listed else None,
-            remarks="; ".join(dict.fromkeys(self.values("Other Information"))),
+            remarks=joined(self.values("Other Information")),
             extra={
-                field_name: "; ".join(sorted({dmy_to_iso(v) or v for v in self.values(column)}))
+                field_name: joined(dmy_to_iso(v) or v for v in self.values(column))
                 for column, field_name in EXTRA_COLUMNS.items()
             },
         )

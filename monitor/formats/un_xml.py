@@ -19,7 +19,7 @@ from monitor.files import SourceFile
 from monitor.formats._readers import iso_date, node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children, localname, text_of
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
 DATE_GENERATED_RE = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"([^\"]+)\"")
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
@@ -139,11 +139,11 @@ def _extra(element: etree._Element) -> dict[str, str]:
         for b in children(element, "INDIVIDUAL_PLACE_OF_BIRTH")
     ]
     return {
-        "title": "; ".join(_values(element, "TITLE")),
-        "designation": "; ".join(_values(element, "DESIGNATION")),
+        "title": joined(_values(element, "TITLE")),
+        "designation": joined(_values(element, "DESIGNATION")),
         "gender": text_of(element, "GENDER"),
         "name_original_script": text_of(element, "NAME_ORIGINAL_SCRIPT"),
-        "place_of_birth": "; ".join(p for p in places if p),
-        "list_type": "; ".join(_values(element, "LIST_TYPE")),
-        "last_updated": "; ".join(v for v in _values(element, "LAST_DAY_UPDATED") if v),
+        "place_of_birth": joined(places),
+        "list_type": joined(_values(element, "LIST_TYPE")),
+        "last_updated": joined(_values(element, "LAST_DAY_UPDATED")),
     }
