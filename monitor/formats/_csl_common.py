@@ -211,7 +211,8 @@ def _natural_key(row: Mapping[str, Any]) -> str:
 
 
 def _address_key(raw_addresses: Any) -> str:
-    return fold(" ".join(_address(a)[0] for a in _items(raw_addresses)))
+    """The row's addresses folded, in sorted order (their order in the cell is no content)."""
+    return " ".join(sorted(fold(_address(a)[0]) for a in _items(raw_addresses)))
 
 
 RowSource = Callable[[], Iterable[Mapping[str, Any]]]
