@@ -24,6 +24,16 @@ from monitor.errors import ConfigError, ParseError
 from monitor.names import fold
 from monitor.records import ENTRY_TYPES, Identifier, Record, joined, parse_iso_date
 
+UNMAPPED = "columns not in the mapping"
+PRIMARY_COLUMN = "the primary_row column"
+# What a generic list gives that the record does not keep, on purpose (the completeness
+# test of tests/formats checks every other value is kept).
+IGNORED = {
+    UNMAPPED: "the list's configuration says which columns hold the entry's data; the "
+    "others are not read",
+    PRIMARY_COLUMN: "it says which row gives the name (e.g. Alias Type = Primary name): kept "
+    "as the name and the aliases",
+}
 Getter = Callable[[str], list[str]]
 Columns = tuple[str, ...]
 M = TypeVar("M", bound="FieldMapping")
@@ -222,6 +232,8 @@ class FieldMapping(BaseModel):
         good, bad = self.dates(rows)
         extra = {column: self.single(rows, column) for column in self.extra}
         extra["date_warning"] = f"unreadable effective date: {', '.join(bad)}" if bad else ""
+        # the earliest date is the effective date; the others are kept, not dropped
+        extra["effective_dates"] = joined(good) if len(set(good)) > 1 else ""
         return Record.build(
             key=key,
             name=name,

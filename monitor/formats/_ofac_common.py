@@ -17,6 +17,8 @@ from datetime import datetime
 
 from monitor.records import Identifier, joined
 
+# The IGNORED entry (see ofac_csv) for the dates that follow a document in CSV remarks.
+ISSUE_DATES = "issued/expires dates of a document"
 # Types seen in the real OFAC classic XML idList elements and the data
 # specification; the CSV writes each as "<type> <number> [(<country>)]".
 KNOWN_ID_TYPES = (

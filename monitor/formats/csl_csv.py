@@ -12,6 +12,8 @@ from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.records import Record
 
+IGNORED = csl.IGNORED  # what a CSL row gives that the record does not keep, and why
+
 
 def sniff_header(files: Sequence[SourceFile], delimiter: bytes) -> bool:
     if len(files) != 1:

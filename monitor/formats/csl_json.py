@@ -13,6 +13,8 @@ from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.records import Record
 
+IGNORED = csl.IGNORED  # what a CSL row gives that the record does not keep, and why
+
 NOT_CSL = "expected a list of CSL rows or an object with 'results'"
 
 

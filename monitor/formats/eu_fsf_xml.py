@@ -22,6 +22,23 @@ from monitor.formats._xml import children
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record, joined
 
+# What the FSF gives for an entry that the record does not keep, on purpose (the
+# completeness test of tests/formats checks every other value is kept).
+IGNORED = {
+    "logicalId": "the Commission's numbers of an entry's rows (names, addresses, dates, "
+    "regulations): they identify a row, not a fact (the entry's own one is its key)",
+    "regulationType": "the kind of legal act: the act is kept by number, title and dates",
+    "organisationType": "which body adopted the act: the act is kept by number and title",
+    "publicationUrl": "the EUR-Lex link of the act: the act is kept by number and title",
+    "code": "the subject type code, kept as the entry type ('person' -> individual)",
+    "classificationCode": "the subject type code, kept as the entry type",
+    "nameLanguage": "the language of a spelling: every spelling is kept as a name",
+    "strong": "strong or weak alias: every spelling is kept as a name",
+    "countryIso2Code": "the country's code: the country is kept by its name",
+    "countryDescription": "kept, except 'UNKNOWN' and '00', which say no country is known",
+    "circa": "kept as 'circa' in the birth date",
+    "calendarType": "the calendar of a birth date (Gregorian in every real file)",
+}
 GENERATION_DATE_RE = re.compile(rb"<(?:\w+:)?export\b[^>]*\bgenerationDate=\"([^\"]+)\"")
 ENTRY_TYPES = {"person": "individual", "enterprise": "entity"}
 UNKNOWN_COUNTRIES = {"", "00", "UNKNOWN"}

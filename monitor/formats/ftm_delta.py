@@ -25,6 +25,7 @@ from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.formats.ftm_json import (
     DELTA_LINE_RE,
+    IGNORED,
     EntityShapeError,
     entity_id,
     entity_record,
@@ -35,6 +36,8 @@ from monitor.formats.ftm_json import (
 )
 from monitor.ingest.delta import OPS, DeltaOp
 from monitor.records import Record
+
+__all__ = ["IGNORED", "FtmDelta"]  # IGNORED: what an entity gives that the record drops, and why
 
 
 def delta_op(line: Any) -> DeltaOp | None:

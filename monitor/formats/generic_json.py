@@ -15,11 +15,14 @@ from typing import Any
 from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats._json_stream import array_items, describe_path
+from monitor.formats._mapping import IGNORED as MAPPING_IGNORED
 from monitor.formats._mapping import Getter, JsonMapping, Row, build_records, validated
 from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.formats.generic_csv import needs_mapping
 from monitor.records import Record
+
+IGNORED = MAPPING_IGNORED  # what the record does not keep, and why
 
 
 class GenericJson(Format):
