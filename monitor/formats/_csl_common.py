@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -228,7 +228,9 @@ RowSource = Callable[[], Iterable[Mapping[str, Any]]]
 """Reads the file's rows from the start, each time it is called."""
 
 
-def records_from_rows(rows: RowSource, file: str) -> Iterator[Record]:
+def records_from_rows(
+    rows: RowSource, file: str, previous: Collection[str] = frozenset()
+) -> Iterator[Record]:
     """Records with documented keys, made unique inside one snapshot, streamed.
 
     Why two passes: a natural key (list code and folded name) is final only
@@ -237,7 +239,13 @@ def records_from_rows(rows: RowSource, file: str) -> Iterator[Record]:
     reads only the keys; the second yields each record whose key is unique at
     once and holds back only the few rows that share a key, which are keyed
     at the end (see :func:`_refined`).
+
+    ``previous``: the keys of the list's previous version, when the caller has
+    them. A row whose refined key was one of them keeps it, even when its twin
+    (the row with the plain key) has gone and it is alone with its name.
     """
+    earlier = frozenset(previous)
+    refined_before = {k.split("|", 1)[0] for k in earlier if "|" in k}
     keys: list[str] = []
     for number, row in enumerate(rows(), start=1):
         check_names(row, file, f"row {number}")
@@ -246,15 +254,18 @@ def records_from_rows(rows: RowSource, file: str) -> Iterator[Record]:
     shared: dict[str, list[tuple[Record, str]]] = {}
     for key, row in zip(keys, rows(), strict=True):
         record = row_record(row, key)
-        if counts[key] == 1:
+        if counts[key] == 1 and key in refined_before:
+            kept = f"{key}|{_address_key(row.get('addresses'))}"
+            yield replace(record, key=kept) if kept in earlier else record
+        elif counts[key] == 1:
             yield record
         else:
             shared.setdefault(key, []).append((record, _address_key(row.get("addresses"))))
     for twins in shared.values():
-        yield from _refined(twins)
+        yield from _refined(twins, earlier)
 
 
-def _refined(twins: list[tuple[Record, str]]) -> Iterator[Record]:
+def _refined(twins: list[tuple[Record, str]], previous: frozenset[str]) -> Iterator[Record]:
     """Rows sharing a natural key: one keeps it, the others get it refined.
 
     Rows that give the same record (they differ only in columns the record does
@@ -265,6 +276,10 @@ def _refined(twins: list[tuple[Record, str]]) -> Iterator[Record]:
     and when the twin goes again the entry still has the plain key. The others are
     keyed ``<key>|<folded address>``, with ``#1``, ``#2``... in content order
     when two of them also share the address. Nothing depends on the file's order.
+
+    With the previous version's keys, a row whose refined key is among them keeps
+    it, and the plain key goes to the first of the other rows (if any), so the
+    entry that held it keeps it even when its address now sorts after a twin's.
     """
     distinct = {record.content_hash(): (record, address) for record, address in twins}
     ranked = sorted(
@@ -275,9 +290,12 @@ def _refined(twins: list[tuple[Record, str]]) -> Iterator[Record]:
             pair[0].content_hash(),
         ),
     )
-    (anchor, _), others = ranked[0], ranked[1:]
-    yield anchor
-    refined = [(record, f"{record.key}|{address}") for record, address in others]
+    kept = [pair for pair in ranked if f"{pair[0].key}|{pair[1]}" in previous]
+    rest = [pair for pair in ranked if pair not in kept]
+    if rest:
+        (anchor, _), rest = rest[0], rest[1:]
+        yield anchor
+    refined = [(record, f"{record.key}|{address}") for record, address in kept + rest]
     refined_counts = Counter(key for _, key in refined)
     seen: Counter[str] = Counter()
     for record, key in sorted(refined, key=lambda pair: (pair[1], pair[0].content_hash())):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
@@ -30,6 +30,12 @@ class CslCsv(Format):
     example = "consolidated.csv"
     delimiter = ","
 
+    def __init__(self, previous_keys: Collection[str] = frozenset()) -> None:
+        self.previous_keys = frozenset(previous_keys)
+
+    def with_previous_keys(self, keys: Collection[str]) -> CslCsv:
+        return type(self)(keys)
+
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         return sniff_header(files, cls.delimiter.encode())
@@ -42,7 +48,7 @@ class CslCsv(Format):
             csl.check_columns(header, source.name)
             return rows
 
-        records = csl.records_from_rows(rows, source.name)
+        records = csl.records_from_rows(rows, source.name, self.previous_keys)
         first = next(records, None)
         if first is None:
             raise ParseError("no rows after the header", file=source.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from monitor.errors import ParseError
@@ -39,6 +39,12 @@ class CslJson(Format):
     kind = "csl-json"
     example = "consolidated.json"
 
+    def __init__(self, previous_keys: Collection[str] = frozenset()) -> None:
+        self.previous_keys = frozenset(previous_keys)
+
+    def with_previous_keys(self, keys: Collection[str]) -> CslJson:
+        return CslJson(keys)
+
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         if len(files) != 1:
@@ -48,4 +54,4 @@ class CslJson(Format):
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         source = single_file(files, self.kind)
-        yield from csl.records_from_rows(lambda: _rows(source), source.name)
+        yield from csl.records_from_rows(lambda: _rows(source), source.name, self.previous_keys)
