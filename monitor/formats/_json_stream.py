@@ -32,10 +32,9 @@ from typing import IO, Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
-from monitor.formats._readers import reading
+from monitor.formats._readers import UTF8_BOM, reading
 
 CHUNK = 1 << 20
-UTF8_BOM = b"\xef\xbb\xbf"
 _LOOKAHEAD = 16  # characters a value must leave unread to be surely complete
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 MAX_NUMBER_CHARS = 100  # longer numbers are no list's data: an attack or a broken export

@@ -8,7 +8,7 @@ from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats import _csl_common as csl
 from monitor.formats._delimited import dict_rows
-from monitor.formats._readers import single_file
+from monitor.formats._readers import single_file, without_bom
 from monitor.formats.base import Format
 from monitor.records import Record
 
@@ -18,7 +18,7 @@ IGNORED = csl.IGNORED  # what a CSL row gives that the record does not keep, and
 def sniff_header(files: Sequence[SourceFile], delimiter: bytes) -> bool:
     if len(files) != 1:
         return False
-    first = files[0].head(1024).lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    first = without_bom(files[0].head(1024)).split(b"\n", 1)[0]
     columns = [c.strip().strip(b'"') for c in first.split(delimiter)]
     return b"source" in columns and b"entity_number" in columns
 

@@ -9,7 +9,7 @@ from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats import _csl_common as csl
 from monitor.formats._json_stream import array_items, describe_path, first_byte
-from monitor.formats._readers import single_file
+from monitor.formats._readers import single_file, without_bom
 from monitor.formats.base import Format
 from monitor.records import Record
 
@@ -49,7 +49,7 @@ class CslJson(Format):
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         if len(files) != 1:
             return False
-        head = files[0].head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        head = without_bom(files[0].head(4096)).lstrip(b" \t\r\n")
         return head[:1] in (b"{", b"[") and b'"entity_number"' in head and b'"source"' in head
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
-from monitor.formats._readers import single_file
+from monitor.formats._readers import single_file, without_bom
 from monitor.formats.base import Format
 from monitor.formats.ftm_json import (
     DELTA_LINE_RE,
@@ -64,7 +64,7 @@ class FtmDelta(Format):
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         if len(files) != 1:
             return False
-        return bool(DELTA_LINE_RE.match(files[0].head(256).lstrip(b"\xef\xbb\xbf")))
+        return bool(DELTA_LINE_RE.match(without_bom(files[0].head(256))))
 
     def published_at(self, files: Sequence[SourceFile]) -> datetime | None:
         return version_time(files)

@@ -31,7 +31,7 @@ from typing import Any
 from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats._json_stream import BadValue, loads
-from monitor.formats._readers import reading, single_file
+from monitor.formats._readers import reading, single_file, without_bom
 from monitor.formats.base import Format
 from monitor.records import Identifier, Record, joined, parse_iso_date
 
@@ -222,7 +222,7 @@ class FtmJson(Format):
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         if len(files) != 1:
             return False
-        head = files[0].head(4096).lstrip(b"\xef\xbb\xbf")
+        head = without_bom(files[0].head(4096))
         entity_line = SNIFF_RE.match(head) and b'"properties"' in head
         return bool(entity_line) and not DELTA_LINE_RE.match(head)
 
