@@ -36,6 +36,12 @@ def sorted_unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(sorted({text for v in values if (text := clean_text(v))}))
 
 
+def joined(values: Iterable[str | None], separator: str = "; ") -> str:
+    """Several values of one field as one text (for ``extra``, ``notice``, ``remarks``):
+    blanks and duplicates dropped and sorted first, so the publisher's order never shows."""
+    return separator.join(sorted_unique(values))
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Identifier:
     """One identifying document or code: passport, USCC, ISIN, IMO number..."""

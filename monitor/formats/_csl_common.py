@@ -4,23 +4,26 @@ Identity: the CSL ``_id`` changes between versions, so it is never used. Rows
 that come from OFAC carry ``entity_number`` (the OFAC uid), which is stable;
 the same number can appear under several source lists (SDN, SSI, CAPTA), so
 the key is ``<list code>:<entity_number>``. Other rows (Entity List, DPL,
-UVL, MEU, DTC, ISN) get the natural key ``<list code>:<folded name>``; when
-two rows of one list share a folded name, the folded address is added, then
-the row's ordinal among the remaining twins.
+UVL, MEU, DTC, ISN) get the natural key ``<list code>:<folded name>``. When
+rows of one list share that key, rows that differ only in columns the record
+ignores are one entry; of the others the row listed first (earliest
+``start_date``, then folded address) keeps the plain key, and each other row
+gets ``<key>|<folded address>`` (then ``#n`` among rows that share that too),
+so a same-name row appearing or disappearing beside an entry does not move it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from monitor.errors import ParseError
 from monitor.formats._ofac_common import cmic_listing_date
 from monitor.names import fold
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
 CSV_COLUMNS = (
     "source",
@@ -52,6 +55,15 @@ CSV_COLUMNS = (
     "source_information_url",
     "ids",
 )
+# What a CSL row gives that the record does not keep, on purpose (the completeness test
+# of tests/formats checks every other value is kept).
+IGNORED = {
+    "_id": "changes between versions for the same row (see Identity above)",
+    "source": "kept as the list's name and code ('Entity List (EL)'); the agency after "
+    "' - ' follows from the list",
+    "source_list_url": "a link to the publisher's page of the list, not a fact about the party",
+    "source_information_url": "a link to the publisher's page, not a fact about the party",
+}
 REQUIRED_COLUMNS = ("source", "entity_number", "name", "addresses", "start_date")
 EXTRA_FIELDS = (
     "title",
@@ -109,8 +121,12 @@ def _items(value: Any) -> list[Any]:
 
 def _text(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value if v)
+        return joined(str(v) for v in value if v)
     return "" if value is None else str(value).strip()
+
+
+# Extra fields that hold several values ('; '-separated in CSV, a list in JSON): sorted.
+MULTI_VALUED_EXTRA = ("places_of_birth",)
 
 
 def _address(value: Any) -> tuple[str, str]:
@@ -159,8 +175,42 @@ def row_record(row: Mapping[str, Any], key: str) -> Record:
         effective_date=start or None,
         notice=_text(row.get("federal_register_notice")),
         remarks=_text(row.get("remarks")),
-        extra={name: _text(row.get(name)) for name in EXTRA_FIELDS},
+        extra={
+            name: joined(_items(row.get(name)))
+            if name in MULTI_VALUED_EXTRA
+            else _text(row.get(name))
+            for name in EXTRA_FIELDS
+        },
     )
+
+
+def check_names(row: Mapping[str, Any], file: str, position: str) -> None:
+    """A name is text and the aliases are texts; JSON can give a list or an object instead,
+    which would be stored as a Python repr, so it is an error of that row."""
+    name = row.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ParseError(
+            f"the name is a JSON {_json_kind(name)}, not text", file=file, position=position
+        )
+    if not _text(name):
+        raise ParseError("a row without a name", file=file, position=position)
+    aliases = row.get("alt_names")
+    if not (
+        aliases is None
+        or isinstance(aliases, str)
+        or (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases))
+    ):
+        raise ParseError("alt_names must be text or a list of texts", file=file, position=position)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    return "number" if isinstance(value, int | float) else type(value).__name__
 
 
 def _natural_key(row: Mapping[str, Any]) -> str:
@@ -170,45 +220,85 @@ def _natural_key(row: Mapping[str, Any]) -> str:
 
 
 def _address_key(raw_addresses: Any) -> str:
-    return fold(" ".join(_address(a)[0] for a in _items(raw_addresses)))
+    """The row's addresses folded, in sorted order (their order in the cell is no content)."""
+    return " ".join(sorted(fold(_address(a)[0]) for a in _items(raw_addresses)))
 
 
 RowSource = Callable[[], Iterable[Mapping[str, Any]]]
 """Reads the file's rows from the start, each time it is called."""
 
 
-def records_from_rows(rows: RowSource, file: str) -> Iterator[Record]:
+def records_from_rows(
+    rows: RowSource, file: str, previous: Collection[str] = frozenset()
+) -> Iterator[Record]:
     """Records with documented keys, made unique inside one snapshot, streamed.
 
     Why two passes: a natural key (list code and folded name) is final only
     when no other row of the file has it, and holding every record until the
     end to find out cost about 1.4 GiB for a million rows. The first pass
     reads only the keys; the second yields each record whose key is unique at
-    once and holds back only the few rows that share a key, which are refined
-    (by address, then an ordinal) at the end.
+    once and holds back only the few rows that share a key, which are keyed
+    at the end (see :func:`_refined`).
+
+    ``previous``: the keys of the list's previous version, when the caller has
+    them. A row whose refined key was one of them keeps it, even when its twin
+    (the row with the plain key) has gone and it is alone with its name.
     """
+    earlier = frozenset(previous)
+    refined_before = {k.split("|", 1)[0] for k in earlier if "|" in k}
     keys: list[str] = []
-    for row in rows():
-        if not _text(row.get("name")):
-            raise ParseError("a row without a name", file=file)
+    for number, row in enumerate(rows(), start=1):
+        check_names(row, file, f"row {number}")
         keys.append(_natural_key(row))
     counts = Counter(keys)
-    shared: list[tuple[Record, Any]] = []
+    shared: dict[str, list[tuple[Record, str]]] = {}
     for key, row in zip(keys, rows(), strict=True):
         record = row_record(row, key)
-        if counts[key] == 1:
+        if counts[key] == 1 and key in refined_before:
+            kept = f"{key}|{_address_key(row.get('addresses'))}"
+            yield replace(record, key=kept) if kept in earlier else record
+        elif counts[key] == 1:
             yield record
         else:
-            shared.append((record, row.get("addresses")))
-    yield from _refined(shared)
+            shared.setdefault(key, []).append((record, _address_key(row.get("addresses"))))
+    for twins in shared.values():
+        yield from _refined(twins, earlier)
 
 
-def _refined(shared: list[tuple[Record, Any]]) -> Iterator[Record]:
-    """Rows sharing a natural key: the key with the folded address, then an ordinal."""
-    refined = [f"{record.key}|{_address_key(raw)}" for record, raw in shared]
-    refined_counts = Counter(refined)
+def _refined(twins: list[tuple[Record, str]], previous: frozenset[str]) -> Iterator[Record]:
+    """Rows sharing a natural key: one keeps it, the others get it refined.
+
+    Rows that give the same record (they differ only in columns the record does
+    not keep, such as ``_id`` or the source URLs) are one entry. Of the distinct
+    ones, the row listed first keeps the plain key: the earliest ``start_date``,
+    then the smallest folded address, then the content. A row that appears later
+    beside an entry therefore gets the refined key and the entry keeps its own,
+    and when the twin goes again the entry still has the plain key. The others are
+    keyed ``<key>|<folded address>``, with ``#1``, ``#2``... in content order
+    when two of them also share the address. Nothing depends on the file's order.
+
+    With the previous version's keys, a row whose refined key is among them keeps
+    it, and the plain key goes to the first of the other rows (if any), so the
+    entry that held it keeps it even when its address now sorts after a twin's.
+    """
+    distinct = {record.content_hash(): (record, address) for record, address in twins}
+    ranked = sorted(
+        distinct.values(),
+        key=lambda pair: (
+            pair[0].effective_date or "9999",
+            pair[1],
+            pair[0].content_hash(),
+        ),
+    )
+    kept = [pair for pair in ranked if f"{pair[0].key}|{pair[1]}" in previous]
+    rest = [pair for pair in ranked if pair not in kept]
+    if rest:
+        (anchor, _), rest = rest[0], rest[1:]
+        yield anchor
+    refined = [(record, f"{record.key}|{address}") for record, address in kept + rest]
+    refined_counts = Counter(key for _, key in refined)
     seen: Counter[str] = Counter()
-    for (record, _raw), key in zip(shared, refined, strict=True):
+    for record, key in sorted(refined, key=lambda pair: (pair[1], pair[0].content_hash())):
         if refined_counts[key] > 1:
             seen[key] += 1
             key = f"{key}#{seen[key]}"

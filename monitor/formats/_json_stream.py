@@ -25,23 +25,59 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import IO, Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
-from monitor.formats._readers import reading
+from monitor.formats._readers import UTF8_BOM, reading
 
 CHUNK = 1 << 20
-UTF8_BOM = b"\xef\xbb\xbf"
 _LOOKAHEAD = 16  # characters a value must leave unread to be surely complete
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+MAX_NUMBER_CHARS = 100  # longer numbers are no list's data: an attack or a broken export
 
 
 class _Malformed(Exception):
     """The document is not valid JSON here; the message says what was expected."""
+
+
+class BadValue(ValueError):
+    """A value JSON can spell but no list holds: NaN, an infinite or a 100,000-digit number.
+
+    Python's decoder would turn ``NaN`` and ``1e99999`` into floats that become
+    keys 'nan' and 'inf', and fail on a huge integer with an exception of its
+    own; here each is an error of the record that holds it.
+    """
+
+
+def _constant(text: str) -> Any:
+    raise BadValue(f"{text} is not a JSON number a list can hold")
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise BadValue(f"a number of {len(text)} characters")
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadValue(f"the number {text} is out of range (not finite)")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise BadValue(f"a number of {len(text)} digits")
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float, parse_int=_int)
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` that refuses non-finite and oversize numbers (:class:`BadValue`)."""
+    return _DECODER.decode(text)
 
 
 class _Cursor:
@@ -119,14 +155,24 @@ def array_items(source: SourceFile, path: str) -> Iterator[tuple[int, Any]]:
     """
     parts = path.split(".") if path else []
     number = 0
+    stage = "before"
     with reading(source) as stream:
         cursor = _Cursor(stream)
         try:
             if not _enter_array(cursor, parts):
                 return
+            stage = "items"
             for number, item in enumerate(_items(cursor), 1):
                 yield number, item
+            stage = "after"
             _finish(cursor, len(parts))
+        except BadValue as exc:
+            where = {
+                "before": "before the first record",
+                "items": f"record {number + 1}",
+                "after": f"after record {number}",
+            }[stage]
+            raise ParseError(str(exc), file=source.name, position=where) from None
         except (_Malformed, UnicodeDecodeError) as exc:
             where = f"after record {number}" if number else "before the first record"
             raise ParseError(f"malformed JSON ({exc})", file=source.name, position=where) from None
@@ -195,8 +241,8 @@ def describe_path(source: SourceFile, path: str) -> str | None:
     has one and the array is empty."""
     with reading(source) as stream:
         try:
-            found: Any = json.loads(stream.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            found: Any = loads(stream.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, BadValue, json.JSONDecodeError, RecursionError) as exc:
             return f"malformed JSON ({exc})"
     for part in path.split(".") if path else ():
         if not isinstance(found, dict) or part not in found:

@@ -22,8 +22,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from monitor.errors import ConfigError, ParseError
 from monitor.names import fold
-from monitor.records import ENTRY_TYPES, Identifier, Record, parse_iso_date
+from monitor.records import ENTRY_TYPES, Identifier, Record, joined, parse_iso_date
 
+UNMAPPED = "columns not in the mapping"
+PRIMARY_COLUMN = "the primary_row column"
+# What a generic list gives that the record does not keep, on purpose (the completeness
+# test of tests/formats checks every other value is kept).
+IGNORED = {
+    UNMAPPED: "the list's configuration says which columns hold the entry's data; the "
+    "others are not read",
+    PRIMARY_COLUMN: "it says which row gives the name (e.g. Alias Type = Primary name): kept "
+    "as the name and the aliases",
+}
 Getter = Callable[[str], list[str]]
 Columns = tuple[str, ...]
 M = TypeVar("M", bound="FieldMapping")
@@ -154,7 +164,7 @@ class FieldMapping(BaseModel):
         """Distinct values of one column over the rows, joined with '; '."""
         if column is None:
             return ""
-        return "; ".join(dict.fromkeys(v.strip() for row in rows for v in row(column) if v.strip()))
+        return joined(v for row in rows for v in row(column))
 
     def addresses_of(self, rows: list[Getter]) -> list[str]:
         """One address column holds whole addresses (split on the separator); several
@@ -195,16 +205,35 @@ class FieldMapping(BaseModel):
                 bad.append(value)
         return sorted(good), bad
 
+    def primary(self, rows: list[Getter]) -> Getter:
+        """The row that gives the entry's name and type: one matching ``primary_row`` (or
+        any row), the smallest by what it contributes, so the order of an entry's rows in
+        the file never picks a different one."""
+        primary = [r for r in rows if self.primary_row and self.primary_row.matches(r)]
+        return min(
+            primary or rows,
+            key=lambda r: (
+                not self.name_of(r),
+                self.name_of(r),
+                self.more_names(r),
+                self.entry_type(r),
+                self.single([r], self.source_list),
+            ),
+        )
+
     def record(self, key: str, rows: list[Getter]) -> Record:
         """One entry from all its rows (see the module docstring)."""
-        primary = next((r for r in rows if self.primary_row and self.primary_row.matches(r)), None)
-        primary = primary or rows[0]
-        name = self.name_of(primary) or next((n for r in rows if (n := self.name_of(r))), key)
+        primary = self.primary(rows)
+        name = self.name_of(primary) or min(
+            (n for r in rows if (n := self.name_of(r))), default=key
+        )
         names = [n for r in rows if (n := self.name_of(r)) and n != name]
         names += [n for r in rows for n in self.more_names(r)]
         good, bad = self.dates(rows)
         extra = {column: self.single(rows, column) for column in self.extra}
         extra["date_warning"] = f"unreadable effective date: {', '.join(bad)}" if bad else ""
+        # the earliest date is the effective date; the others are kept, not dropped
+        extra["effective_dates"] = joined(good) if len(set(good)) > 1 else ""
         return Record.build(
             key=key,
             name=name,

@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from monitor.records import Identifier
+from monitor.records import Identifier, joined
 
+# The IGNORED entry (see ofac_csv) for the dates that follow a document in CSV remarks.
+ISSUE_DATES = "issued/expires dates of a document"
 # Types seen in the real OFAC classic XML idList elements and the data
 # specification; the CSV writes each as "<type> <number> [(<country>)]".
 KNOWN_ID_TYPES = (
@@ -148,11 +150,12 @@ class FeatureFacts:
     birth_dates: list[str] = field(default_factory=list)
     birth_places: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
-    vessel: dict[str, str] = field(default_factory=dict)
+    vessel: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def extra(self) -> dict[str, str]:
-        return {"title": "; ".join(self.titles), **self.vessel}
+        vessel = {name: joined(values) for name, values in self.vessel.items()}
+        return {"title": title_text(self.titles), **vessel}
 
     def add_value(self, type_: str, value: str) -> None:
         if type_ == "Birthdate":
@@ -164,7 +167,7 @@ class FeatureFacts:
         elif type_ == "Title":
             self.titles.append(value)
         elif type_ in VESSEL_FEATURES:
-            self.vessel[VESSEL_FEATURES[type_]] = numeric(value)
+            self.vessel.setdefault(VESSEL_FEATURES[type_], []).append(numeric(value))
         elif value:
             self.identifiers.append(identifier(type_, value))
 
@@ -267,6 +270,12 @@ def _parse_segment(segment: str, parts: RemarkParts, last_type: str | None) -> s
         return None
     parts.other.append(segment)
     return None
+
+
+def title_text(titles: Iterable[str]) -> str:
+    """Titles as one text: the classic files write several in one field ('A; B'), the
+    advanced and enhanced ones as separate features; sorted, so neither order matters."""
+    return joined(part for title in titles for part in title.split(";"))
 
 
 def entry_type(raw: str) -> str:

@@ -20,6 +20,17 @@ from monitor.files import SourceFile
 from monitor.formats._xml import iter_elements
 
 READ_ERRORS = (OSError, EOFError, zlib.error)
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def without_bom(head: bytes) -> bytes:
+    """The first bytes of a file without a UTF-8 byte-order mark.
+
+    Every text format reads a BOM the same way: it is not content. Sniffers
+    look past it and readers decode with ``utf-8-sig`` (or drop it from the
+    first line), so a copy re-saved by an editor that adds one parses alike.
+    """
+    return head[len(UTF8_BOM) :] if head.startswith(UTF8_BOM) else head
 
 
 def single_file(files: Sequence[SourceFile], kind: str) -> SourceFile:

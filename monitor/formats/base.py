@@ -8,7 +8,7 @@ touches no other file.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -64,6 +64,16 @@ class Format(ABC):
                 f"format {self.kind!r} takes no mapping (lists[].mapping); "
                 f"formats that do: {', '.join(takers)}"
             )
+        return self
+
+    def with_previous_keys(self, keys: Collection[str]) -> Format:
+        """This format told the keys of the list's current (previous) version.
+
+        Formats whose natural keys are refined among same-name rows (the CSL) use
+        them so an entry keeps its key whichever twin comes or goes; the others
+        have stable keys and ignore them. The caller reads them where it reads the
+        current hashes (``intake.read_base``): ``fmt.with_previous_keys(base.hashes)``.
+        """
         return self
 
     def parse_delta(self, files: Sequence[SourceFile]) -> Iterator[DeltaOp]:

@@ -44,8 +44,10 @@ from monitor.files import SourceFile
 from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, iso_date, single_file
 from monitor.formats.base import Format
-from monitor.records import Record
+from monitor.records import Record, joined
 
+# Every column of the DPL is kept (the completeness test of tests/formats checks it).
+IGNORED: dict[str, str] = {}
 HEADER = (
     "Name",
     "Street_Address",
@@ -100,14 +102,16 @@ class Party:
     rows: list[dict[str, str]] = field(default_factory=list)
 
     def values(self, column: str) -> list[str]:
-        """Distinct non-empty values of a column, in file order."""
-        return list(dict.fromkeys(v for row in self.rows if (v := row[column].strip())))
+        """Distinct non-empty values of a column, sorted: the order of a party's rows in the
+        file is no content (a reordering must not read as a change)."""
+        return sorted({v for row in self.rows if (v := row[column].strip())})
 
     def record(self) -> Record:
-        """One party: its spellings, addresses, the earliest plausible date, all notices."""
+        """One party: its spellings (the first in sorted order is the name), addresses,
+        the earliest plausible date, all notices."""
         names = self.values("Name")
         effective = sorted(d for v in self.values("Effective_Date") if (d := plausible_date(v)))
-        extra = {name: "; ".join(self.values(column)) for column, name in EXTRA_COLUMNS.items()}
+        extra = {name: joined(self.values(column)) for column, name in EXTRA_COLUMNS.items()}
         extra["date_warning"] = self._date_warning()
         return Record.build(
             key=self.key,
@@ -116,7 +120,7 @@ class Party:
             countries=self.values("Country"),
             addresses=[_address(row) for row in self.rows],
             effective_date=effective[0] if effective else None,
-            notice="; ".join(self.values("FR_Citation")),
+            notice=joined(self.values("FR_Citation")),
             extra=extra,
         )
 

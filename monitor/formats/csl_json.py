@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats import _csl_common as csl
 from monitor.formats._json_stream import array_items, describe_path, first_byte
-from monitor.formats._readers import single_file
+from monitor.formats._readers import single_file, without_bom
 from monitor.formats.base import Format
 from monitor.records import Record
+
+IGNORED = csl.IGNORED  # what a CSL row gives that the record does not keep, and why
 
 NOT_CSL = "expected a list of CSL rows or an object with 'results'"
 
@@ -37,13 +39,19 @@ class CslJson(Format):
     kind = "csl-json"
     example = "consolidated.json"
 
+    def __init__(self, previous_keys: Collection[str] = frozenset()) -> None:
+        self.previous_keys = frozenset(previous_keys)
+
+    def with_previous_keys(self, keys: Collection[str]) -> CslJson:
+        return CslJson(keys)
+
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         if len(files) != 1:
             return False
-        head = files[0].head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        head = without_bom(files[0].head(4096)).lstrip(b" \t\r\n")
         return head[:1] in (b"{", b"[") and b'"entity_number"' in head and b'"source"' in head
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         source = single_file(files, self.kind)
-        yield from csl.records_from_rows(lambda: _rows(source), source.name)
+        yield from csl.records_from_rows(lambda: _rows(source), source.name, self.previous_keys)

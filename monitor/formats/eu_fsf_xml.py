@@ -20,8 +20,25 @@ from monitor.files import SourceFile
 from monitor.formats._readers import node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
+# What the FSF gives for an entry that the record does not keep, on purpose (the
+# completeness test of tests/formats checks every other value is kept).
+IGNORED = {
+    "logicalId": "the Commission's numbers of an entry's rows (names, addresses, dates, "
+    "regulations): they identify a row, not a fact (the entry's own one is its key)",
+    "regulationType": "the kind of legal act: the act is kept by number, title and dates",
+    "organisationType": "which body adopted the act: the act is kept by number and title",
+    "publicationUrl": "the EUR-Lex link of the act: the act is kept by number and title",
+    "code": "the subject type code, kept as the entry type ('person' -> individual)",
+    "classificationCode": "the subject type code, kept as the entry type",
+    "nameLanguage": "the language of a spelling: every spelling is kept as a name",
+    "strong": "strong or weak alias: every spelling is kept as a name",
+    "countryIso2Code": "the country's code: the country is kept by its name",
+    "countryDescription": "kept, except 'UNKNOWN' and '00', which say no country is known",
+    "circa": "kept as 'circa' in the birth date",
+    "calendarType": "the calendar of a birth date (Gregorian in every real file)",
+}
 GENERATION_DATE_RE = re.compile(rb"<(?:\w+:)?export\b[^>]*\bgenerationDate=\"([^\"]+)\"")
 ENTRY_TYPES = {"person": "individual", "enterprise": "entity"}
 UNKNOWN_COUNTRIES = {"", "00", "UNKNOWN"}
@@ -91,7 +108,7 @@ def entity_record(entity: etree._Element, file: str) -> Record:
         identifiers=_identifiers(entity),
         birth_dates=[_birth_date(b) for b in children(entity, "birthdate")],
         effective_date=_effective_date(entity, regulations),
-        remarks="; ".join(node_text(r) for r in children(entity, "remark")),
+        remarks=joined(node_text(r) for r in children(entity, "remark")),
         extra=_extra(entity),
     )
 
@@ -100,9 +117,10 @@ def _names(entity: etree._Element) -> list[str]:
     """Whole names, the main spelling first.
 
     The file order is not a ranking (Saddam Hussein's entry, logicalId 13,
-    starts with the French spelling 'Abou Ali'), so the main name is the first
-    alias the Commission split into first/last name, else the first one
-    without a translation language, else simply the first.
+    starts with the French spelling 'Abou Ali'), so the main name is the
+    alias the Commission split into first/last name, else one without a
+    translation language; among equals, the one registered first (the smallest
+    nameAlias logicalId, then the name itself), never the first in the file.
     """
     aliases = [a for a in children(entity, "nameAlias") if _attr(a, "wholeName")]
     ranked = sorted(
@@ -110,9 +128,15 @@ def _names(entity: etree._Element) -> list[str]:
         key=lambda a: (
             not (_attr(a, "lastName") or _attr(a, "firstName")),
             bool(_attr(a, "nameLanguage")),
+            _number(_attr(a, "logicalId")),
+            _attr(a, "wholeName"),
         ),
     )
     return [_attr(a, "wholeName") for a in ranked]
+
+
+def _number(value: str) -> int:
+    return int(value) if value.isdigit() else 1 << 62
 
 
 def _country(element: etree._Element) -> str:

@@ -21,10 +21,11 @@ from typing import Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
-from monitor.formats._readers import single_file
+from monitor.formats._readers import single_file, without_bom
 from monitor.formats.base import Format
 from monitor.formats.ftm_json import (
     DELTA_LINE_RE,
+    IGNORED,
     EntityShapeError,
     entity_id,
     entity_record,
@@ -35,6 +36,8 @@ from monitor.formats.ftm_json import (
 )
 from monitor.ingest.delta import OPS, DeltaOp
 from monitor.records import Record
+
+__all__ = ["IGNORED", "FtmDelta"]  # IGNORED: what an entity gives that the record drops, and why
 
 
 def delta_op(line: Any) -> DeltaOp | None:
@@ -61,7 +64,7 @@ class FtmDelta(Format):
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
         if len(files) != 1:
             return False
-        return bool(DELTA_LINE_RE.match(files[0].head(256).lstrip(b"\xef\xbb\xbf")))
+        return bool(DELTA_LINE_RE.match(without_bom(files[0].head(256))))
 
     def published_at(self, files: Sequence[SourceFile]) -> datetime | None:
         return version_time(files)

@@ -16,6 +16,7 @@ from typing import Any
 
 from monitor.errors import ConfigError, ParseError
 from monitor.files import SourceFile
+from monitor.formats._mapping import IGNORED as MAPPING_IGNORED
 from monitor.formats._mapping import CsvMapping, Getter, Row, build_records, validated
 from monitor.formats._readers import reading, single_file
 from monitor.formats.base import Format
@@ -24,6 +25,9 @@ from monitor.records import Record
 
 def needs_mapping(kind: str) -> ConfigError:
     return ConfigError(f"{kind} needs a mapping in the list's configuration (lists[].mapping)")
+
+
+IGNORED = MAPPING_IGNORED  # what the record does not keep, and why
 
 
 class GenericCsv(Format):

@@ -15,11 +15,14 @@ from typing import Any
 from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats._json_stream import array_items, describe_path
+from monitor.formats._mapping import IGNORED as MAPPING_IGNORED
 from monitor.formats._mapping import Getter, JsonMapping, Row, build_records, validated
 from monitor.formats._readers import single_file
 from monitor.formats.base import Format
 from monitor.formats.generic_csv import needs_mapping
 from monitor.records import Record
+
+IGNORED = MAPPING_IGNORED  # what the record does not keep, and why
 
 
 class GenericJson(Format):
@@ -44,25 +47,47 @@ class GenericJson(Format):
         if self.mapping is None:
             raise needs_mapping(self.kind)
         source = single_file(files, self.kind)
-        yield from build_records(_rows(source, self.mapping.records), self.mapping, source.name)
+        yield from build_records(_rows(source, self.mapping), self.mapping, source.name)
 
 
-def _rows(source: SourceFile, path: str) -> Iterator[Row]:
+def _rows(source: SourceFile, mapping: JsonMapping) -> Iterator[Row]:
     """One row per object of the array at ``path``, streamed; every item must be an object."""
     count = 0
+    path = mapping.records
+    names = (*mapping.name, *mapping.aliases)
     for count, item in array_items(source, path):
         if not isinstance(item, dict):
             raise ParseError(
                 "a record that is not an object", file=source.name, position=f"record {count}"
             )
+        for field in names:
+            if not _texts(_raw(item, field)):
+                raise ParseError(
+                    f"{field!r} must be text or a list of texts (found an object, a number "
+                    "or a nested list)",
+                    file=source.name,
+                    position=f"record {count}",
+                )
         yield Row(position=f"record {count}", get=_getter(item))
     if count == 0:
         reason = describe_path(source, path) or "the array of records is empty"
         raise ParseError(reason, file=source.name)
 
 
+def _raw(item: dict[str, Any], field: str) -> Any:
+    return item[field] if field in item else _walk(item, field.split("."))
+
+
 def _getter(item: dict[str, Any]) -> Getter:
-    return lambda field: _values(item[field] if field in item else _walk(item, field.split(".")))
+    return lambda field: _values(_raw(item, field))
+
+
+def _texts(value: Any) -> bool:
+    """A name field: absent, a text, or a list of texts (the first is the name, the others
+    aliases); an object or a number is no name and would be stored as its JSON text."""
+    if value is None or isinstance(value, str):
+        return True
+    return isinstance(value, list) and all(v is None or isinstance(v, str) for v in value)
 
 
 def _walk(value: Any, parts: list[str]) -> Any:

@@ -33,6 +33,15 @@ DATE_OF_ISSUE_RE = re.compile(
     rb"<(?:\w+:)?DateOfIssue\b[^>]*>\s*<(?:\w+:)?Year>(\d{4})</(?:\w+:)?Year>\s*"
     rb"<(?:\w+:)?Month>(\d{1,2})</(?:\w+:)?Month>\s*<(?:\w+:)?Day>(\d{1,2})</"
 )
+# What the advanced XML gives for a party that the record does not keep, on purpose (the
+# completeness test of tests/formats checks every other value is kept).
+IGNORED = {
+    "Month": "a part of a date period, kept as the date the classic files write ('1962', "
+    "'01 Jan 1962'): a whole year's period has no month or day of its own",
+    "Day": "a part of a date period, kept as the date the classic files write",
+    "IssuingAuthority": "the body that issued a document: not in the classic files, so "
+    "keeping it would make this file's record differ from theirs",
+}
 LOOKUP_TAGS = {
     "ReferenceValueSets",
     "Location",

@@ -24,8 +24,14 @@ from monitor.files import SourceFile
 from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, dmy_to_iso, single_file
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
+# What ConList gives for an entry that the record does not keep, on purpose (the
+# completeness test of tests/formats checks every other value is kept).
+IGNORED = {
+    "Alias Type": "primary name or alias: kept as the name and the aliases",
+    "Group Type": "kept as the entry type",
+}
 LAST_UPDATED_RE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?Last Updated,\s*(\d{1,2}/\d{1,2}/\d{4})")
 REQUIRED = ("Name 6", "Name 1", "Group Type", "Alias Type", "Regime", "Listed On", "Group ID")
 GIVEN_NAMES = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5")
@@ -48,6 +54,7 @@ EXTRA_COLUMNS = {
     "Town of Birth": "town_of_birth",
     "Country of Birth": "country_of_birth",
     "Last Updated": "last_updated",
+    "Listed On": "listed_on",
 }
 
 
@@ -85,11 +92,15 @@ class Group:
         return [v for row in self.rows if (v := row.get(column, "").strip())]
 
     def primary(self) -> dict[str, str]:
-        """The primary-name row (every real group has one); else the first row."""
-        for row in self.rows:
-            if row.get("Alias Type", "").strip().lower() in PRIMARY_ALIAS_TYPES:
-                return row
-        return self.rows[0]
+        """The primary-name row (every real group has one; a name repeated for each date of
+        birth is several); else any row. The smallest by content, so the order of the
+        group's rows in the file never picks a different one."""
+        rows = [
+            row
+            for row in self.rows
+            if row.get("Alias Type", "").strip().lower() in PRIMARY_ALIAS_TYPES
+        ]
+        return min(rows or self.rows, key=lambda row: sorted(row.items()))
 
     def record(self) -> Record:
         """The group as one record: the primary row's name, every other name an alias."""
@@ -111,9 +122,9 @@ class Group:
             identifiers=self._identifiers(),
             birth_dates=[_birth_date(v) for v in self.values("DOB")],
             effective_date=listed[0] if listed else None,
-            remarks="; ".join(dict.fromkeys(self.values("Other Information"))),
+            remarks=joined(self.values("Other Information")),
             extra={
-                field_name: "; ".join(sorted({dmy_to_iso(v) or v for v in self.values(column)}))
+                field_name: joined(dmy_to_iso(v) or v for v in self.values(column))
                 for column, field_name in EXTRA_COLUMNS.items()
             },
         )

@@ -19,13 +19,23 @@ from monitor.files import SourceFile
 from monitor.formats._readers import iso_date, node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children, localname, text_of
 from monitor.formats.base import Format
-from monitor.records import Identifier, Record
+from monitor.records import Identifier, Record, joined
 
 DATE_GENERATED_RE = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"([^\"]+)\"")
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
-PLACE_PARTS = ("CITY", "STATE_PROVINCE", "COUNTRY")
+PLACE_PARTS = ADDRESS_PARTS
 REFERENCE_TYPE = "UN Reference Number"
+# What the UN gives for an entry that the record does not keep, on purpose (the
+# completeness test of tests/formats checks every other leaf value is kept).
+IGNORED = {
+    "VERSIONNUM": "the UN's revision counter of the entry: it moves with every edit, whose "
+    "changed fields are reported themselves",
+    "SORT_KEY": "a sorting aid of the UN's web pages, not data about the party",
+    "SORT_KEY_LAST_MOD": "a sorting aid of the UN's web pages, not data about the party",
+    "QUALITY": "the UN's grade of an alias ('Good', 'Low', 'a.k.a.'), not part of the name",
+    "TYPE_OF_DATE": "kept as the form of the birth date itself ('circa 1960', '1958 to 1960')",
+}
 
 
 class UnXml(Format):
@@ -85,7 +95,7 @@ def party_record(element: etree._Element, file: str) -> Record:
         birth_dates=[_birth_date(d) for d in children(element, "INDIVIDUAL_DATE_OF_BIRTH")],
         effective_date=_listed_on(text_of(element, "LISTED_ON")),
         remarks=text_of(element, "COMMENTS1"),
-        extra=_extra(element),
+        extra=_extra(element, prefix),
     )
 
 
@@ -95,10 +105,33 @@ def _values(element: etree._Element, tag: str) -> list[str]:
 
 
 def _address(address: etree._Element) -> str:
-    """'street, city, state zip, country (note)'; empty when the address is empty."""
-    line = ", ".join(p for p in (text_of(address, tag) for tag in ADDRESS_PARTS) if p)
+    """'street, city, state zip, country (note)'; empty when the address is empty.
+
+    Parts the schema does not name (a REGION, say) follow, by tag, so none is lost.
+    Places of birth are written the same way.
+    """
+    known = [text_of(address, tag) for tag in ADDRESS_PARTS]
+    others = sorted(
+        (localname(node), node_text(node))
+        for node in address
+        if isinstance(node.tag, str) and localname(node) not in (*ADDRESS_PARTS, "NOTE")
+    )
+    line = ", ".join(p for p in (*known, *(text for _, text in others)) if p)
     note = text_of(address, "NOTE")
     return f"{line} ({note})" if line and note else line or note
+
+
+def _details(element: etree._Element, used: tuple[str, ...]) -> str:
+    """The leaf values of an element other than ``used``, as 'tag: value' (sorted)."""
+    return "; ".join(
+        sorted(
+            f"{localname(node).lower().replace('_', ' ')}: {text}"
+            for node in element
+            if isinstance(node.tag, str)
+            and localname(node) not in used
+            and (text := node_text(node))
+        )
+    )
 
 
 def _identifiers(element: etree._Element) -> list[Identifier]:
@@ -113,6 +146,33 @@ def _identifiers(element: etree._Element) -> list[Identifier]:
     return [i for i in found if i.value]
 
 
+def _document_details(element: etree._Element) -> list[str]:
+    """What a document says beyond its type, number and country (a second type, the
+    date and city of issue, a note), kept with the document it belongs to."""
+    found = []
+    for document in children(element, "INDIVIDUAL_DOCUMENT"):
+        type_ = text_of(document, "TYPE_OF_DOCUMENT") or text_of(document, "TYPE_OF_DOCUMENT2")
+        value = text_of(document, "NUMBER") or text_of(document, "NOTE")
+        used = [tag for tag in ("TYPE_OF_DOCUMENT", "NUMBER") if text_of(document, tag)]
+        used += [] if text_of(document, "NUMBER") else ["NOTE"]
+        used += [] if text_of(document, "TYPE_OF_DOCUMENT") else ["TYPE_OF_DOCUMENT2"]
+        used += (
+            ["ISSUING_COUNTRY"] if text_of(document, "ISSUING_COUNTRY") else ["COUNTRY_OF_ISSUE"]
+        )
+        if details := _details(document, tuple(used)):
+            found.append(f"{type_ or 'Document'} {value}: {details}")
+    return found
+
+
+def _alias_details(element: etree._Element, prefix: str) -> list[str]:
+    """An alias's own date and place of birth and note, kept with the alias."""
+    found = []
+    for alias in children(element, f"{prefix}_ALIAS"):
+        if details := _details(alias, ("ALIAS_NAME", "QUALITY")):
+            found.append(f"{text_of(alias, 'ALIAS_NAME')}: {details}")
+    return found
+
+
 def _birth_date(node: etree._Element) -> str:
     """EXACT dates stay ISO; a year is a year; BETWEEN is 'Y1 to Y2'; approximations say 'circa'."""
     kind = text_of(node, "TYPE_OF_DATE").upper()
@@ -123,8 +183,12 @@ def _birth_date(node: etree._Element) -> str:
     else:
         years = [y for y in (text_of(node, "FROM_YEAR"), text_of(node, "TO_YEAR")) if y]
         value = " to ".join(years)
-    approximate = kind == "APPROXIMATELY" or text_of(node, "NOTE").lower() == "approximately"
-    return f"circa {value}" if value and approximate else value
+    note = text_of(node, "NOTE")
+    approximate = kind == "APPROXIMATELY" or note.lower() == "approximately"
+    value = f"circa {value}" if value and approximate else value
+    if note and note.lower() != "approximately":
+        return f"{value} ({note})" if value else note
+    return value
 
 
 def _listed_on(value: str) -> str | None:
@@ -133,17 +197,20 @@ def _listed_on(value: str) -> str | None:
     return iso_date(*(int(g) for g in match.groups())) if match else None
 
 
-def _extra(element: etree._Element) -> dict[str, str]:
-    places = [
-        ", ".join(p for p in (text_of(b, t) for t in PLACE_PARTS) if p)
-        for b in children(element, "INDIVIDUAL_PLACE_OF_BIRTH")
-    ]
+def _extra(element: etree._Element, prefix: str) -> dict[str, str]:
+    places = [_address(b) for b in children(element, "INDIVIDUAL_PLACE_OF_BIRTH")]
     return {
-        "title": "; ".join(_values(element, "TITLE")),
-        "designation": "; ".join(_values(element, "DESIGNATION")),
+        "alias_details": joined(_alias_details(element, prefix)),
+        "document_details": joined(_document_details(element)),
+        "submitted_by": joined(
+            [text_of(element, "SUBMITTED_BY"), text_of(element, "SUBMITTED_ON")]
+        ),
+        "delisted_on": text_of(element, "DELISTED_ON"),
+        "title": joined(_values(element, "TITLE")),
+        "designation": joined(_values(element, "DESIGNATION")),
         "gender": text_of(element, "GENDER"),
         "name_original_script": text_of(element, "NAME_ORIGINAL_SCRIPT"),
-        "place_of_birth": "; ".join(p for p in places if p),
-        "list_type": "; ".join(_values(element, "LIST_TYPE")),
-        "last_updated": "; ".join(v for v in _values(element, "LAST_DAY_UPDATED") if v),
+        "place_of_birth": joined(places),
+        "list_type": joined(_values(element, "LIST_TYPE")),
+        "last_updated": joined(_values(element, "LAST_DAY_UPDATED")),
     }

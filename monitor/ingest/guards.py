@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 DECISION_FILE = "_decision.json"
 HEAD_BYTES = 64 * 1024
 MAX_CONTENT_BYTES = 512 << 20  # decompressed, per file; the largest real list is ~100 MB
-TAIL_BYTES = 16
+TAIL_BYTES = 64 * 1024  # enough for the last row of any real list (the shape guard reads it)
 _BLANK = b"\xef\xbb\xbf \t\r\n"
 _HTML = re.compile(rb"<!doctype\s+html|<(?:html|body)[\s>]", re.IGNORECASE)
 _ARTICLE = {"json": "JSON", "xml": "XML", "zip": "a ZIP archive", "text": "plain text"}

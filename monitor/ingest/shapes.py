@@ -36,6 +36,11 @@ class FileShape:
     ends_with_newline: bool
     ends_with_eof_mark: bool
     size: int
+    # The last line read as a row: its number of cells, and whether it is visibly whole
+    # (quotes balanced, the last cell closed by its quote or empty). Used only when the
+    # file lacks a final newline; 0 / False in shapes stored before they were kept.
+    last_width: int = 0
+    last_line_whole: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "header": list(self.header) if self.header else None}
@@ -49,6 +54,8 @@ class FileShape:
             ends_with_newline=bool(data.get("ends_with_newline")),
             ends_with_eof_mark=bool(data.get("ends_with_eof_mark")),
             size=int(data.get("size", 0)),
+            last_width=int(data.get("last_width", 0)),
+            last_line_whole=bool(data.get("last_line_whole", False)),
         )
 
 
@@ -96,13 +103,36 @@ def file_shape(source: SourceFile, tail: bytes, size: int) -> FileShape | None:
         return None
     header, line = _header(head)
     body = tail.rstrip(b"\r\n")
+    width, whole = _last_line(tail, size)
     return FileShape(
         header=header,
         header_line=line,
         ends_with_newline=tail.rstrip(EOF_MARK).endswith(b"\n"),
         ends_with_eof_mark=body.endswith(EOF_MARK),
         size=size,
+        last_width=width,
+        last_line_whole=whole,
     )
+
+
+def _last_line(tail: bytes, size: int) -> tuple[int, bool]:
+    """The number of cells of the file's last line, and whether that line is visibly whole.
+
+    Whole: its quotes are balanced and its last cell is closed by its quote. A
+    line cut inside a quoted cell has an odd number of quotes. A line that ends
+    with an unquoted cell or a delimiter cannot be told from one cut there (a
+    real half SDN file ends '-0- ,': the remarks of its last row cut off), so it
+    is never called whole. A last line longer than the kept tail is not judged.
+    """
+    text = tail.rstrip(EOF_MARK + b" \r\n")
+    if b"\n" not in text and len(tail) < size:
+        return 0, False
+    last = text.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+    if not last.strip():
+        return 0, False
+    delimiter = "\t" if "\t" in last else ","
+    cells = next(csv.reader([last], delimiter=delimiter), [])
+    return len(cells), last.count('"') % 2 == 0 and last.endswith('"')
 
 
 def archived_shape(source: SourceFile) -> FileShape | None:
@@ -146,6 +176,20 @@ def compare(before: Shapes, after: Shapes) -> str | None:
     return None
 
 
+def _whole(before: FileShape, after: FileShape) -> bool:
+    """A file without its final newline whose last row is complete is not truncated.
+
+    Complete: the last line is visibly whole (see :func:`_last_line`) and has as
+    many cells as the header, or, for files without a header (OFAC), as the last
+    row of the list's last good version.
+    """
+    if not after.last_line_whole:
+        return False
+    if after.header:
+        return after.last_width == len(after.header)
+    return before.last_width > 0 and after.last_width == before.last_width
+
+
 def _compare_one(name: str, before: FileShape, after: FileShape) -> str | None:
     if before.header and after.header is None:
         return f"{name}, line 1: the header row of the list's last good version is missing"
@@ -158,7 +202,8 @@ def _compare_one(name: str, before: FileShape, after: FileShape) -> str | None:
                 f"{name}, line {after.header_line}: the header differs from the list's last "
                 f"good version: missing {', '.join(map(repr, missing))}{new}"
             )
-    if before.ends_with_newline and not after.ends_with_newline:
+    ended_whole = before.ends_with_newline or before.last_line_whole
+    if ended_whole and not after.ends_with_newline and not _whole(before, after):
         return (
             f"{name}, byte {after.size}: the file ends in the middle of a line, unlike the "
             "list's last good version: a truncated download?"

@@ -11,16 +11,20 @@ from __future__ import annotations
 import csv
 import gzip
 import itertools
+import random
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import Config, Expect, ListConfig
+from monitor.formats import un_xml
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.records import Event
 from monitor.store import Store, open_engine
 from tests.conftest import FIXTURES, realdata
+from tests.formats.test_order_contract import XML_REPEATED, shuffle_xml
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 # These tests look at events; the mass-removal guard has its own tests.
@@ -122,15 +126,8 @@ def test_bis_dpl_2019_2022_2023_list_and_delist_the_name_differences(tmp_path: P
 # --- trade.gov CSL: a changed _id is no change; a changed natural key is one rekey ----------
 
 CSL = FIXTURES / "generic" / "csl"
-LONDON_2022 = (
-    "DPL:issam shammout|17 18 margaret street 4th floor london gb cumhuriyet mah kavakli "
-    "san st fulya cad hazar sok no 14 a silivri istanbul tr philips building 4th floor "
-    "al fardous street damascus sy"
-)
-LONDON_2023 = (
-    "DPL:issam shammout|17 18 margaret street 4th floor london w1w 8rp gb philips building "
-    "4th floor al fardous street damascus sy"
-)
+SHAMMOUT = "DPL:issam shammout"  # the London row: listed first (same date, smaller address)
+BEIRUT = "DPL:issam shammout|al kolaa beirut 151515 lb"
 
 
 def csl_rows(version: str) -> dict[tuple[str, str, str], dict[str, str]]:
@@ -147,20 +144,22 @@ def test_the_real_csl_rows_changed_their_ids() -> None:
     assert len(changed) == 15  # every non-OFAC row; OFAC rows' _id is their entity number
 
 
-def test_new_csl_ids_make_no_phantom_change_and_a_new_natural_key_one_rekey(
+def test_new_csl_ids_make_no_phantom_change_and_twins_keep_their_keys(
     tmp_path: Path,
 ) -> None:
     run = Run(tmp_path, "us-csl")
     first = run(CSL / "2022-05-06" / "consolidated.csv")
     assert first.status == "baseline" and first.record_count == 20
+    assert {SHAMMOUT, BEIRUT} <= set(keys_of(first.events, "listed"))
     result = run(CSL / "2023-11-30" / "consolidated.csv")
     assert result.status == "applied", result.message
-    assert keys_of(result.events, "listed", "relisted", "delisted") == set()
-    (rekey,) = [e for e in result.events if e.kind == "rekeyed"]
-    assert (rekey.previous_key, rekey.key) == (LONDON_2022, LONDON_2023)
-    assert "addresses" in rekey.categories
-    # the other ISSAM SHAMMOUT row kept its key; the 18 re-identified rows did not change
-    assert keys_of(result.events, "modified") == {"DPL:issam shammout|al kolaa beirut 151515 lb"}
+    assert keys_of(result.events, "listed", "relisted", "delisted", "rekeyed") == set()
+    # both ISSAM SHAMMOUT rows kept their keys: the London one changed its address (no
+    # rekey any more, as its key no longer holds the address), the Beirut one its notice;
+    # the 18 re-identified rows did not change
+    assert keys_of(result.events, "modified") == {SHAMMOUT, BEIRUT}
+    london = next(e for e in result.events if e.key == SHAMMOUT)
+    assert "addresses" in london.categories
 
 
 # --- OpenSanctions deltas: applied to the previous state -------------------------------------
@@ -207,3 +206,139 @@ def test_an_ftm_entities_file_is_a_baseline_of_its_targets(tmp_path: Path) -> No
     )
     result = ingest(run.store, run.config, request, now=NOW)
     assert result.status == "baseline" and result.record_count == 6
+
+
+# --- versions that only reorder: no event at all ---------------------------------------------
+
+
+def test_a_un_version_that_only_reorders_repeated_elements_is_no_change(tmp_path: Path) -> None:
+    """Entries, aliases, addresses, places and dates of birth, documents, nationalities,
+    titles and dates of last update in another order (rewritten with lxml)."""
+    real = realdata("un-consolidated", "2018-06-21", "consolidated.xml.gz")
+    run = Run(tmp_path, "un-sc")
+    assert run(real).status == "baseline"
+    permute = shuffle_xml(XML_REPEATED["un-xml"])
+    folder = tmp_path / "2018-06-22"
+    folder.mkdir()
+    reordered = permute(random.Random(14), real, folder)
+    assert reordered.read_bytes() != gzip.decompress(real.read_bytes())
+    result = run(reordered)
+    assert result.status == "applied", result.message
+    assert [(e.kind, e.key) for e in result.events] == []
+
+
+def test_a_dpl_version_that_only_reorders_rows_is_no_change(tmp_path: Path) -> None:
+    """A party's rows (one per address) in another order, and the parties too."""
+    real = FIXTURES / "bis-dpl" / "2023-11-30" / "dpl.txt"
+    run = Run(tmp_path, "us-bis-dpl")
+    assert run(real).status == "baseline"
+    header, *rows = real.read_text(encoding="ascii").splitlines(keepends=True)
+    random.Random(14).shuffle(rows)
+    folder = tmp_path / "2023-12-01"
+    folder.mkdir()
+    (folder / "dpl.txt").write_text(header + "".join(rows), encoding="ascii")
+    result = run(folder / "dpl.txt")
+    assert result.status == "applied", result.message
+    assert [(e.kind, e.key) for e in result.events] == []
+
+
+# --- real consecutive versions: every modification is a real difference, and vice versa ------
+
+UN_KEPT_LEAVES = re.compile(rb"<(\w+)>([^<]*)</\1>")
+
+
+def un_contents(path: Path) -> dict[str, Counter[tuple[bytes, bytes]]]:
+    """DATAID -> the multiset of (tag, text) leaves the UN gives, by regex, without the
+    fields un_xml.IGNORED names and whatever order they come in."""
+    ignored = {tag.encode() for tag in un_xml.IGNORED}
+    found = {}
+    for key, raw in un_entries(path).items():
+        leaves = Counter(
+            (tag, b" ".join(text.split()))
+            for tag, text in UN_KEPT_LEAVES.findall(raw)
+            if tag not in ignored and text.strip()
+        )
+        found[key] = leaves
+    return found
+
+
+def test_un_2018_modifications_are_exactly_the_entries_whose_content_changed(
+    tmp_path: Path,
+) -> None:
+    """Not only a subset: an entry whose published content changed (order aside) and is not
+    reported would be a lost change; one reported without such a change, a phantom."""
+    paths = [realdata("un-consolidated", v, "consolidated.xml.gz") for v in UN_VERSIONS]
+    run = Run(tmp_path, "un-sc")
+    run(paths[0])
+    for before_path, after_path in itertools.pairwise(paths):
+        before, after = un_contents(before_path), un_contents(after_path)
+        result = run(after_path)
+        changed = {k for k in set(before) & set(after) if before[k] != after[k]}
+        assert keys_of(result.events, "modified") == changed, after_path.parent.name
+
+
+def test_bis_dpl_modifications_are_exactly_the_parties_whose_rows_changed(
+    tmp_path: Path,
+) -> None:
+    paths = [FIXTURES / "bis-dpl" / v / "dpl.txt" for v in DPL_VERSIONS]
+    run = Run(tmp_path, "us-bis-dpl")
+    run(paths[0])
+    for before_path, after_path in itertools.pairwise(paths):
+        before, after = dpl_parties(before_path), dpl_parties(after_path)
+        result = run(after_path)
+        changed = {
+            k
+            for k in set(before) & set(after)
+            if Counter(tuple(sorted(r.items())) for r in before[k])
+            != Counter(tuple(sorted(r.items())) for r in after[k])
+        }
+        assert keys_of(result.events, "modified") == changed, after_path.parent.name
+
+
+# --- trade.gov CSL: a same-name row appears beside an entry, then goes --------------------------
+
+
+def csl_version(folder: Path, rows: list[dict[str, str]], header: list[str]) -> Path:
+    folder.mkdir(parents=True)
+    with (folder / "consolidated.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder / "consolidated.csv"
+
+
+def test_a_csl_duplicate_name_beside_an_entry_is_one_listing_and_moves_nothing(
+    tmp_path: Path,
+) -> None:
+    """Built from the real 2022 file: a real Entity List row is published a second time
+    with another address (a later start date), then the twin goes again."""
+    real = CSL / "2022-05-06" / "consolidated.csv"
+    with real.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    original = next(r for r in rows if r["name"] == "JFD INTERNATIONAL")
+    other = next(r for r in rows if r["addresses"] and r["addresses"] != original["addresses"])
+    twin = {
+        **original,
+        "_id": "f" * 40,
+        "addresses": other["addresses"],
+        "start_date": "2022-06-01",
+    }
+    run = Run(tmp_path, "us-csl")
+    first = run(real)
+    assert first.status == "baseline"
+    plain_key = "DPL:jfd international"
+    assert plain_key in keys_of(first.events, "listed")
+    added = run(csl_version(tmp_path / "2022-06-02", [*rows, twin], header))
+    assert added.status == "applied", added.message
+    (listed,) = [e for e in added.events if e.kind == "listed"]
+    assert listed.key.startswith(plain_key + "|") and listed.record.addresses != ()
+    assert [(e.kind, e.key) for e in added.events if e.kind != "listed"] == []
+    # the same row twice, differing only in its _id and source URLs: one entry, no event
+    echo = {**original, "_id": "e" * 40, "source_list_url": "", "source_information_url": ""}
+    same = run(csl_version(tmp_path / "2022-06-03", [*rows, twin, echo], header))
+    assert same.status == "applied", same.message
+    assert list(same.events) == []
+    # the twin goes: only its refined key is delisted, the entry keeps the plain key
+    gone = run(csl_version(tmp_path / "2022-06-04", rows, header))
+    assert [(e.kind, e.key) for e in gone.events] == [("delisted", listed.key)]
