@@ -237,7 +237,8 @@ def _read_and_apply(
     list_id = snapshot.list_id
     base = intake.read_base(store, list_id)
     try:
-        records = _parse_delta(store, base, fmt, files) if fmt.delta else fmt.parse(files)
+        parser = fmt.with_previous_keys(base.hashes)  # natural keys stay where they were
+        records = _parse_delta(store, base, fmt, files) if fmt.delta else parser.parse(files)
         taken = intake.take(records, base, file_name=files[0].name)
     except (ParseError, GuardRejected) as exc:
         return _reject(store, snapshot, str(exc), None)

@@ -108,3 +108,30 @@ def test_keys_stored_under_the_old_rule_do_not_move(
 def test_formats_with_stable_keys_ignore_previous_keys() -> None:
     fmt = get_format("un-xml")
     assert fmt.with_previous_keys(["1", "2"]) is fmt
+
+
+def test_through_the_pipeline_only_the_row_that_went_is_delisted(
+    twins: tuple[list[dict[str, str]], dict[str, str], dict[str, str]], tmp_path: Path
+) -> None:
+    """The pipeline tells the parser the stored keys: a twin that stays keeps its key."""
+    from monitor.config import Config, ListConfig
+    from monitor.ingest.pipeline import IngestRequest, ingest
+    from monitor.store import Store, open_engine
+    from tests.safety.helpers import NOW
+
+    rest, jfd, twin = twins
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'm.db'}"))
+    config = Config(archive=tmp_path / "archive")
+    both = keys(get_format("csl-csv"), [*rest, jfd, twin], tmp_path / "2022-06-01T0000Z")
+    keys(get_format("csl-csv"), [*rest, twin], tmp_path / "2022-06-02T0000Z")
+    results = []
+    for stamp in ("2022-06-01T0000Z", "2022-06-02T0000Z"):
+        request = IngestRequest(
+            list_config=ListConfig(id="us-csl", format="csl-csv"),
+            paths=[tmp_path / stamp / "consolidated.csv"],
+        )
+        results.append(ingest(store, config, request, now=NOW))
+    assert [r.status for r in results] == ["baseline", "applied"]
+    [event] = results[1].events
+    assert (event.kind, event.key) == ("delisted", PLAIN)
+    assert set(both) == {PLAIN, *(k for k in both if k != PLAIN)}
