@@ -37,6 +37,7 @@ from monitor.ingest import differ, guards, intake, shapes
 from monitor.ingest.delta import apply_delta
 from monitor.ingest.gcpause import collector_paused
 from monitor.records import Event, Record
+from monitor.store.locks import list_writer
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
 
 log = logging.getLogger(__name__)
@@ -176,10 +177,11 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     if verdict.status != "ok":
         rejected = _reject(store, snapshot, verdict.reason, None)
         return replace(rejected, settled=decision is not None and not decision.approved)
-    for _attempt in range(STATE_ATTEMPTS):
-        result = _read_and_apply(store, config, request, snapshot, fmt, files, decision)
-        if result is not None:
-            return result
+    with list_writer(store, list_id):  # writers of a list queue; readers never wait
+        for _attempt in range(STATE_ATTEMPTS):
+            result = _read_and_apply(store, config, request, snapshot, fmt, files, decision)
+            if result is not None:
+                return result
     raise StoreError(
         f"list {list_id}: the stored state changed {STATE_ATTEMPTS} times while this snapshot "
         "was being read (other processes are applying snapshots); try again"

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import functools
 import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, SQLAlchemyError
 
-from monitor.errors import ConfigError, StoreError
+from monitor.errors import ConfigError, StoreError, os_reason
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+MIGRATION_WAIT_SECONDS = 300
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -93,9 +97,54 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         if revision == "head" and current_revision(engine) == head_revision():
             return
-        _migrate(engine, revision, shown)
+        with migration_lock(engine):  # the first commands of a fresh database take turns
+            if revision == "head" and current_revision(engine) == head_revision():
+                return  # another process created it while this one waited
+            _migrate(engine, revision, shown)
     except DatabaseError as exc:
         raise StoreError(f"cannot open or migrate the database {shown}: {describe(exc)}") from exc
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """One process at a time creates or migrates a database; the others wait for it.
+
+    Without it, two first commands on a fresh database both try to create the
+    tables and one fails ("database is locked", or a duplicate table). SQLite:
+    a file lock beside the database; PostgreSQL: an advisory lock per schema.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            key = zlib.crc32(f"watchlist-monitor-migrate:{schema}".encode()) - (1 << 31)
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+        return
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(f"{path}.migrate.lock", thread_local=False)
+    try:
+        lock.acquire(timeout=MIGRATION_WAIT_SECONDS)
+    except Timeout:  # (a TimeoutError, so an OSError: it must come first)
+        raise StoreError(
+            f"another process has been creating or migrating the database {path} for "
+            f"{MIGRATION_WAIT_SECONDS} s; try again when it is done"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot open the database {path}: {os_reason(exc)}") from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _migrate(engine: Engine, revision: str, shown: str) -> None:

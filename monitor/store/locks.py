@@ -12,8 +12,10 @@ process dies, so a crash never leaves a stale lock behind.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +24,10 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, text
 
-from monitor.errors import AlreadyRunning, ConfigError
+from monitor.errors import AlreadyRunning, ConfigError, StoreError, os_reason
 from monitor.store.store import Store
+
+log = logging.getLogger(__name__)
 
 NAMESPACE = 0x574D  # "WM": the first key of every advisory lock taken here
 
@@ -142,3 +146,85 @@ def check_lock(store: Store, list_id: str) -> Iterator[bool]:
             if taken:
                 connection.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), params)
                 connection.commit()
+
+
+WRITER_WAIT_SECONDS = 600.0
+_POLL_SECONDS = 0.2
+
+
+@contextmanager
+def list_writer(store: Store, list_id: str, *, wait: float | None = None) -> Iterator[None]:
+    """Writers of one list queue here, from reading its state to applying a version.
+
+    Two processes applying versions of the same list at once would each parse
+    against a state the other then changes; instead the second waits (a bounded,
+    logged wait) and reads the state the first one left. Readers never wait.
+    SQLite: a file lock per list beside the database; PostgreSQL: a session
+    advisory lock per schema and list, released by the server if the process dies.
+    """
+    limit = WRITER_WAIT_SECONDS if wait is None else wait
+    if store.backend == "postgresql":
+        with _pg_writer(store, list_id, limit):
+            yield
+        return
+    database = store.engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    folder = Path(f"{database}.locks")
+    lock = FileLock(folder / f"{list_id}.lock", thread_local=False)
+    try:
+        folder.mkdir(exist_ok=True)
+        lock.acquire(timeout=0)
+    except Timeout:  # (a TimeoutError, so an OSError: it must come first)
+        _log_waiting(list_id, limit)
+        try:
+            lock.acquire(timeout=limit)
+        except Timeout:
+            raise _still_busy(list_id, limit) from None
+    except OSError as exc:
+        raise StoreError(f"list {list_id}: cannot lock {folder}: {os_reason(exc)}") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[None]:
+    with store.engine.connect() as connection:
+        key = _key(connection, f"writer:{list_id}")
+        params = {"ns": NAMESPACE + 2, "key": key}
+        deadline = time.monotonic() + limit
+        waited = False
+        while not connection.execute(
+            text("SELECT pg_try_advisory_lock(:ns, :key)"), params
+        ).scalar_one():
+            connection.commit()
+            if not waited:
+                _log_waiting(list_id, limit)
+                waited = True
+            if time.monotonic() > deadline:
+                raise _still_busy(list_id, limit)
+            time.sleep(_POLL_SECONDS)
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), params)
+            connection.commit()
+
+
+def _log_waiting(list_id: str, limit: float) -> None:
+    log.warning(
+        "list %s: another process is applying a version; waiting for it (up to %g s)",
+        list_id,
+        limit,
+    )
+
+
+def _still_busy(list_id: str, limit: float) -> StoreError:
+    return StoreError(
+        f"list {list_id}: another process has been applying a version for more than "
+        f"{limit:g} s; nothing was applied; try again when it is done"
+    )

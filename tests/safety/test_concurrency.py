@@ -233,3 +233,58 @@ def test_a_rerun_after_a_failed_apply_leaves_one_archive_folder(tmp_path: Path) 
     )
     assert done.status == "baseline"
     assert [p.name for p in (tmp_path / "archive" / LIST).iterdir()] == ["2026-11-29T1200Z"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_four_first_commands_on_a_fresh_database_all_work(backend: str, tmp_path: Path) -> None:
+    """Creating and migrating a database is serialised: the others wait, then find it made."""
+    with fresh_database(backend, tmp_path / "db") as url:
+        run = Run(url, tmp_path / "db")
+        processes = [start(run, "lists") for _ in range(4)]
+        results = [(p.wait(timeout=120), p.communicate()[1]) for p in processes]
+        assert [code for code, _ in results] == [0, 0, 0, 0], results
+
+
+def test_a_writer_of_a_list_waits_for_another_and_then_applies(
+    tmp_path: Path, versions: Path
+) -> None:
+    """Writers queue on the list (a bounded, logged wait) instead of giving up."""
+    from monitor.store.locks import list_writer
+
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
+    config = Config(archive=tmp_path / "archive")
+    folder = sorted(versions.iterdir())[0]
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with list_writer(store, LIST):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_writer)
+    holder.start()
+    assert held.wait(10)
+    threading.Timer(1.0, release.set).start()
+    request = IngestRequest(
+        list_config=ListConfig(id=LIST, expect={"max_removed_share": 1.0}),
+        paths=sorted(folder.iterdir()),
+        observed_at=NOW,
+    )
+    started = time.monotonic()
+    assert ingest(store, config, request, now=NOW).status == "baseline"
+    assert time.monotonic() - started >= 0.9  # it waited for the other writer
+    holder.join()
+
+
+def test_a_writer_that_waits_too_long_gives_up_with_one_line(tmp_path: Path) -> None:
+    from monitor.errors import StoreError
+    from monitor.store.locks import list_writer
+
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
+    with list_writer(store, LIST), pytest.raises(StoreError) as caught:  # noqa: SIM117
+        with list_writer(store, LIST, wait=0.3):
+            pass
+    assert str(caught.value) == (
+        f"list {LIST}: another process has been applying a version for more than 0.3 s; "
+        "nothing was applied; try again when it is done"
+    )
