@@ -1,4 +1,9 @@
-"""Notifier plugins: every module in this package is imported and its class registered."""
+"""Notifier plugins: every module in this package is imported and its class registered.
+
+A kind is its module's name (a test holds every plugin to that), so the
+configuration imports only the kinds it uses, and commands that never send
+import no mail or HTTP client at all.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,38 @@ from typing import Any
 from pydantic import ValidationError
 
 from monitor.errors import DeliveryError
-from monitor.notifiers.base import (
-    REGISTRY,
-    Message,
-    Notifier,
-    NotifierSettings,
-)
-
-
-def _load_plugins() -> None:
-    for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_") and module.name != "base":
-            importlib.import_module(f"{__name__}.{module.name}")
-
-
-_load_plugins()
+from monitor.notifiers import base
+from monitor.notifiers.base import Message, Notifier, NotifierSettings
 
 
 def notifier_kinds() -> list[str]:
-    return sorted(REGISTRY)
+    """The notifier kinds, without importing them: a kind is its module's name."""
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(__path__)
+        if not m.name.startswith("_") and m.name != "base"
+    )
+
+
+def _plugin(kind: str) -> type[Notifier] | None:
+    """The class of one kind, importing its module the first time."""
+    if kind not in base.REGISTRY and kind in notifier_kinds():
+        importlib.import_module(f"{__name__}.{kind}")
+    return base.REGISTRY.get(kind)
+
+
+def registry() -> dict[str, type[Notifier]]:
+    """Every notifier kind, importing them all."""
+    for kind in notifier_kinds():
+        _plugin(kind)
+    return base.REGISTRY
+
+
+def __getattr__(name: str) -> Any:
+    """``from monitor.notifiers import REGISTRY`` gets the registry with every kind in it."""
+    if name == "REGISTRY":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def notifier_settings(kind: Any, channel: str, values: dict[str, Any]) -> NotifierSettings:
@@ -36,12 +54,12 @@ def notifier_settings(kind: Any, channel: str, values: dict[str, Any]) -> Notifi
     Raises ValueError (pydantic turns it into a configuration error). Values
     are never echoed back: a password or a webhook URL may be among them.
     """
-    if kind not in REGISTRY:
+    if not isinstance(kind, str) or _plugin(kind) is None:
         raise ValueError(
             f"notifier {channel!r} has unknown kind {kind!r}; valid kinds: "
             + ", ".join(notifier_kinds())
         )
-    model = REGISTRY[kind].settings_model
+    model = base.REGISTRY[kind].settings_model
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -60,10 +78,14 @@ def notifier_settings(kind: Any, channel: str, values: dict[str, Any]) -> Notifi
 
 
 def build_notifier(kind: str, channel: str, settings: NotifierSettings) -> Notifier:
-    return REGISTRY[kind](channel, settings)
+    plugin = _plugin(kind)
+    if plugin is None:
+        raise ValueError(f"notifier {channel!r} has unknown kind {kind!r}")
+    return plugin(channel, settings)
 
 
 __all__ = [
+    "REGISTRY",
     "DeliveryError",
     "Message",
     "Notifier",
@@ -71,4 +93,5 @@ __all__ = [
     "build_notifier",
     "notifier_kinds",
     "notifier_settings",
+    "registry",
 ]

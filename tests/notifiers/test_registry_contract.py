@@ -46,6 +46,27 @@ def test_every_plugin_module_registers_one_kind() -> None:
     modules = {cls.__module__.rsplit(".", 1)[-1] for cls in REGISTRY.values()}
     assert modules == set(PLUGIN_MODULES) - {"base"}
     assert notifier_kinds() == sorted(REGISTRY)
+    # a kind is its module's name: the configuration imports only the kinds it uses
+    assert all(cls.__module__ == f"monitor.notifiers.{kind}" for kind, cls in REGISTRY.items())
+
+
+def test_a_configuration_imports_only_the_notifier_kinds_it_uses(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "monitor.yml"
+    config.write_text(
+        f"notifiers:\n  - {{id: out, kind: file, directory: {tmp_path}}}\n", encoding="utf-8"
+    )
+    code = (
+        "import sys, pathlib; from monitor.config import load_config;"
+        "load_config(pathlib.Path(sys.argv[1]));"
+        "print(sorted(m for m in sys.modules if m.startswith('monitor.notifiers.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(config)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "['monitor.notifiers.base', 'monitor.notifiers.file']"
 
 
 @pytest.mark.parametrize("kind", sorted(REGISTRY))
