@@ -104,7 +104,7 @@ def test_an_ofac_file_whose_last_row_lacks_only_its_line_break(tmp_path: Path) -
         (e.kind, e.key) for e in intact.events
     )
     half = data[: len(data) // 2] + b"\x1a"
-    cut = run(write(tmp_path / "2030-01-01T0000Z", "sdn.csv", half))
+    cut = run(write(tmp_path / "2026-01-01T0000Z", "sdn.csv", half))
     assert cut.status == "rejected"
 
 
