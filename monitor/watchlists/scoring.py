@@ -20,8 +20,9 @@ name written the same way still ranks first:
   patronymic or middle name the list leaves out ("Ivan Sergeyevich Petrov" for
   "PETROV, Ivan").
 
-A person's fuller name must share two distinctive words with the watched name:
-a surname alone ("Cortez") does not find "ABRIL CORTEZ, Oliverio".
+A person's fuller name must share two distinctive words (or a word and an
+initial: "M. Sheremet") with the watched name: a surname alone ("Cortez") does
+not find "ABRIL CORTEZ, Oliverio".
 
 A match still rests on a distinctive word: common words alone never match.
 
@@ -217,7 +218,8 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     missing = tuple(t for t in w if t not in paired_w)
     score, contained, person = recall * (1 - penalty), "", listed.person
     shared = sum(1 for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b))
-    enough = shared >= (MIN_SHARED_FOR_FULLER_WATCH if person else 1)
+    initials = sum(1 for a, b, _ in pairs if _is_initial(a) and is_distinctive(b))
+    enough = shared + initials >= MIN_SHARED_FOR_FULLER_WATCH if person else shared >= 1
     if extra and not missing and enough and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
     if (
