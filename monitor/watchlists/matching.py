@@ -24,7 +24,7 @@ from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_iden
 from monitor.watchlists.places import country_key, in_place, places_text
 from monitor.watchlists.scoring import (
     CONTAINED,
-    MIN_SHARED_FOR_FULLER_WATCH,
+    MIN_SHARED_PERSON,
     fuzzy_word,
     score_names,
     word_similarity,
@@ -137,7 +137,7 @@ class _WatchedName:
         ``CONTAINED`` whatever the watched words not found.
         """
         found = (found_mask & ~self.common_mask).bit_count()
-        if found >= MIN_SHARED_FOR_FULLER_WATCH:
+        if found >= MIN_SHARED_PERSON:
             return max(CONTAINED, (found + self.common_weight) / self.total_weight)
         return (found + self.common_weight) / self.total_weight
 

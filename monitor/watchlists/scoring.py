@@ -44,6 +44,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.watchlists.tokens import NameForm, is_distinctive, weight
+from monitor.watchlists.words import COMMON_PERSON_WORDS
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
@@ -51,7 +52,7 @@ TWO_EDITS_LENGTH = 9
 EXTRA_WORD_PENALTY = 0.5
 CONTAINED = 0.95
 """The score of a name contained in the other (fuller names, subsidiaries): below an exact 1.0."""
-MIN_SHARED_FOR_FULLER_WATCH = 2  # distinctive words the listed name must share with a fuller watch
+MIN_SHARED_PERSON = 2  # words a person's fuller or shorter name must share with the other
 
 
 def fuzzy_word(token: str) -> bool:
@@ -174,17 +175,59 @@ def _is_initial(token: str) -> bool:
 def _pair_initials(
     watched: Sequence[str], listed: Sequence[str], pairs: list[tuple[str, str, float]]
 ) -> list[tuple[str, str, float]]:
-    """An initial left unpaired stands for an unpaired word it begins: 'V.' for 'Vladimir'."""
+    """A watched initial left unpaired stands for an unpaired listed word it begins: 'V.' for
+    'Vladimir' (a listed initial is not the watched full name: 'AHMED, A.' is not 'Assiri')."""
     used_w = {a for a, _, _ in pairs}
     used_l = {b for _, b, _ in pairs}
     for a in watched:
         for b in listed:
-            if a in used_w or b in used_l or a[0] != b[0] or not (_is_initial(a) or _is_initial(b)):
+            if a in used_w or b in used_l or not _is_initial(a) or len(b) < 3 or a != b[0]:
                 continue
             used_w.add(a)
             used_l.add(b)
             pairs.append((a, b, 1.0))
     return pairs
+
+
+def _shared(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, bool]:
+    """Distinctive words paired with distinctive words (an initial for one counts too), and
+    whether one of them is more than a common part of people's names ('Mohammad', 'Ali')."""
+    shared = [
+        (a, b) for a, b, _ in pairs if is_distinctive(b) and (is_distinctive(a) or _is_initial(a))
+    ]
+    rare = any(
+        a not in COMMON_PERSON_WORDS and b not in COMMON_PERSON_WORDS and not _is_initial(a)
+        for a, b in shared
+    )
+    return len(shared), rare
+
+
+def _fuller_listed(
+    listed: Sequence[str], pairs: Sequence[tuple[str, str, float]], person: bool
+) -> bool:
+    """Whether a listed name with every watched word and more is that name written in full.
+
+    A person: two words shared, one of them more than a common part of people's
+    names; the listed name may add given names, patronymics, middle names. A
+    company: the watched words lead the listed name's distinctive words, as in a
+    subsidiary or branch named after it ('Cubanacan U.K.', 'Gazprom Neft'), not
+    words of another name that happen to include them ('Puya Electro Saman Niru'
+    for 'Niru').
+    """
+    if person:
+        shared, rare = _shared(pairs)
+        return shared >= MIN_SHARED_PERSON and rare
+    found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
+    leading = [t for t in listed if is_distinctive(t)][: len(found)]
+    return bool(found) and set(leading) == found
+
+
+def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
+    """Whether a watched person's name is the listed one with more names (given, middle,
+    patronymic): every listed word found, two shared, one more than a common name part."""
+    paired = {b for _, b, _ in pairs}
+    shared, rare = _shared(pairs)
+    return shared >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
 
 
 def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
@@ -203,7 +246,9 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
         if sorted(w) != sorted(lst):
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
-    pairs = _pair_initials(w, lst, _align(w, lst))
+    pairs = _align(w, lst)
+    if listed.person:
+        pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
@@ -216,18 +261,11 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(t for t in w if t not in paired_w)
-    score, contained, person = recall * (1 - penalty), "", listed.person
-    shared = sum(1 for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b))
-    initials = sum(1 for a, b, _ in pairs if _is_initial(a) and is_distinctive(b))
-    enough = shared + initials >= MIN_SHARED_FOR_FULLER_WATCH if person else shared >= 1
-    if extra and not missing and enough and min(recall, CONTAINED) > score:
+    score, contained = recall * (1 - penalty), ""
+    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
+    if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
-    if (
-        person
-        and missing
-        and shared >= MIN_SHARED_FOR_FULLER_WATCH
-        and all(t in paired_l for t in lst)
-    ):
+    if listed.person and missing and _fuller_watched(lst, pairs):
         # Every listed word found: the listed name's own recall is how much of it the watch has.
         covered = found / (sum(paired_weights) or 1)
         if min(covered, CONTAINED) > score:
