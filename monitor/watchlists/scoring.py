@@ -5,33 +5,33 @@ The score is the share of the watched name's words found in the listed name
 the listed name has distinctive words the watched one lacks. So "DJI" scores
 1.0 against "SZ DJI Technology Co., Ltd." (``sz`` is a place; ``technology
 co ltd`` are legal forms). Words may stand in any order ("LASTNAME, Firstname"
-is "Firstname Lastname"), and an initial stands for any word it begins ("V."
-for "Vladimir").
+is "Firstname Lastname"); in a person's name a watched initial stands for a
+word it begins ("V. Putin" for "PUTIN, Vladimir").
 
-Two kinds of containment are matches, capped at ``CONTAINED`` (0.95) so that a
-name written the same way still ranks first:
+Containment is a match, capped at ``CONTAINED`` (0.95) so that a name written
+the same way still ranks first, and the reason says so:
 
-* the listed name has every word of the watched name and more: a fuller name
-  of the same person ("Firstname Lastname" in "LASTNAME, Firstname
-  Patronymic") or a subsidiary or branch named after the watched company
-  ("Gazprom" in "Gazprom Neft");
-* for a listed person, the watched name has every word of the listed name and
-  more, and they share at least two distinctive words: the user wrote the
-  patronymic or middle name the list leaves out ("Ivan Sergeyevich Petrov" for
-  "PETROV, Ivan").
-
-A person's fuller name must share two distinctive words (or a word and an
-initial: "M. Sheremet") with the watched name: a surname alone ("Cortez") does
-not find "ABRIL CORTEZ, Oliverio".
+* a listed company whose name has every word of the watched name, the watched
+  words leading its distinctive ones: a subsidiary or branch named after it
+  ("Cimex" in "CIMEX IBERICA", "Gazprom" in "Gazprom Neft");
+* a listed person whose name has every word of the watched name and more
+  given names, patronymics or middle names ("Yury Kovalchuk" in "KOVALCHUK,
+  Yury Valentinovich"), or whose every word is in the watched name ("Pavel
+  Yurievich Gubarev" for "GUBAREV, Pavel"). The two names must then share
+  two words (or a word and an initial), one of them more than a common part of
+  people's names (:data:`~monitor.watchlists.words.COMMON_PERSON_WORDS`): a
+  surname alone ("Cortez") is not a person, and "ALI, Mohammad" does not find
+  every "ALI, Mohammad X".
 
 A match still rests on a distinctive word: common words alone never match.
 
 Words of four letters or fewer, and words with digits, must be equal;
 longer words may differ by one edit (two from nine letters on), and then count
-for their rapidfuzz ratio (squared below eight letters, where one typo can make
-another name: "Maria", "Mariam"; not squared for a letter swapped for one that
-sounds alike, as transliterations do: "Sergei", "Sergey"), so "DJI" never matches "Djibouti", "14th
-Institute" never matches "15th Institute", and "Kuybyshev" is not "Novokuybyshev".
+for their rapidfuzz ratio (squared below eight letters, where one typo can
+make another name: "Maria", "Mariam"; not squared for a letter swapped for one
+that sounds alike, as transliterations do: "Sergei", "Sergey"), so "DJI" never
+matches "Djibouti", "14th Institute" never matches "15th Institute", and
+"Kuybyshev" is not "Novokuybyshev".
 """
 
 from __future__ import annotations
