@@ -2,8 +2,10 @@
 
 :func:`record_alerts` skips alerts already raised, and the unique constraint
 on (watchlist, watch entry, event) backs it up, so an alert is raised once per
-event whatever is re-run. :func:`undelivered_alerts` and :func:`mark_delivered`
-are the interface for the delivery of alerts through a watchlist's channels.
+event whatever is re-run. :func:`prior_matches` finds the entries that matched
+a watchlist before (once watched, always watched). :func:`undelivered_alerts`
+and :func:`mark_delivered` are the interface for the delivery of alerts
+through a watchlist's channels.
 """
 
 from __future__ import annotations
@@ -52,6 +54,66 @@ def record_alerts(connection: Connection, new: Sequence[NewAlert], raised_at: da
     for start in range(0, len(rows), BATCH):
         connection.execute(insert(alerts), rows[start : start + BATCH])
     return len(rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriorMatch:
+    """An earlier alert on an entry: which watch entry it matched, as what, and when."""
+
+    watchlist: str
+    watch_entry: str
+    key: str
+    matched_value: str
+    watch_value: str
+    score: float
+    kind: str
+    observed_at: datetime | None
+
+
+def prior_matches(
+    connection: Connection, list_id: str, keys: Iterable[str], snapshot_id: int
+) -> dict[str, list[PriorMatch]]:
+    """The alerts raised before this snapshot on these keys of one list, by key, oldest first.
+
+    Baseline matches count: an entry found at baseline is watched from then on.
+    Only the keys asked for are read (through the events index on list and key).
+    """
+    wanted = sorted(set(keys))
+    found: dict[str, list[PriorMatch]] = {}
+    for start in range(0, len(wanted), BATCH):
+        statement = (
+            select(
+                alerts.c.watchlist,
+                alerts.c.watch_entry,
+                alerts.c.matched_value,
+                alerts.c.watch_value,
+                alerts.c.score,
+                t.events.c.key,
+                t.events.c.kind,
+                t.events.c.observed_at,
+            )
+            .join(t.events, t.events.c.id == alerts.c.event_id)
+            .where(
+                t.events.c.list_id == list_id,
+                t.events.c.key.in_(wanted[start : start + BATCH]),
+                t.events.c.snapshot_id != snapshot_id,
+            )
+            .order_by(t.events.c.observed_at, alerts.c.id)
+        )
+        for row in connection.execute(statement):
+            found.setdefault(row.key, []).append(
+                PriorMatch(
+                    watchlist=row.watchlist,
+                    watch_entry=row.watch_entry,
+                    key=row.key,
+                    matched_value=row.matched_value,
+                    watch_value=row.watch_value,
+                    score=float(row.score),
+                    kind=row.kind,
+                    observed_at=as_utc(row.observed_at),
+                )
+            )
+    return found
 
 
 def _already_raised(connection: Connection, event_ids: Iterable[int]) -> set[tuple[str, str, int]]:

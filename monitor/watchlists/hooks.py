@@ -4,6 +4,11 @@ The alerts commit or roll back together with the events they are about, so a
 crash never leaves one without the other; and because a snapshot already
 recorded is skipped before its transaction starts, alerts are raised once,
 when the event is recorded, and never again on re-runs, restarts or replays.
+
+Once watched, always watched: an entry whose key matched a watch entry before
+(at baseline or by an alert) is alerted on each later event for that watch
+entry, whatever its new name scores, and the alert says what it matched before.
+Only the keys of this snapshot's events are looked up.
 """
 
 from __future__ import annotations
@@ -12,16 +17,23 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.errors import ConfigError
 from monitor.records import Event
-from monitor.watchlists.alerts import NewAlert, event_ids, record_alerts
+from monitor.watchlists.alerts import (
+    NewAlert,
+    PriorMatch,
+    event_ids,
+    prior_matches,
+    record_alerts,
+)
 from monitor.watchlists.config import WatchlistConfig, load_watchlists
+from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.filters import event_passes
-from monitor.watchlists.matching import WatchIndex, prepare
+from monitor.watchlists.matching import ListedEntry, Match, WatchIndex, prepare
 
 if TYPE_CHECKING:
     from monitor.config import Config
@@ -37,6 +49,11 @@ class CompiledWatchlist:
 
     config: WatchlistConfig
     index: WatchIndex
+
+    @cached_property
+    def by_key(self) -> dict[str, WatchEntry]:
+        """Watch entries by the key alerts refer to."""
+        return {entry.key: entry for entry in self.index.entries}
 
 
 def _file_stamp(path: Path | None) -> tuple[int, int]:
@@ -74,20 +91,29 @@ class AlertHook:
         if not events:
             return
         ids = event_ids(tx.connection, snapshot_id)
+        keys = {e.key for e in events} | {e.previous_key for e in events if e.previous_key}
+        prior = prior_matches(tx.connection, tx.list_id, keys, snapshot_id)
         found: list[NewAlert] = []
         for event in events:
-            found += self._alerts_for(event, snapshot_id, ids[(event.key, event.kind)])
+            before = prior.get(event.key, []) + prior.get(event.previous_key or "", [])
+            found += self._alerts_for(event, snapshot_id, ids[(event.key, event.kind)], before)
         raised = record_alerts(tx.connection, found, now)
         if raised:
             log.info("list %s: %s watchlist alert(s) raised", tx.list_id, raised)
 
-    def _alerts_for(self, event: Event, snapshot_id: int, event_id: int) -> list[NewAlert]:
+    def _alerts_for(
+        self, event: Event, snapshot_id: int, event_id: int, before: Sequence[PriorMatch]
+    ) -> list[NewAlert]:
         listed = prepare(event.record)
         found = []
         for watchlist in self.watchlists:
             if not event_passes(watchlist.config.filters, event, listed):
                 continue
-            for match in watchlist.index.match(listed, threshold=watchlist.config.threshold):
+            matches = watchlist.index.match(listed, threshold=watchlist.config.threshold)
+            matched = {m.entry.key for m in matches}
+            earlier = [p for p in before if p.watchlist == watchlist.config.id]
+            matches += _watched_before(watchlist, listed, earlier, matched)
+            for match in matches:
                 found.append(
                     NewAlert(
                         watchlist=watchlist.config.id,
@@ -99,6 +125,43 @@ class AlertHook:
                     )
                 )
         return found
+
+
+def _watched_before(
+    watchlist: CompiledWatchlist,
+    listed: ListedEntry,
+    earlier: Sequence[PriorMatch],
+    matched: set[str],
+) -> list[Match]:
+    """Matches for the watch entries this key matched before and its present names do not."""
+    first: dict[str, PriorMatch] = {}
+    for prior in earlier:  # oldest first: the match that made the entry watched
+        if prior.watch_entry not in matched and prior.watch_entry in watchlist.by_key:
+            first.setdefault(prior.watch_entry, prior)
+    if not first:
+        return []
+    now = {m.entry.key: m for m in watchlist.index.match(listed, threshold=0.0)}
+    found = []
+    for key, prior in first.items():
+        current = now.get(key)
+        seen = f", {prior.observed_at:%Y-%m-%d}" if prior.observed_at else ""
+        why = (
+            f"matched before as {prior.matched_value!r} ({prior.kind}{seen}, score "
+            f"{prior.score:.2f}, watch {prior.watch_value!r}); once watched, always watched"
+        )
+        name = listed.record.name
+        why += f": now {current.why}" if current else f": its name is now {name!r}"
+        found.append(
+            Match(
+                entry=watchlist.by_key[key],
+                field=current.field if current else "name",
+                value=current.value if current else name,
+                watch_value=current.watch_value if current else prior.watch_value,
+                score=current.score if current else 0.0,
+                why=why,
+            )
+        )
+    return found
 
 
 _validated: list[tuple[object, list[WatchlistConfig]]] = []

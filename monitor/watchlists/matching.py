@@ -22,7 +22,13 @@ from rapidfuzz.distance import Levenshtein
 from monitor.records import Record
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.places import country_key, in_place, places_text
-from monitor.watchlists.scoring import fuzzy_word, score_names, word_similarity
+from monitor.watchlists.scoring import (
+    CONTAINED,
+    MIN_SHARED_PERSON,
+    fuzzy_word,
+    score_names,
+    word_similarity,
+)
 from monitor.watchlists.tokens import (
     COMMON_WEIGHT,
     NameForm,
@@ -61,12 +67,17 @@ class ListedEntry:
     places: str
 
 
-def name_forms(named: Iterable[tuple[str, str]]) -> tuple[tuple[str, str, NameForm], ...]:
-    """Each name's forms (with and without an acronym in brackets), blanks and repeats left out."""
+def name_forms(
+    named: Iterable[tuple[str, str]], *, person: bool = False
+) -> tuple[tuple[str, str, NameForm], ...]:
+    """Each name's forms (with and without an acronym in brackets), blanks and repeats left out.
+
+    ``person``: the names of a listed individual.
+    """
     found: dict[tuple[str, ...], tuple[str, str, NameForm]] = {}
     for field, name in named:
         for variant in variants(name):
-            form = analyse(variant)
+            form = analyse(variant, person)
             if form.tokens and form.tokens not in found:
                 found[form.tokens] = (field, name, form)
     return tuple(found.values())
@@ -87,7 +98,7 @@ def prepare(record: Record) -> ListedEntry:
     )
     return ListedEntry(
         record=record,
-        names=name_forms(names),
+        names=name_forms(names, person=record.entry_type == "individual"),
         identifiers=identifiers,
         remark_codes=codes,
         places=places_text(record),
@@ -120,9 +131,14 @@ class _WatchedName:
 
         Common words are not indexed, so they count as found; a distinctive word
         not found pairs with no listed word. Scores never exceed this bound, so
-        names below the threshold are skipped without being scored.
+        names below the threshold are skipped without being scored. A listed
+        name sharing two distinctive words may be one the watched name contains
+        (a watch with a patronymic the list leaves out), which scores up to
+        ``CONTAINED`` whatever the watched words not found.
         """
         found = (found_mask & ~self.common_mask).bit_count()
+        if found >= MIN_SHARED_PERSON:
+            return max(CONTAINED, (found + self.common_weight) / self.total_weight)
         return (found + self.common_weight) / self.total_weight
 
 

@@ -3,29 +3,56 @@
 The score is the share of the watched name's words found in the listed name
 (distinctive words weigh more than places and generic words), lowered when
 the listed name has distinctive words the watched one lacks. So "DJI" scores
-1.0 against "SZ DJI Technology Co., Ltd." (``sz`` is a place; ``technology co
-ltd`` are legal forms) but only 0.75 against "Golden Star" when watching
-"Golden". Words of four letters or fewer, and words with digits, must be equal;
+1.0 against "SZ DJI Technology Co., Ltd." (``sz`` is a place; ``technology
+co ltd`` are legal forms). Words may stand in any order ("LASTNAME, Firstname"
+is "Firstname Lastname"); in a person's name a watched initial stands for a
+word it begins ("V. Putin" for "PUTIN, Vladimir").
+
+Containment is a match, capped at ``CONTAINED`` (0.95) so that a name written
+the same way still ranks first, and the reason says so:
+
+* a listed company whose name has every word of the watched name, the watched
+  words leading its distinctive ones: a subsidiary or branch named after it
+  ("Cimex" in "CIMEX IBERICA", "Gazprom" in "Gazprom Neft");
+* a listed person whose name has every word of the watched name and more
+  given names, patronymics or middle names ("Yury Kovalchuk" in "KOVALCHUK,
+  Yury Valentinovich"), or whose every word is in the watched name ("Pavel
+  Yurievich Gubarev" for "GUBAREV, Pavel"). The two names must then share
+  two words (or a word and an initial), one of them more than a common part of
+  people's names (:data:`~monitor.watchlists.words.COMMON_PERSON_WORDS`): a
+  surname alone ("Cortez") is not a person, and "ALI, Mohammad" does not find
+  every "ALI, Mohammad X".
+
+A match still rests on a distinctive word: common words alone never match.
+
+Words of four letters or fewer, and words with digits, must be equal;
 longer words may differ by one edit (two from nine letters on), and then count
-for their rapidfuzz ratio (squared below eight letters, where one typo can make
-another name: "Maria", "Mariam"), so "DJI" never matches "Djibouti", "14th
-Institute" never matches "15th Institute", and "Kuybyshev" is not "Novokuybyshev".
+for their rapidfuzz ratio (squared below eight letters, where one typo can
+make another name: "Maria", "Mariam"; not squared for a letter swapped for one
+that sounds alike, as transliterations do: "Sergei", "Sergey"), so "DJI" never
+matches "Djibouti", "14th Institute" never matches "15th Institute", and
+"Kuybyshev" is not "Novokuybyshev".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.watchlists.tokens import NameForm, is_distinctive, weight
+from monitor.watchlists.words import COMMON_PERSON_WORDS
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
 TWO_EDITS_LENGTH = 9
 EXTRA_WORD_PENALTY = 0.5
+CONTAINED = 0.95
+"""The score of a name contained in the other (fuller names, subsidiaries): below an exact 1.0."""
+MIN_SHARED_PERSON = 2  # words a person's fuller or shorter name must share with the other
 
 
 def fuzzy_word(token: str) -> bool:
@@ -40,15 +67,35 @@ def max_edits(a: str, b: str) -> int:
     return 2 if min(len(a), len(b)) >= TWO_EDITS_LENGTH else 1
 
 
+@lru_cache(maxsize=100_000)
+def _sound(word: str) -> str:
+    from rigour.text.phonetics import metaphone  # only when matching runs
+
+    return metaphone(word)
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """One letter swapped for one that sounds alike: 'Sergei'/'Sergey', 'Viktor'/'Viktar'.
+
+    Transliterations of one name differ so; a letter added or dropped
+    ('Maria'/'Mariam') may make another name and is not such a variant.
+    """
+    return len(a) == len(b) and _sound(a) == _sound(b)
+
+
 def word_similarity(a: str, b: str) -> float:
-    """1 for equal words; their rapidfuzz ratio for a typo, squared below eight letters."""
+    """1 for equal words; their rapidfuzz ratio for a typo, squared below eight letters
+    unless the two are spelling variants of one name."""
     if a == b:
         return 1.0
     edits = max_edits(a, b)
-    if edits == 0 or Levenshtein.distance(a, b, score_cutoff=edits) > edits:
+    distance = Levenshtein.distance(a, b, score_cutoff=edits)
+    if edits == 0 or distance > edits:
         return 0.0
     ratio = fuzz.ratio(a, b) / 100
-    return ratio if min(len(a), len(b)) >= LONG_WORD else ratio * ratio
+    if min(len(a), len(b)) >= LONG_WORD or (distance == 1 and spelling_variant(a, b)):
+        return ratio
+    return ratio * ratio
 
 
 def merge_runs(tokens: Sequence[str], other: set[str]) -> tuple[str, ...]:
@@ -76,10 +123,21 @@ class NameScore:
     pairs: tuple[tuple[str, str, float], ...]
     missing: tuple[str, ...]
     extra: tuple[str, ...]
+    contained: str = ""  # "listed": the listed name has all the watched words; "watched": reverse
 
     def explain(self, watched: NameForm, listed: NameForm) -> str:
         words = ", ".join(a if a == b else f"{a}~{b} ({s:.2f})" for a, b, s in self.pairs)
         parts = [f"words {words}"]
+        if self.contained == "listed":
+            parts.append(
+                "the listed name contains every word of the watched name (a fuller name, "
+                "or a subsidiary or branch named after it)"
+            )
+        elif self.contained == "watched":
+            parts.append(
+                "the watched name contains every word of the listed name (with given names, "
+                "a patronymic or middle name the list leaves out)"
+            )
         if self.missing:
             parts.append("not in the listed name: " + ", ".join(self.missing))
         if self.extra:
@@ -110,8 +168,76 @@ def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str
     return pairs
 
 
+def _is_initial(token: str) -> bool:
+    return len(token) == 1 and token.isalpha()
+
+
+def _pair_initials(
+    watched: Sequence[str], listed: Sequence[str], pairs: list[tuple[str, str, float]]
+) -> list[tuple[str, str, float]]:
+    """A watched initial left unpaired stands for an unpaired listed word it begins: 'V.' for
+    'Vladimir' (a listed initial is not the watched full name: 'AHMED, A.' is not 'Assiri')."""
+    used_w = {a for a, _, _ in pairs}
+    used_l = {b for _, b, _ in pairs}
+    for a in watched:
+        for b in listed:
+            if a in used_w or b in used_l or not _is_initial(a) or len(b) < 3 or a != b[0]:
+                continue
+            used_w.add(a)
+            used_l.add(b)
+            pairs.append((a, b, 1.0))
+    return pairs
+
+
+def _shared(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, bool]:
+    """Distinctive words paired with distinctive words (an initial for one counts too), and
+    whether one of them is more than a common part of people's names ('Mohammad', 'Ali')."""
+    shared = [
+        (a, b) for a, b, _ in pairs if is_distinctive(b) and (is_distinctive(a) or _is_initial(a))
+    ]
+    rare = any(
+        a not in COMMON_PERSON_WORDS and b not in COMMON_PERSON_WORDS and not _is_initial(a)
+        for a, b in shared
+    )
+    return len(shared), rare
+
+
+def _fuller_listed(
+    listed: Sequence[str], pairs: Sequence[tuple[str, str, float]], person: bool
+) -> bool:
+    """Whether a listed name with every watched word and more is that name written in full.
+
+    A person: two words shared, one of them more than a common part of people's
+    names; the listed name may add given names, patronymics, middle names. A
+    company: the watched words lead the listed name's distinctive words, as in a
+    subsidiary or branch named after it ('Cubanacan U.K.', 'Gazprom Neft'), not
+    words of another name that happen to include them ('Puya Electro Saman Niru'
+    for 'Niru').
+    """
+    if person:
+        shared, rare = _shared(pairs)
+        return shared >= MIN_SHARED_PERSON and rare
+    found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
+    leading = [t for t in listed if is_distinctive(t)][: len(found)]
+    return bool(found) and set(leading) == found
+
+
+def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
+    """Whether a watched person's name is the listed one with more names (given, middle,
+    patronymic): every listed word found, two shared, one more than a common name part."""
+    paired = {b for _, b, _ in pairs}
+    shared, rare = _shared(pairs)
+    return shared >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
+
+
 def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
-    """The score of a listed name for a watched name, or None when they share no telling word."""
+    """The score of a listed name for a watched name, or None when they share no telling word.
+
+    When the listed name is a person's (``listed.person``), a fuller name of a person
+    must then share two distinctive words with the watched one (a surname
+    alone is not a person), and a watched name may be the fuller one; a
+    company's fuller name is a subsidiary or branch, found from one word.
+    """
     w, lst = watched.tokens, listed.tokens
     if watched.joined & listed.token_set or listed.joined & watched.token_set:
         w = merge_runs(w, set(lst))
@@ -121,16 +247,27 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
     pairs = _align(w, lst)
+    if listed.person:
+        pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
     paired_weights = [min(weight(a), weight(b)) for a, b, _ in pairs]
     found = sum(pw * s for pw, (_, _, s) in zip(paired_weights, pairs, strict=True))
     paired_w = {a for a, _, _ in pairs}
-    recall = found / (sum(paired_weights) + sum(weight(t) for t in w if t not in paired_w))
     paired_l = {b for _, b, _ in pairs}
+    recall = found / (sum(paired_weights) + sum(weight(t) for t in w if t not in paired_w))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(t for t in w if t not in paired_w)
-    return NameScore(round(recall * (1 - penalty), 4), tuple(pairs), missing, extra)
+    score, contained = recall * (1 - penalty), ""
+    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
+    if fuller and min(recall, CONTAINED) > score:
+        score, contained = min(recall, CONTAINED), "listed"
+    if listed.person and missing and _fuller_watched(lst, pairs):
+        # Every listed word found: the listed name's own recall is how much of it the watch has.
+        covered = found / (sum(paired_weights) or 1)
+        if min(covered, CONTAINED) > score:
+            score, contained = min(covered, CONTAINED), "watched"
+    return NameScore(round(score, 4), tuple(pairs), missing, extra, contained)

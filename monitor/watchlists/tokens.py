@@ -3,6 +3,13 @@
 "SZ DJI TECHNOLOGY CO., LTD." becomes the words ``sz dji`` with ``technology
 co ltd`` set aside; ``sz`` is a place (common, light) and ``dji`` is the
 distinctive word a match must rest on.
+
+Legal forms come from two sources: the organisation types of the OpenSanctions
+``rigour`` package (ISO 20275 and more: "closed joint-stock company",
+"zakrytoe aktsionernoe obshchestvo", "S.A. de C.V.", "Pte. Ltd.", "anonim
+sirketi"...), removed as whole phrases wherever they stand in the name, and
+the word lists of :mod:`monitor.watchlists.words` for single words and the
+corporate words rigour does not treat as legal forms ("Group", "Technology").
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ class NameForm:
     dropped: tuple[str, ...]
     token_set: frozenset[str]
     joined: frozenset[str]  # adjacent words written together: 'sense time' -> 'sensetime'
+    person: bool = False  # the name of a listed individual (watched names: unknown, False)
 
     @property
     def distinctive(self) -> tuple[str, ...]:
@@ -123,19 +131,59 @@ def _known_word(token: str) -> str:
     return hit[0] if hit else token
 
 
+def _org_type_phrases(text: str) -> list[str]:
+    """Legal-form phrases rigour finds in a case-folded name, longest first.
+
+    Only phrases (several words, or dotted: "s.a. de c.v.") and words of four
+    letters or more: rigour also knows two- and three-letter codes ("sad",
+    "ong", "pao") that are parts of people's names, and the short codes that
+    matter ("ooo", "zao", "llc") are in our own word list, which applies to
+    single words only.
+    """
+    from rigour.names.org_types import extract_org_types  # ~70 ms: only when matching runs
+
+    found = {
+        matched.strip()
+        for matched, _ in extract_org_types(text)
+        if " " in matched.strip() or "." in matched or len(matched.strip()) >= 4
+    }
+    return sorted(found, key=len, reverse=True)
+
+
+def _without_org_types(text: str) -> tuple[str, list[str]]:
+    """The name without its legal-form phrases, and those phrases' words."""
+    lowered = text.casefold()
+    dropped: list[str] = []
+    for phrase in _org_type_phrases(lowered):
+        pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+        lowered, count = pattern.subn(" ", lowered)
+        if count:
+            dropped += fold(phrase.replace(".", "")).split()  # 's.a. de c.v.': sa de cv
+    return lowered, dropped
+
+
 @lru_cache(maxsize=200_000)
-def analyse(name: str) -> NameForm:
-    """The comparable form of a name; cached because list names recur across runs."""
-    text = name
+def analyse(name: str, person: bool = False) -> NameForm:
+    """The comparable form of a name; cached because list names recur across runs.
+
+    ``person``: the name of a listed individual, which the scoring treats as
+    a person's name (see :func:`monitor.watchlists.scoring.score_names`).
+    """
+    text, phrase_words = _without_org_types(name)
     for word in CJK_LEGAL_FORMS:
         text = text.replace(word, " ")
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     tokens = [_known_word(t) for t in _join_letters(fold(text).split())]
     kept = tuple(dict.fromkeys(t for t in tokens if t not in LEGAL_FORMS))
-    dropped = tuple(dict.fromkeys(t for t in tokens if t in LEGAL_FORMS))
+    dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in LEGAL_FORMS)]))
     joined = frozenset(joined for _, joined in runs(kept))
     return NameForm(
-        original=name, tokens=kept, dropped=dropped, token_set=frozenset(kept), joined=joined
+        original=name,
+        tokens=kept,
+        dropped=dropped,
+        token_set=frozenset(kept),
+        joined=joined,
+        person=person,
     )
 
 

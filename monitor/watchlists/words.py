@@ -93,3 +93,26 @@ COMMON_WORDS = frozenset(
     {*_PLACES.split(), *GENERIC_WORDS}
     | {token for name in ISO_3166_ALPHA2.values() for token in fold(name).split()}
 )
+
+# Words that recur most in people's names: those in the names of eight or more
+# persons on the UN consolidated list of 2022-10-21 and the UK consolidated list
+# of 2020-04-27 (given names, "abu", "bin", and the surnames of listed families).
+# A person's fuller or shorter name is matched only when it shares a word
+# outside this set: "ALI, Mohammad" must not find every "ALI, Mohammad X Y".
+_PERSON = """
+    abu mohammad ali abdul muhammad mohammed mohamed ahmad abd ahmed ben ibrahim hassan
+    tikriti abdullah abdallah abou kim hasan omar chol rahman bin hussein aziz akhund salim
+    saleh umar haqqani mahmoud haji sheikh yong sayed jan pak chun vladimirovich agha khan
+    khalil hamid said reza cho mullah qadhafi mustafa ould haj salih salam habib wali amir
+    bashir hamda song majid khalid muhammed jang din adam bakr barzan gul taha karim rahim
+    mahmud ismail walid bent trabelsi allah abdel sahib noor saddam sab awi nam choe myong
+    vladimir chang son hyok mohamad abubakar sultan abbas hajji shaykh salem hamad aleksandr
+    mun yusuf abdurrahman yahya khaled musa jamal amin tahir taher hassen sabawi jong muhamad
+    sayyed latif sergey jin uthman ashraf rashid rehman husayn akhtar noorzai sha mansur saif
+    hamza hussain qari salah malik saeed kyong muammar hossein won arif man jaber yasser
+    khalaf hamed yassin madani ghassan sulaiman the mansour morteza kang adel imad salman
+    mostafa sayyid samir sergei igor oleksandr hadi ghafur basir manan iqbal moussa adnan
+    youssef nasser masri suleiman khamis mahdi qasim faisal shah amar bilal yasin ismael haq
+    malek tong oleg assad ivanovich alexander yurievich
+"""
+COMMON_PERSON_WORDS = frozenset(_PERSON.split())

@@ -1,0 +1,344 @@
+"""Precision and recall of watchlist matching at the default threshold, on real published lists.
+
+    python benchmarks/matching_eval.py              # prints the figures and the misses
+    python benchmarks/matching_eval.py --save       # and appends them to benchmarks/RESULTS.md
+
+The labelled set is built from ../shared/realdata, never by hand:
+
+* positives, the same party written another way (each one a watch name and
+  the entry it must find):
+  - an OFAC SDN entry's own aliases (alt.csv of 2021-07-07), each against the
+    entry's other names one by one (never against itself). An alias sharing two
+    telling words (three letters or more, not among the list's 300 most
+    frequent words) with another name of the entry is the same name written
+    another way; one sharing a single telling word is often a nickname, a
+    surname or another name ("EL MELLADO" for "MELLADO CRUZ, Galdino") and is
+    counted apart; one sharing none is another name, out of scope;
+  - an OFAC entry as republished in the trade.gov CSL of 2022-05-06 (the CSL
+    carries OFAC's entity number) whose name differs from the SDN's;
+  - a UN entry and the UK entry that gives its "UN Ref" (UN 2022-10-21, UK
+    2020-04-27), both ways: UN "FIRST SECOND THIRD" against UK "Given
+    SURNAME" with aliases;
+  - a UK person (many designated for Russia's actions in Ukraine) and the SDN
+    person with the same full date of birth and the UK surname, both ways:
+    "Firstname Patronymic SURNAME" against "SURNAME, Firstname Patronymic".
+* negatives: every other entry of the searched list. A watch name that
+  reaches the threshold against an entry that is not its own is a false
+  positive, unless that entry has one of the watched entry's names written
+  the same way (the list's own ambiguity, counted apart); the entries sharing
+  a telling word with the watch name are counted, as the negatives that could
+  plausibly be confused.
+
+Precision = true positives / every match at the threshold; recall = true
+positives / positives in scope (all kinds but the one-word aliases, which are
+reported too). Nothing is tuned to this set: the matcher's rules are
+classes (word order, legal forms, initials, fuller names), and this script
+only counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from monitor.files import SourceFile  # noqa: E402
+from monitor.formats import resolve_format  # noqa: E402
+from monitor.names import fold  # noqa: E402
+from monitor.records import Record  # noqa: E402
+from monitor.watchlists.config import WatchlistConfig  # noqa: E402
+from monitor.watchlists.entry import WatchEntry  # noqa: E402
+from monitor.watchlists.matching import Match, WatchIndex, prepare  # noqa: E402
+
+REALDATA = ROOT.parent / "shared" / "realdata"
+SDN = "ofac-sdn/2021-07-07_moov-bench"
+CSL = "trade-gov-csl/2022-05-06_moov"
+UK = "uk-hmt-conlist/2020-04-27"
+UN = "un-consolidated/2022-10-21"
+THRESHOLD = WatchlistConfig.model_fields["threshold"].default
+FREQUENT = 300  # the list's most frequent words are not telling enough to pair names
+SAME_NAME = "SDN alias sharing two telling words with another name of the entry"
+ONE_WORD = "SDN alias sharing one telling word (a nickname, a surname, another name)"
+_UN_REF = re.compile(r"UN Ref\s*([A-Za-z]{2,4}\.\d+)")
+
+
+def load(folder: str) -> list[Record]:
+    path = REALDATA / folder
+    files = [SourceFile.from_path(p) for p in sorted(path.iterdir()) if p.is_file()]
+    return list(resolve_format("auto", files).parse(files))
+
+
+def words(name: str) -> set[str]:
+    return set(fold(name).split())
+
+
+@dataclass(frozen=True)
+class Query:
+    """A watch name and the entry (list, key) it must find."""
+
+    source: str  # which kind of positive
+    name: str
+    list_id: str
+    key: str
+
+
+class Telling:
+    """Words of three letters or more outside a list's most frequent ones."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        counts: Counter[str] = Counter()
+        for record in records:
+            for name in (record.name, *record.aliases):
+                counts.update(words(name))
+        self.frequent = {w for w, _ in counts.most_common(FREQUENT)}
+
+    def __call__(self, name: str) -> set[str]:
+        return {w for w in words(name) if len(w) >= 3 and w not in self.frequent}
+
+
+def iso_date(value: str) -> str | None:
+    for pattern in ("%d %b %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def surname(name: str) -> str:
+    """The UK list writes people 'Given Names SURNAME': the upper-case words."""
+    upper = [w for w in name.split() if w.isupper() and len(w) > 1]
+    return " ".join(upper)
+
+
+def build_queries(lists: dict[str, list[Record]]) -> list[Query]:
+    telling = {list_id: Telling(records) for list_id, records in lists.items()}
+    queries: list[Query] = []
+    sdn = {r.key: r for r in lists["sdn"]}
+    for record in lists["sdn"]:
+        names = (record.name, *record.aliases)
+        for alias in record.aliases:
+            mine = telling["sdn"](alias)
+            common = max((len(mine & telling["sdn"](n)) for n in names if n != alias), default=0)
+            if common >= 2:
+                queries.append(Query(SAME_NAME, alias, "sdn", record.key))
+            elif common == 1:
+                queries.append(Query(ONE_WORD, alias, "sdn", record.key))
+    for row in lists["csl"]:
+        key = row.key.partition(":")[2] if row.key.startswith("SDN:") else ""
+        if key in sdn and fold(row.name) != fold(sdn[key].name):
+            queries.append(Query("CSL name of an SDN entry", row.name, "sdn", key))
+    un_by_ref = {
+        i.value: r for r in lists["un"] for i in r.identifiers if i.type == "UN Reference Number"
+    }
+    for row in lists["uk"]:
+        refs = set(_UN_REF.findall(row.remarks))
+        for ref in sorted(refs & set(un_by_ref)):
+            queries.append(Query("UK name of a UN entry", row.name, "un", un_by_ref[ref].key))
+            queries.append(Query("UN name of a UK entry", un_by_ref[ref].name, "uk", row.key))
+    by_birth: dict[str, list[Record]] = defaultdict(list)
+    for record in lists["sdn"]:
+        if record.entry_type == "individual":
+            for value in record.birth_dates:
+                if (day := iso_date(value)) is not None:
+                    by_birth[day].append(record)
+    for row in lists["uk"]:
+        last = fold(surname(row.name))
+        if row.entry_type != "individual" or not last or _UN_REF.search(row.remarks):
+            continue
+        days = {d for v in row.birth_dates if (d := iso_date(v)) is not None}
+        found = {
+            r.key: r
+            for day in days
+            for r in by_birth.get(day, ())
+            if any(last in fold(n) for n in (r.name, *r.aliases))
+        }
+        if len(found) == 1:
+            [key] = found
+            queries.append(Query("UK person on the SDN list", row.name, "sdn", key))
+            queries.append(Query("SDN person on the UK list", found[key].name, "uk", row.key))
+    unique: dict[tuple[str, str, str], Query] = {}
+    for query in queries:
+        unique.setdefault((fold(query.name), query.list_id, query.key), query)
+    return list(unique.values())
+
+
+@dataclass
+class Outcome:
+    positives: Counter[str]
+    found: Counter[str]
+    false: list[tuple[Query, Record, Match]]
+    misses: list[tuple[Query, Record, float, str]]
+    plausible_negatives: int
+    seconds: float
+    ambiguous: int = 0
+
+
+def evaluate(lists: dict[str, list[Record]], queries: list[Query]) -> Outcome:
+    started = time.perf_counter()
+    outcome = Outcome(Counter(), Counter(), [], [], 0, 0.0)
+    for list_id, records in lists.items():
+        mine = [q for q in queries if q.list_id == list_id]
+        if not mine:
+            continue
+        entries = [WatchEntry.model_construct(id=str(n), name=q.name) for n, q in enumerate(mine)]
+        index = WatchIndex(entries)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for number, query in enumerate(mine):
+            by_key[query.key].append(number)
+            outcome.positives[query.source] += 1
+        own_names = {(list_id, r.key): {fold(n) for n in (r.name, *r.aliases)} for r in records}
+        telling = Telling(records)
+        word_owners: dict[str, set[str]] = defaultdict(set)
+        for record in records:
+            for name in (record.name, *record.aliases):
+                for word in telling(name):
+                    word_owners[word].add(record.key)
+        for query in mine:
+            sharing = set().union(*(word_owners.get(w, set()) for w in telling(query.name)))
+            outcome.plausible_negatives += len(sharing - {query.key})
+        for record in records:
+            own = by_key.get(record.key, [])
+            hits = {int(m.entry.id): m for m in index.match(prepare(record), threshold=0.0)}
+            # An alias against the entry's other names (each name matched on its own, once).
+            by_name: list[tuple[str, dict[int, Match]]] = []
+            if any(mine[n].source in (SAME_NAME, ONE_WORD) for n in own):
+                for name in (record.name, *record.aliases):
+                    one = prepare(replace(record, name=name, aliases=()))
+                    found = {int(m.entry.id): m for m in index.match(one, threshold=0.0)}
+                    by_name.append((fold(name), found))
+            for number in own:
+                query = mine[number]
+                match = hits.get(number)
+                if query.source in (SAME_NAME, ONE_WORD):
+                    others = [
+                        f[number] for n, f in by_name if n != fold(query.name) and number in f
+                    ]
+                    match = max(others, key=lambda m: m.score, default=None)
+                if match is not None and match.score >= THRESHOLD:
+                    outcome.found[query.source] += 1
+                else:
+                    score = match.score if match else 0.0
+                    why = match.why if match else "no word in common"
+                    outcome.misses.append((query, record, score, why))
+            names = {fold(n) for n in (record.name, *record.aliases)}
+            for number, match in hits.items():
+                query = mine[number]
+                if match.score < THRESHOLD or query.key == record.key:
+                    continue
+                if names & own_names[(list_id, query.key)] or fold(query.name) in names:
+                    outcome.ambiguous += 1  # the list gives two entries the same name
+                else:
+                    outcome.false.append((query, record, match))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def miss_class(record: Record, why: str) -> str:
+    """A rough class of a miss, from what the reason says."""
+    more = "not in the listed name" in why
+    less = "listed name also has" in why
+    kind = "person" if record.entry_type == "individual" else record.entry_type
+    if why == "no word in common" or not why:
+        return f"{kind}: no word in common once folded"
+    if more and less:
+        return f"{kind}: each name has words the other lacks"
+    if more:
+        return f"{kind}: the watch name has more words"
+    if less:
+        return f"{kind}: the listed name has more words, below the containment rules"
+    return f"{kind}: all words paired, spelling too far apart"
+
+
+def report(outcome: Outcome, queries: list[Query], command: str) -> str:
+    tp = sum(outcome.found.values())
+    fp = len(outcome.false)
+    contained = sum(1 for _, _, m in outcome.false if "contains every word" in m.why)
+    subsidiary = sum(
+        1
+        for _, r, m in outcome.false
+        if "contains every word" in m.why and r.entry_type != "individual"
+    )
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    lenient = tp / (tp + fp - subsidiary) if tp + fp - subsidiary else 1.0
+    scope = [s for s in outcome.positives if s != ONE_WORD]
+    in_scope = sum(outcome.positives[s] for s in scope)
+    found_in_scope = sum(outcome.found[s] for s in scope)
+    recall = found_in_scope / in_scope if in_scope else 0.0
+    everything = sum(outcome.positives.values())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
+    lines = [
+        f"\n## {now}; watchlist matching precision and recall; {os.cpu_count()} cores, "
+        f"{memory:.0f} GiB; Python {platform.python_version()}; "
+        f"rapidfuzz {metadata.version('rapidfuzz')}, rigour {metadata.version('rigour')}\n",
+        f"Command: `{command}`\n",
+        f"Real data: SDN {SDN}, CSL {CSL}, UK {UK}, UN {UN} (../shared/realdata). "
+        f"Default threshold {THRESHOLD}.\n",
+        "| measure | figure | notes |",
+        "|---|---|---|",
+        f"| precision | {precision:.4f} | {tp} true of {tp + fp} matches at the threshold |",
+        f"| precision, a company's subsidiary or branch taken as intended | {lenient:.4f} | "
+        f"{subsidiary} matches of a listed company named after the watched one (e.g. "
+        "branches of one foundation listed one by one) |",
+        f"| recall | {recall:.4f} | {found_in_scope} of {in_scope} positives: every kind below "
+        "but one-word aliases |",
+        f"| recall incl. one-word aliases | {tp / everything:.4f} | {tp} of {everything} |",
+        f"| false positives | {fp} | {contained} of them by the containment rules (subsidiary, "
+        f"fuller name); among {outcome.plausible_negatives:,} negative pairs sharing a "
+        "telling word |",
+        f"| same name on two entries | {outcome.ambiguous} | matches of an entry that has one "
+        "of the watched entry's names: the list's ambiguity, not counted as false |",
+        f"| time | {outcome.seconds:.1f} s | {len(queries)} watch names against every entry |",
+    ]
+    for source, count in sorted(outcome.positives.items()):
+        found = outcome.found[source]
+        lines.append(f"| recall: {source} | {found / count:.4f} | {found} of {count} |")
+    classes = Counter(miss_class(r, why) for q, r, _, why in outcome.misses if q.source in scope)
+    lines.append("\nMisses in scope by class:\n")
+    lines += [f"- {name}: {count}" for name, count in classes.most_common()]
+    lines.append("\nClosest misses in scope (watch name -> listed entry: best score, why):\n")
+    closest = sorted((m for m in outcome.misses if m[0].source in scope), key=lambda m: -m[2])
+    for query, record, score, why in closest[:12]:
+        lines.append(f"- {query.name!r} -> {record.name!r}: {score:.2f}, {why}")
+    lines.append("\nFalse positives, a sample (watch name of one entry -> another entry):\n")
+    for query, record, match in outcome.false[:: max(1, len(outcome.false) // 12)][:12]:
+        lines.append(
+            f"- {query.name!r} ({query.key}) -> {record.name!r} ({record.key}): {match.why}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--save", action="store_true", help="append to benchmarks/RESULTS.md")
+    options = parser.parse_args()
+    if not REALDATA.is_dir():
+        sys.exit(f"error: {REALDATA} is missing: this evaluation reads the real lists there")
+    lists = {"sdn": load(SDN), "csl": load(CSL), "uk": load(UK), "un": load(UN)}
+    queries = build_queries(lists)
+    searched = {k: v for k, v in lists.items() if k != "csl"}
+    outcome = evaluate(searched, queries)
+    command = "python benchmarks/matching_eval.py " + " ".join(sys.argv[1:])
+    text = report(outcome, queries, command.strip())
+    print(text)
+    if options.save:
+        with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
+            results.write(text)
+
+
+if __name__ == "__main__":
+    main()
