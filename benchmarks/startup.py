@@ -2,6 +2,7 @@
 
     python benchmarks/startup.py                    # this checkout
     python benchmarks/startup.py --before ../old    # and another checkout of the project, same run
+    python benchmarks/startup.py --before ../old --save   # and append the figures to RESULTS.md
 
 Each command is run ``--runs`` times, interleaved so that load on a shared machine
 falls on every command alike; the median is reported with its ratio to the bare
@@ -65,21 +66,70 @@ def measure(trees: dict[str, Path], runs: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def import_time(tree: Path) -> float:
+    """Seconds ``-X importtime`` reports for importing the CLI with every command module."""
+    code = "import monitor.cli as c; c._load_commands()"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total = 0  # the cumulative time of each import made at the top (one space of indent)
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        top = parts[2:] and parts[2].startswith(" ") and not parts[2].startswith("  ")
+        if len(parts) == 3 and top and parts[1].strip().isdigit():
+            total += int(parts[1])
+    return total / 1e6
+
+
+def table(medians: dict[str, float], imports: dict[str, float]) -> list[str]:
+    bare = medians["bare click"]
+    rows = ["| command | median | x bare click | target |", "|---|---|---|---|"]
+    for name, seconds in medians.items():
+        command = name.split(" ", 1)[-1]
+        target = f"<= {TARGETS[command]:.0f}x" if name.startswith("now ") else ""
+        rows.append(f"| {name} | {seconds * 1000:.0f} ms | {seconds / bare:.1f}x | {target} |")
+    for label, seconds in imports.items():
+        rows.append(
+            f"| {label}: `-X importtime` of the CLI and its commands | "
+            f"{seconds * 1000:.0f} ms |  |  |"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--before", type=Path, help="another checkout to measure in the same run")
+    parser.add_argument("--save", action="store_true", help="append the figures to RESULTS.md")
     options = parser.parse_args()
-    trees = {"now": Path(__file__).resolve().parent.parent}
+    here = Path(__file__).resolve().parent
+    trees = {"now": here.parent}
     if options.before:
         trees = {"before": options.before.resolve(), **trees}
     medians = measure(trees, options.runs)
-    bare = medians["bare click"]
-    print(f"{'command':<22} {'median':>8} {'x bare click':>13}  target")
-    for name, seconds in medians.items():
-        command = name.split(" ", 1)[-1]
-        target = f"<= {TARGETS[command]:.0f}x" if name.startswith("now ") else ""
-        print(f"{name:<22} {seconds * 1000:>6.0f}ms {seconds / bare:>12.1f}x  {target}")
+    imports = {label: import_time(tree) for label, tree in trees.items()}
+    rows = table(medians, imports)
+    print("\n".join(rows))
+    if options.save:
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        command = "python benchmarks/startup.py" + (
+            " --before <old checkout>" if options.before else ""
+        )
+        section = [
+            "",
+            f"## {stamp}; CLI start-up; {os.cpu_count()} cores; Python {sys.version.split()[0]}",
+            "",
+            f"Command: `{command}` (median of {options.runs} interleaved runs each)",
+            "",
+            *rows,
+        ]
+        with (here / "RESULTS.md").open("a", encoding="utf-8") as out:
+            out.write("\n".join(section) + "\n")
 
 
 if __name__ == "__main__":

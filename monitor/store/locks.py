@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -161,8 +162,27 @@ def list_writer(store: Store, list_id: str, *, wait: float | None = None) -> Ite
     logged wait) and reads the state the first one left. Readers never wait.
     SQLite: a file lock per list beside the database; PostgreSQL: a session
     advisory lock per schema and list, released by the server if the process dies.
+    A thread that already holds it goes on (it finishes an earlier version first).
     """
     limit = WRITER_WAIT_SECONDS if wait is None else wait
+    held = _held_writers.__dict__.setdefault("keys", set())
+    key = (store.engine.url.render_as_string(hide_password=False), list_id)
+    if key in held:  # this thread already writes this list (a version finished first)
+        yield
+        return
+    held.add(key)
+    try:
+        with _writer(store, list_id, limit):
+            yield
+    finally:
+        held.discard(key)
+
+
+_held_writers = threading.local()
+
+
+@contextmanager
+def _writer(store: Store, list_id: str, limit: float) -> Iterator[None]:
     if store.backend == "postgresql":
         with _pg_writer(store, list_id, limit):
             yield

@@ -50,15 +50,19 @@ def _period_condition(query: EventQuery) -> Any:
     return or_(dated, undated)
 
 
+def _events_with_snapshots() -> Any:
+    """Events joined with the snapshot each comes from (its sha256 and files: the evidence)."""
+    return select(
+        t.events,
+        t.snapshots.c.sha256.label("snapshot_sha256"),
+        t.snapshots.c.files.label("snapshot_files"),
+    ).join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+
+
 def find_events(connection: Connection, query: EventQuery) -> list[dict[str, Any]]:
     """Events as plain dicts in the documented JSON shape, oldest first."""
     statement = (
-        select(
-            t.events,
-            t.snapshots.c.sha256.label("snapshot_sha256"),
-            t.snapshots.c.files.label("snapshot_files"),
-        )
-        .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+        _events_with_snapshots()
         .where(_period_condition(query))
         .order_by(t.events.c.observed_at, t.events.c.list_id, t.events.c.kind, t.events.c.name)
     )
@@ -113,14 +117,8 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
         return []
     out = []
     for list_id, chunk in _key_chunks(pairs):
-        statement = (
-            select(
-                t.events,
-                t.snapshots.c.sha256.label("snapshot_sha256"),
-                t.snapshots.c.files.label("snapshot_files"),
-            )
-            .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
-            .where(t.events.c.list_id == list_id, t.events.c.key.in_(chunk))
+        statement = _events_with_snapshots().where(
+            t.events.c.list_id == list_id, t.events.c.key.in_(chunk)
         )
         for row in connection.execute(statement):
             item = _event_dict(row)
@@ -251,12 +249,7 @@ def find_snapshot(connection: Connection, ref: str, lists: Sequence[str]) -> dic
 def snapshot_events(connection: Connection, snapshot_id: int) -> list[dict[str, Any]]:
     """The events one snapshot produced (a run report), in the documented JSON shape."""
     statement = (
-        select(
-            t.events,
-            t.snapshots.c.sha256.label("snapshot_sha256"),
-            t.snapshots.c.files.label("snapshot_files"),
-        )
-        .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+        _events_with_snapshots()
         .where(t.events.c.snapshot_id == snapshot_id)
         .order_by(t.events.c.kind, t.events.c.name, t.events.c.key)
     )

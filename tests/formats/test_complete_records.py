@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gzip
 import io
 import json
 import re
@@ -28,26 +27,16 @@ from anyascii import anyascii
 from lxml import etree
 
 from monitor.files import SourceFile
-from monitor.formats import _zip as archives
 from monitor.formats import get_format
 from monitor.formats._mapping import PRIMARY_COLUMN, UNMAPPED
 from monitor.formats._ofac_common import ISSUE_DATES
 from monitor.records import Record, clean_text
 from tests.conftest import ROOT
 from tests.formats.test_generic_csv import CSL_MAPPING, UK_MAPPING
+from tests.safety.helpers import plain_bytes
 
 F = ROOT / "tests" / "fixtures"
 Leaves = dict[str, list[tuple[str, str]]]  # key -> (field, value)
-
-
-def plain(path: Path) -> bytes:
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        return gzip.decompress(data)
-    if data[:2] == b"PK":
-        with archives.open_single_member(SourceFile.from_path(path)) as stream:
-            return stream.read()
-    return data
 
 
 def local(node: etree._Element) -> str:
@@ -58,7 +47,7 @@ def xml_leaves(
     path: Path, entries: set[str], key: Callable[[etree._Element], str], attributes: bool = False
 ) -> Leaves:
     """Every element text (and attribute value) inside each entry element."""
-    root = etree.fromstring(plain(path), etree.XMLParser(huge_tree=True))
+    root = etree.fromstring(plain_bytes(path), etree.XMLParser(huge_tree=True))
     found: Leaves = {}
     for entry in root.iter():
         if not isinstance(entry.tag, str) or local(entry) not in entries:
@@ -79,7 +68,7 @@ def child_text(entry: etree._Element, name: str) -> str:
 
 
 def rows(path: Path, delimiter: str = ",", skip: int = 0) -> list[dict[str, str]]:
-    data = plain(path)
+    data = plain_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -118,7 +107,7 @@ def enhanced_leaves(path: Path) -> Leaves:
     """Leaves of a translation into another script than Latin are reported as one field,
     'translation in another script' (the parser keeps Latin spellings only)."""
     found = xml_leaves(path, {"entity"}, lambda e: e.get("id", ""), attributes=False)
-    root = etree.fromstring(plain(path), etree.XMLParser(huge_tree=True))
+    root = etree.fromstring(plain_bytes(path), etree.XMLParser(huge_tree=True))
     other: set[tuple[str, str]] = set()
     for translation in root.iter("{*}translation"):
         if child_text(translation, "script") not in ("Latin", ""):
@@ -156,7 +145,7 @@ def ofac_csv_leaves(*paths: Path) -> Leaves:
     }
     found: Leaves = {}
     for path in paths:
-        text = plain(path).decode("utf-8")
+        text = plain_bytes(path).decode("utf-8")
         for row in csv.reader(io.StringIO(text, newline="")):
             if len(row) in names:
                 values = {c: v for c, v in zip(names[len(row)], row, strict=True)}
@@ -185,13 +174,13 @@ def csl_csv_leaves(path: Path) -> Leaves:
 
 
 def csl_json_leaves(path: Path) -> Leaves:
-    document = json.loads(plain(path))
+    document = json.loads(plain_bytes(path))
     return csl_rows_leaves(document["results"] if isinstance(document, dict) else document)
 
 
 def ftm_leaves(path: Path) -> Leaves:
     found: Leaves = {}
-    for line in plain(path).decode().splitlines():
+    for line in plain_bytes(path).decode().splitlines():
         entity = json.loads(line)
         if entity.get("target") is not True:
             continue
@@ -207,7 +196,7 @@ def ftm_leaves(path: Path) -> Leaves:
 
 def ftm_delta_leaves(path: Path) -> Leaves:
     found: Leaves = {}
-    for line in plain(path).decode().splitlines():
+    for line in plain_bytes(path).decode().splitlines():
         op = json.loads(line)
         entity = op["entity"]
         if op["op"] == "DEL" or entity.get("target") is not True:
@@ -240,7 +229,7 @@ def generic_leaves(mapping: dict[str, object], key: str, **reading: object) -> C
 
 def advanced_leaves(path: Path) -> Leaves:
     """The texts inside each DistinctParty, with the locations and documents it points at."""
-    root = etree.fromstring(plain(path), etree.XMLParser(huge_tree=True))
+    root = etree.fromstring(plain_bytes(path), etree.XMLParser(huge_tree=True))
     locations = {n.get("ID"): n for n in root.iter("{*}Location")}
     documents: dict[str, list[etree._Element]] = {}
     for document in root.iter("{*}IDRegDocument"):

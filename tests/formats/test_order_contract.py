@@ -16,7 +16,6 @@ name (documented: its first value is the name), and the operations of a delta.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import random
@@ -32,8 +31,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from monitor.files import SourceFile
-from monitor.formats import _zip as archives
 from tests.formats.test_registry_contract import CASES, Case, read_all
+from tests.safety.helpers import plain_bytes
 
 # Repeated XML elements whose order carries no meaning, per format (local names).
 XML_REPEATED: dict[str, set[str]] = {
@@ -108,16 +107,6 @@ CSL_LISTS = (
 Permute = Callable[[random.Random, Path, Path], Path]
 
 
-def plain(path: Path) -> bytes:
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        return gzip.decompress(data)
-    if data[:2] == b"PK":
-        with archives.open_single_member(SourceFile.from_path(path)) as stream:
-            return stream.read()
-    return data
-
-
 def output(source: Path, folder: Path) -> Path:
     name = source.name[:-3] if source.name.endswith(".gz") else source.name
     if name.upper().endswith(".ZIP"):
@@ -127,7 +116,7 @@ def output(source: Path, folder: Path) -> Path:
 
 def shuffle_xml(tags: set[str]) -> Permute:
     def permute(rng: random.Random, source: Path, folder: Path) -> Path:
-        root = etree.fromstring(plain(source), etree.XMLParser(huge_tree=True))
+        root = etree.fromstring(plain_bytes(source), etree.XMLParser(huge_tree=True))
         for parent in root.iter():
             kids = list(parent)
             groups: dict[str, list[int]] = {}
@@ -166,7 +155,7 @@ def shuffle_delimited(
     """Rows in another order; the named columns' values (';'-separated) too."""
 
     def permute(rng: random.Random, source: Path, folder: Path) -> Path:
-        data = plain(source)
+        data = plain_bytes(source)
         try:
             encoding = "utf-8"
             text = data.decode(encoding)
@@ -224,7 +213,7 @@ def shuffle_json_lists(rng: random.Random, value: Any, lists: tuple[str, ...]) -
 
 
 def shuffle_csl_json(rng: random.Random, source: Path, folder: Path) -> Path:
-    document = json.loads(plain(source))
+    document = json.loads(plain_bytes(source))
     rows = document["results"] if isinstance(document, dict) else document
     rng.shuffle(rows)
     for row in rows:
@@ -245,7 +234,9 @@ def shuffle_properties(rng: random.Random, entity: dict[str, Any]) -> None:
 
 def shuffle_ftm(*, lines: bool) -> Permute:
     def permute(rng: random.Random, source: Path, folder: Path) -> Path:
-        items = [json.loads(line) for line in plain(source).decode().splitlines() if line.strip()]
+        items = [
+            json.loads(line) for line in plain_bytes(source).decode().splitlines() if line.strip()
+        ]
         for item in items:
             shuffle_properties(rng, item.get("entity", item))
         if lines:
@@ -286,7 +277,7 @@ class Permuted:
         copies = []
         for name in self.case.files:
             source = Path(__file__).resolve().parents[2] / name
-            if plain(source) == b"":
+            if plain_bytes(source) == b"":
                 copies.append(SourceFile.from_path(source))
                 continue
             copies.append(SourceFile.from_path(self.permuter(name)(rng, source, folder)))

@@ -102,9 +102,17 @@ def run(
 
 
 def plain_bytes(path: Path) -> bytes:
-    """The decompressed content of a real file (stored .gz or not)."""
+    """The content of a real file as published: a stored .gz decompressed, a ZIP's one member."""
     data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data)
+    if data[:2] == b"PK":
+        from monitor.files import SourceFile
+        from monitor.formats import _zip
+
+        with _zip.open_single_member(SourceFile.from_path(path)) as stream:
+            return stream.read()
+    return data
 
 
 def write(folder: Path, name: str, data: bytes) -> Path:

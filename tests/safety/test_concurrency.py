@@ -281,9 +281,22 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(tmp_path: Path) -> 
     from monitor.store.locks import list_writer
 
     store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
-    with list_writer(store, LIST), pytest.raises(StoreError) as caught:  # noqa: SIM117
-        with list_writer(store, LIST, wait=0.3):
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with list_writer(store, LIST):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_writer)
+    holder.start()
+    assert held.wait(10)
+    try:
+        with pytest.raises(StoreError) as caught, list_writer(store, LIST, wait=0.3):
             pass
+    finally:
+        release.set()
+        holder.join()
     assert str(caught.value) == (
         f"list {LIST}: another process has been applying a version for more than 0.3 s; "
         "nothing was applied; try again when it is done"

@@ -35,7 +35,7 @@ from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.service.verify import verify
 from monitor.store import Store, open_engine
 from monitor.store.database import normalise_url
-from tests.conftest import PG_ENV, realdata, write_config
+from tests.conftest import PG_ENV, realdata, shipped_versions, write_config
 from tests.safety.helpers import NOW, fingerprint
 
 EMPTY: dict[str, list[object]] = {"snapshots": [], "versions": [], "events": [], "deliveries": []}
@@ -195,6 +195,41 @@ def test_sigkill_during_the_ingest_of_a_real_file(backend: str, tmp_path: Path) 
             assert report.ok, [p.line() for p in report.problems]
             store.engine.dispose()
     print(f"\n{backend}: " + "; ".join(f"{w} -> {s}" for w, s in outcomes))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_kill_while_applying_then_a_newer_version_keeps_the_archive_true(
+    backend: str, tmp_path: Path
+) -> None:
+    """Killed at any point of applying V2, then V3 is ingested: the archive and the database
+    still tell the same history (V2 is finished first when it was archived), so a full
+    verify, which rebuilds the events from the archive, passes."""
+    v1, v2, v3 = shipped_versions("us-ofac-sdn")[:3]
+    first, args, last = (
+        ["ingest", str(v / "sdn.csv.gz"), "--list", "us-ofac-sdn"] for v in (v1, v2, v3)
+    )
+    stamp = f"us-ofac-sdn/{v2.name}"
+    with fresh_database(backend, tmp_path / "reference") as url:
+        reference = Run(url, tmp_path / "reference")
+        run_to_end(reference, first)
+        until_archive, end = timed_reference(reference, args, reference.folder / "archive" / stamp)
+    outcomes = []
+    for number, plan in enumerate(kill_plan(until_archive, end)):
+        folder = tmp_path / f"kill-{number}"
+        with fresh_database(backend, folder) as url:
+            run = Run(url, folder)
+            run_to_end(run, first)
+            where = kill_at(run, args, folder / "archive" / stamp, plan)
+            run_to_end(run, last)
+            store = run.store()
+            report = verify(store, run.config(), now=NOW)
+            assert report.ok, (where, [p.line() for p in report.problems])
+            applied = [row for row in fingerprint(store)["snapshots"] if row[3] == "applied"]
+            archived = sorted(p.name for p in (folder / "archive" / "us-ofac-sdn").iterdir())
+            assert len(applied) == len(archived), where
+            outcomes.append(f"{where} -> {len(archived)} versions")
+            store.engine.dispose()
+    print(f"\n{backend}: " + "; ".join(outcomes))
 
 
 def test_sigkill_during_a_replay_of_real_versions(tmp_path: Path) -> None:
