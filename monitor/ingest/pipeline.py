@@ -36,6 +36,7 @@ from monitor.formats import AUTO, Format, resolve_format
 from monitor.ingest import differ, guards, intake, shapes
 from monitor.ingest.delta import apply_delta
 from monitor.ingest.gcpause import collector_paused
+from monitor.kinds import IngestStatus
 from monitor.records import Event, Record
 from monitor.store.locks import list_writer
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
@@ -86,7 +87,7 @@ class IngestResult:
     """What happened to one snapshot, for the summary line and the caller."""
 
     list_id: str
-    status: str  # baseline | applied | unchanged | skipped | rejected | quarantined
+    status: IngestStatus
     observed_at: datetime | None
     snapshot_id: int | None = None
     record_count: int | None = None
@@ -98,7 +99,7 @@ class IngestResult:
     settled: bool = False
 
     @classmethod
-    def of(cls, snapshot: NewSnapshot, status: str, **details: Any) -> IngestResult:
+    def of(cls, snapshot: NewSnapshot, status: IngestStatus, **details: Any) -> IngestResult:
         """The outcome for this snapshot: its list and observation time, plus details."""
         return cls(
             list_id=snapshot.list_id, status=status, observed_at=snapshot.observed_at, **details
@@ -106,21 +107,21 @@ class IngestResult:
 
     @property
     def failed(self) -> bool:
-        return self.status == "rejected"
+        return self.status == IngestStatus.REJECTED
 
     def summary_line(self) -> str:
         when = utc_iso(self.observed_at) if self.observed_at else "?"
         head = f"{self.list_id} @ {when}: "
         if self.dated_now:
             head = head[:-2] + " (no date in the file or its path: observed now): "
-        if self.status == "baseline":
+        if self.status == IngestStatus.BASELINE:
             return head + f"baseline: {self.record_count} entries"
-        if self.status == "applied":
+        if self.status == IngestStatus.APPLIED:
             parts = [f"{n} {kind}" for kind, n in self.counts.items() if n]
             return head + (", ".join(parts) if parts else "no entry changed")
-        if self.status == "unchanged":
+        if self.status == IngestStatus.UNCHANGED:
             return head + "unchanged (same content as the current state)"
-        if self.status == "skipped":
+        if self.status == IngestStatus.SKIPPED:
             return head + "already recorded, skipped"
         return head + f"{self.status}: {self.message}"
 
@@ -413,7 +414,7 @@ def _known_or_unchanged(
     known = store.snapshot_known(snapshot.list_id, snapshot.sha256, snapshot.observed_at)
     if known is None and decision is not None and not decision.approved:
         known = store.find_rejected(snapshot.list_id, snapshot.sha256, snapshot.observed_at)
-    if known is not None and not (reopen and known.status == "quarantined"):
+    if known is not None and not (reopen and known.status == IngestStatus.QUARANTINED):
         return _skipped(snapshot, known.id)
     latest = store.latest_state_snapshot(snapshot.list_id)
     if latest is not None and latest.sha256 == snapshot.sha256:
@@ -473,16 +474,22 @@ def _hold(store: Store, snapshot: NewSnapshot, reason: str, count: int) -> Inges
     with store.list_transaction(snapshot.list_id) as tx:
         known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
         target = _Target(snapshot=snapshot, existing=known.id if known else None)
-        snapshot_id = target.record(tx, status="quarantined", record_count=count, message=reason)
+        snapshot_id = target.record(
+            tx, status=IngestStatus.QUARANTINED, record_count=count, message=reason
+        )
     return IngestResult.of(
-        snapshot, "quarantined", snapshot_id=snapshot_id, record_count=count, message=reason
+        snapshot,
+        IngestStatus.QUARANTINED,
+        snapshot_id=snapshot_id,
+        record_count=count,
+        message=reason,
     )
 
 
 def _skipped(snapshot: NewSnapshot, snapshot_id: int, message: str = "") -> IngestResult:
     return IngestResult.of(
         snapshot,
-        "skipped",
+        IngestStatus.SKIPPED,
         snapshot_id=snapshot_id,
         message=message,
     )
@@ -493,10 +500,12 @@ def _record_unchanged(store: Store, snapshot: NewSnapshot) -> IngestResult:
     with store.list_transaction(snapshot.list_id) as tx:
         latest = tx.latest_state_snapshot()
         count = latest.record_count if latest else None
-        snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=count)
+        snapshot_id = tx.record_snapshot(
+            snapshot, status=IngestStatus.UNCHANGED, record_count=count
+        )
     return IngestResult.of(
         snapshot,
-        "unchanged",
+        IngestStatus.UNCHANGED,
         snapshot_id=snapshot_id,
         record_count=count,
     )
@@ -506,11 +515,11 @@ def _reject(store: Store, snapshot: NewSnapshot, reason: str, count: int | None)
     log.info("list %s: snapshot rejected: %s", snapshot.list_id, reason)
     with store.list_transaction(snapshot.list_id) as tx:
         snapshot_id = tx.record_snapshot(
-            snapshot, status="rejected", record_count=count, message=reason
+            snapshot, status=IngestStatus.REJECTED, record_count=count, message=reason
         )
     return IngestResult.of(
         snapshot,
-        "rejected",
+        IngestStatus.REJECTED,
         snapshot_id=snapshot_id,
         record_count=count,
         message=reason,
@@ -529,14 +538,16 @@ def _apply(
     with store.list_transaction(snapshot.list_id) as tx:
         known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
         reopen = (approved or request.recheck_quarantined) and known is not None
-        if known is not None and not (reopen and known.status == "quarantined"):
+        if known is not None and not (reopen and known.status == IngestStatus.QUARANTINED):
             return _skipped(snapshot, known.id)
         existing = known.id if known is not None else None
         latest = tx.latest_state_snapshot()
         if latest is not None and latest.sha256 == snapshot.sha256:
-            snapshot_id = tx.record_snapshot(snapshot, status="unchanged", record_count=taken.count)
+            snapshot_id = tx.record_snapshot(
+                snapshot, status=IngestStatus.UNCHANGED, record_count=taken.count
+            )
             return IngestResult.of(
-                snapshot, "unchanged", snapshot_id=snapshot_id, record_count=taken.count
+                snapshot, IngestStatus.UNCHANGED, snapshot_id=snapshot_id, record_count=taken.count
             )
         if latest is not None and snapshot.observed_at < latest.observed_at:
             raise OutOfOrder(
@@ -551,7 +562,10 @@ def _apply(
         else:
             target = _Target(snapshot=snapshot, existing=existing, approved=approved)
             result = _apply_diff(tx, request.list_config, target, taken)
-        if result.snapshot_id is not None and result.status in ("baseline", "applied"):
+        if result.snapshot_id is not None and result.status in (
+            IngestStatus.BASELINE,
+            IngestStatus.APPLIED,
+        ):
             for hook in request.hooks:
                 hook(tx, result.snapshot_id, result.events, snapshot.recorded_at)
         return result
@@ -578,13 +592,13 @@ def _apply_baseline(
     events = differ.baseline_events(snapshot.list_id, snapshot.observed_at, records)
     counts = {"listed": len(events)}
     snapshot_id = _Target(snapshot=snapshot, existing=existing).record(
-        tx, status="applied", record_count=len(records), baseline=True, summary=counts
+        tx, status=IngestStatus.APPLIED, record_count=len(records), baseline=True, summary=counts
     )
     tx.apply_changes(snapshot_id, records, (), events)
     log.info("list %s: baseline of %s entries", snapshot.list_id, len(records))
     return IngestResult.of(
         snapshot,
-        "baseline",
+        IngestStatus.BASELINE,
         snapshot_id=snapshot_id,
         record_count=len(records),
         counts=counts,
@@ -614,11 +628,11 @@ def _apply_diff(
     elif verdict.status != "ok":
         log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)
         snapshot_id = target.record(
-            tx, status="quarantined", record_count=taken.count, message=verdict.reason
+            tx, status=IngestStatus.QUARANTINED, record_count=taken.count, message=verdict.reason
         )
         return IngestResult.of(
             snapshot,
-            "quarantined",
+            IngestStatus.QUARANTINED,
             snapshot_id=snapshot_id,
             record_count=taken.count,
             message=verdict.reason,
@@ -641,7 +655,7 @@ def _apply_diff(
     }
     message = "approved by the operator" if target.approved else ""
     snapshot_id = target.record(
-        tx, status="applied", record_count=taken.count, summary=counts, message=message
+        tx, status=IngestStatus.APPLIED, record_count=taken.count, summary=counts, message=message
     )
     changed_records = [by_key[k] for k in (*classification.added, *classification.changed)]
     tx.apply_changes(
@@ -650,7 +664,7 @@ def _apply_diff(
     log.info("list %s: %s", snapshot.list_id, counts)
     return IngestResult.of(
         snapshot,
-        "applied",
+        IngestStatus.APPLIED,
         snapshot_id=snapshot_id,
         record_count=taken.count,
         counts=counts,
