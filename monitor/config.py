@@ -465,6 +465,7 @@ def load_config(path: Path | None, *, database: str | None = None) -> Config:
         defaulted.append("archive")
     data["source_path"] = chosen
     data["found_by"] = found_by
+    data["places"] = ""
     if defaulted:
         where = (
             "the working folder (a checkout)"
@@ -481,7 +482,13 @@ def load_config(path: Path | None, *, database: str | None = None) -> Config:
     except ConfigError as exc:
         raise ConfigError(f"{chosen or 'configuration'}: {exc}") from None
     if defaulted and not defaults_here:
-        home.mkdir(parents=True, exist_ok=True)  # the first run of an installed tool
+        try:
+            home.mkdir(parents=True, exist_ok=True)  # the first run of an installed tool
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the data directory {home} ({exc.strerror}); set 'database' "
+                "and 'archive' in the configuration"
+            ) from None
     return config
 
 
