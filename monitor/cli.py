@@ -13,9 +13,7 @@ parsers and renderers are imported inside the command that uses them.
 from __future__ import annotations
 
 import importlib
-import logging
 import pkgutil
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ import click
 
 from monitor import __version__
 from monitor.errors import MonitorError
+from monitor.logs import LOG_FORMATS, setup_logging
 
 if TYPE_CHECKING:
     from monitor.config import Config
@@ -96,20 +95,39 @@ class MonitorGroup(click.Group):
     help="Database URL; overrides WATCHLIST_MONITOR_DB and the configuration.",
 )
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Log errors only (the daemon's progress too).")
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    help="Log lines as text, or as JSON objects with structured fields (list, counts...).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Log to this file instead of stderr, rotated at 10 MiB (5 old files kept).",
+)
 @click.version_option(__version__, prog_name="watchlist-monitor")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, database: str | None, verbose: int) -> None:
+def cli(
+    ctx: click.Context,
+    config_path: Path | None,
+    database: str | None,
+    verbose: int,
+    quiet: bool,
+    log_format: str,
+    log_file: Path | None,
+) -> None:
     """Track changes to sanctions and export-control lists.
 
     \b
     Example:
       watchlist-monitor replay
       watchlist-monitor report --since 2021-12-01 --until 2021-12-31
+      watchlist-monitor --log-format json --log-file /var/log/wm/daemon.log daemon
     """
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    setup_logging(verbose=verbose, quiet=quiet, log_format=log_format, log_file=log_file)
     ctx.obj = AppContext(config_path=config_path, database=database)
 
 

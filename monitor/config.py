@@ -33,7 +33,10 @@ from monitor.watchlists.config import Watchlists, check_channels
 
 DEFAULT_CONFIG = Path("config/monitor.yml")
 DEFAULT_DATABASE = "sqlite:///monitor.db"
+DEFAULT_ARCHIVE = Path("snapshots")
 DB_ENV = "WATCHLIST_MONITOR_DB"
+CONFIG_ENV = "WATCHLIST_MONITOR_CONFIG"
+APP_NAME = "watchlist-monitor"
 LIST_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)", re.IGNORECASE)
@@ -278,7 +281,7 @@ class DaemonSettings(Frozen):
 
 class Config(Frozen):
     database: str = DEFAULT_DATABASE
-    archive: Path = Path("snapshots")
+    archive: Path = DEFAULT_ARCHIVE
     timezone: str = "UTC"
     templates: Path | None = None
     lists: tuple[ListConfig, ...] = ()
@@ -287,6 +290,41 @@ class Config(Frozen):
     daemon: DaemonSettings = DaemonSettings()
     watchlists: Watchlists = ()
     source_path: Path | None = None
+    # Where the configuration came from and why the data lives where it does, for
+    # `lists` and `status` (set by load_config, not written in the file).
+    found_by: str = ""
+    places: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Checked at load, so every command (not only the daemon) refuses a bad zone."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "is not a known time zone; write an IANA name, e.g. UTC, Europe/Berlin, "
+                "America/New_York"
+            ) from None
+        return value
+
+    def where(self) -> dict[str, str | None]:
+        """Where this configuration came from and where the data lives (password hidden)."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            database = make_url(self.database).render_as_string(hide_password=True)
+        except Exception:
+            database = "<unparseable database URL>"
+        return {
+            "config": str(self.source_path) if self.source_path else None,
+            "config_found_by": self.found_by or None,
+            "database": database,
+            "archive": str(self.archive),
+            "defaults_in": self.places or None,
+        }
 
     def notifier(self, channel: str) -> NotifierConfig | None:
         return next((n for n in self.notifiers if n.id == channel), None)
@@ -372,24 +410,86 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{location}:{shown} {message}"
 
 
+def find_config(path: Path | None) -> tuple[Path | None, str]:
+    """The configuration file and how it was found: --config, then WATCHLIST_MONITOR_CONFIG,
+    then ./config/monitor.yml, then monitor.yml in the user's configuration directory."""
+    if path is not None:
+        return path, "--config"
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]), CONFIG_ENV
+    if DEFAULT_CONFIG.exists():
+        return DEFAULT_CONFIG, "./config/monitor.yml"
+    user = user_config_file()
+    if user.exists():
+        return user, "the user configuration directory"
+    return None, "none found"
+
+
+def user_config_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "monitor.yml"
+
+
+def user_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def _in_a_checkout() -> bool:
+    """The working folder holds a checkout's or an earlier run's data: keep using it."""
+    return DEFAULT_CONFIG.exists() or Path("monitor.db").exists() or DEFAULT_ARCHIVE.is_dir()
+
+
 def load_config(path: Path | None, *, database: str | None = None) -> Config:
-    """Read and validate the configuration; the database URL precedence is
-    --db, then WATCHLIST_MONITOR_DB, then the file, then sqlite:///monitor.db."""
-    chosen = path if path is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    """Read and validate the configuration (see find_config for where it is looked for).
+
+    The database URL precedence is --db, then WATCHLIST_MONITOR_DB, then the file, then
+    the default; the default database and archive are ``monitor.db`` and ``snapshots/`` in
+    the working folder when it is a checkout (or holds them already), else in the user's
+    data directory, so an installed tool does not scatter files wherever it is run.
+    """
+    chosen, found_by = find_config(path)
     data: dict[str, Any] = {}
     if chosen is not None:
         data = _read_yaml(chosen)
-    url = database or os.environ.get(DB_ENV) or data.get("database") or DEFAULT_DATABASE
+    defaults_here = _in_a_checkout()
+    home = Path(".") if defaults_here else user_data_dir()
+    default_db = DEFAULT_DATABASE if defaults_here else f"sqlite:///{home / 'monitor.db'}"
+    url = database or os.environ.get(DB_ENV) or data.get("database") or default_db
+    defaulted = ["database"] if url == default_db else []
     data["database"] = url
+    if "archive" not in data:
+        data["archive"] = DEFAULT_ARCHIVE if defaults_here else home / "snapshots"
+        defaulted.append("archive")
     data["source_path"] = chosen
+    data["found_by"] = found_by
+    data["places"] = ""
+    if defaulted:
+        where = (
+            "the working folder (a checkout)"
+            if defaults_here
+            else f"the user data directory {home}"
+        )
+        data["places"] = f"{' and '.join(defaulted)} by default in {where}"
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(
             f"{chosen or 'configuration'}: {_describe(dict(exc.errors()[0]))}"
         ) from None
     except ConfigError as exc:
         raise ConfigError(f"{chosen or 'configuration'}: {exc}") from None
+    if defaulted and not defaults_here:
+        try:
+            home.mkdir(parents=True, exist_ok=True)  # the first run of an installed tool
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the data directory {home} ({exc.strerror}); set 'database' "
+                "and 'archive' in the configuration"
+            ) from None
+    return config
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

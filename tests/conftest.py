@@ -48,13 +48,31 @@ def shipped_versions(list_id: str) -> list[Path]:
 def _apart_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Every test runs in an empty folder with no configuration or database from outside.
 
-    A user's config/monitor.yml, monitor.db or snapshots/ in the checkout, or a
-    WATCHLIST_MONITOR_DB in their shell, must not change what a test sees.
+    A user's config/monitor.yml, monitor.db or snapshots/ in the checkout, their
+    configuration and data directories, or a WATCHLIST_MONITOR_DB in their shell, must
+    not change what a test sees, and no test writes into the real home folder.
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path_factory.mktemp("cwd"))
         for name in ("WATCHLIST_MONITOR_DB", "WATCHLIST_MONITOR_CONFIG"):
             patch.delenv(name, raising=False)
+        _private_user_dirs(patch, tmp_path_factory.mktemp("home"))
+        yield
+
+
+def _private_user_dirs(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """Where platformdirs finds the user's configuration and data on Linux (XDG); HOME
+    and the cache stay (the browser of the HTML tests lives in ~/.cache)."""
+    patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    patch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test its own user configuration and data directories: an archive written
+    there by one test (no config, no checkout) is never seen by another."""
+    with pytest.MonkeyPatch.context() as patch:
+        _private_user_dirs(patch, tmp_path_factory.mktemp("home"))
         yield
 
 

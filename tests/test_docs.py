@@ -90,7 +90,8 @@ def _is_sequence(annotation: Any) -> bool:
     return any(_is_sequence(a) for a in getattr(annotation, "__args__", ()) or ())
 
 
-INTERNAL = {"source_path"}  # set by load_config (where the file was found), not a key to write
+# Set by load_config (where the file was found, where the data lives), not keys to write.
+INTERNAL = {"source_path", "found_by", "places"}
 CONFIG_KEYS = sorted(set(_fields(Config)) - INTERNAL)
 DOCUMENTED = set(re.findall(r"`([a-z_]+(?:\[\])?(?:\.[a-z_]+(?:\[\])?)*)`", README))
 

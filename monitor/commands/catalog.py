@@ -33,6 +33,9 @@ def lists_command(app: AppContext, output_format: str) -> None:
             f"last {item['last_snapshot']} ({item['last_status']})  "
             + ", ".join(f"{n} {s}" for s, n in sorted(item["snapshots"].items()))
         )
+    where = app.config.where()
+    click.echo(f"\ndatabase: {where['database']}\narchive:  {where['archive']}")
+    click.echo(f"config:   {where['config'] or 'none'} ({where['config_found_by']})")
 
 
 @cli.command("formats")

@@ -95,7 +95,10 @@ def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date
     anchor = optional_date(options["anchor"], "--on")
     if anchor is not None:
         return period_bounds(options["period"], anchor)
-    return previous_period(options["period"], app.now.date())
+    from zoneinfo import ZoneInfo
+
+    today = app.now.astimezone(ZoneInfo(app.config.timezone)).date()
+    return previous_period(options["period"], today)
 
 
 def _digest(app: AppContext, options: dict[str, Any]) -> Report:
@@ -110,6 +113,7 @@ def _digest(app: AppContext, options: dict[str, Any]) -> Report:
         clock=options["clock"],
         kinds=_kinds(options["kinds"]),
         include_baseline=options["include_baseline"],
+        timezone=app.config.timezone,
     )
     with app.store.read() as connection:
         events = _from_source(find_events(connection, query), options["source"])

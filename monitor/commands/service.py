@@ -15,6 +15,7 @@ import click
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
 from monitor.errors import ConfigError
+from monitor.logs import show_progress
 
 if TYPE_CHECKING:
     from monitor.service.check import CheckContext
@@ -32,13 +33,6 @@ def _context(app: AppContext, stop: threading.Event | None = None) -> CheckConte
         environment=make_environment(app.config.templates),
         stop=stop,
     )
-
-
-def _say_what_runs() -> None:
-    """The daemon and checks log one line per list: show them unless asked to be quieter."""
-    logger = logging.getLogger("monitor")
-    if logger.getEffectiveLevel() > logging.INFO:
-        logger.setLevel(logging.INFO)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -71,7 +65,7 @@ def daemon_command(app: AppContext, shared: bool) -> None:
     """
     from monitor.service.daemon import Daemon
 
-    _say_what_runs()
+    show_progress()
     stop = threading.Event()
     daemon = Daemon(_context(app, stop), shared=shared)
     _stop_on_signals(stop)

@@ -115,7 +115,15 @@ def with_retries(
                     "next scheduled check"
                 ) from None
             delay = max(delay, exc.after or 0.0)
-            log.info("list %s: %s; trying again in %.1fs", list_id, exc, delay)
+            log.warning(
+                "list %s: download attempt %s of %s failed: %s; trying again in %.1fs",
+                list_id,
+                number + 1,
+                settings.retries + 1,
+                exc,
+                delay,
+                extra={"list": list_id, "attempt": number + 1, "retry_in": delay},
+            )
             if _pause(delay, stop):
                 raise FetchAborted(f"stopping: download abandoned ({exc})") from None
     raise AssertionError("unreachable")

@@ -95,6 +95,7 @@ class IngestResult:
     message: str = ""
     events: tuple[Event, ...] = ()
     dated_now: bool = False
+    sha256: str = ""  # of the snapshot's files, when one was read
     # Rejected by a person (a decision kept in the archive): final, not a failure of this run.
     settled: bool = False
 
@@ -102,7 +103,11 @@ class IngestResult:
     def of(cls, snapshot: NewSnapshot, status: IngestStatus, **details: Any) -> IngestResult:
         """The outcome for this snapshot: its list and observation time, plus details."""
         return cls(
-            list_id=snapshot.list_id, status=status, observed_at=snapshot.observed_at, **details
+            list_id=snapshot.list_id,
+            status=status,
+            observed_at=snapshot.observed_at,
+            sha256=snapshot.sha256,
+            **details,
         )
 
     @property
@@ -595,7 +600,7 @@ def _apply_baseline(
         tx, status=IngestStatus.APPLIED, record_count=len(records), baseline=True, summary=counts
     )
     tx.apply_changes(snapshot_id, records, (), events)
-    log.info("list %s: baseline of %s entries", snapshot.list_id, len(records))
+    log.debug("list %s: baseline of %s entries", snapshot.list_id, len(records))
     return IngestResult.of(
         snapshot,
         IngestStatus.BASELINE,
@@ -661,7 +666,8 @@ def _apply_diff(
     tx.apply_changes(
         snapshot_id, changed_records, (*classification.removed, *classification.changed), events
     )
-    log.info("list %s: %s", snapshot.list_id, counts)
+    changed = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no entry changed"
+    log.debug("list %s: %s", snapshot.list_id, changed)
     return IngestResult.of(
         snapshot,
         IngestStatus.APPLIED,

@@ -89,18 +89,25 @@ def _send_one(
         sql.mark_failed(store, delivery_id, error, retry_at=retry_at)
         run.failed[notifier.channel] = error
         log.warning(
-            "list %s: delivery %s to %s failed (attempt %s): %s; next try after %s",
+            "%s: delivery %s to %s failed (attempt %s): %s; next try after %s",
             message.list_id,
             delivery_id,
             notifier.channel,
             row.attempts,
             error,
             retry_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            extra={"about": message.list_id, "channel": notifier.channel, "attempt": row.attempts},
         )
         return
     sql.mark_sent(store, delivery_id, now=now)
     run.sent += 1
-    log.info("list %s: report %s sent to %s", message.list_id, delivery_id, notifier.channel)
+    log.info(
+        "%s: report %s sent to %s",
+        message.list_id,
+        delivery_id,
+        notifier.channel,
+        extra={"about": message.list_id, "channel": notifier.channel},
+    )
 
 
 def _message(row: Any) -> Message:

@@ -71,7 +71,7 @@ def _geometry(
     up = {k: sum(counts.get((k, n, "up"), 0) for n in names) for k in keys}
     down = {k: sum(counts.get((k, n, "down"), 0) for n in names) for k in keys}
     top, bottom = max(up.values()), max(down.values())
-    unit = PLOT_HEIGHT / (top + bottom)
+    unit = PLOT_HEIGHT / max(top + bottom, 1)  # no bar at all: an empty chart, not a crash
     zero = TOP + top * unit
     step = (WIDTH - LEFT - RIGHT) / len(keys)
     width = max(step * 0.8, 1.0)

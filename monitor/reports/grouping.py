@@ -29,7 +29,7 @@ def report_day(event: dict[str, Any], clock: str) -> str:
     """The day that places an event in a period: effective date where given, else observed."""
     if clock == "effective" and event.get("effective_date"):
         return str(event["effective_date"])[:10]
-    return str(event["observed_at"])[:10]
+    return str(event.get("observed_day") or event["observed_at"])[:10]
 
 
 def group_keys(event: dict[str, Any], by: str, clock: str) -> list[str]:

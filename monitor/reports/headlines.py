@@ -131,7 +131,9 @@ def _sentence(
 
 def _dates(items: Group) -> list[str]:
     effective = [e["effective_date"] for e in items if e["effective_date"]]
-    observed = [e["observed_at"][:10] for e in items if not e["effective_date"]]
+    observed = [
+        (e.get("observed_day") or e["observed_at"])[:10] for e in items if not e["effective_date"]
+    ]
     out = [f"effective {days_text(effective)}"] if effective else []
     if observed and effective:
         out.append(f"{len(observed)} without an effective date, observed {days_text(observed)}")

@@ -1,7 +1,8 @@
 """Digest periods (day, week, month) and the buckets that reports and charts group dates into.
 
 Weeks are ISO weeks (Monday to Sunday), so "week 49" means the same days in
-every report and every time zone; all dates are UTC calendar days.
+every report; days are calendar days in the configured ``timezone`` (UTC by default):
+a period starts at midnight there.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from monitor.errors import FetchAborted, InputError, MonitorError
 from monitor.fetch.download import Download
 from monitor.fetch.versions import new_versions
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
+from monitor.logs import fields
 from monitor.outbox import notices
 from monitor.service.hooks import EntryPoint, hooks_for
 from monitor.store import list_state
@@ -47,6 +49,32 @@ class CheckOutcome:
     message: str = ""
     results: tuple[IngestResult, ...] = ()
     remember: dict[str, Any] = field(default_factory=dict)
+    duration: float = 0.0  # seconds
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Events of every applied version of this check, by kind."""
+        total: dict[str, int] = {}
+        for result in self.results:
+            for kind, number in result.counts.items():
+                total[kind] = total.get(kind, 0) + number
+        return total
+
+    @property
+    def snapshot(self) -> str | None:
+        """The sha256 of the last version this check read, if any."""
+        return next((r.sha256 for r in reversed(self.results) if r.sha256), None)
+
+    def log_fields(self) -> dict[str, Any]:
+        """The structured fields of this check's log line (``extra=``; JSON logs show them)."""
+        return fields(
+            list=self.list_id,
+            status=self.status,
+            snapshot=self.snapshot,
+            counts=self.counts or None,
+            entries=next((r.record_count for r in reversed(self.results) if r.record_count), None),
+            duration=round(self.duration, 3),
+        )
 
     @property
     def failed(self) -> bool:
@@ -55,7 +83,10 @@ class CheckOutcome:
     def line(self) -> str:
         """One line for the log and the console, starting with the list id."""
         if self.results and not self.failed:
-            return "; ".join(r.summary_line() for r in self.results)
+            return "; ".join(
+                r.summary_line() + (f" (snapshot {r.sha256[:12]})" if r.sha256 else "")
+                for r in self.results
+            )
         return f"{self.list_id}: {self.status}" + (f": {self.message}" if self.message else "")
 
 
@@ -72,6 +103,7 @@ class CheckContext:
 
 def run_check(context: CheckContext, list_config: ListConfig, *, now: datetime) -> CheckOutcome:
     """Check one list now; never raises for a bad download or a bad file."""
+    started = time.monotonic()
     with check_lock(context.store, list_config.id) as mine:
         if not mine:
             outcome = CheckOutcome(
@@ -79,6 +111,7 @@ def run_check(context: CheckContext, list_config: ListConfig, *, now: datetime) 
             )
         else:
             outcome = _locked_check(context, list_config, now=now)
+    outcome = replace(outcome, duration=time.monotonic() - started)
     _record(context, list_config, outcome, now)
     return outcome
 
@@ -169,7 +202,7 @@ def _record(
     store = context.store
     list_id = outcome.list_id
     if outcome.status in UNTOUCHED:
-        log.info("%s", outcome.line())
+        log.info("%s", outcome.line(), extra=outcome.log_fields())
         return
     if outcome.failed:
         before = list_state.record_failure(store, list_id, outcome.message, now=now)
@@ -178,11 +211,19 @@ def _record(
         if notice := notices.failing_notice(list_config, before, outcome.message, now=now):
             notices.queue_notice(store, context.config, list_config, notice, context.environment)
         if before.failures == 0:
-            log.warning("%s (the last good state stays current)", outcome.line())
+            log.warning(
+                "%s (the last good state stays current)",
+                outcome.line(),
+                extra=outcome.log_fields(),
+            )
         else:
             since = utc_iso(before.error_since) if before.error_since else "?"
             log.info(
-                "%s (still failing since %s, %s checks)", outcome.line(), since, before.failures + 1
+                "%s (still failing since %s, %s checks)",
+                outcome.line(),
+                since,
+                before.failures + 1,
+                extra=outcome.log_fields(),
             )
         return
     summary = "; ".join(r.summary_line() for r in outcome.results) or outcome.status
@@ -190,10 +231,15 @@ def _record(
         store, list_id, outcome.status, summary, now=now, **outcome.remember
     )
     if before.failures:
-        log.warning("list %s: recovered after %s failed checks", list_id, before.failures)
+        log.warning(
+            "%s: recovered after %s failed checks",
+            list_id,
+            before.failures,
+            extra=fields(list=list_id),
+        )
     if notice := notices.recovered_notice(list_config, before, now=now):
         notices.queue_notice(store, context.config, list_config, notice, context.environment)
     for result in outcome.results:
         if notice := notices.quarantine_notice(list_config, result, now=now):
             notices.queue_notice(store, context.config, list_config, notice, context.environment)
-    log.info("%s", outcome.line())
+    log.info("%s", outcome.line(), extra=outcome.log_fields())

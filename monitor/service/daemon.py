@@ -220,11 +220,29 @@ class Daemon:
             log.warning("list %s: cannot record the next run time: %s", list_id, exc)
 
 
+class _SaidByUs(logging.Filter):
+    """APScheduler's own warnings of a skipped or missed run: _log_skipped_run says them
+    once, with the list, so the scheduler's copy is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = str(record.msg)
+        return not ("maximum number of running instances" in text or "was missed by" in text)
+
+
+for _name in ("apscheduler.scheduler", "apscheduler.executors.default"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, _SaidByUs) for f in _logger.filters):
+        _logger.addFilter(_SaidByUs())
+
+
 def _log_skipped_run(event: JobExecutionEvent) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.warning("%s: the run due at %s was missed", event.job_id, event.scheduled_run_time)
     else:
-        log.info("%s: still running, this run is skipped", event.job_id)
+        log.warning(
+            "%s: still running, this run is skipped (maximum number of running instances)",
+            event.job_id,
+        )
 
 
 def describe(schedule: Schedule | None) -> str:

@@ -19,8 +19,10 @@ from monitor.service.daemon import describe, timezone_of
 from monitor.store import deliveries as sql
 from monitor.store import list_state
 from monitor.store.list_state import ListState
+from monitor.store.locks import daemon_holders
 from monitor.store.queries import list_overview
 from monitor.store.store import Store
+from monitor.watchlists.config import WatchlistConfig
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -54,7 +56,42 @@ def collect(store: Store, config: Config, *, now: datetime) -> dict[str, Any]:
             for h in held
             if h.list_id == entry["list"]
         ]
-    return {"generated_at": utc_iso(now), "lists": lists, "channels": _channels(config, channels)}
+    return {
+        "generated_at": utc_iso(now),
+        "places": config.where(),
+        "daemon": _daemon(store),
+        "lists": lists,
+        "channels": _channels(config, channels),
+        "watchlists": _watchlists(config),
+    }
+
+
+def _daemon(store: Store) -> dict[str, Any]:
+    """Whether a daemon holds the database: each holder's pid, host, since and mode."""
+    holders = daemon_holders(store)
+    return {"running": bool(holders), "holders": holders}
+
+
+def _entry_count(item: WatchlistConfig) -> int | None:
+    try:
+        return len(item.watch_entries())
+    except Exception:  # its file was edited since start-up: `watch test` says what is wrong
+        return None
+
+
+def _watchlists(config: Config) -> list[dict[str, Any]]:
+    kinds = {n.id: n.kind for n in config.notifiers}
+    return [
+        {
+            "watchlist": item.id,
+            "entries": _entry_count(item),
+            "lists": list(item.filters.lists),
+            "threshold": item.threshold,
+            "channels": [{"channel": c, "kind": kinds.get(c, "?")} for c in item.notify],
+            "digest": item.digest.cron if item.digest else None,
+        }
+        for item in config.watchlists
+    ]
 
 
 def _list_status(
@@ -84,6 +121,7 @@ def _list_status(
         "failed_checks": state.failures,
         "next_run": _iso(state.next_run_at or _computed_next_run(item, state, config, now)),
         "next_run_by": "daemon" if state.next_run_at else ("schedule" if item.schedule else None),
+        "channels": list(item.notify),
     }
 
 

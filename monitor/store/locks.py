@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import threading
 import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, text
@@ -40,6 +43,82 @@ def _key(connection: Connection, name: str) -> int:
 
 def whoami() -> str:
     return f"pid {os.getpid()} on {socket.gethostname()}"
+
+
+_HOLDER = re.compile(r"pid (?P<pid>\d+) on (?P<host>\S+)(?: since (?P<since>\S+))?")
+
+
+def _holder(text: str, *, since: datetime | None = None, mode: str = "exclusive") -> dict[str, Any]:
+    """``pid 12 on host since 2026-12-01T10:00:00Z`` as the fields ``status`` shows."""
+    match = _HOLDER.search(text)
+    if match is None:
+        return {"pid": None, "host": None, "since": None, "mode": mode, "holder": text}
+    when = match.group("since") or (
+        since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if since else None
+    )
+    return {
+        "pid": int(match.group("pid")),
+        "host": match.group("host"),
+        "since": when,
+        "mode": mode,
+        "holder": text,
+    }
+
+
+def daemon_holders(store: Store) -> list[dict[str, Any]]:
+    """The daemons holding this database now (pid, host, since, mode); [] when none.
+
+    On SQLite the holder file beside the lock says who; it is removed when the daemon
+    stops, and one left by a killed daemon is recognised by its process being gone (the
+    lock itself is not probed: that could make a daemon starting that instant refuse).
+    On PostgreSQL the server knows the advisory lock's holders and their sessions.
+    """
+    if store.backend == "postgresql":
+        return _pg_holders(store)
+    database = store.engine.url.database
+    if not database or database == ":memory:":
+        return []
+    holder_file = Path(f"{database}.daemon.lock.holder")
+    try:
+        held = _holder(holder_file.read_text(encoding="utf-8").strip())
+    except OSError:
+        return []
+    if held["host"] == socket.gethostname() and held["pid"] and not _alive(held["pid"]):
+        return []
+    return [held]
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # signal 0 is CTRL_C_EVENT there: believe the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
+def _pg_holders(store: Store) -> list[dict[str, Any]]:
+    with store.engine.connect() as connection:
+        key = _key(connection, "daemon")
+        rows = connection.execute(
+            text(
+                "SELECT a.application_name, a.backend_start, l.mode FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                "AND l.granted AND l.classid = :ns AND l.objid = :key ORDER BY a.backend_start"
+            ),
+            {"ns": NAMESPACE, "key": key & 0xFFFFFFFF},
+        ).all()
+    return [
+        _holder(
+            name or "",
+            since=started,
+            mode="shared" if mode == "ShareLock" else "exclusive",
+        )
+        for name, started, mode in rows
+    ]
 
 
 @contextmanager
@@ -80,7 +159,8 @@ def _file_lock(path: Path) -> Iterator[None]:
             f"lock file {path}); stop it first"
         ) from None
     try:
-        holder_file.write_text(whoami() + "\n", encoding="utf-8")
+        since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        holder_file.write_text(f"{whoami()} since {since}\n", encoding="utf-8")
         yield
     finally:
         holder_file.unlink(missing_ok=True)

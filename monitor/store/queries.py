@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, or_, select, true
 
@@ -25,10 +26,12 @@ class EventQuery:
     clock: str = "effective"
     kinds: Sequence[str] = ()
     include_baseline: bool = False
+    timezone: str = "UTC"  # observation times are cut into days at midnight here
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _day_start(day: date, zone: str = "UTC") -> datetime:
+    """Midnight starting ``day`` in ``zone``, as the UTC moment stored times compare with."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def _period_condition(query: EventQuery) -> Any:
@@ -36,10 +39,11 @@ def _period_condition(query: EventQuery) -> Any:
     observed = []
     effective = []
     if query.since:
-        observed.append(t.events.c.observed_at >= _day_start(query.since))
+        observed.append(t.events.c.observed_at >= _day_start(query.since, query.timezone))
         effective.append(t.events.c.effective_date >= query.since)
     if query.until:
-        observed.append(t.events.c.observed_at < _day_start(query.until + timedelta(days=1)))
+        end = _day_start(query.until + timedelta(days=1), query.timezone)
+        observed.append(t.events.c.observed_at < end)
         effective.append(t.events.c.effective_date <= query.until)
     if query.clock == "observed":
         if not query.include_baseline:
@@ -70,7 +74,13 @@ def find_events(connection: Connection, query: EventQuery) -> list[dict[str, Any
         statement = statement.where(t.events.c.list_id.in_(list(query.lists)))
     if query.kinds:
         statement = statement.where(t.events.c.kind.in_(list(query.kinds)))
-    return [_event_dict(row) for row in connection.execute(statement)]
+    events = [_event_dict(row) for row in connection.execute(statement)]
+    if query.timezone != "UTC":  # the day each was observed on, where the report's days are cut
+        zone = ZoneInfo(query.timezone)
+        for event in events:
+            moment = datetime.fromisoformat(event["observed_at"].replace("Z", "+00:00"))
+            event["observed_day"] = moment.astimezone(zone).date().isoformat()
+    return events
 
 
 def _event_dict(row: Any) -> dict[str, Any]:

@@ -29,6 +29,7 @@ PLUGIN_MODULES = sorted(
 # The smallest valid settings of each kind, with a secret where the kind has one.
 SECRET = "s3cr3t-Token-value"
 EXAMPLES: dict[str, dict[str, Any]] = {
+    "apprise": {"urls": [f"ntfy://monitor:{SECRET}@ntfy.example.org/sanctions"]},
     "email": {
         "host": "127.0.0.1",
         "sender": "monitor@example.org",

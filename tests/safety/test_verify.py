@@ -95,7 +95,9 @@ def test_a_stored_state_that_differs_from_the_replay_is_reported(history: Cli) -
         )
     result = history("verify")
     assert result.exit_code == 1
-    line = result.stderr.splitlines()[0]
+    # The first line that is not a log line (the replay's own warnings, timestamped, come
+    # first on stderr, as they do for a user).
+    line = next(x for x in result.stderr.splitlines() if not x[:4].isdigit())
     assert line.startswith(
         "us-csl: state: the stored state differs from a fresh replay of the archive: "
         "115 entries with other content than the replay ("
