@@ -54,6 +54,11 @@ class Expect(Frozen):
     max_records: int | None = Field(default=None, ge=1)
     max_removed_share: float = Field(default=0.10, ge=0, le=1)
     max_added_share: float | None = Field(default=None, ge=0)
+    # A version that modifies more than this share of the list is held for review.
+    max_modified_share: float = Field(default=0.5, ge=0, le=1)
+    # ... or that strips a whole field (aliases, addresses...) from more than this share
+    # of the entries that had it.
+    max_field_loss_share: float = Field(default=0.2, ge=0, le=1)
 
 
 def parse_duration(value: Any) -> Any:
