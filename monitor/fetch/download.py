@@ -157,7 +157,9 @@ def _fetch_one(
         headers["If-Modified-Since"] = modified
 
     def attempt() -> Download | None:
-        return _download(url, headers, settings, workdir=workdir, now=now, stop=stop)
+        return _download(
+            url, headers, settings, workdir=workdir, now=now, stop=stop, allow_empty=True
+        )
 
     return with_retries(attempt, settings, list_id=list_id, stop=stop)
 
@@ -234,7 +236,10 @@ def _download(
     workdir: Path,
     now: datetime,
     stop: threading.Event | None,
+    allow_empty: bool = False,
 ) -> Download | None:
+    """One GET; ``allow_empty`` for a file of a set (OFAC's comments file is empty when no
+    remarks overflow; the pipeline rejects a set whose entries file is empty)."""
     where = shown_url(url)
     timeout = settings.timeout.total_seconds()
     try:
@@ -246,7 +251,7 @@ def _download(
                 return None
             _check_status(response, where)
             target = workdir / _file_name(response.url)
-            _save(response, target, settings.max_size, where, stop)
+            _save(response, target, settings.max_size, where, stop, allow_empty=allow_empty)
             remember = {
                 "etag": response.headers.get("etag"),
                 "last_modified": response.headers.get("last-modified"),
@@ -306,6 +311,8 @@ def _save(
     max_size: int,
     where: str,
     stop: threading.Event | None,
+    *,
+    allow_empty: bool = False,
 ) -> None:
     """Stream the body to ``target`` atomically, after checking it is whole and plausible."""
     declared = _declared_length(response)
@@ -326,17 +333,23 @@ def _save(
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
-    _check_body(response, declared, written, head, where)
+    _check_body(response, declared, written, head, where, allow_empty=allow_empty)
     os.replace(partial, target)
 
 
 def _check_body(
-    response: httpx.Response, declared: int | None, written: int, head: bytes, where: str
+    response: httpx.Response,
+    declared: int | None,
+    written: int,
+    head: bytes,
+    where: str,
+    *,
+    allow_empty: bool = False,
 ) -> None:
     received = response.num_bytes_downloaded
     if declared is not None and received != declared:
         raise Retryable(f"{where}: truncated body: {received} of {declared} bytes received")
-    if written == 0:
+    if written == 0 and not allow_empty:
         raise Retryable(f"{where}: empty body (0 bytes)")
     if looks_like_html(head):
         kind = response.headers.get("content-type", "unknown type")

@@ -130,6 +130,11 @@ def _read_content(source: SourceFile, limit: int) -> ContentFacts:
     return ContentFacts(sha256=digest.hexdigest(), size=size, tail=tail)
 
 
+def is_blank(facts: ContentFacts) -> bool:
+    """A file with nothing in it but blanks, line breaks and an end-of-file mark."""
+    return facts.size <= TAIL_BYTES and not facts.tail.strip(_BLANK + b"\x1a")
+
+
 def format_family(kind: str) -> str:
     """What a format reads, from its kind's naming convention (``*-xml``, ``*-json``)."""
     if kind.endswith("-xml"):

@@ -159,7 +159,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     snapshot = NewSnapshot(
         list_id=list_id,
         sha256=digest,
-        files=_file_facts(files, hashes, file_shapes, fmt.file_roles(files)),
+        files=_file_facts(files, hashes, file_shapes, _roles(fmt, files, contents)),
         source_uri=request.source_uri,
         format=fmt.kind,
         observed_at=observed_at,
@@ -271,6 +271,23 @@ def _read_and_apply(
         raise
 
 
+def _roles(
+    fmt: Format, files: Sequence[SourceFile], contents: Sequence[guards.ContentFacts]
+) -> dict[str, tuple[str, bool]]:
+    """Each file's role, and whether the file is empty.
+
+    An empty file plays its role in the version it comes with (OFAC ships an
+    empty comments file when no remarks overflow), but held nothing, so the
+    next version is not required to have that role again.
+    """
+    roles = fmt.file_roles(files)
+    return {
+        source.name: (roles[source.name], guards.is_blank(facts))
+        for source, facts in zip(files, contents, strict=True)
+        if source.name in roles
+    }
+
+
 def _missing_roles(store: Store, snapshot: NewSnapshot, fmt: Format) -> guards.Verdict:
     """A file role the list's previous applied version had and this one lacks (same format)."""
     if not fmt.roles:
@@ -279,31 +296,34 @@ def _missing_roles(store: Store, snapshot: NewSnapshot, fmt: Format) -> guards.V
     if known is None or known.format != fmt.kind:
         return guards.OK
     after = {str(fact["role"]) for fact in snapshot.files if fact.get("role")}
-    return guards.check_roles(_stored_roles(known.files, fmt), after, fmt.roles)
+    return guards.check_roles(_required_roles(known.files, fmt), after, fmt.roles)
 
 
-def _stored_roles(facts: Sequence[dict[str, Any]], fmt: Format) -> dict[str, str]:
-    """Role -> file name of a recorded version, from its row's file facts.
+def _required_roles(facts: Sequence[dict[str, Any]], fmt: Format) -> dict[str, str]:
+    """Role -> file name of a recorded version's files that held something.
 
-    Rows recorded before roles were kept are read from their archived files
-    (only their first rows: that is where a role shows).
+    Read from the row's file facts; rows recorded before roles were kept are
+    read from their archived files (the first rows and the size: that is where
+    a role shows).
     """
     if any("role" in fact for fact in facts):
-        return {str(f["role"]): str(f["name"]) for f in facts if f.get("role")}
+        return {
+            str(f["role"]): str(f["name"]) for f in facts if f.get("role") and not f.get("empty")
+        }
     files = [
         SourceFile(path=Path(str(fact["path"])), name=str(fact.get("name", "")))
         for fact in facts
         if Path(str(fact.get("path", ""))).is_file()
     ]
-    return {role: name for name, role in fmt.file_roles(files).items()}
+    roles = _roles(fmt, files, guards.read_contents(files))
+    return {role: name for name, (role, empty) in roles.items() if not empty}
 
 
 def _absent_roles(snapshot: NewSnapshot, fmt: Format) -> str:
     """What the version's file set lacks, for the reason of a sweeping version's hold."""
     present = {fact.get("role") for fact in snapshot.files}
-    absent = [
-        f"no {role} file ({files})" for role, files in fmt.roles.items() if role not in present
-    ]
+    roles = fmt.roles.items()
+    absent = [f"no {role} file ({files})" for role, files in roles if role not in present]
     return f"this version has {', '.join(absent)}" if absent else ""
 
 
@@ -415,7 +435,7 @@ def _file_facts(
     files: Sequence[SourceFile],
     hashes: Sequence[str],
     file_shapes: shapes.Shapes | None = None,
-    roles: dict[str, str] | None = None,
+    roles: dict[str, tuple[str, bool]] | None = None,
 ) -> list[dict[str, object]]:
     """What the snapshot row keeps of each file; the shape is what the next check compares,
     the role (formats that read a set of files) what the next version must have again."""
@@ -430,7 +450,10 @@ def _file_facts(
             shape = file_shapes.get(source.name)
             fact["shape"] = shape.to_dict() if shape else None
         if roles:
-            fact["role"] = roles.get(source.name)
+            role, empty = roles.get(source.name, (None, False))
+            fact["role"] = role
+            if empty:
+                fact["empty"] = True
         facts.append(fact)
     return facts
 

@@ -107,6 +107,18 @@ def test_an_empty_comments_file_still_counts_as_the_comments_file(
     assert [row[0] for row in _snapshot_rows(cli.db)] == ["applied", "applied"]
 
 
+def test_a_file_that_was_empty_is_not_required_again(tmp_path: Path, cli: Cli) -> None:
+    """Real: the 2016 consolidated set has an empty cons_comments.csv, the 2018 copy none."""
+    folder = realdata("ofac-consolidated")
+    for stamp in ("2016-09-16_dermody", "2018-04-06_perchrh"):
+        files = sorted(str(p) for p in (folder / stamp).glob("cons_*.csv"))
+        result = cli("ingest", *files, "--list", CONS)
+        assert result.exit_code == 0, result.output
+        assert "lacks" not in result.stdout
+    facts = {f["name"]: f for f in _snapshot_rows(cli.db)[0][2]}
+    assert facts["cons_comments.csv"]["role"] == "comments" and facts["cons_comments.csv"]["empty"]
+
+
 def test_a_version_stripping_a_field_from_many_entries_is_held(
     tmp_path: Path, cli: Cli, cons_set: dict[str, bytes]
 ) -> None:

@@ -112,6 +112,20 @@ def test_a_four_file_set_is_one_version_asked_per_file(
     assert "not-modified" in again.output
 
 
+def test_an_empty_file_of_a_set_is_taken_as_published(
+    tmp_path: Path, sqlite_url: str, publisher: Publisher, file_sets: dict[str, dict[str, bytes]]
+) -> None:
+    """OFAC ships an empty comments file when no remarks overflow: that is not a failed
+    download (an empty entries file is still refused, by the parser)."""
+    publisher.files = {**file_sets["v1"], "sdn_comments.csv": b""}
+    cli = Cli(sqlite_url, service_config(tmp_path, _source(publisher)))
+
+    result = cli("check")
+
+    assert result.exit_code == 0, result.output
+    assert "baseline:" in result.output
+
+
 @pytest.mark.parametrize(("fault", "said"), [("status:404", "HTTP 404"), ("html", "HTML page")])
 def test_one_failing_file_fails_the_whole_version(
     fault: str,
