@@ -57,6 +57,11 @@ class Expect(Frozen):
     max_records: int | None = Field(default=None, ge=1)
     max_removed_share: float = Field(default=0.10, ge=0, le=1)
     max_added_share: float | None = Field(default=None, ge=0)
+    # A version that modifies more than this share of the list is held for review.
+    max_modified_share: float = Field(default=0.5, ge=0, le=1)
+    # ... or that strips a whole field (aliases, addresses...) from more than this share
+    # of the entries that had it.
+    max_field_loss_share: float = Field(default=0.2, ge=0, le=1)
 
 
 def parse_duration(value: Any) -> Any:
@@ -152,11 +157,30 @@ def source_kind(source: str) -> str:
     return "http" if urlsplit(source).scheme in ("http", "https") else "path"
 
 
+def source_file_name(source: str) -> str:
+    """The file name at the end of a source URL or path (what the archive calls the file)."""
+    path = urlsplit(source).path if source_kind(source) == "http" else source
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _supported_source(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return value.strip()
+    if "://" in value or not value.strip():
+        raise ValueError(
+            "is not a supported source; use an http(s) URL, a file replaced in place, "
+            "or a drop folder where new versions appear"
+        )
+    return value.strip()
+
+
 class ListConfig(Frozen):
     id: str
     title: str = ""
     format: str = AUTO
-    source: str | None = None
+    # One URL or path, or several that together form one version (OFAC sdn.csv add.csv ...).
+    source: str | tuple[str, ...] | None = None
     schedule: Schedule | None = None
     fetch: FetchSettings = FetchSettings()
     expect: Expect = Expect()
@@ -181,20 +205,64 @@ class ListConfig(Frozen):
             raise ValueError(str(exc)) from None
         return self
 
-    @field_validator("source")
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The source as a tuple of URLs or paths (empty when there is none)."""
+        if self.source is None:
+            return ()
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+    @model_validator(mode="before")
     @classmethod
-    def _supported_source(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        parts = urlsplit(value.strip())
-        if parts.scheme in ("http", "https") and parts.netloc:
-            return value.strip()
-        if "://" in value or not value.strip():
+    def _source_list(cls, data: Any) -> Any:
+        """Several files form one version; a bad list is one sentence naming list and file.
+
+        Checked before pydantic's own validation, which would otherwise answer a
+        list with one message per member of the union it tried.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("source"), list | tuple):
+            return data
+        items, where = data["source"], f"list {data.get('id')!r}"
+        if not items:
+            raise ValueError(f"{where}: source is an empty list; give a URL, a path, or several")
+        checked = []
+        for item in items:
+            if not isinstance(item, str):
+                raise ValueError(
+                    f"{where}: source {item!r} is not a URL or a path; a source list holds the "
+                    "URLs or paths of the files that form one version"
+                )
+            try:
+                checked.append(_supported_source(item))
+            except ValueError as exc:
+                raise ValueError(f"{where}: source {item!r} {exc}") from None
+        kinds = {source_kind(item) for item in checked}
+        if len(kinds) > 1:
             raise ValueError(
-                "is not a supported source; use an http(s) URL, a file replaced in place, "
-                "or a drop folder where new versions appear"
+                f"{where}: source mixes URLs and local paths ({', '.join(checked)}); the files "
+                "of one version come from one place: all http(s) URLs or all local files"
             )
-        return value.strip()
+        names = [source_file_name(item).lower() for item in checked]
+        for item, name in zip(checked, names, strict=True):
+            if names.count(name) > 1:
+                raise ValueError(
+                    f"{where}: source {item!r} has the same file name as another file of the "
+                    "list; the files of one version are archived side by side, so their names "
+                    "must differ"
+                )
+            if not name:
+                raise ValueError(
+                    f"{where}: source {item!r} names no file; each file of a multi-file "
+                    "source must end with its file name (e.g. .../sdn.csv)"
+                )
+        return {**data, "source": checked[0] if len(checked) == 1 else tuple(checked)}
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _supported_source(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _supported_source(value)
+        return value
 
     @model_validator(mode="after")
     def _expect_can_be_met(self) -> ListConfig:

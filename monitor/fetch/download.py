@@ -11,6 +11,7 @@ conditional, so an unchanged list costs one 304.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -74,7 +75,7 @@ def fetch_http(
     stop: threading.Event | None = None,
 ) -> Download | None:
     """Download the list (None when the server says 304 Not Modified)."""
-    url = list_config.source or ""
+    url = list_config.sources[0]
     settings = list_config.fetch
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
     if state.etag:
@@ -86,6 +87,104 @@ def fetch_http(
         return _download(url, headers, settings, workdir=workdir, now=now, stop=stop)
 
     return with_retries(attempt, settings, list_id=list_config.id, stop=stop)
+
+
+def fetch_http_set(
+    list_config: ListConfig,
+    state: ListState,
+    *,
+    workdir: Path,
+    now: datetime,
+    stop: threading.Event | None = None,
+) -> Download | None:
+    """Download every file of a multi-file source as one version (None: all answered 304).
+
+    Each file is asked with its own remembered ETag / Last-Modified. When some
+    changed, the files that answered 304 are downloaded again, unconditionally:
+    a version is the set of files as the server had it at this check, not a mix
+    with older copies (the archive of the last applied version may not hold what
+    the server's 304 referred to: the last fetched version may have been
+    quarantined, rejected or recorded as unchanged). OFAC regenerates its files
+    together, so this costs little. Any file failing fails the whole version.
+    """
+    settings = list_config.fetch
+    known = file_validators(state)
+    fetched: dict[str, Download | None] = {}
+    for url in list_config.sources:
+        etag, modified = known.get(shown_url(url), (None, None))
+        fetched[url] = _fetch_one(url, settings, etag, modified, list_config.id, workdir, now, stop)
+    if all(found is None for found in fetched.values()):
+        return None
+    for url, found in fetched.items():
+        if found is None:
+            fetched[url] = _fetch_one(url, settings, None, None, list_config.id, workdir, now, stop)
+    downloads = [found for found in fetched.values() if found is not None]
+    paths = tuple(d.paths[0] for d in downloads)
+    if len({path.name.lower() for path in paths}) < len(paths):
+        names = ", ".join(path.name for path in paths)
+        raise FetchError(
+            f"list {list_config.id}: the files of the source arrived under the same name "
+            f"({names}); each file of a version needs its own name"
+        )
+    remember = {
+        "etag": json.dumps({d.source_uri: d.remember.get("etag") for d in downloads}),
+        "last_modified": json.dumps(
+            {d.source_uri: d.remember.get("last_modified") for d in downloads}
+        ),
+    }
+    return Download(
+        paths=paths,
+        source_uri=" ".join(d.source_uri for d in downloads),
+        observed_at=now,
+        remember=remember,
+    )
+
+
+def _fetch_one(
+    url: str,
+    settings: FetchSettings,
+    etag: str | None,
+    modified: str | None,
+    list_id: str,
+    workdir: Path,
+    now: datetime,
+    stop: threading.Event | None,
+) -> Download | None:
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+
+    def attempt() -> Download | None:
+        return _download(
+            url, headers, settings, workdir=workdir, now=now, stop=stop, allow_empty=True
+        )
+
+    return with_retries(attempt, settings, list_id=list_id, stop=stop)
+
+
+def file_validators(state: ListState) -> dict[str, tuple[str | None, str | None]]:
+    """Per file of a multi-file source (by its shown URL): the ETag and Last-Modified to send.
+
+    They are kept as JSON objects in the list's ``etag`` and ``last_modified``
+    columns (no schema change); a plain value left by a single-file source
+    means nothing is known per file, so every file is asked unconditionally.
+    """
+    etags, modified = _json_object(state.etag), _json_object(state.last_modified)
+    return {url: (_text(etags.get(url)), _text(modified.get(url))) for url in {*etags, *modified}}
+
+
+def _json_object(value: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(value or "")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def with_retries(
@@ -145,7 +244,10 @@ def _download(
     workdir: Path,
     now: datetime,
     stop: threading.Event | None,
+    allow_empty: bool = False,
 ) -> Download | None:
+    """One GET; ``allow_empty`` for a file of a set (OFAC's comments file is empty when no
+    remarks overflow; the pipeline rejects a set whose entries file is empty)."""
     where = shown_url(url)
     timeout = settings.timeout.total_seconds()
     try:
@@ -157,7 +259,7 @@ def _download(
                 return None
             _check_status(response, where)
             target = workdir / _file_name(response.url)
-            _save(response, target, settings.max_size, where, stop)
+            _save(response, target, settings.max_size, where, stop, allow_empty=allow_empty)
             remember = {
                 "etag": response.headers.get("etag"),
                 "last_modified": response.headers.get("last-modified"),
@@ -217,6 +319,8 @@ def _save(
     max_size: int,
     where: str,
     stop: threading.Event | None,
+    *,
+    allow_empty: bool = False,
 ) -> None:
     """Stream the body to ``target`` atomically, after checking it is whole and plausible."""
     declared = _declared_length(response)
@@ -237,17 +341,23 @@ def _save(
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
-    _check_body(response, declared, written, head, where)
+    _check_body(response, declared, written, head, where, allow_empty=allow_empty)
     os.replace(partial, target)
 
 
 def _check_body(
-    response: httpx.Response, declared: int | None, written: int, head: bytes, where: str
+    response: httpx.Response,
+    declared: int | None,
+    written: int,
+    head: bytes,
+    where: str,
+    *,
+    allow_empty: bool = False,
 ) -> None:
     received = response.num_bytes_downloaded
     if declared is not None and received != declared:
         raise Retryable(f"{where}: truncated body: {received} of {declared} bytes received")
-    if written == 0:
+    if written == 0 and not allow_empty:
         raise Retryable(f"{where}: empty body (0 bytes)")
     if looks_like_html(head):
         kind = response.headers.get("content-type", "unknown type")

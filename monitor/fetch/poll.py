@@ -9,6 +9,7 @@ order of the date in its name, else of its modification time.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -41,13 +42,44 @@ def poll_file(path: Path, state: ListState, *, workdir: Path, now: datetime) -> 
     )
 
 
+def poll_files(
+    paths: list[Path], state: ListState, *, workdir: Path, now: datetime
+) -> Download | None:
+    """Copies of all the files of a multi-file source when any changed, else None.
+
+    The files form one version: all are copied (the unchanged ones too), and a
+    file that changes while they are copied fails the check, to be taken whole
+    at the next one. The stamps are remembered as one JSON object.
+    """
+    stamps = {str(path): _stamp(path) for path in paths}
+    if json.dumps(stamps, sort_keys=True) == state.file_stamp:
+        return None
+    copies = []
+    for path in paths:
+        copy = workdir / path.name
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as exc:
+            raise FetchError(f"{path}: cannot be read ({exc.strerror})") from None
+        copies.append(copy)
+    for path in paths:
+        if _stamp(path) != stamps[str(path)]:
+            raise FetchError(f"{path}: changed while it was being read; trying again next run")
+    return Download(
+        paths=tuple(copies),
+        source_uri=" ".join(str(path) for path in paths),
+        observed_at=now,
+        remember={"file_stamp": json.dumps(stamps, sort_keys=True)},
+    )
+
+
 def _stamp(path: Path) -> str:
     try:
         info = path.stat()
     except OSError as exc:
         raise FetchError(f"{path}: {exc.strerror or 'cannot be read'}") from None
     if not path.is_file():
-        raise FetchError(f"{path}: not a file or a folder")
+        raise FetchError(f"{path}: not a file or a folder (a multi-file source lists files)")
     return f"{info.st_mtime_ns}:{info.st_size}"
 
 

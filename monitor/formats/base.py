@@ -27,6 +27,9 @@ class Format(ABC):
     example: ClassVar[str] = ""
     # True for formats whose files are changes to the previous state (see monitor.ingest.delta).
     delta: ClassVar[bool] = False
+    # For formats that read a set of files: each role a file can play, and the files that
+    # play it (OFAC CSV: "aliases": "alt.csv or cons_alt.csv"). Empty for one-file formats.
+    roles: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -75,6 +78,15 @@ class Format(ABC):
         current hashes (``intake.read_base``): ``fmt.with_previous_keys(base.hashes)``.
         """
         return self
+
+    def file_roles(self, files: Sequence[SourceFile]) -> dict[str, str]:
+        """The role (one of ``roles``) each file of a snapshot plays, by file name.
+
+        A version that lacks a role the list's previous version had is held for
+        review: without its alias file, every entry would lose its aliases.
+        Formats of one file have no roles.
+        """
+        return {}
 
     def parse_delta(self, files: Sequence[SourceFile]) -> Iterator[DeltaOp]:
         """The changes a delta file makes to the previous state (formats with ``delta``)."""

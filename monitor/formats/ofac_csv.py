@@ -7,6 +7,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import ClassVar
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
@@ -127,11 +128,50 @@ def _role(source: SourceFile) -> int | None:
     return None
 
 
+ROLE_OF_WIDTH = {PRIMARY: "primary", ADDRESSES: "addresses", ALIASES: "aliases"}
+ROLE_OF_WIDTH[COMMENTS] = "comments"
+
+
+def _role_by_name(name: str) -> str | None:
+    """The role of a file without rows (OFAC ships an empty comments file), from its name."""
+    stem = name.lower().removeprefix("cons_")
+    for prefix, role in (
+        ("sdn_comments", "comments"),
+        ("comments", "comments"),
+        ("add", "addresses"),
+    ):
+        if stem.startswith(prefix):
+            return role
+    for prefix, role in (("alt", "aliases"), ("sdn", "primary"), ("prim", "primary")):
+        if stem.startswith(prefix):
+            return role
+    return None
+
+
 class OfacCsv(Format):
     """OFAC legacy CSV (sdn.csv or cons_prim.csv, merged with add/alt/comments files)."""
 
     kind = "ofac-csv"
     example = "sdn.csv add.csv alt.csv sdn_comments.csv  |  cons_prim.csv cons_add.csv cons_alt.csv"
+    roles: ClassVar[dict[str, str]] = {
+        "primary": "sdn.csv or cons_prim.csv",
+        "addresses": "add.csv or cons_add.csv",
+        "aliases": "alt.csv or cons_alt.csv",
+        "comments": "sdn_comments.csv or cons_comments.csv",
+    }
+
+    def file_roles(self, files: Sequence[SourceFile]) -> dict[str, str]:
+        """Each file's role from its column count, as the parser tells them apart."""
+        found: dict[str, str] = {}
+        for source in files:
+            try:
+                width = _role(source)
+            except ParseError:
+                continue  # the parse names what is wrong with it
+            role = ROLE_OF_WIDTH.get(width) if width is not None else _role_by_name(source.name)
+            if role is not None:
+                found[source.name] = role
+        return found
 
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:

@@ -37,6 +37,10 @@ FIELD_CATEGORIES = {
     "extra": "other",
 }
 
+# Fields a broken or incomplete version strips from many entries at once (an OFAC set
+# without alt.csv: every alias); counted per entry that had the field before.
+LOSS_FIELDS = ("aliases", "addresses", "countries", "identifiers", "birth_dates", "programs")
+
 
 @dataclass(frozen=True, kw_only=True)
 class Classification:
@@ -79,6 +83,36 @@ def field_changes(before: Record, after: Record) -> tuple[FieldChange, ...]:
     diff = DeepDiff(old, new, ignore_order=True, report_repetition=False)
     fields = sorted(str(k) for k in diff.affected_root_keys)
     return tuple(FieldChange(field=f, before=old.get(f), after=new.get(f)) for f in fields)
+
+
+def field_losses(
+    changed: Iterable[tuple[Record, Record]], kept: Mapping[str, int]
+) -> dict[str, tuple[int, int]]:
+    """Per field of LOSS_FIELDS: (entries that lost it entirely, entries that had it).
+
+    ``changed`` holds (before, after) of the modified entries; ``kept`` how many
+    unchanged entries have each field (the intake counts them as it reads), so
+    "had it" covers every entry in both versions without reading the others again.
+    """
+    had = {name: kept.get(name, 0) for name in LOSS_FIELDS}
+    lost = dict.fromkeys(LOSS_FIELDS, 0)
+    for before, after in changed:
+        for name in LOSS_FIELDS:
+            if getattr(before, name):
+                had[name] += 1
+                if not getattr(after, name):
+                    lost[name] += 1
+    return {name: (lost[name], had[name]) for name in LOSS_FIELDS}
+
+
+def changed_fields(events: Iterable[Event]) -> list[tuple[str, int]]:
+    """The fields the modified entries changed, most changed first: (field, entries)."""
+    counts: dict[str, int] = defaultdict(int)
+    for event in events:
+        if event.kind == "modified":
+            for change in event.changes:
+                counts[change.field] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def categories_of(changes: Iterable[FieldChange]) -> tuple[str, ...]:

@@ -15,7 +15,11 @@ like, with defaults that are safe without any configuration:
 * records: text that no database can store (NUL, lone surrogates), a record
   count outside ``expect`` -> rejected;
 * shares: more delisted (or listed) than ``expect`` allows -> quarantined
-  until a person approves or rejects it.
+  until a person approves or rejects it;
+* completeness: a file role the list's previous version had (OFAC's alt.csv)
+  missing, more of the list modified than ``expect.max_modified_share``, or a
+  whole field (aliases, addresses...) stripped from more than
+  ``expect.max_field_loss_share`` of the entries that had it -> quarantined.
 
 An operator's decision on a quarantined snapshot is written next to its files
 in the archive (``_decision.json``), so a replay of the archive, and therefore
@@ -126,6 +130,11 @@ def _read_content(source: SourceFile, limit: int) -> ContentFacts:
     return ContentFacts(sha256=digest.hexdigest(), size=size, tail=tail)
 
 
+def is_blank(facts: ContentFacts) -> bool:
+    """A file with nothing in it but blanks, line breaks and an end-of-file mark."""
+    return facts.size <= TAIL_BYTES and not facts.tail.strip(_BLANK + b"\x1a")
+
+
 def format_family(kind: str) -> str:
     """What a format reads, from its kind's naming convention (``*-xml``, ``*-json``)."""
     if kind.endswith("-xml"):
@@ -205,6 +214,74 @@ def check_shares(*, current: int, added: int, removed: int, expect: Expect) -> V
             f"({added / current:.0%}), more than the allowed {expect.max_added_share:.0%}",
         )
     return OK
+
+
+# Fewer entries than this modified (or losing a field) never hold a version: on a short
+# list a handful of ordinary edits can be most of it.
+MIN_SWEEP = 10
+
+
+def check_roles(before: dict[str, str], after: set[str], roles: dict[str, str]) -> Verdict:
+    """A file role the list's previous version had (role -> its file name) is missing.
+
+    ``roles`` describes every role of the format (role -> the files that play it).
+    """
+    missing = [role for role in before if role not in after]
+    if not missing:
+        return OK
+    parts = [f"the {role} file ({before[role]})" for role in missing]
+    lost = " and ".join(missing)
+    where = "; ".join(f"{role}: {roles.get(role, role)}" for role in missing)
+    return Verdict(
+        status="quarantined",
+        reason=f"lacks {' and '.join(parts)} that the list's previous version had, so every "
+        f"entry would lose its {lost}: an incomplete download? (the files that hold them: "
+        f"{where})",
+    )
+
+
+def check_sweep(
+    *,
+    current: int,
+    modified: int,
+    losses: dict[str, tuple[int, int]],
+    top_fields: list[tuple[str, int]],
+    expect: Expect,
+    absent: str = "",
+) -> Verdict:
+    """A version that rewrites most of the list, or strips a field from many entries.
+
+    ``losses`` is per field (entries that lost it entirely, entries that had it);
+    ``top_fields`` the fields the modified entries changed, most changed first;
+    ``absent`` what the version's file set lacks, when the format knows it.
+    """
+    if current == 0:
+        return OK
+    found = []
+    share = modified / current
+    if modified >= MIN_SWEEP and share > expect.max_modified_share:
+        found.append(
+            f"would modify {modified} of {current} entries ({share:.0%}), more than the "
+            f"allowed {expect.max_modified_share:.0%}"
+        )
+    stripped = [
+        f"{name} from {lost} of the {had} entries that had them ({lost / had:.0%})"
+        for name, (lost, had) in losses.items()
+        if lost >= MIN_SWEEP and lost / had > expect.max_field_loss_share
+    ]
+    if stripped:
+        found.append(
+            f"would strip {', '.join(stripped)}, more than the allowed "
+            f"{expect.max_field_loss_share:.0%}"
+        )
+    if not found:
+        return OK
+    shown = ", ".join(f"{name} ({count})" for name, count in top_fields[:5])
+    if shown:
+        found.append(f"most changed fields: {shown}")
+    if absent:
+        found.append(absent)
+    return Verdict(status="quarantined", reason="; ".join(found))
 
 
 # --- operator decisions, kept in the archive ---------------------------------------------------

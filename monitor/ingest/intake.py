@@ -17,7 +17,7 @@ the snapshot is read again against the new state.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.errors import GuardRejected, ParseError
 from monitor.ingest import differ, guards
@@ -60,6 +60,9 @@ class Intake:
     base: BaseState
     keys: set[str]  # every entry of the snapshot
     changed: dict[str, Record]  # entries whose hash differs from the base (all, for a baseline)
+    # How many unchanged entries have each of differ.LOSS_FIELDS: the field-loss guard's
+    # "entries that had it" without reading the unchanged entries' stored records.
+    kept_fields: dict[str, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -77,6 +80,7 @@ def take(records: Iterable[Record], base: BaseState, *, file_name: str) -> Intak
     """
     keys: set[str] = set()
     changed: dict[str, Record] = {}
+    kept = dict.fromkeys(differ.LOSS_FIELDS, 0)
     stored = base.hashes
     for record in records:
         if problem := guards.record_problem(record):
@@ -87,4 +91,8 @@ def take(records: Iterable[Record], base: BaseState, *, file_name: str) -> Intak
         keys.add(key)
         if stored.get(key) != record.content_hash():
             changed[key] = record
-    return Intake(base=base, keys=keys, changed=changed)
+        elif stored:
+            for name in differ.LOSS_FIELDS:
+                if getattr(record, name):
+                    kept[name] += 1
+    return Intake(base=base, keys=keys, changed=changed, kept_fields=kept)

@@ -142,7 +142,9 @@ def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetim
 
 def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime) -> IngestResult:
     list_id = request.list_config.id
-    files = [SourceFile.from_path(path) for path in request.paths]
+    # An archived version's folder holds its operator decision beside the list's files
+    # (read below): ingesting the folder's files reads the decision, not as a list file.
+    files = [SourceFile.from_path(p) for p in request.paths if p.name != guards.DECISION_FILE]
     if not files:
         raise InputError(f"list {list_id}: no input files")
     contents = guards.read_contents(files)  # one pass: size limit, sha256, size and tail
@@ -164,7 +166,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     snapshot = NewSnapshot(
         list_id=list_id,
         sha256=digest,
-        files=_file_facts(files, hashes, file_shapes),
+        files=_file_facts(files, hashes, file_shapes, _roles(fmt, files, contents)),
         source_uri=request.source_uri,
         format=fmt.kind,
         observed_at=observed_at,
@@ -262,15 +264,75 @@ def _read_and_apply(
     snapshot = replace(snapshot, files=in_archive)
     if not request.approved and (waiting := _held_earlier(store, snapshot, fmt)) is not None:
         return _hold(store, snapshot, waiting, taken.count)
+    approved = request.approved or (decision is not None and decision.approved)
+    missing = _missing_roles(store, snapshot, fmt)
+    if missing.status != "ok" and not approved:
+        return _hold(store, snapshot, missing.reason, taken.count)
+    absent = _absent_roles(snapshot, fmt)
     try:
         if request.approved and decision is None:
-            return _apply_approved(store, request, snapshot, taken, archived.folder)
-        approved = request.approved or (decision is not None and decision.approved)
-        return _apply(store, request, snapshot, taken, approved=approved)
+            return _apply_approved(store, request, snapshot, taken, archived.folder, absent)
+        return _apply(store, request, snapshot, taken, approved=approved, absent=absent)
     except OutOfOrder:
         if archived.created:  # refused: the archive must not tell a version that never applied
             shutil.rmtree(archived.folder, ignore_errors=True)
         raise
+
+
+def _roles(
+    fmt: Format, files: Sequence[SourceFile], contents: Sequence[guards.ContentFacts]
+) -> dict[str, tuple[str, bool]]:
+    """Each file's role, and whether the file is empty.
+
+    An empty file plays its role in the version it comes with (OFAC ships an
+    empty comments file when no remarks overflow), but held nothing, so the
+    next version is not required to have that role again.
+    """
+    roles = fmt.file_roles(files)
+    return {
+        source.name: (roles[source.name], guards.is_blank(facts))
+        for source, facts in zip(files, contents, strict=True)
+        if source.name in roles
+    }
+
+
+def _missing_roles(store: Store, snapshot: NewSnapshot, fmt: Format) -> guards.Verdict:
+    """A file role the list's previous applied version had and this one lacks (same format)."""
+    if not fmt.roles:
+        return guards.OK
+    known = store.latest_applied_snapshot(snapshot.list_id)
+    if known is None or known.format != fmt.kind:
+        return guards.OK
+    after = {str(fact["role"]) for fact in snapshot.files if fact.get("role")}
+    return guards.check_roles(_required_roles(known.files, fmt), after, fmt.roles)
+
+
+def _required_roles(facts: Sequence[dict[str, Any]], fmt: Format) -> dict[str, str]:
+    """Role -> file name of a recorded version's files that held something.
+
+    Read from the row's file facts; rows recorded before roles were kept are
+    read from their archived files (the first rows and the size: that is where
+    a role shows).
+    """
+    if any("role" in fact for fact in facts):
+        return {
+            str(f["role"]): str(f["name"]) for f in facts if f.get("role") and not f.get("empty")
+        }
+    files = [
+        SourceFile(path=Path(str(fact["path"])), name=str(fact.get("name", "")))
+        for fact in facts
+        if Path(str(fact.get("path", ""))).is_file()
+    ]
+    roles = _roles(fmt, files, guards.read_contents(files))
+    return {role: name for name, (role, empty) in roles.items() if not empty}
+
+
+def _absent_roles(snapshot: NewSnapshot, fmt: Format) -> str:
+    """What the version's file set lacks, for the reason of a sweeping version's hold."""
+    present = {fact.get("role") for fact in snapshot.files}
+    roles = fmt.roles.items()
+    absent = [f"no {role} file ({files})" for role, files in roles if role not in present]
+    return f"this version has {', '.join(absent)}" if absent else ""
 
 
 def _check_files(
@@ -335,6 +397,7 @@ def _apply_approved(
     snapshot: NewSnapshot,
     taken: intake.Intake,
     folder: Path,
+    absent: str,
 ) -> IngestResult | None:
     """Write the approval into the archive, then apply; an apply that fails or does not
     happen takes the note back.
@@ -350,7 +413,7 @@ def _apply_approved(
     )
     guards.write_decision(folder, decision)
     try:
-        result = _apply(store, request, snapshot, taken, approved=True)
+        result = _apply(store, request, snapshot, taken, approved=True, absent=absent)
     except BaseException:
         guards.remove_decision(folder)
         raise
@@ -377,9 +440,13 @@ def _observed_at(
 
 
 def _file_facts(
-    files: Sequence[SourceFile], hashes: Sequence[str], file_shapes: shapes.Shapes | None = None
+    files: Sequence[SourceFile],
+    hashes: Sequence[str],
+    file_shapes: shapes.Shapes | None = None,
+    roles: dict[str, tuple[str, bool]] | None = None,
 ) -> list[dict[str, object]]:
-    """What the snapshot row keeps of each file; the shape is what the next check compares."""
+    """What the snapshot row keeps of each file; the shape is what the next check compares,
+    the role (formats that read a set of files) what the next version must have again."""
     facts: list[dict[str, object]] = []
     for source, file_hash in zip(files, hashes, strict=True):
         fact: dict[str, object] = {
@@ -390,6 +457,11 @@ def _file_facts(
         if file_shapes is not None:
             shape = file_shapes.get(source.name)
             fact["shape"] = shape.to_dict() if shape else None
+        if roles:
+            role, empty = roles.get(source.name, (None, False))
+            fact["role"] = role
+            if empty:
+                fact["empty"] = True
         facts.append(fact)
     return facts
 
@@ -538,6 +610,7 @@ def _apply(
     taken: intake.Intake,
     *,
     approved: bool,
+    absent: str = "",
 ) -> IngestResult | None:
     """Apply under the list's lock; None when the state is no longer the one read against."""
     with store.list_transaction(snapshot.list_id) as tx:
@@ -566,7 +639,7 @@ def _apply(
             result = _apply_baseline(tx, snapshot, taken, existing)
         else:
             target = _Target(snapshot=snapshot, existing=existing, approved=approved)
-            result = _apply_diff(tx, request.list_config, target, taken)
+            result = _apply_diff(tx, request.list_config, target, taken, absent)
         if result.snapshot_id is not None and result.status in (
             IngestStatus.BASELINE,
             IngestStatus.APPLIED,
@@ -611,11 +684,37 @@ def _apply_baseline(
     )
 
 
+def _held_by(
+    tx: ListTransaction, target: _Target, taken: intake.Intake, verdict: guards.Verdict
+) -> IngestResult | None:
+    """Quarantine the snapshot when a share guard says so, unless an operator approved it."""
+    snapshot = target.snapshot
+    if verdict.status == "ok":
+        return None
+    if target.approved:
+        log.warning(
+            "list %s: approved by the operator despite: %s", snapshot.list_id, verdict.reason
+        )
+        return None
+    log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)
+    snapshot_id = target.record(
+        tx, status=IngestStatus.QUARANTINED, record_count=taken.count, message=verdict.reason
+    )
+    return IngestResult.of(
+        snapshot,
+        IngestStatus.QUARANTINED,
+        snapshot_id=snapshot_id,
+        record_count=taken.count,
+        message=verdict.reason,
+    )
+
+
 def _apply_diff(
     tx: ListTransaction,
     list_config: ListConfig,
     target: _Target,
     taken: intake.Intake,
+    absent: str = "",
 ) -> IngestResult:
     snapshot = target.snapshot
     by_key = taken.changed
@@ -626,22 +725,8 @@ def _apply_diff(
         removed=len(classification.removed),
         expect=list_config.expect,
     )
-    if verdict.status != "ok" and target.approved:
-        log.warning(
-            "list %s: approved by the operator despite: %s", snapshot.list_id, verdict.reason
-        )
-    elif verdict.status != "ok":
-        log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)
-        snapshot_id = target.record(
-            tx, status=IngestStatus.QUARANTINED, record_count=taken.count, message=verdict.reason
-        )
-        return IngestResult.of(
-            snapshot,
-            IngestStatus.QUARANTINED,
-            snapshot_id=snapshot_id,
-            record_count=taken.count,
-            message=verdict.reason,
-        )
+    if (held := _held_by(tx, target, taken, verdict)) is not None:
+        return held
     previous = tx.current_records([*classification.removed, *classification.changed])
     events = differ.build_events(
         differ.DiffInput(
@@ -658,6 +743,18 @@ def _apply_diff(
         kind: sum(1 for e in events if e.kind == kind)
         for kind in ("listed", "delisted", "relisted", "modified", "rekeyed")
     }
+    sweep = guards.check_sweep(
+        current=len(taken.base.hashes),
+        modified=counts["modified"],
+        losses=differ.field_losses(
+            ((previous[k], by_key[k]) for k in classification.changed), taken.kept_fields
+        ),
+        top_fields=differ.changed_fields(events),
+        expect=list_config.expect,
+        absent=absent,
+    )
+    if (held := _held_by(tx, target, taken, sweep)) is not None:
+        return held
     message = "approved by the operator" if target.approved else ""
     snapshot_id = target.record(
         tx, status=IngestStatus.APPLIED, record_count=taken.count, summary=counts, message=message

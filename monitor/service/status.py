@@ -102,13 +102,11 @@ def _list_status(
     config: Config,
     now: datetime,
 ) -> dict[str, Any]:
-    source = item.source
+    shown = [shown_url(s) if source_kind(s) == "http" else s for s in item.sources]
     return {
         "list": item.id,
         "title": item.title or overview.get("title", ""),
-        "source": (shown_url(source) if source_kind(source) == "http" else source)
-        if source
-        else None,
+        "source": " ".join(shown) or None,
         "schedule": describe(item.schedule) if item.schedule else None,
         "entries": overview.get("entries", 0),
         "last_check": _iso(state.last_check_at),

@@ -50,6 +50,7 @@ class SnapshotInfo:
     message: str
     published_at: datetime | None
     summary: dict[str, int]
+    format: str = ""
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> SnapshotInfo:
@@ -65,6 +66,7 @@ class SnapshotInfo:
             message=row.message or "",
             published_at=as_utc(row.published_at),
             summary=dict(row.summary or {}),
+            format=row.format or "",
         )
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import select
 
 from monitor.config import Config, ListConfig
+from monitor.files import SourceFile, snapshot_digest
+from monitor.ingest import guards
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import Store
 from monitor.store import schema as t
@@ -132,3 +134,27 @@ def drop_rows(data: bytes, share: float, *, newline: bytes = b"\r\n") -> bytes:
     lines = body.split(newline)
     kept = lines[: int(len(lines) * (1 - share))]
     return newline.join(kept) + newline + b"\x1a"
+
+
+# The real 2025-04-21 consolidated copy has cons_prim.csv and cons_add.csv only: held for
+# lacking the aliases file, unless a person approved it, as series that include it do.
+INCOMPLETE_CONS = "2025-04-21_li-xiaohui"
+
+
+def approve_version(folder: Path, reason: str) -> None:
+    """An operator's approval of the version in ``folder``, kept beside its files.
+
+    A decision is read from the folder the files really are in, so linked files are
+    copied in first.
+    """
+    for path in folder.iterdir():
+        if path.is_symlink():
+            data = path.read_bytes()
+            path.unlink()
+            path.write_bytes(data)
+    files = [SourceFile.from_path(p) for p in sorted(folder.iterdir()) if p.name[0] != "_"]
+    digest = snapshot_digest([(f.name, f.sha256()) for f in files])
+    decision = guards.Decision(
+        verdict="approved", sha256=digest, at="2026-11-29T12:00:00Z", reason=reason
+    )
+    guards.write_decision(folder, decision)

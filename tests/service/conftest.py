@@ -68,6 +68,9 @@ class Publisher:
     """What the HTTP server does next: serve ``content``, or the queued faults first."""
 
     content: bytes = b""
+    # Several files by name (a multi-file source, e.g. OFAC's sdn.csv add.csv alt.csv ...):
+    # a request for /downloads/<name> gets files[name] when set, else ``content``.
+    files: dict[str, bytes] = field(default_factory=dict)
     faults: list[str] = field(default_factory=list)
     requests: list[dict[str, str]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each request
@@ -82,9 +85,19 @@ class Publisher:
     def serve(self, path: Path) -> None:
         self.content = path.read_bytes()
 
+    def file_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/downloads/{name}"
+
+    def body(self, path: str) -> bytes:
+        return self.files.get(path.rsplit("/", 1)[-1], self.content)
+
     @property
     def etag(self) -> str:
-        return '"' + hashlib.sha256(self.content).hexdigest()[:16] + '"'
+        return etag_of(self.content)
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
 class _PublisherHandler(BaseHTTPRequestHandler):
@@ -96,7 +109,7 @@ class _PublisherHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         state = self.server.publisher
-        state.requests.append(dict(self.headers.items()))
+        state.requests.append({**dict(self.headers.items()), "path": self.path})
         state.arrivals.append(time.monotonic())
         fault = state.faults.pop(0) if state.faults else "ok"
         getattr(self, "_" + fault.split(":")[0])(state, fault)
@@ -109,12 +122,14 @@ class _PublisherHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _ok(self, state: Publisher, _fault: str) -> None:
-        if self.headers.get("If-None-Match") == state.etag:
+        body = state.body(self.path)
+        etag = etag_of(body)
+        if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
-            self.send_header("ETag", state.etag)
+            self.send_header("ETag", etag)
             self.end_headers()
             return
-        self._send(200, state.content, {"ETag": state.etag, "Content-Type": "text/csv"})
+        self._send(200, body, {"ETag": etag, "Content-Type": "text/csv"})
 
     def _status(self, _state: Publisher, fault: str) -> None:
         self._send(int(fault.split(":")[1]), b"Service Unavailable")

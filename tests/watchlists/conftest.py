@@ -29,7 +29,8 @@ CONS_LIST = ListConfig(id="us-ofac-cons", expect=Expect(max_records=5000, max_re
 @cache
 def records(folder: Path) -> tuple[Record, ...]:
     """The parsed records of one shipped version (parsed once per test session)."""
-    files = [SourceFile.from_path(p) for p in sorted(folder.iterdir())]
+    # the list's files, not an operator decision kept beside them (_decision.json)
+    files = [SourceFile.from_path(p) for p in sorted(folder.iterdir()) if p.name[0] != "_"]
     return tuple(resolve_format("auto", files).parse(files))
 
 
