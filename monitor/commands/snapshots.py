@@ -113,6 +113,9 @@ def replay_command(
         else _nullbar(versions) as bar
     ):
         for version in bar:
+            if version.list_id in outcome.stopped:
+                outcome.tally["not tried"] += 1  # never applied over a version that failed
+                continue
             outcome.record(version, *_replay_one(app, version, input_format))
     click.echo("replay: " + ", ".join(f"{n} {s}" for s, n in sorted(outcome.tally.items())))
     if outcome.incomplete:
@@ -124,11 +127,13 @@ def replay_command(
 @dataclass
 class _Replay:
     """What a replay did, and what it leaves undone: a version held for review (and the
-    later ones of its list, which wait for it), one that failed, or a bad file."""
+    later ones of its list, which wait for it), a bad file, or one that failed (a busy or
+    broken database: the list's later versions are not tried, so none lands over it)."""
 
     tally: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     held: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     failed: list[str] = field(default_factory=list)
+    stopped: set[str] = field(default_factory=set)
 
     def record(self, version: Any, status: str, message: str, settled: bool) -> None:
         self.tally[status] += 1
@@ -137,6 +142,8 @@ class _Replay:
             self.held[version.list_id].append(f"{where}: {message}")
         elif status == "error" or (status == "rejected" and not settled):
             self.failed.append(f"{where} {status}: {message}")
+        if status == "error":
+            self.stopped.add(version.list_id)
 
     @property
     def incomplete(self) -> bool:
@@ -152,8 +159,11 @@ class _Replay:
                 "quarantine approve ID' or 'reject ID' (the later versions that wait are "
                 "checked again in order)"
             )
-        if any(" error: " in line for line in self.failed):
-            lines.append("fix what failed, then run 'watchlist-monitor replay' again to continue")
+        if self.stopped:
+            lines.append(
+                f"the later versions of {', '.join(sorted(self.stopped))} were not tried: fix "
+                "what failed, then run 'watchlist-monitor replay' again to continue"
+            )
         return lines
 
 

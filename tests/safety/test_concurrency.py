@@ -6,6 +6,7 @@ the same moment, replaying the same real versions or ingesting real files.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import threading
@@ -310,3 +311,33 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(tmp_path: Path) -> 
         f"list {LIST}: another process has been applying a version for more than 0.3 s; "
         "nothing was applied; try again when it is done"
     )
+
+
+def test_a_replay_never_applies_a_version_over_one_that_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database held busy by another writer fails one version: the list's later versions
+    are not tried (none lands over it), the replay exits 1, and a rerun completes it."""
+    from tests.conftest import shipped_versions
+
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    folder = tmp_path / "versions"
+    for version in shipped_versions("us-ofac-sdn")[:3]:
+        shutil.copytree(version, folder / version.name)
+    cli = Cli(f"sqlite:///{tmp_path / 'monitor.db'}", write_config(tmp_path, tmp_path / "a"))
+    first = sorted(folder.iterdir())[0]
+    assert cli("ingest", str(first / "sdn.csv.gz"), "--list", "us-ofac-sdn").exit_code == 0
+    holder = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        busy = cli("replay", str(folder), "--list", "us-ofac-sdn")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert busy.exit_code == 1
+    assert busy.stdout.splitlines()[-1] == "replay: 1 error, 2 not tried"
+    assert "the later versions of us-ofac-sdn were not tried" in busy.stderr
+    again = cli("replay", str(folder), "--list", "us-ofac-sdn")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[-1] == "replay: 2 applied, 1 skipped"
+    assert cli("verify").exit_code == 0
