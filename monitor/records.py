@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from monitor.kinds import EventKind
+
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _STORED = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 ENTRY_TYPES = ("entity", "individual", "vessel", "aircraft", "unknown")
@@ -186,7 +188,7 @@ class Event:
 
     list_id: str
     key: str
-    kind: str
+    kind: EventKind
     record: Record
     observed_at: datetime
     baseline: bool = False

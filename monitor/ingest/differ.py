@@ -17,6 +17,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from monitor.kinds import EventKind
 from monitor.names import fold
 from monitor.records import Event, FieldChange, Record, parse_iso_date
 
@@ -185,7 +186,7 @@ def build_events(data: DiffInput) -> list[Event]:
             events.append(
                 Event(
                     key=key,
-                    kind="rekeyed",
+                    kind=EventKind.REKEYED,
                     record=record,
                     previous_key=rekeys[key],
                     changes=changes,
@@ -194,7 +195,7 @@ def build_events(data: DiffInput) -> list[Event]:
                 )
             )
         else:
-            kind = "relisted" if key in data.seen_before else "listed"
+            kind = EventKind.RELISTED if key in data.seen_before else EventKind.LISTED
             events.append(
                 Event(
                     key=key,
@@ -206,14 +207,14 @@ def build_events(data: DiffInput) -> list[Event]:
             )
     for key, record in data.removed.items():
         if key not in old_keys_rekeyed:
-            events.append(Event(key=key, kind="delisted", record=record, **common))
+            events.append(Event(key=key, kind=EventKind.DELISTED, record=record, **common))
     for key, (before, after) in data.changed.items():
         changes = field_changes(before, after)
         if changes:
             events.append(
                 Event(
                     key=key,
-                    kind="modified",
+                    kind=EventKind.MODIFIED,
                     record=after,
                     changes=changes,
                     categories=categories_of(changes),
@@ -238,7 +239,7 @@ def baseline_events(list_id: str, observed_at: datetime, records: Iterable[Recor
         Event(
             list_id=list_id,
             key=r.key,
-            kind="listed",
+            kind=EventKind.LISTED,
             record=r,
             observed_at=observed_at,
             baseline=True,

@@ -36,7 +36,7 @@ from monitor.formats import AUTO, Format, resolve_format
 from monitor.ingest import differ, guards, intake, shapes
 from monitor.ingest.delta import apply_delta
 from monitor.ingest.gcpause import collector_paused
-from monitor.kinds import IngestStatus
+from monitor.kinds import EventKind, IngestStatus
 from monitor.records import Event, Record
 from monitor.store.locks import list_writer
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
@@ -739,10 +739,7 @@ def _apply_diff(
             detect_rekeys=list_config.detect_rekeys,
         )
     )
-    counts = {
-        kind: sum(1 for e in events if e.kind == kind)
-        for kind in ("listed", "delisted", "relisted", "modified", "rekeyed")
-    }
+    counts = {kind.value: sum(1 for e in events if e.kind == kind) for kind in EventKind}
     sweep = guards.check_sweep(
         current=len(taken.base.hashes),
         modified=counts["modified"],
