@@ -276,6 +276,13 @@ class DaemonSettings(Frozen):
         return parse_duration(value)
 
 
+class WebSettings(Frozen):
+    """The web app (``serve``): with a token set, every page and the API ask for it, and
+    approving or rejecting a held version always needs it."""
+
+    token: str | None = Field(default=None, min_length=16)
+
+
 class Config(Frozen):
     database: str = DEFAULT_DATABASE
     archive: Path = Path("snapshots")
@@ -285,6 +292,7 @@ class Config(Frozen):
     notifiers: tuple[NotifierConfig, ...] = Field(default=(), validate_default=True)
     delivery: DeliverySettings = DeliverySettings()
     daemon: DaemonSettings = DaemonSettings()
+    web: WebSettings = WebSettings()
     watchlists: Watchlists = ()
     source_path: Path | None = None
 

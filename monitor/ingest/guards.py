@@ -218,6 +218,7 @@ class Decision:
     sha256: str
     at: str
     reason: str = ""
+    by: str = ""  # who decided (the web form's name); the CLI leaves it empty
 
     @property
     def approved(self) -> bool:
@@ -225,7 +226,7 @@ class Decision:
 
     def describe(self) -> str:
         why = f": {self.reason}" if self.reason else ""
-        return f"{self.verdict} by the operator at {self.at}{why}"
+        return f"{self.verdict} by {self.by or 'the operator'} at {self.at}{why}"
 
 
 def decision_folder(paths: Sequence[Path]) -> Path | None:
@@ -247,6 +248,7 @@ def read_decision(paths: Sequence[Path], sha256: str) -> Decision | None:
             sha256=str(data["sha256"]),
             at=str(data["at"]),
             reason=str(data.get("reason", "")),
+            by=str(data.get("by", "")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{marker}: not a readable decision file ({exc})") from exc
@@ -265,6 +267,8 @@ def write_decision(folder: Path, decision: Decision) -> None:
         "at": decision.at,
         "reason": decision.reason,
     }
+    if decision.by:
+        payload["by"] = decision.by
     with temporary.open("w", encoding="utf-8") as out:
         json.dump(payload, out, indent=2)
         out.flush()
