@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -280,7 +281,21 @@ class WebSettings(Frozen):
     """The web app (``serve``): with a token set, every page and the API ask for it, and
     approving or rejecting a held version always needs it."""
 
-    token: str | None = Field(default=None, min_length=16)
+    token: SecretStr | None = None
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _long_enough(cls, value: Any) -> Any:
+        # ConfigError, not ValueError: a validation error would quote the (secret) value.
+        if value is not None and (not isinstance(value, str) or len(value) < 16):
+            raise ConfigError(
+                "web.token must be text of 16 characters or more "
+                "(e.g. the output of 'openssl rand -hex 16', as ${WEB_TOKEN})"
+            )
+        return value
+
+    def secret(self) -> str | None:
+        return self.token.get_secret_value() if self.token else None
 
 
 class Config(Frozen):

@@ -65,7 +65,7 @@ def _one_line(message: str) -> str:
 def _security(app: FastAPI, config: Config) -> None:
     """With ``web.token`` set, everything but the health probes asks for it (Bearer, or the
     password of HTTP Basic so that a browser can log in); a few headers harden every page."""
-    token = config.web.token
+    token = config.web.secret()
 
     @app.middleware("http")
     async def guard(

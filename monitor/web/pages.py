@@ -176,7 +176,7 @@ def quarantine_page(request: Request, message: str = "") -> Response:
     found = services(request)
     with found.store.read() as connection:
         held = [h.as_dict() for h in quarantine.pending(connection)]
-    token = found.config.web.token
+    token = found.config.web.secret()
     context = {
         "held": held,
         "can_decide": bool(token),
@@ -189,7 +189,7 @@ def quarantine_page(request: Request, message: str = "") -> Response:
 def _allowed(request: Request, csrf: str, who: str) -> str | None:
     """Why a decision is refused, or None. The token itself was checked by the app's guard
     (every request needs it once it is set); here: it is set, the form came from us, a name."""
-    token = services(request).config.web.token
+    token = services(request).config.web.secret()
     if not token:
         return "approving or rejecting from the web needs web.token in the configuration"
     if not hmac.compare_digest(csrf, csrf_token(token)):

@@ -168,3 +168,12 @@ def test_the_web_stack_is_not_imported_by_the_cli() -> None:
     imported = out.stderr
     for module in ("fastapi", "uvicorn", "starlette", "prometheus_client"):
         assert f" {module}" not in imported, module
+
+
+def test_a_short_token_is_refused_at_start_up_without_showing_it(tmp_path: Path) -> None:
+    config = write_config(tmp_path, tmp_path / "archive")
+    config.write_text(config.read_text() + "web: {token: ShortSecret1}\n")
+    result = Cli(f"sqlite:///{tmp_path / 'monitor.db'}", config)("lists")
+    assert result.exit_code == 1
+    assert "web.token must be text of 16 characters or more" in result.output
+    assert "ShortSecret1" not in result.output
