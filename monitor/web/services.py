@@ -8,7 +8,7 @@ the routes only turn it into JSON or a page.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,8 @@ class Services:
     config: Config
     now: Callable[[], datetime]
     environment: Environment
+    # Each list's current entries, folded for search, while the list's state is the same.
+    search_index: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, store: Store, config: Config, now: Callable[[], datetime]) -> Services:
@@ -125,7 +127,7 @@ class Services:
         if not query.strip():
             raise ConfigError("q: give a name, alias, identifier or key to search for")
         with self.store.read() as connection:
-            return search(connection, query, self.now())
+            return search(connection, query, self.now(), self.search_index)
 
     def snapshot(self, sha256: str) -> dict[str, Any]:
         """The snapshot with that sha256 (or a prefix), and its files as published."""

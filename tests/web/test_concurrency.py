@@ -61,6 +61,7 @@ def test_fifty_clients_during_an_ingest_get_whole_answers(server: tuple[Cli, Pat
     before = httpx.get(f"{base}/api/v1/lists").json()[0]["entries"]
     report_url = f"{base}/api/v1/report?list={LIST}&date=observed&since={DAY}&until={DAY}"
     assert httpx.get(report_url).json()["events"] == []
+    assert httpx.get(f"{base}/api/v1/search?q=BANK").json()["results"]  # search index warm
     second = shipped_versions(LIST)[1] / "sdn.csv.gz"
     writer = subprocess.Popen(
         [
@@ -113,3 +114,8 @@ def test_fifty_clients_during_an_ingest_get_whole_answers(server: tuple[Cli, Pat
     assert len(seen) >= 2 * CLIENTS
     assert {count for count, _ in seen} <= {before, after}
     assert {n for _, n in seen} <= {0, events}
+    new = next(e for e in httpx.get(report_url).json()["events"] if e["kind"] == "listed")
+    found = httpx.get(f"{base}/api/v1/search", params={"q": new["key"]}).json()["results"]
+    assert [(r["key"], r["status"]) for r in found if r["key"] == new["key"]] == [
+        (new["key"], "listed")
+    ]
