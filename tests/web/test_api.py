@@ -135,6 +135,9 @@ def test_errors_are_4xx_with_the_cli_message(client: TestClient, demo: Cli) -> N
     assert client.get("/api/v1/as-of?date=yesterday-ish").status_code == 400
     assert client.get("/api/v1/entities/us-ofac-sdn/no-such-key").status_code == 404
     assert client.get("/api/v1/snapshots/zz").status_code == 400
+    missing = client.get("/api/v1/as-of")
+    assert missing.status_code == 400 and missing.json() == {"error": "date: Field required"}
+    assert client.get("/api/v1/lists?limit=x").json()["error"].startswith("limit: ")
 
 
 def test_pagination_and_etag(client: TestClient) -> None:
