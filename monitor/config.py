@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -347,6 +348,27 @@ class DaemonSettings(Frozen):
         return parse_duration(value)
 
 
+class WebSettings(Frozen):
+    """The web app (``serve``): with a token set, every page and the API ask for it, and
+    approving or rejecting a held version always needs it."""
+
+    token: SecretStr | None = None
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _long_enough(cls, value: Any) -> Any:
+        # ConfigError, not ValueError: a validation error would quote the (secret) value.
+        if value is not None and (not isinstance(value, str) or len(value) < 16):
+            raise ConfigError(
+                "web.token must be text of 16 characters or more "
+                "(e.g. the output of 'openssl rand -hex 16', as ${WEB_TOKEN})"
+            )
+        return value
+
+    def secret(self) -> str | None:
+        return self.token.get_secret_value() if self.token else None
+
+
 class Config(Frozen):
     database: str = DEFAULT_DATABASE
     archive: Path = DEFAULT_ARCHIVE
@@ -356,6 +378,7 @@ class Config(Frozen):
     notifiers: tuple[NotifierConfig, ...] = Field(default=(), validate_default=True)
     delivery: DeliverySettings = DeliverySettings()
     daemon: DaemonSettings = DaemonSettings()
+    web: WebSettings = WebSettings()
     watchlists: Watchlists = ()
     source_path: Path | None = None
     # Where the configuration came from and why the data lives where it does, for

@@ -34,6 +34,11 @@ def feed_command(
       watchlist-monitor feed --output changes.atom
       watchlist-monitor feed --list us-ofac-sdn --limit 50 --output sdn.atom
     """
+    emit(feed_text(app, lists, limit, title), output)
+
+
+def feed_text(app: AppContext, lists: tuple[str, ...], limit: int, title: str = "") -> str:
+    """The feed as text: the command's output, and what ``serve`` answers at /feed.atom."""
     from monitor.reports.environment import make_environment, render
     from monitor.reports.feed import build_feed
     from monitor.reports.output import markup_environment
@@ -46,4 +51,4 @@ def feed_command(
     latest = events[-limit:]
     name = title or "Watchlist Monitor: changes to " + (", ".join(lists) or "all lists")
     feed = build_feed(latest, app.now.strftime("%Y-%m-%dT%H:%M:%SZ"), name)
-    emit(render(markup_environment(environment), "feed.atom.j2", {"feed": feed}), output)
+    return render(markup_environment(environment), "feed.atom.j2", {"feed": feed})

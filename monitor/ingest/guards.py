@@ -295,6 +295,7 @@ class Decision:
     sha256: str
     at: str
     reason: str = ""
+    by: str = ""  # who decided (the web form's name); the CLI leaves it empty
 
     @property
     def approved(self) -> bool:
@@ -302,7 +303,7 @@ class Decision:
 
     def describe(self) -> str:
         why = f": {self.reason}" if self.reason else ""
-        return f"{self.verdict} by the operator at {self.at}{why}"
+        return f"{self.verdict} by {self.by or 'the operator'} at {self.at}{why}"
 
 
 def decision_folder(paths: Sequence[Path]) -> Path | None:
@@ -324,6 +325,7 @@ def read_decision(paths: Sequence[Path], sha256: str) -> Decision | None:
             sha256=str(data["sha256"]),
             at=str(data["at"]),
             reason=str(data.get("reason", "")),
+            by=str(data.get("by", "")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{marker}: not a readable decision file ({exc})") from exc
@@ -342,6 +344,8 @@ def write_decision(folder: Path, decision: Decision) -> None:
         "at": decision.at,
         "reason": decision.reason,
     }
+    if decision.by:
+        payload["by"] = decision.by
     with temporary.open("w", encoding="utf-8") as out:
         json.dump(payload, out, indent=2)
         out.flush()

@@ -80,6 +80,8 @@ class IngestRequest:
     recheck_quarantined: bool = False
     # Set when this request finishes a version archived earlier but never applied.
     finishing: bool = False
+    # Who approved it, written into the archive decision (the web app names the person).
+    decided_by: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -410,6 +412,7 @@ def _apply_approved(
         sha256=snapshot.sha256,
         at=utc_iso(snapshot.recorded_at),
         reason="approved on ingest",
+        by=request.decided_by,
     )
     guards.write_decision(folder, decision)
     try:

@@ -113,8 +113,11 @@ def approve(
     *,
     now: datetime,
     progress: Callable[[IngestResult, int, int], None] | None = None,
+    by: str = "",
 ) -> list[IngestResult]:
     """Apply a quarantined snapshot, then re-check the list's later quarantined ones in order.
+
+    ``by`` names who approved it in the archive decision (the web app's form).
 
     Running it again after an interruption finishes the re-checks. ``progress`` is
     told of each result as it comes, with its position and the total, so that a
@@ -132,7 +135,7 @@ def approve(
 
     if not _already_approved(held):
         _check_can_approve(store, held)
-        done(ingest(store, config, _request(config, held, approved=True), now=now))
+        done(ingest(store, config, _request(config, held, approved=True, by=by), now=now))
         if results[0].status not in ("applied", "baseline"):
             return results
     for snapshot in later:
@@ -165,7 +168,7 @@ def _check_can_approve(store: Store, held: Held) -> None:
 
 
 def _request(
-    config: Config, held: Held, *, approved: bool = False, recheck: bool = False
+    config: Config, held: Held, *, approved: bool = False, recheck: bool = False, by: str = ""
 ) -> IngestRequest:
     return IngestRequest(
         list_config=config.list_config(held.list_id),
@@ -175,18 +178,25 @@ def _request(
         source_uri=held.source_uri,
         approved=approved,
         recheck_quarantined=recheck,
+        decided_by=by,
         hooks=hooks_for(EntryPoint.APPROVE, config, config.list_config(held.list_id)),
     )
 
 
-def reject(store: Store, snapshot_id: int, *, now: datetime, reason: str = "") -> Held:
+def reject(
+    store: Store, snapshot_id: int, *, now: datetime, reason: str = "", by: str = ""
+) -> Held:
     """Mark a quarantined snapshot rejected for good; its files stay in the archive as evidence."""
     held = find(store, snapshot_id)
     label = f"snapshot {held.id} ({held.list_id} @ {utc_iso(held.observed_at)})"
     if held.status == "rejected":
         return held
     decision = guards.Decision(
-        verdict="rejected", sha256=held.sha256, at=utc_iso(now), reason=reason or held.message
+        verdict="rejected",
+        sha256=held.sha256,
+        at=utc_iso(now),
+        reason=reason or held.message,
+        by=by,
     )
     with store.list_transaction(held.list_id) as tx:
         current = tx.snapshot(held.id)
