@@ -73,9 +73,9 @@ CATALOGUE: tuple[Source, ...] = (
         max_records=40000,
         size="2 to 5 MB (SDN.CSV; 9,000 to 15,000 entries in 2021-2024)",
         notes=(
-            "This entry fetches SDN.CSV alone (names, programs, remarks with the aliases and "
-            "identifiers folded in); ADD.CSV and ALT.CSV add addresses and aliases when the "
-            "files are ingested together as one snapshot.",
+            "The configuration fetches the whole set as one version: SDN.CSV (names, "
+            "programs, remarks), ADD.CSV (addresses, hence countries), ALT.CSV (aliases) and "
+            "SDN_COMMENTS.CSV (remarks too long for SDN.CSV).",
             "The legacy address https://www.treasury.gov/ofac/downloads/sdn.csv leads to the "
             "same file.",
         ),
@@ -315,6 +315,14 @@ def find_source(source_id: str) -> Source:
 DEFAULT_INIT = ("us-ofac-sdn", "us-ofac-cons", "us-csl", "un-sc", "uk-hmt")
 
 
+def _source(item: Source) -> str:
+    """The whole file set where the publication is several files read as one version
+    (OFAC's CSV sets: names, addresses, aliases, comments), else the one file."""
+    if item.format == "ofac-csv" and len(item.files) > 1:
+        return "[" + ", ".join(_quoted(url) for url in item.files) + "]"
+    return _quoted(item.source)
+
+
 def render_config(sources: list[Source]) -> str:
     """A commented configuration watching ``sources`` (valid as written, once any
     ${ENV} reference it holds is set)."""
@@ -343,7 +351,7 @@ def render_config(sources: list[Source]) -> str:
             f"  - id: {item.id}",
             f"    title: {_quoted(item.title)}",
             f"    format: {item.format}",
-            f"    source: {_quoted(item.source)}",
+            f"    source: {_source(item)}",
             f"    schedule: {item.schedule}",
             "    fetch: {timeout: 120s, retries: 3, retry_delay: 30s, "
             f"max_size: {item.max_size}}}",

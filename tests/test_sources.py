@@ -118,3 +118,15 @@ def test_an_init_entry_checks_a_real_file(source_id: str, tmp_path: Path) -> Non
 
     assert result.exit_code == 0, result.output
     assert "baseline:" in result.output, result.output
+
+
+def test_init_fetches_an_ofac_publication_as_its_whole_file_set(tmp_path: Path) -> None:
+    """Names, addresses (hence countries), aliases and comments arrive as one version."""
+    _load_commands()
+    target = tmp_path / "monitor.yml"
+    args = ["init", "--output", str(target), "--source", "us-ofac-sdn", "--source", "us-ofac-cons"]
+    assert CliRunner().invoke(cli, args, catch_exceptions=False).exit_code == 0
+    config = load_config(target)
+    for item in config.lists:
+        expected = next(s for s in CATALOGUE if s.id == item.id).files
+        assert tuple(item.source or ()) == expected and len(expected) == 4
