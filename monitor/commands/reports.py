@@ -68,7 +68,7 @@ def report_command(app: AppContext, /, **options: Any) -> None:
 
     environment = make_environment(app.config.templates)
     options["lists"] = known_lists(app, options["lists"])
-    report = _run_report(app, options) if options["snapshot"] else _digest(app, options)
+    report = _run_report(app, options) if options["snapshot"] else digest_report(app, options)
     emit(render_report(environment, report, options["output_format"]), options["output"])
 
 
@@ -101,7 +101,8 @@ def _bounds(app: AppContext, options: dict[str, Any]) -> tuple[date | None, date
     return previous_period(options["period"], today)
 
 
-def _digest(app: AppContext, options: dict[str, Any]) -> Report:
+def digest_report(app: AppContext, options: dict[str, Any]) -> Report:
+    """The digest the report command's options ask for (the web API asks for the same)."""
     from monitor.reports.model import build_report
     from monitor.store.queries import EventQuery, find_events
 

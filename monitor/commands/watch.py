@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 FORMATS = click.Choice(("text", "json"))
 
 
-def _watchlist(app: AppContext, watchlist_id: str) -> WatchlistConfig:
+def find_watchlist(app: AppContext, watchlist_id: str) -> WatchlistConfig:
     from monitor.watchlists.config import load_watchlists
 
     watchlists = load_watchlists(app.config.watchlists)
@@ -70,7 +70,7 @@ def watch_test_command(
     from monitor.watchlists.hooks import compile_watchlist
     from monitor.watchlists.screening import screen
 
-    watchlist = _watchlist(app, watchlist_id)
+    watchlist = find_watchlist(app, watchlist_id)
     if list_id is not None:
         known_lists(app, [list_id])
     floor = min_score if min_score is not None else max(0.05, watchlist.threshold - 0.2)
@@ -129,7 +129,7 @@ def watch_digest_command(app: AppContext, watchlist_id: str, at: str | None) -> 
     from monitor.outbox.digest import send_digest
     from monitor.reports.environment import make_environment
 
-    watchlist = _watchlist(app, watchlist_id)
+    watchlist = find_watchlist(app, watchlist_id)
     now = parse_user_datetime(at, "--at") if at else app.now
     count = send_digest(
         app.store, app.config, make_environment(app.config.templates), watchlist, now=now
@@ -163,7 +163,7 @@ def alerts_command(
     from monitor.watchlists.alerts import find_alerts
 
     if watchlist_id is not None:
-        _watchlist(app, watchlist_id)  # a typo is an error naming the configured ones
+        find_watchlist(app, watchlist_id)  # a typo is an error naming the configured ones
     with app.store.read() as connection:
         found = find_alerts(
             connection, since=optional_date(since, "--since"), watchlist=watchlist_id

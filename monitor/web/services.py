@@ -62,12 +62,12 @@ class Services:
     def report(self, filters: ReportFilters) -> Report:
         """A period digest, as ``report`` builds it for the same options."""
         from monitor.commands._common import known_lists
-        from monitor.commands.reports import _digest
+        from monitor.commands.reports import digest_report
 
         app = self.context()
         options = filters.options()
         options["lists"] = known_lists(app, options["lists"])
-        return _digest(app, options)
+        return digest_report(app, options)
 
     def history(self, list_id: str, key: str) -> dict[str, Any]:
         """The history model of one entry, as ``history KEY --list LIST`` builds it."""
@@ -99,11 +99,11 @@ class Services:
 
     def alerts(self, since: str | None, watchlist: str | None) -> list[dict[str, Any]]:
         from monitor.commands._common import optional_date
-        from monitor.commands.watch import _watchlist
+        from monitor.commands.watch import find_watchlist
         from monitor.watchlists.alerts import find_alerts
 
         if watchlist:
-            _watchlist(self.context(), watchlist)
+            find_watchlist(self.context(), watchlist)
         with self.store.read() as connection:
             found = find_alerts(
                 connection, since=optional_date(since, "--since"), watchlist=watchlist
