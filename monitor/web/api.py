@@ -21,28 +21,6 @@ def services(request: Request) -> Services:
     return found
 
 
-def report_filters(
-    since: str | None = None,
-    until: str | None = None,
-    lists: Annotated[list[str] | None, Query(alias="list")] = None,
-    source: str = "",
-    kind: str | None = None,
-    date: str = "effective",
-    by: str = "list",
-    include_baseline: bool = False,
-) -> ReportFilters:
-    return ReportFilters(
-        since=since,
-        until=until,
-        lists=tuple(lists or ()),
-        source=source,
-        kind=kind,
-        date=date,
-        by=by,
-        include_baseline=include_baseline,
-    )
-
-
 @router.get("/report")
 def report(
     request: Request,
@@ -60,7 +38,9 @@ def report(
     """``report --format json`` for the same filters (events paginated)."""
     from monitor.reports.output import public_json
 
-    filters = report_filters(since, until, lists, source, kind, date, by, include_baseline)
+    filters = ReportFilters.from_query(
+        since, until, lists, source, kind, date, by, include_baseline
+    )
     data = public_json(services(request).report(filters))
     headers: dict[str, str] = {}
     data["events"] = page(request, headers, data["events"], limit, offset)

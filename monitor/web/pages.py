@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from monitor.errors import ConfigError
 from monitor.kinds import DATE_CLOCKS
 from monitor.web.api import services
-from monitor.web.services import ReportFilters
+from monitor.web.services import ReportFilters, split_lists
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
@@ -27,11 +27,6 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
 
     text = render(markup_environment(services(request).environment), name, context)
     return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": CSP})
-
-
-def _split(values: list[str] | None) -> tuple[str, ...]:
-    """``list=a&list=b`` or ``list=a,b`` (the form's one field)."""
-    return tuple(v.strip() for item in values or () for v in item.split(",") if v.strip())
 
 
 @router.get("/")
@@ -50,26 +45,6 @@ def dashboard(request: Request) -> Response:
     )
 
 
-def _filters(
-    since: str | None,
-    until: str | None,
-    lists: list[str] | None,
-    source: str,
-    kind: str | None,
-    date: str,
-    by: str,
-) -> ReportFilters:
-    return ReportFilters(
-        since=since or None,
-        until=until or None,
-        lists=_split(lists),
-        source=source,
-        kind=kind or None,
-        date=date,
-        by=by,
-    )
-
-
 @router.get("/changes")
 def changes(
     request: Request,
@@ -82,7 +57,7 @@ def changes(
     by: str = "list",
 ) -> Response:
     """The digest of a period, with links to each entity and to the same query as files."""
-    filters = _filters(since, until, lists, source, kind, date, by)
+    filters = ReportFilters.from_query(since, until, lists, source, kind, date, by)
     if filters.since is None and filters.until is None:
         today = services(request).now().date()
         filters = ReportFilters(
@@ -121,7 +96,7 @@ def export(
     if output_format not in EXPORTS:
         raise ConfigError(f"format: {output_format!r} is not one of {', '.join(EXPORTS)}")
     found = services(request)
-    report = found.report(_filters(since, until, lists, source, kind, date, by))
+    report = found.report(ReportFilters.from_query(since, until, lists, source, kind, date, by))
     text = render_report(found.environment, report, output_format)
     headers = {"Content-Security-Policy": CSP} if output_format == "html" else {}
     return Response(text, media_type=EXPORTS[output_format], headers=headers)
@@ -150,7 +125,7 @@ def as_of(
     lists: Annotated[list[str] | None, Query(alias="list")] = None,
     q: str = "",
 ) -> Response:
-    wanted = _split(lists)
+    wanted = split_lists(lists)
     result = services(request).as_of(date, wanted, q.strip()) if date.strip() else None
     context = {"day": date, "lists": wanted, "q": q, "result": result}
     return page(request, "web_asof.html.j2", context)

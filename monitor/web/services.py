@@ -30,6 +30,11 @@ class NotFound(InputError):
     """No such entry, snapshot or file: a 404."""
 
 
+def split_lists(values: list[str] | None) -> tuple[str, ...]:
+    """``list=a&list=b`` or ``list=a,b`` (the form's one field)."""
+    return tuple(v.strip() for item in values or () for v in item.split(",") if v.strip())
+
+
 @dataclass(frozen=True)
 class Services:
     store: Store
@@ -190,6 +195,31 @@ class ReportFilters:
     date: str = "effective"
     by: str = "list"
     include_baseline: bool = False
+
+    @classmethod
+    def from_query(
+        cls,
+        since: str | None,
+        until: str | None,
+        lists: list[str] | None,
+        source: str,
+        kind: str | None,
+        date: str,
+        by: str,
+        include_baseline: bool = False,
+    ) -> ReportFilters:
+        """The filters as a query string gives them: empty fields are absent, and ``list``
+        may be repeated or comma-separated (a form's one field)."""
+        return cls(
+            since=since or None,
+            until=until or None,
+            lists=split_lists(lists),
+            source=source,
+            kind=kind or None,
+            date=date,
+            by=by,
+            include_baseline=include_baseline,
+        )
 
     def options(self) -> dict[str, Any]:
         if self.date not in DATE_CLOCKS:
