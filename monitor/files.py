@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,3 +82,25 @@ def snapshot_digest(file_hashes: list[tuple[str, str]]) -> str:
     for name, file_hash in sorted((name.lower(), file_hash) for name, file_hash in file_hashes):
         digest.update(f"{name}\0{file_hash}\n".encode())
     return digest.hexdigest()
+
+
+def write_atomically(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Write ``path`` in one step: a reader sees the old file or the whole new one.
+
+    The text goes to a temporary file beside it, flushed to disk, then renamed over
+    it; nothing is left behind on failure. ``mode`` sets the new file's permissions
+    (default: private to the owner, as ``mkstemp`` makes it). OSError is the caller's
+    to turn into its own one-line error.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            if mode is not None:
+                os.fchmod(out.fileno(), mode)
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

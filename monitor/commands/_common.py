@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -115,23 +114,14 @@ def write_regular_file(path: Path, text: str) -> None:
         )
     if not path.parent.is_dir():
         raise OutputError(f"--output {path}: the folder {path.parent} does not exist: create it")
+    from monitor.files import write_atomically
+
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_atomically(
+            path, text, mode=stat.S_IMODE(mode) if mode is not None else _new_file_mode()
+        )
     except OSError as exc:
         raise OutputError(f"--output {path}: {os_reason(exc)}") from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), stat.S_IMODE(mode) if mode is not None else _new_file_mode())
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"--output {path}: {os_reason(exc)}") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _new_file_mode() -> int:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import Field, field_validator
 
 from monitor.errors import DeliveryError
+from monitor.files import write_atomically
 from monitor.kinds import REPORT_FORMATS
 from monitor.notifiers.base import Message, Notifier, NotifierSettings
 
@@ -65,17 +64,3 @@ class FileNotifier(Notifier):
                 write_atomically(path, message.parts[fmt])
         except OSError as exc:
             raise DeliveryError(f"cannot write to {self.options.directory}: {exc}") from None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """A reader sees the old file or the whole new one, never half of it."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
