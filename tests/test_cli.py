@@ -115,7 +115,7 @@ def test_ns_cmic_additions_across_the_change_of_format(demo: Cli) -> None:
     names = {e["name"] for e in data["events"]}
     assert names == CMIC_DECEMBER_2021
     assert all(e["programs"] == ["CMIC-EO13959"] for e in data["events"])
-    assert all(e["observed_at"].startswith("2025-04-21") for e in data["events"])
+    assert all(e["observed_at"].startswith("2025-12-19") for e in data["events"])
 
 
 def test_entity_list_additions_of_november_2021_by_effective_date(demo: Cli) -> None:
@@ -148,6 +148,7 @@ def test_lists_shows_counts(demo: Cli) -> None:
     data = json.loads(demo("lists", "--format", "json").output)
     by_id = {item["list"]: item for item in data}
     assert by_id["us-ofac-sdn"]["entries"] == 9008
+    assert by_id["us-ofac-cons"]["entries"] == 442  # the complete 2025-12-19 file set
     # 14,160 rows; BANK OF KUNLUN (CAP:15268) twice, differing only in source_list_url: one entry
     assert by_id["us-csl"]["entries"] == 14159
 

@@ -50,7 +50,10 @@ FIXTURES: dict[str, list[list[str]]] = {
     "ofac-advanced-xml": [[f"{F}ofac-advanced/2020-03-17/cons_advanced.xml.gz"]],
     "ofac-csv": [
         [f"{F}ofac/cons-2016-09-16/{n}.csv" for n in ("cons_prim", "cons_add", "cons_alt")],
-        [f"snapshots/us-ofac-cons/2025-04-21T1332Z/{n}.csv.gz" for n in ("cons_prim", "cons_add")],
+        [
+            f"snapshots/us-ofac-cons/2025-12-19T1823Z/{n}.csv.gz"
+            for n in ("cons_prim", "cons_add", "cons_alt", "cons_comments")
+        ],
     ],
     "ofac-enhanced-xml": [[f"{F}ofac-enhanced/2025-01-14/CONS_ENHANCED.ZIP"]],
     "ofac-xml": [

@@ -26,9 +26,10 @@ from tests.conftest import SNAPSHOTS, Cli
 from tests.safety.helpers import NOW, drop_rows, write
 
 LIST = "us-ofac-cons"
-REAL = gzip.decompress((SNAPSHOTS / LIST / "2025-04-21T1332Z" / "cons_prim.csv.gz").read_bytes())
-SMALL_CHANGE = drop_rows(REAL, 0.01, newline=b"\n")  # 5 delisted: applied at once
-MASS_DELISTING = drop_rows(REAL, 0.2, newline=b"\n")  # 89 delisted: held for review
+# The shipped 2025-12-19 entries file: 442 rows, CRLF, ending with 0x1A as OFAC publishes it.
+REAL = gzip.decompress((SNAPSHOTS / LIST / "2025-12-19T1823Z" / "cons_prim.csv.gz").read_bytes())
+SMALL_CHANGE = drop_rows(REAL, 0.01)  # 5 delisted: applied at once
+MASS_DELISTING = drop_rows(REAL, 0.2)  # 89 delisted: held for review
 
 
 @pytest.fixture
@@ -86,10 +87,10 @@ def test_the_policy_names_every_entry_point_and_only_replay_is_silent() -> None:
 
 def test_ingest_queues_one_report_per_channel(setup: tuple[Cli, Path], tmp_path: Path) -> None:
     cli, _ = setup
-    baseline = version(tmp_path, "2025-04-21T1332Z", REAL)
+    baseline = version(tmp_path, "2025-12-19T1823Z", REAL)
     assert cli("ingest", str(baseline), "--list", LIST).exit_code == 0
     assert reports(cli) == []  # a baseline is recorded, never reported
-    changed = version(tmp_path, "2025-04-22T1200Z", SMALL_CHANGE)
+    changed = version(tmp_path, "2025-12-20T1200Z", SMALL_CHANGE)
     result = cli("ingest", str(changed), "--list", LIST)
     assert result.exit_code == 0 and "5 delisted" in result.stdout
     [(snapshot, channel, subject)] = reports(cli)
@@ -129,8 +130,8 @@ def test_ingest_approve_queues_the_report_and_the_alert(
     setup: tuple[Cli, Path], tmp_path: Path
 ) -> None:
     cli, _ = setup
-    cli("ingest", str(version(tmp_path, "2025-04-21T1332Z", REAL)), "--list", LIST)
-    held = version(tmp_path, "2025-04-22T1200Z", MASS_DELISTING)
+    cli("ingest", str(version(tmp_path, "2025-12-19T1823Z", REAL)), "--list", LIST)
+    held = version(tmp_path, "2025-12-20T1200Z", MASS_DELISTING)
     assert "quarantined" in cli("ingest", str(held), "--list", LIST).stdout
     assert reports(cli) == []
     approved = cli("ingest", str(held), "--list", LIST, "--approve")
@@ -145,8 +146,8 @@ def test_quarantine_approve_queues_the_report_and_the_alert(
     setup: tuple[Cli, Path], tmp_path: Path
 ) -> None:
     cli, _ = setup
-    cli("ingest", str(version(tmp_path, "2025-04-21T1332Z", REAL)), "--list", LIST)
-    cli("ingest", str(version(tmp_path, "2025-04-22T1200Z", MASS_DELISTING)), "--list", LIST)
+    cli("ingest", str(version(tmp_path, "2025-12-19T1823Z", REAL)), "--list", LIST)
+    cli("ingest", str(version(tmp_path, "2025-12-20T1200Z", MASS_DELISTING)), "--list", LIST)
     [held] = snapshot_ids(cli, "quarantined")
     approved = cli("quarantine", "approve", str(held))
     assert approved.exit_code == 0, approved.output
@@ -160,8 +161,8 @@ def test_quarantine_approve_queues_the_report_and_the_alert(
 
 def test_replay_tells_no_channel(setup: tuple[Cli, Path], tmp_path: Path) -> None:
     cli, _ = setup
-    cli("ingest", str(version(tmp_path, "2025-04-21T1332Z", REAL)), "--list", LIST)
-    cli("ingest", str(version(tmp_path, "2025-04-22T1200Z", SMALL_CHANGE)), "--list", LIST)
+    cli("ingest", str(version(tmp_path, "2025-12-19T1823Z", REAL)), "--list", LIST)
+    cli("ingest", str(version(tmp_path, "2025-12-20T1200Z", SMALL_CHANGE)), "--list", LIST)
     assert len(reports(cli)) == 1
     fresh = Cli(f"sqlite:///{tmp_path / 'fresh.db'}", cli.config)
     replayed = fresh("replay")
@@ -175,8 +176,8 @@ def test_the_run_report_shows_the_alerts_it_raised(
     setup: tuple[Cli, Path], tmp_path: Path, fmt: str
 ) -> None:
     cli, _ = setup
-    cli("ingest", str(version(tmp_path, "2025-04-21T1332Z", REAL)), "--list", LIST)
-    cli("ingest", str(version(tmp_path, "2025-04-22T1200Z", MASS_DELISTING)), "--list", LIST)
+    cli("ingest", str(version(tmp_path, "2025-12-19T1823Z", REAL)), "--list", LIST)
+    cli("ingest", str(version(tmp_path, "2025-12-20T1200Z", MASS_DELISTING)), "--list", LIST)
     [held] = snapshot_ids(cli, "quarantined")
     cli("quarantine", "approve", str(held))
     shown = cli("report", "--snapshot", "latest", "--list", LIST, "--format", fmt)

@@ -20,7 +20,9 @@ from tests.conftest import FIXTURES, SNAPSHOTS
 
 CONS = SNAPSHOTS / "us-ofac-cons"
 CONS_2021 = CONS / "2021-06-03T0000Z"  # classic XML, 446 entries
-CONS_2025 = CONS / "2025-04-21T1332Z"  # CSV, 443 entries, incl. the Dec 2021 NS-CMIC additions
+# the complete CSV file set (prim, add, alt, comments), 442 entries, incl. the December 2021
+# NS-CMIC additions
+CONS_2025 = CONS / "2025-12-19T1823Z"
 WATCH_FIXTURES = FIXTURES / "watchlists"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 CONS_LIST = ListConfig(id="us-ofac-cons", expect=Expect(max_records=5000, max_removed_share=0.6))

@@ -68,7 +68,7 @@ def test_replay_raises_alerts_once_and_lists_them(app: Cli) -> None:
     assert json.loads(ok(app, "alerts", "--format", "json")) == items
 
     text = ok(app, "alerts", "--since", "2025-01-01")
-    assert "2025-04-21  portfolio  listed  us-ofac-cons 33111  SZ DJI TECHNOLOGY CO., LTD." in text
+    assert "2025-12-19  portfolio  listed  us-ofac-cons 33111  SZ DJI TECHNOLOGY CO., LTD." in text
     assert "already listed at baseline" not in text
     assert "already listed at baseline (2, the first snapshot of a list)" in ok(app, "alerts")
 

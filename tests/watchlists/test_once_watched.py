@@ -1,7 +1,7 @@
 """Once watched, always watched: a later change of an entry that matched before is alerted.
 
 Built from the real OFAC consolidated versions: Huawei Technologies matches at
-the 2021 baseline; in a copy of the real 2025 version its row is renamed beyond
+the 2021 baseline; in a copy of the real 2025 version its name and alias are renamed beyond
 recognition (as a rename with a new program would), and the change is still
 alerted, with why.
 """
@@ -18,10 +18,14 @@ from tests.watchlists.conftest import CONS_2021, CONS_2025, make_config, run
 
 HUAWEI = '"HUAWEI TECHNOLOGIES CO., LTD."'
 RENAMED = '"SHENZHEN XINGHE COMMUNICATIONS EQUIPMENT CO., LTD."'
+# The entry's one alias in the real cons_alt.csv, which matches "Huawei" by itself.
+HUAWEI_ALIAS = '30947,48664,"aka","HUAWEI INVESTMENT & HOLDING CO LTD"'
+RENAMED_ALIAS = '30947,48664,"aka","XINGHE COMMUNICATIONS EQUIPMENT CO LTD"'
 
 
 def renamed_version(tmp_path: Path) -> Path:
-    """The real 2025 version with Huawei Technologies' row (key 30947) under another name."""
+    """The real 2025 version with Huawei Technologies (key 30947) renamed beyond recognition:
+    its name in cons_prim.csv and its alias in cons_alt.csv."""
     folder = tmp_path / "versions" / "2025-06-01T0000Z"
     folder.mkdir(parents=True)
     for source in CONS_2025.iterdir():
@@ -31,6 +35,9 @@ def renamed_version(tmp_path: Path) -> Path:
         if source.name.startswith("cons_prim"):
             assert text.count(f"30947,{HUAWEI}") == 1
             text = text.replace(f"30947,{HUAWEI}", f"30947,{RENAMED}")
+        if source.name.startswith("cons_alt"):
+            assert text.count(HUAWEI_ALIAS) == 1
+            text = text.replace(HUAWEI_ALIAS, RENAMED_ALIAS)
         (folder / source.name).write_bytes(gzip.compress(text.encode("utf-8")))
     # Four years after the 2021 baseline most entries changed: an operator approved it, as
     # the shipped 2025 version is approved.
