@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import cli
-from monitor.commands._common import text_or_json
+from monitor.commands._common import dumps, text_or_json
 from monitor.errors import ConfigError
 
 
@@ -22,7 +22,6 @@ def sources_command(output_format: str) -> None:
       watchlist-monitor sources --format json
     """
     from monitor.catalogue import CATALOGUE
-    from monitor.store.queries import dumps
 
     if output_format == "json":
         click.echo(dumps([item.as_dict() for item in CATALOGUE]))
