@@ -82,7 +82,10 @@ class AppContext:
         if self._store is None:
             from monitor.store import Store, open_engine
 
-            self._store = Store(open_engine(self.checked.database))
+            # lists asks for `checked` first (no models); other commands validate in full
+            checked = self._checked
+            database = checked.database if checked is not None else self.config.database
+            self._store = Store(open_engine(database))
         return self._store
 
 
