@@ -111,3 +111,16 @@ def test_lists_runs_without_sqlalchemy_and_pydantic_once_validated(
     assert not {"pydantic", "sqlalchemy"} & imported(second)
     assert second.stdout == first.stdout and "us-ofac-sdn" in second.stdout
     assert lists("--format", "json").stdout.startswith('[\n  {\n    "list": "us-ofac-cons"')
+
+
+def test_one_overview_query_on_either_backend(db_url: str, tmp_path: Path) -> None:
+    """The SQL of monitor.store.overview, run through SQLAlchemy on SQLite and PostgreSQL."""
+    cli = Cli(db_url, write_config(tmp_path, tmp_path / "archive"))
+    done = cli("ingest", str(CONS), "--list", "us-ofac-cons")
+    assert done.exit_code == 0, done.output
+    with Store(open_engine(db_url)).read() as connection:
+        [item] = list_overview(connection)
+    assert item["list"] == "us-ofac-cons" and item["snapshots"] == {"applied": 1}
+    assert item["entries"] > 500 and item["last_status"] == "applied"
+    assert item["last_snapshot"] is not None and item["last_snapshot"].endswith("Z")
+    assert cli("lists").output.startswith(f"us-ofac-cons     {item['format']:<18}")
