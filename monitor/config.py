@@ -2,7 +2,10 @@
 
 A bad file fails before anything runs, with one sentence naming the file, the
 key, the bad value and what would be valid. Secrets are written as
-``${ENV_VAR}`` references and expanded here, never logged.
+``${ENV_VAR}`` references, expanded when the file is read
+(:mod:`monitor.config_file`), never logged. A valid configuration is
+remembered (:mod:`monitor.config_cache`) for the commands that need only its
+places.
 """
 
 from __future__ import annotations
@@ -25,42 +28,23 @@ from pydantic import (
 )
 
 from monitor.config_file import (
-    APP_NAME,
-    CONFIG_ENV,
-    DB_ENV,
     DEFAULT_ARCHIVE,
-    DEFAULT_CONFIG,
     DEFAULT_DATABASE,
     Gathered,
     create_home,
-    expand_env,
-    find_config,
     gather,
-    user_config_file,
-    user_data_dir,
+)
+from monitor.config_file import (  # where they were before the file-reading half moved
+    user_config_file as user_config_file,
+)
+from monitor.config_file import (
+    user_data_dir as user_data_dir,
 )
 from monitor.cron import cron_trigger
 from monitor.errors import ConfigError
 from monitor.formats import AUTO, format_kinds, get_format
 from monitor.notifiers import NotifierSettings, notifier_settings
 from monitor.watchlists.config import Watchlists, check_channels
-
-__all__ = [  # the file-reading half lives in monitor.config_file; callers import it here
-    "APP_NAME",
-    "CONFIG_ENV",
-    "DB_ENV",
-    "DEFAULT_ARCHIVE",
-    "DEFAULT_CONFIG",
-    "DEFAULT_DATABASE",
-    "Config",
-    "ListConfig",
-    "expand_env",
-    "find_config",
-    "load_config",
-    "user_config_file",
-    "user_data_dir",
-    "validate_list_id",
-]
 
 LIST_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)", re.IGNORECASE)

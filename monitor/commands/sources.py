@@ -65,7 +65,7 @@ def init_command(source_ids: tuple[str, ...], output: Path | None, force: bool) 
     """
     from monitor.catalogue import DEFAULT_INIT, find_source, render_config
     from monitor.commands._common import write_regular_file
-    from monitor.config import user_config_file
+    from monitor.config_file import user_config_file
 
     chosen = [find_source(i) for i in (source_ids or DEFAULT_INIT)]
     target = output or user_config_file()
