@@ -28,6 +28,7 @@ from monitor.logs import LOG_FORMATS, setup_logging
 
 if TYPE_CHECKING:
     from monitor.config import Config
+    from monitor.config_cache import Checked
     from monitor.store import Store
 
 
@@ -38,6 +39,7 @@ class AppContext:
     config_path: Path | None
     database: str | None
     _config: Config | None = None
+    _checked: Checked | None = None
     _store: Store | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -50,11 +52,40 @@ class AppContext:
         return self._config
 
     @property
+    def checked(self) -> Checked:
+        """The configuration's database and places, known to be valid.
+
+        For commands that need nothing else (``lists``): a configuration that
+        validated before with the same inputs and code is trusted without
+        importing the models (monitor.config_cache); any other is validated in
+        full, with the same errors as :attr:`config`.
+        """
+        if self._checked is None:
+            from monitor.config_cache import Checked, trusted
+
+            if self._config is None:
+                from monitor.config_file import gather
+
+                gathered = gather(self.config_path, database=self.database)
+                self._checked = trusted(gathered)
+                if self._checked is None:
+                    from monitor.config import validate
+
+                    self._config = validate(gathered)
+            if self._checked is None:
+                assert self._config is not None
+                self._checked = Checked.of(self._config)
+        return self._checked
+
+    @property
     def store(self) -> Store:
         if self._store is None:
             from monitor.store import Store, open_engine
 
-            self._store = Store(open_engine(self.config.database))
+            # lists asks for `checked` first (no models); other commands validate in full
+            checked = self._checked
+            database = checked.database if checked is not None else self.config.database
+            self._store = Store(open_engine(database))
         return self._store
 
 

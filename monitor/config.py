@@ -2,19 +2,20 @@
 
 A bad file fails before anything runs, with one sentence naming the file, the
 key, the bad value and what would be valid. Secrets are written as
-``${ENV_VAR}`` references and expanded here, never logged.
+``${ENV_VAR}`` references, expanded when the file is read
+(:mod:`monitor.config_file`), never logged. A valid configuration is
+remembered (:mod:`monitor.config_cache`) for the commands that need only its
+places.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,20 +27,26 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.config_file import (
+    DEFAULT_ARCHIVE,
+    DEFAULT_DATABASE,
+    Gathered,
+    create_home,
+    gather,
+)
+from monitor.config_file import (  # where they were before the file-reading half moved
+    user_config_file as user_config_file,
+)
+from monitor.config_file import (
+    user_data_dir as user_data_dir,
+)
 from monitor.cron import cron_trigger
 from monitor.errors import ConfigError
 from monitor.formats import AUTO, format_kinds, get_format
 from monitor.notifiers import NotifierSettings, notifier_settings
 from monitor.watchlists.config import Watchlists, check_channels
 
-DEFAULT_CONFIG = Path("config/monitor.yml")
-DEFAULT_DATABASE = "sqlite:///monitor.db"
-DEFAULT_ARCHIVE = Path("snapshots")
-DB_ENV = "WATCHLIST_MONITOR_DB"
-CONFIG_ENV = "WATCHLIST_MONITOR_CONFIG"
-APP_NAME = "watchlist-monitor"
 LIST_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)", re.IGNORECASE)
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _SIZE = re.compile(r"^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$", re.IGNORECASE)
@@ -473,24 +480,6 @@ def validate_list_id(value: str) -> str:
     return value
 
 
-def expand_env(value: Any, where: str) -> Any:
-    """Replace ${VAR} references with the environment's values, recursively."""
-    if isinstance(value, str):
-
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in os.environ:
-                raise ConfigError(f"{where}: environment variable {name} is not set")
-            return os.environ[name]
-
-        return _ENV_REF.sub(substitute, value)
-    if isinstance(value, list):
-        return [expand_env(v, where) for v in value]
-    if isinstance(value, dict):
-        return {k: expand_env(v, where) for k, v in value.items()}
-    return value
-
-
 def _describe(error: dict[str, Any]) -> str:
     location = ".".join(str(part) for part in error["loc"])
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -501,103 +490,26 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{location}:{shown} {message}"
 
 
-def find_config(path: Path | None) -> tuple[Path | None, str]:
-    """The configuration file and how it was found: --config, then WATCHLIST_MONITOR_CONFIG,
-    then ./config/monitor.yml, then monitor.yml in the user's configuration directory."""
-    if path is not None:
-        return path, "--config"
-    if os.environ.get(CONFIG_ENV):
-        return Path(os.environ[CONFIG_ENV]), CONFIG_ENV
-    if DEFAULT_CONFIG.exists():
-        return DEFAULT_CONFIG, "./config/monitor.yml"
-    user = user_config_file()
-    if user.exists():
-        return user, "the user configuration directory"
-    return None, "none found"
-
-
-def user_config_file() -> Path:
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME, appauthor=False) / "monitor.yml"
-
-
-def user_data_dir() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
-
-
-def _in_a_checkout() -> bool:
-    """The working folder holds a checkout's or an earlier run's data: keep using it."""
-    return DEFAULT_CONFIG.exists() or Path("monitor.db").exists() or DEFAULT_ARCHIVE.is_dir()
-
-
 def load_config(path: Path | None, *, database: str | None = None) -> Config:
-    """Read and validate the configuration (see find_config for where it is looked for).
+    """Read and validate the configuration (see monitor.config_file.gather for where it is
+    looked for and how the database and archive are defaulted)."""
+    return validate(gather(path, database=database))
 
-    The database URL precedence is --db, then WATCHLIST_MONITOR_DB, then the file, then
-    the default; the default database and archive are ``monitor.db`` and ``snapshots/`` in
-    the working folder when it is a checkout (or holds them already), else in the user's
-    data directory, so an installed tool does not scatter files wherever it is run.
+
+def validate(gathered: Gathered) -> Config:
+    """The gathered settings validated into a Config; the first error names the file.
+
+    A valid configuration is remembered (monitor.config_cache) so that commands
+    which only need its places can trust it next time without the models.
     """
-    chosen, found_by = find_config(path)
-    data: dict[str, Any] = {}
-    if chosen is not None:
-        data = _read_yaml(chosen)
-    defaults_here = _in_a_checkout()
-    home = Path(".") if defaults_here else user_data_dir()
-    default_db = DEFAULT_DATABASE if defaults_here else f"sqlite:///{home / 'monitor.db'}"
-    url = database or os.environ.get(DB_ENV) or data.get("database") or default_db
-    defaulted = ["database"] if url == default_db else []
-    data["database"] = url
-    if "archive" not in data:
-        data["archive"] = DEFAULT_ARCHIVE if defaults_here else home / "snapshots"
-        defaulted.append("archive")
-    data["source_path"] = chosen
-    data["found_by"] = found_by
-    data["places"] = ""
-    if defaulted:
-        where = (
-            "the working folder (a checkout)"
-            if defaults_here
-            else f"the user data directory {home}"
-        )
-        data["places"] = f"{' and '.join(defaulted)} by default in {where}"
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate(gathered.data)
     except ValidationError as exc:
-        raise ConfigError(
-            f"{chosen or 'configuration'}: {_describe(dict(exc.errors()[0]))}"
-        ) from None
+        raise ConfigError(f"{gathered.shown}: {_describe(dict(exc.errors()[0]))}") from None
     except ConfigError as exc:
-        raise ConfigError(f"{chosen or 'configuration'}: {exc}") from None
-    if defaulted and not defaults_here:
-        try:
-            home.mkdir(parents=True, exist_ok=True)  # the first run of an installed tool
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot create the data directory {home} ({exc.strerror}); set 'database' "
-                "and 'archive' in the configuration"
-            ) from None
+        raise ConfigError(f"{gathered.shown}: {exc}") from None
+    create_home(gathered)
+    from monitor.config_cache import remember
+
+    remember(gathered, config)
     return config
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(
-            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the top level must be a mapping of settings")
-    return expand_env(data, str(path))  # type: ignore[no-any-return]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,6 +34,11 @@ output_file = click.option(
     "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
 )
 """The --output option of commands whose text goes through :func:`emit`."""
+
+
+def dumps(data: Any) -> str:
+    """The JSON output of a command: indented, non-ASCII kept, keys in the order built."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
 
 
 def print_result(result: IngestResult) -> None:

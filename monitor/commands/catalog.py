@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import text_or_json
+from monitor.commands._common import dumps, text_or_json
 
 
 @cli.command("lists")
@@ -18,10 +18,14 @@ def lists_command(app: AppContext, output_format: str) -> None:
     Example:
       watchlist-monitor lists --format json
     """
-    from monitor.store.queries import dumps, list_overview
+    from monitor.store.sqlite_read import read_overview
 
-    with app.store.read() as connection:
-        overview = list_overview(connection)
+    overview = read_overview(app.checked.database)  # without SQLAlchemy when it can
+    if overview is None:
+        from monitor.store.queries import list_overview
+
+        with app.store.read() as connection:
+            overview = list_overview(connection)
     if output_format == "json":
         click.echo(dumps(overview))
         return
@@ -33,7 +37,7 @@ def lists_command(app: AppContext, output_format: str) -> None:
             f"last {item['last_snapshot']} ({item['last_status']})  "
             + ", ".join(f"{n} {s}" for s, n in sorted(item["snapshots"].items()))
         )
-    where = app.config.where()
+    where = app.checked.where
     click.echo(f"\ndatabase: {where['database']}\narchive:  {where['archive']}")
     click.echo(f"config:   {where['config'] or 'none'} ({where['config_found_by']})")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import known_lists, text_or_json
+from monitor.commands._common import dumps, known_lists, text_or_json
 
 if TYPE_CHECKING:
     from monitor.ingest.pipeline import IngestResult
@@ -38,7 +38,6 @@ def list_command(app: AppContext, list_id: str | None, output_format: str) -> No
       watchlist-monitor quarantine list --list us-ofac-sdn --format json
     """
     from monitor.service import quarantine
-    from monitor.store.queries import dumps
 
     if list_id is not None:
         known_lists(app, [list_id])

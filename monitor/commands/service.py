@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import text_or_json
+from monitor.commands._common import dumps, text_or_json
 from monitor.errors import ConfigError
 from monitor.logs import show_progress
 
@@ -123,7 +123,6 @@ def status_command(app: AppContext, output_format: str) -> None:
     """
     from monitor.reports.environment import make_environment, render
     from monitor.service.status import collect
-    from monitor.store.queries import dumps
 
     status = collect(app.store, app.config, now=app.now)
     if output_format == "json":

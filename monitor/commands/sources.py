@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import cli
-from monitor.commands._common import text_or_json
+from monitor.commands._common import dumps, text_or_json
 from monitor.errors import ConfigError
 
 
@@ -22,7 +22,6 @@ def sources_command(output_format: str) -> None:
       watchlist-monitor sources --format json
     """
     from monitor.catalogue import CATALOGUE
-    from monitor.store.queries import dumps
 
     if output_format == "json":
         click.echo(dumps([item.as_dict() for item in CATALOGUE]))
@@ -66,7 +65,7 @@ def init_command(source_ids: tuple[str, ...], output: Path | None, force: bool) 
     """
     from monitor.catalogue import DEFAULT_INIT, find_source, render_config
     from monitor.commands._common import write_regular_file
-    from monitor.config import user_config_file
+    from monitor.config_file import user_config_file
 
     chosen = [find_source(i) for i in (source_ids or DEFAULT_INIT)]
     target = output or user_config_file()

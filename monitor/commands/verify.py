@@ -7,7 +7,7 @@ import sys
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import text_or_json
+from monitor.commands._common import dumps, text_or_json
 
 
 @cli.command("verify")
@@ -28,7 +28,6 @@ def verify_command(app: AppContext, files_only: bool, output_format: str) -> Non
       watchlist-monitor verify --files-only --format json
     """
     from monitor.service.verify import verify
-    from monitor.store.queries import dumps
 
     report = verify(app.store, app.config, now=app.now, replay=not files_only)
     if output_format == "json":

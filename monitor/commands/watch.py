@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli import AppContext, cli, pass_app
-from monitor.commands._common import known_lists, optional_date
+from monitor.commands._common import dumps, known_lists, optional_date
 from monitor.dates import parse_user_datetime
 from monitor.errors import ConfigError
 
@@ -66,7 +66,6 @@ def watch_test_command(
     Example:
       watchlist-monitor watch test portfolio --list us-ofac-cons
     """
-    from monitor.store.queries import dumps
     from monitor.watchlists.hooks import compile_watchlist
     from monitor.watchlists.screening import screen
 
@@ -159,7 +158,6 @@ def alerts_command(
       watchlist-monitor alerts --since 2021-12-01
       watchlist-monitor alerts --watchlist portfolio --format json
     """
-    from monitor.store.queries import dumps
     from monitor.watchlists.alerts import find_alerts
 
     if watchlist_id is not None:

@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import httpx
 
 from monitor.archive.write import safe_file_name
 from monitor.config import FetchSettings, ListConfig
 from monitor.errors import FetchAborted, FetchError, InputError, Retryable
+from monitor.fetch.urls import shown_url
 from monitor.store.list_state import ListState
 
 log = logging.getLogger(__name__)
@@ -54,16 +55,6 @@ class Download:
     observed_at: datetime
     remember: dict[str, Any] = field(default_factory=dict)
     entry: str = ""
-
-
-def shown_url(url: str) -> str:
-    """The URL without credentials or query values, safe for logs and the database."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    query = "..." if parts.query else ""
-    return urlunsplit((parts.scheme, host, parts.path, query, ""))
 
 
 def fetch_http(

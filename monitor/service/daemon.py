@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
     EVENT_JOB_MAX_INSTANCES,
@@ -34,6 +34,7 @@ from monitor.outbox.deliver import deliver_due
 from monitor.outbox.digest import send_digest
 from monitor.service.check import CheckContext, run_check
 from monitor.service.hooks import EntryPoint
+from monitor.service.schedules import describe, timezone_of
 from monitor.store import list_state
 from monitor.store.locks import daemon_lock, whoami
 
@@ -41,15 +42,6 @@ log = logging.getLogger(__name__)
 
 CHECK_PREFIX = "check:"
 OUTBOX_JOB = "deliveries"
-
-
-def timezone_of(config: Config) -> ZoneInfo:
-    try:
-        return ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"timezone {config.timezone!r} is not a known time zone (e.g. UTC, Europe/Berlin)"
-        ) from None
 
 
 def trigger_for(schedule: Schedule, zone: ZoneInfo) -> BaseTrigger:
@@ -243,23 +235,3 @@ def _log_skipped_run(event: JobExecutionEvent) -> None:
             "%s: still running, this run is skipped (maximum number of running instances)",
             event.job_id,
         )
-
-
-def describe(schedule: Schedule | None) -> str:
-    if schedule is None:
-        return "not scheduled"
-    if schedule.cron is not None:
-        return f"cron {schedule.cron}"
-    assert schedule.every is not None
-    return f"every {human_duration(schedule.every.total_seconds())}"
-
-
-def human_duration(seconds: float) -> str:
-    """3600 -> '1h', 5400 -> '1h30m', 5 -> '5s'."""
-    parts = []
-    rest = round(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if rest >= size:
-            parts.append(f"{rest // size}{unit}")
-            rest %= size
-    return "".join(parts) or f"{seconds:g}s"

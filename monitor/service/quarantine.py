@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -27,10 +27,12 @@ from monitor.dates import utc_iso
 from monitor.errors import InputError
 from monitor.formats import AUTO
 from monitor.ingest import guards
-from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.service.hooks import EntryPoint, hooks_for
 from monitor.store import schema as t
 from monitor.store.store import Store, as_utc
+
+if TYPE_CHECKING:  # the pipeline (and its differ) is imported when a decision applies
+    from monitor.ingest.pipeline import IngestRequest, IngestResult
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,6 +125,8 @@ def approve(
     told of each result as it comes, with its position and the total, so that a
     long cascade (years of held versions) shows that it moves.
     """
+    from monitor.ingest.pipeline import ingest
+
     held = find(store, snapshot_id)
     later = [s for s in store.quarantined(held.list_id) if s.observed_at > held.observed_at]
     total = len(later) + (0 if _already_approved(held) else 1)
@@ -170,6 +174,8 @@ def _check_can_approve(store: Store, held: Held) -> None:
 def _request(
     config: Config, held: Held, *, approved: bool = False, recheck: bool = False, by: str = ""
 ) -> IngestRequest:
+    from monitor.ingest.pipeline import IngestRequest
+
     return IngestRequest(
         list_config=config.list_config(held.list_id),
         paths=held.paths,
@@ -235,6 +241,8 @@ def recheck_waiting(
         if s.observed_at > rejected.observed_at and "waits for the quarantined" in s.message
     ]
     waiting = [h for h in waiting if not _is_delta(h)]
+    from monitor.ingest.pipeline import ingest
+
     results: list[IngestResult] = []
     for held in waiting:
         results.append(ingest(store, config, _request(config, held, recheck=True), now=now))

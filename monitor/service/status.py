@@ -13,9 +13,9 @@ from typing import Any
 from monitor.config import Config, ListConfig, source_kind
 from monitor.cron import cron_trigger
 from monitor.dates import utc_iso
-from monitor.fetch.download import shown_url
+from monitor.fetch.urls import shown_url
 from monitor.service import quarantine
-from monitor.service.daemon import describe, timezone_of
+from monitor.service.schedules import describe, timezone_of
 from monitor.store import deliveries as sql
 from monitor.store import list_state
 from monitor.store.list_state import ListState

@@ -7,24 +7,21 @@ start with BEGIN IMMEDIATE so two processes never interleave one snapshot.
 
 from __future__ import annotations
 
-import functools
-import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, SQLAlchemyError
 
 from monitor.errors import ConfigError, StoreError, os_reason
+from monitor.store.revisions import MIGRATIONS, head_revision
+from monitor.store.sqlite_read import SQLITE_BUSY_TIMEOUT_MS
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 60_000
 MIGRATION_WAIT_SECONDS = 300
 
 
@@ -201,28 +198,6 @@ def describe(exc: DBAPIError) -> str:
         if any(phrase in lowered for phrase in phrases):
             return f"{text}; {hint}"
     return text
-
-
-_REVISION_LINE = re.compile(r"^(down_revision|revision) = (None|\"[^\"]+\")$", re.M)
-
-
-@functools.cache
-def head_revision() -> str:
-    """The newest migration: the one revision no other migration names as its parent.
-
-    Read from the migration files as text (tests check it against alembic's own
-    answer), so that opening an up-to-date database needs no alembic import.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
-            if value != "None":
-                (revisions if name == "revision" else parents).add(value.strip('"'))
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise StoreError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))})")
-    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:

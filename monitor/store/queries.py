@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, func, or_, select, true
+from sqlalchemy import Connection, and_, func, or_, select, text, true
 
 from monitor.names import fold, search_fold
+from monitor.store import overview
 from monitor.store import schema as t
 from monitor.store.store import as_utc
 
@@ -164,50 +165,14 @@ def _keys_by_folded_name(
 
 def list_overview(connection: Connection) -> list[dict[str, Any]]:
     """Each list with its format, last snapshot, last change and current entry count."""
-    current: dict[str, int] = dict(
-        connection.execute(
-            select(t.entity_versions.c.list_id, func.count())
-            .where(t.entity_versions.c.valid_to.is_(None))
-            .group_by(t.entity_versions.c.list_id)
-        ).all()
+    return overview.list_overview(
+        lambda sql, params: connection.execute(text(sql), dict(params)).all()
     )
-    out = []
-    for row in connection.execute(select(t.lists).order_by(t.lists.c.id)):
-        last = connection.execute(
-            select(t.snapshots)
-            .where(t.snapshots.c.list_id == row.id)
-            .order_by(t.snapshots.c.observed_at.desc(), t.snapshots.c.id.desc())
-            .limit(1)
-        ).first()
-        counts: dict[str, int] = dict(
-            connection.execute(
-                select(t.snapshots.c.status, func.count())
-                .where(t.snapshots.c.list_id == row.id)
-                .group_by(t.snapshots.c.status)
-            ).all()
-        )
-        out.append(
-            {
-                "list": row.id,
-                "title": row.title,
-                "format": row.format,
-                "entries": int(current.get(row.id, 0)),
-                "snapshots": {str(k): int(v) for k, v in counts.items()},
-                "last_snapshot": _iso(last.observed_at) if last else None,
-                "last_status": last.status if last else None,
-                "last_message": last.message if last else "",
-            }
-        )
-    return out
 
 
 def _iso(moment: datetime | None) -> str | None:
     aware = as_utc(moment)
     return aware.strftime("%Y-%m-%dT%H:%M:%SZ") if aware else None
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
 
 
 # --- snapshots, versions and past states (reports, histories, as-of) ---
