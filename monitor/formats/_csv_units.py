@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
 
 from monitor.files import SourceFile
 from monitor.formats.base import SplitRefused
@@ -45,22 +44,24 @@ def read_bytes(source: SourceFile) -> bytes:
     return content
 
 
-def rows(content: bytes, name: str) -> Iterator[bytes]:
+def rows(content: bytes, name: str) -> list[bytes]:
     """Each row's bytes, line ends included; blank lines are dropped as the parser drops them."""
+    found: list[bytes] = []
     group: list[bytes] = []
     for line in content.splitlines(keepends=True):
         odd = line.count(b'"') & 1
         if group:
             group.append(line)
             if odd:
-                yield b"".join(group)
+                found.append(b"".join(group))
                 group = []
         elif odd:
             group.append(line)
         elif line.strip(BLANK):
-            yield line
+            found.append(line)
     if group:
         raise SplitRefused(f"{name}: a quoted cell runs to the end of the file")
+    return found
 
 
 def first_cell(row: bytes) -> bytes:

@@ -226,18 +226,27 @@ class OfacCsv(Format):
         siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
         primary = roles[PRIMARY][0]
         seen: set[bytes] = set()
+        any_siblings = any(siblings)
+        row_fingerprint = units.row_fingerprint
         for row in units.rows(units.read_bytes(primary), primary.name):
-            key = units.first_cell(row)
+            comma = row.find(b",")
+            key = row[:comma] if comma > 0 else row
             if not key.isdigit() or key in seen:
                 raise SplitRefused(f"{primary.name}: ent_num {key!r} is a header, odd or repeated")
             seen.add(key)
-            parts = tuple(rows.pop(key, []) for rows in siblings)
-            if parts[0] or parts[1] or parts[2]:
-                widths = zip(SIBLING_WIDTHS, parts, strict=True)
-                tagged = [b"%d" % w + r for w, rs in widths for r in rs]
-                yield Unit(fingerprint=units.fingerprint(row, *tagged), raw=(row, *parts))
-            else:  # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
-                yield Unit(fingerprint=units.row_fingerprint(row), raw=(row, [], [], []))
+            if any_siblings:
+                parts = (
+                    siblings[0].pop(key, []),
+                    siblings[1].pop(key, []),
+                    siblings[2].pop(key, []),
+                )
+                if parts[0] or parts[1] or parts[2]:
+                    widths = zip(SIBLING_WIDTHS, parts, strict=True)
+                    tagged = [b"%d" % w + r for w, rs in widths for r in rs]
+                    yield Unit(units.fingerprint(row, *tagged), (row, *parts))
+                    continue
+            # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
+            yield Unit(row_fingerprint(row), (row, [], [], []))
         for width, rows in zip(SIBLING_WIDTHS, siblings, strict=True):
             for orphans in rows.values():  # rows of no entry: parse checks their width too
                 for orphan in orphans:

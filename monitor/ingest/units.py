@@ -34,7 +34,7 @@ from sqlalchemy import Connection
 
 from monitor.errors import ConfigError, ParseError
 from monitor.files import SourceFile
-from monitor.formats.base import Format, SplitRefused
+from monitor.formats.base import Format, SplitRefused, Unit
 from monitor.ingest import differ, guards
 from monitor.ingest.intake import BaseState, Intake
 from monitor.records import Record
@@ -127,41 +127,40 @@ def take(
     None when the snapshot must be read by the full parse instead (see the module).
     """
     stored = base.hashes
-    if any(unit.key not in stored for unit in known.values()):
-        known = {}  # not the state's set after all: trust none of it
     keys: set[str] = set()
     changed: dict[str, Record] = {}
     kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
     added: dict[str, StoredUnit] = {}
-    seen: set[str] = set()
+    unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
     try:
-        for unit in fmt.split(files):
-            fp = unit.fingerprint
-            seen.add(fp)  # the same bytes twice give the same key twice: refused below
-            hit = known.get(fp)
+        for fp, raw in fmt.split(files):
+            hit = unseen.pop(fp, None)
             if hit is None:
-                record = fmt.parse_unit(unit)
+                record = fmt.parse_unit(Unit(fp, raw))
                 if guards.record_problem(record):
                     return _refused(base, "an entry no database can store")
-                hit = added[fp] = StoredUnit(record.key, fields_of(record))
-                if stored.get(record.key) != record.content_hash():
-                    changed[record.key] = record
-            key = hit.key
+                key, fields = added[fp] = (record.key, fields_of(record))
+                if stored.get(key) != record.content_hash():
+                    changed[key] = record
+            else:
+                key, fields = hit
+                if key not in stored:
+                    return take(fmt, files, base, {})  # not the state's set after all: trust none
             if key in keys:
                 return _refused(base, f"key {key!r} appears twice")
             keys.add(key)
             if key not in changed:
-                kept[hit.fields] += 1
+                kept[fields] += 1
     except (SplitRefused, ParseError) as exc:
         return _refused(base, str(exc))
     plan = UnitPlan(
         tag=code_tag(fmt),
         added=added,
-        gone=set(known) - seen,
+        gone=set(unseen),
         replace_all=not known,
         parsed=len(added),
     )
-    log.debug("list %s: %s of %s units parsed", base.list_id, len(added), len(seen))
+    log.debug("list %s: %s of %s units parsed", base.list_id, len(added), len(keys))
     return UnitIntake(
         base=base,
         keys=keys,

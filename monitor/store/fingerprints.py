@@ -12,7 +12,6 @@ describes commit together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -21,11 +20,10 @@ from monitor.store import schema as t
 BATCH = 2000
 
 
-class StoredUnit(NamedTuple):
-    """What a known fingerprint stands for: the key it produced and its fields bitmask."""
-
-    key: str
-    fields: int
+# What a known fingerprint stands for: (the key it produced, its fields bitmask). A plain
+# tuple: a list's whole set is read for every version, and building a named tuple per
+# row cost as much as the query.
+StoredUnit = tuple[str, int]
 
 
 def read(
@@ -43,7 +41,7 @@ def read(
     rows = connection.execute(
         select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
     ).all()
-    return {fingerprint: StoredUnit(key=key, fields=fields) for fingerprint, key, fields in rows}
+    return {fingerprint: (key, fields) for fingerprint, key, fields in rows}
 
 
 def write(
@@ -74,8 +72,8 @@ def write(
                 )
             )
     rows = [
-        {"list_id": list_id, "fingerprint": fp, "key": unit.key, "fields": unit.fields}
-        for fp, unit in added.items()
+        {"list_id": list_id, "fingerprint": fp, "key": key, "fields": fields}
+        for fp, (key, fields) in added.items()
     ]
     for start in range(0, len(rows), BATCH):
         connection.execute(insert(u), rows[start : start + BATCH])
