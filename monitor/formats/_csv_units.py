@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import zlib
 
 from monitor.files import SourceFile
 from monitor.formats.base import SplitRefused
@@ -28,14 +29,19 @@ BOM = b"\xef\xbb\xbf"
 BLANK = b"\x1a \r\n"  # a line of only these is skipped by the parser (EOF mark, spaces)
 
 
-def read_bytes(source: SourceFile) -> bytes:
-    """The whole decompressed file, without a leading byte-order mark."""
+def read_bytes_whole(source: SourceFile) -> bytes:
+    """The whole decompressed file; one that cannot be read refuses the split."""
     try:
         with source.open() as raw:
-            content = raw.read()
-    except (OSError, EOFError) as exc:
+            return raw.read()
+    except (OSError, EOFError, zlib.error) as exc:
         raise SplitRefused(f"{source.name}: cannot be read ({exc})") from exc
-    content = content.removeprefix(BOM)
+
+
+def read_bytes(source: SourceFile) -> bytes:
+    """The whole decompressed file, without a leading byte-order mark, checked for
+    what the row cut cannot read as the CSV reader does."""
+    content = read_bytes_whole(source).removeprefix(BOM)
     if content.count(b"\r") != content.count(b"\r\n"):
         raise SplitRefused(f"{source.name}: a CR without LF (the reader ends a row there)")
     end = content.rstrip(b"\x1a ")

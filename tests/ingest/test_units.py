@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from monitor.config import Config, Expect, ListConfig
-from monitor.formats import ofac_csv
+from monitor.formats import ofac_csv, un_xml
 from monitor.ingest import units
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import Store, open_engine
@@ -164,6 +164,37 @@ def test_an_entry_is_its_primary_row_and_its_sibling_rows(
     assert any(c.field == "aliases" for c in result.events[0].changes)
 
 
+def test_an_un_entry_is_its_element(
+    setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """UN XML: one changed INDIVIDUAL element is the only one parsed again."""
+    store, config = setup
+    source = realdata("un-consolidated", "2026-02-27", "UN_consolidated.xml.gz")
+    body = gzip.decompress(source.read_bytes())
+    start = body.index(b"<COMMENTS1>") + len(b"<COMMENTS1>")
+    changed_key = body[:start].rsplit(b"<DATAID>", 1)[1].split(b"<", 1)[0].decode()
+    later = tmp_path / "consolidated.xml"
+    later.write_bytes(body[:start] + b"Changed. " + body[start:])
+    built: list[str] = []
+    real = un_xml.party_record
+
+    def counting(element: Any, file: str) -> Any:
+        record = real(element, file)
+        built.append(record.key)
+        return record
+
+    monkeypatch.setattr(un_xml, "party_record", counting)
+    _run(store, config, [source], datetime(2026, 2, 27, tzinfo=UTC), "un")
+    assert len(built) > 1000
+    built.clear()
+
+    result = _run(store, config, [later], datetime(2026, 2, 28, tzinfo=UTC), "un")
+
+    assert built == [changed_key]
+    assert [(e.kind, e.key) for e in result.events] == [("modified", changed_key)]
+    assert [c.field for c in result.events[0].changes] == ["remarks"]
+
+
 def test_a_file_the_splitter_refuses_is_parsed_in_full_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -302,8 +333,8 @@ def test_the_real_sdn_series_gives_the_same_events_and_records_both_ways(
 def test_other_real_series_give_the_same_events_and_records_both_ways(
     folder: str, pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The OFAC consolidated CSV sets (split by entry), the UN XML and the CSL (which
-    take the full parse either way: the switch must change nothing there either)."""
+    """The OFAC consolidated CSV sets (split by entry), the UN XML (split by element) and
+    the CSL (parsed in full either way: the switch must change nothing there either)."""
     series = list(_dated_folders(realdata(folder), pattern))
     on = _replay(
         series,
