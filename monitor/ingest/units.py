@@ -86,7 +86,6 @@ class UnitPlan:
     added: dict[str, StoredUnit]  # new fingerprints (every one when ``replace_all``)
     gone: set[str]  # stored fingerprints this snapshot no longer has
     replace_all: bool  # the set read was not this state's: write it anew
-    parsed: int  # how many units reached the parser
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
         """Store this snapshot's set, in the transaction that applies the snapshot."""
@@ -158,7 +157,6 @@ def take(
         added=added,
         gone=set(unseen),
         replace_all=not known,
-        parsed=len(added),
     )
     log.debug("list %s: %s of %s units parsed", base.list_id, len(added), len(keys))
     return UnitIntake(
