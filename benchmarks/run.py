@@ -32,24 +32,29 @@ REALDATA = HERE.parent.parent / "shared" / "realdata" / "ofac-sdn"
 RESULTS = HERE / "RESULTS.md"
 
 
-def measure(function: str, *args: Any) -> dict[str, Any]:
+def measure(
+    function: str, *args: Any, module: str = "workloads", env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run one workload in a fresh interpreter; its figures plus its peak RSS in MiB.
 
     The peak is VmHWM, not ru_maxrss, which Linux carries over exec from the parent.
+    ``module`` is the file of benchmarks/ that holds the workload; ``env`` is added
+    to the workload's environment (e.g. WATCHLIST_MONITOR_FINGERPRINTS=0).
     """
     code = (
-        "import json, sys; sys.path.insert(0, sys.argv[1]);"
-        "import workloads; args = json.loads(sys.argv[3]);"
+        "import json, sys, importlib; sys.path.insert(0, sys.argv[1]);"
+        "workloads = importlib.import_module(sys.argv[4]); args = json.loads(sys.argv[3]);"
         "out = getattr(workloads, sys.argv[2])(*args);"
         "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0];"
         "out['peak_rss_mib'] = int(status) / 1024;"
         "print(json.dumps(out))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(HERE), function, json.dumps(args)],
+        [sys.executable, "-c", code, str(HERE), function, json.dumps(args), module],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         raise SystemExit(f"{function} failed:\n{done.stderr}")

@@ -387,6 +387,9 @@ class Config(Frozen):
     daemon: DaemonSettings = DaemonSettings()
     web: WebSettings = WebSettings()
     watchlists: Watchlists = ()
+    # Read new versions unit by unit, parsing only the entries whose raw bytes changed
+    # (monitor.ingest.units); WATCHLIST_MONITOR_FINGERPRINTS=0 overrides it.
+    fingerprints: bool = True
     source_path: Path | None = None
     # Where the configuration came from and why the data lives where it does, for
     # `lists` and `status` (set by load_config, not written in the file).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from monitor.errors import ConfigError, InputError
 from monitor.files import SourceFile
@@ -18,6 +18,27 @@ from monitor.ingest.delta import DeltaOp
 from monitor.records import Record
 
 REGISTRY: dict[str, type[Format]] = {}
+
+
+class SplitRefused(Exception):
+    """This snapshot cannot be split into units safely; the full parse reads it instead.
+
+    Raised by a format's ``split`` or ``parse_unit`` for anything its splitter does
+    not read exactly as the parser would (a header row, a lone CR, a duplicate key,
+    text that is not UTF-8...): the full parse then gives the exact result or error.
+    """
+
+
+class Unit(NamedTuple):
+    """One entry's raw unit: the bytes its record is built from, and their fingerprint.
+
+    ``raw`` is whatever the format's ``parse_unit`` reads (a CSV row's bytes with
+    its sibling rows' bytes; an XML element's bytes); ``fingerprint`` is a hash of
+    exactly those bytes, so equal fingerprints mean equal records.
+    """
+
+    fingerprint: str
+    raw: Any
 
 
 class Format(ABC):
@@ -87,6 +108,23 @@ class Format(ABC):
         Formats of one file have no roles.
         """
         return {}
+
+    # True for formats that offer ``split`` and ``parse_unit`` (monitor.ingest.units):
+    # every entry's record depends only on its own unit's bytes. Formats whose keys
+    # depend on other entries (the CSL's refined natural keys), deltas and joins
+    # (FtM) leave it False and are always parsed in full.
+    splits: ClassVar[bool] = False
+
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Every entry's raw unit with its fingerprint, cheaply, without parsing.
+
+        Raises SplitRefused (at any point) when this snapshot cannot be split safely.
+        """
+        raise SplitRefused(f"{self.kind} is not split into units")
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one unit from ``split``, equal to the one ``parse`` gives for it."""
+        raise SplitRefused(f"{self.kind} is not split into units")
 
     def parse_delta(self, files: Sequence[SourceFile]) -> Iterator[DeltaOp]:
         """The changes a delta file makes to the previous state (formats with ``delta``)."""

@@ -11,9 +11,10 @@ from typing import ClassVar
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
+from monitor.formats import _csv_units as units
 from monitor.formats import _ofac_common as ofac
 from monitor.formats._readers import without_bom
-from monitor.formats.base import Format
+from monitor.formats.base import Format, SplitRefused, Unit
 from monitor.records import Record
 
 # What the CSV files give for an entry that the record does not keep, on purpose (the
@@ -130,6 +131,7 @@ def _role(source: SourceFile) -> int | None:
 
 ROLE_OF_WIDTH = {PRIMARY: "primary", ADDRESSES: "addresses", ALIASES: "aliases"}
 ROLE_OF_WIDTH[COMMENTS] = "comments"
+SIBLING_WIDTHS = (ADDRESSES, ALIASES, COMMENTS)  # the order of a unit's sibling rows
 
 
 def _role_by_name(name: str) -> str | None:
@@ -159,6 +161,8 @@ class OfacCsv(Format):
         "aliases": "alt.csv or cons_alt.csv",
         "comments": "sdn_comments.csv or cons_comments.csv",
     }
+
+    splits = True  # an entry is its primary row and its rows in the sibling files
 
     def file_roles(self, files: Sequence[SourceFile]) -> dict[str, str]:
         """Each file's role from its column count, as the parser tells them apart."""
@@ -200,6 +204,79 @@ class OfacCsv(Format):
         aliases = self._group(roles.get(ALIASES, []), ALIASES)
         comments = self._group(roles.get(COMMENTS, []), COMMENTS)
         yield from self._primary(roles[PRIMARY][0], addresses, aliases, comments)
+
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Each entry's unit: its primary row and its address, alias and comment rows.
+
+        The files are told apart as ``parse`` tells them (``_role``); a file set
+        ``parse`` would refuse, a header row, a duplicate ent_num or an ent_num
+        that is not plain digits refuses the split, and the full parse decides.
+        Sibling rows of no primary row are parsed every time: ``parse`` checks
+        their width too.
+        """
+        roles: dict[int | None, list[SourceFile]] = defaultdict(list)
+        for source in files:
+            try:
+                roles[_role(source)].append(source)
+            except ParseError as exc:
+                raise SplitRefused(str(exc)) from exc
+        unknown = set(roles) - {PRIMARY, *SIBLING_WIDTHS, None}
+        if unknown or len(roles.get(PRIMARY, [])) != 1:
+            raise SplitRefused("not one primary file with known siblings")
+        siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
+        primary = roles[PRIMARY][0]
+        seen: set[bytes] = set()
+        any_siblings = any(siblings)
+        row_fingerprint = units.row_fingerprint
+        for row in units.rows(units.read_bytes(primary), primary.name):
+            comma = row.find(b",")
+            key = row[:comma] if comma > 0 else row
+            if not key.isdigit() or key in seen:
+                raise SplitRefused(f"{primary.name}: ent_num {key!r} is a header, odd or repeated")
+            seen.add(key)
+            if any_siblings:
+                parts = (
+                    siblings[0].pop(key, []),
+                    siblings[1].pop(key, []),
+                    siblings[2].pop(key, []),
+                )
+                if parts[0] or parts[1] or parts[2]:
+                    widths = zip(SIBLING_WIDTHS, parts, strict=True)
+                    tagged = [b"%d" % w + r for w, rs in widths for r in rs]
+                    yield Unit(units.fingerprint(row, *tagged), (row, *parts))
+                    continue
+            # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
+            yield Unit(row_fingerprint(row), (row, [], [], []))
+        for width, rows in zip(SIBLING_WIDTHS, siblings, strict=True):
+            for orphans in rows.values():  # rows of no entry: parse checks their width too
+                for orphan in orphans:
+                    units.parse_row(orphan, width, "a sibling row of no entry")
+
+    @staticmethod
+    def _sibling_rows(sources: list[SourceFile]) -> dict[bytes, list[bytes]]:
+        grouped: dict[bytes, list[bytes]] = defaultdict(list)
+        for source in sources:
+            for row in units.rows(units.read_bytes(source), source.name):
+                key = units.first_cell(row)
+                if not key.isdigit():
+                    raise SplitRefused(f"{source.name}: ent_num {key!r} is a header or odd")
+                grouped[key].append(row)
+        return grouped
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one entry's rows, built as ``parse`` builds it."""
+        primary, *parts = unit.raw
+        row = [_clean(c) for c in units.parse_row(primary, PRIMARY, "primary row")]
+        if not row[0].isdigit():
+            raise SplitRefused(f"ent_num {row[0]!r} is not numeric")
+        addresses, aliases, comments = (
+            [[_clean(c) for c in units.parse_row(r, width, "sibling row")] for r in rows]
+            for width, rows in zip(SIBLING_WIDTHS, parts, strict=True)
+        )
+        if any(r[0] != row[0] for r in (*addresses, *aliases, *comments)):
+            raise SplitRefused(f"entry {row[0]}: a sibling row's ent_num reads differently")
+        remarks = row[11] + "".join(c[1] for c in comments)
+        return build_record(row, remarks, addresses, aliases)
 
     @staticmethod
     def _group(sources: list[SourceFile], width: int) -> dict[str, list[list[str]]]:

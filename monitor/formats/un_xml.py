@@ -16,13 +16,15 @@ from lxml import etree
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
+from monitor.formats import _csv_units, _xml_units
 from monitor.formats._readers import iso_date, node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children, localname, text_of
-from monitor.formats.base import Format
+from monitor.formats.base import Format, SplitRefused, Unit
 from monitor.records import Identifier, Record, joined
 
 DATE_GENERATED_RE = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"([^\"]+)\"")
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+ENTRY_TAGS = ("INDIVIDUAL", "ENTITY")
 ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
 PLACE_PARTS = ADDRESS_PARTS
 REFERENCE_TYPE = "UN Reference Number"
@@ -43,6 +45,7 @@ class UnXml(Format):
 
     kind = "un-xml"
     example = "consolidated.xml"
+    splits = True  # a record reads only its own INDIVIDUAL or ENTITY element
 
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
@@ -67,6 +70,24 @@ class UnXml(Format):
             yield record
         if not seen:
             raise ParseError("no INDIVIDUAL or ENTITY elements found", file=source.name)
+
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Each INDIVIDUAL and ENTITY element's bytes (monitor.formats._xml_units)."""
+        if len(files) != 1:
+            raise SplitRefused(f"{self.kind} takes exactly one file")
+        source = files[0]
+        found = 0
+        for fingerprint, unit in _xml_units.elements(
+            _csv_units.read_bytes_whole(source), ENTRY_TAGS, source.name
+        ):
+            found += 1
+            yield Unit(fingerprint, unit)
+        if not found:
+            raise SplitRefused(f"{source.name}: no entry elements")
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one element, as ``parse`` builds it from the streamed element."""
+        return party_record(_xml_units.parse_element(unit.raw), "")
 
 
 def party_record(element: etree._Element, file: str) -> Record:

@@ -33,7 +33,7 @@ from monitor.errors import (
 )
 from monitor.files import SourceFile, snapshot_digest
 from monitor.formats import AUTO, Format, resolve_format
-from monitor.ingest import differ, guards, intake, shapes
+from monitor.ingest import differ, guards, intake, shapes, units
 from monitor.ingest.delta import apply_delta
 from monitor.ingest.gcpause import collector_paused
 from monitor.kinds import EventKind, IngestStatus
@@ -249,9 +249,7 @@ def _read_and_apply(
     list_id = snapshot.list_id
     base = intake.read_base(store, list_id)
     try:
-        parser = fmt.with_previous_keys(base.hashes)  # natural keys stay where they were
-        records = _parse_delta(store, base, fmt, files) if fmt.delta else parser.parse(files)
-        taken = intake.take(records, base, file_name=files[0].name)
+        taken = _take(store, config, base, fmt, files)
     except (ParseError, GuardRejected) as exc:
         return _reject(store, snapshot, str(exc), None)
     verdict = guards.check_count(taken.count, request.list_config.expect)
@@ -279,6 +277,20 @@ def _read_and_apply(
         if archived.created:  # refused: the archive must not tell a version that never applied
             shutil.rmtree(archived.folder, ignore_errors=True)
         raise
+
+
+def _take(
+    store: Store, config: Config, base: intake.BaseState, fmt: Format, files: list[SourceFile]
+) -> intake.Intake:
+    """The snapshot read against the base: unit by unit where the format can split
+    (only new units are parsed: monitor.ingest.units), else by the full parse."""
+    if fmt.splits and not fmt.delta and units.enabled(config.fingerprints):
+        by_units = units.take(fmt, files, base, units.read_known(store, base, fmt))
+        if by_units is not None:
+            return by_units
+    parser = fmt.with_previous_keys(base.hashes)  # natural keys stay where they were
+    records = _parse_delta(store, base, fmt, files) if fmt.delta else parser.parse(files)
+    return intake.take(records, base, file_name=files[0].name)
 
 
 def _roles(
@@ -647,6 +659,8 @@ def _apply(
             IngestStatus.BASELINE,
             IngestStatus.APPLIED,
         ):
+            if isinstance(taken, units.UnitIntake):  # the fingerprints of the new state
+                taken.plan.write(tx.connection, snapshot.list_id, result.snapshot_id)
             for hook in request.hooks:
                 hook(tx, result.snapshot_id, result.events, snapshot.recorded_at)
         return result

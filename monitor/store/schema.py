@@ -162,3 +162,27 @@ alerts = Table(
 )
 Index("ix_alerts_snapshot", alerts.c.snapshot_id)
 Index("ix_alerts_watchlist", alerts.c.watchlist, alerts.c.raised_at)
+
+# Raw-unit fingerprints (migration 0012): the hash of the raw bytes of each entry's unit
+# (a CSV row with its sibling rows, an XML element) in the list's current state, and the
+# key it produced, so a new version parses only the units whose bytes are new
+# (monitor.ingest.units). ``unit_sets`` says which applied snapshot the rows describe and
+# which code produced them; rows of any other snapshot or code are ignored and rewritten.
+unit_sets = Table(
+    "unit_sets",
+    metadata,
+    Column("list_id", String(100), ForeignKey("lists.id"), primary_key=True),
+    Column("snapshot_id", Integer, nullable=False),
+    Column("tag", String(100), nullable=False),
+)
+
+unit_fingerprints = Table(
+    "unit_fingerprints",
+    metadata,
+    Column("list_id", String(100), ForeignKey("lists.id"), primary_key=True),
+    Column("fingerprint", String(32), primary_key=True),
+    Column("key", Text, nullable=False),
+    # Which of differ.LOSS_FIELDS the record has (bit i: LOSS_FIELDS[i]): the field-loss
+    # guard counts the unchanged entries that have each field without reading them.
+    Column("fields", Integer, nullable=False),
+)

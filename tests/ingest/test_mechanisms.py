@@ -14,7 +14,7 @@ from monitor.config import Config, ListConfig
 from monitor.errors import StoreError
 from monitor.files import SourceFile
 from monitor.formats.ofac_csv import OfacCsv
-from monitor.ingest import differ, intake
+from monitor.ingest import differ, intake, units
 from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
@@ -94,21 +94,26 @@ def test_a_state_changed_during_the_parse_is_read_again(
     """Another process applies a version while this one parses: the diff is against it."""
     store, config = setup
     run(store, config, SDN / "2021-12-09T1850Z" / "sdn.csv.gz")
-    real_take = intake.take
     interleaved: list[str] = []
 
-    def take_while_another_process_applies(*args: Any, **kwargs: Any) -> intake.Intake:
-        taken = real_take(*args, **kwargs)
-        if not interleaved:
-            interleaved.append("started")  # the other process's own parse must not recurse
-            interleaved.append(run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz").status)
-        return taken
+    def while_another_process_applies(real: Any) -> Any:
+        def take(*args: Any, **kwargs: Any) -> intake.Intake:
+            taken = real(*args, **kwargs)
+            if not interleaved:
+                interleaved.append("started")  # the other process's own parse must not recurse
+                other = run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+                interleaved.append(other.status)
+            return taken
 
-    monkeypatch.setattr(intake, "take", take_while_another_process_applies)
+        return take
+
+    # the full parse's intake, and the one that parses only changed units
+    monkeypatch.setattr(intake, "take", while_another_process_applies(intake.take))
+    monkeypatch.setattr(units, "take", while_another_process_applies(units.take))
     result = run(store, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
     assert interleaved == ["started", "applied"]
 
-    monkeypatch.setattr(intake, "take", real_take)
+    monkeypatch.undo()
     sequential = Store(open_engine(f"sqlite:///{tmp_path / 'sequential.db'}"))
     for folder in ("2021-12-09T1850Z", "2021-12-10T1850Z"):
         run(sequential, config, SDN / folder / "sdn.csv.gz")

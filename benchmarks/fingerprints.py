@@ -1,0 +1,130 @@
+"""Issue 16's targets for parsing only the entries whose raw bytes changed; appends to RESULTS.md.
+
+    python benchmarks/fingerprints.py              # 162 real SDN versions + 1,000,000 entries
+    python benchmarks/fingerprints.py --quick      # 40 SDN versions + 100,000 entries
+
+Each figure comes from its own process (run.measure); the ratios compare figures
+of the same run: the replay with fingerprints against a bare ``csv.reader`` read
+of the same files (target <= 1.0x), and the 1%-changed check of a 1,000,000-entry
+OFAC CSV file against parsing that file (target <= 0.5x). The same measures with
+WATCHLIST_MONITOR_FINGERPRINTS=0 show what the mechanism saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from run import REALDATA, RESULTS, environment, measure
+
+OFF = {"WATCHLIST_MONITOR_FINGERPRINTS": "0"}
+ON = {"WATCHLIST_MONITOR_FINGERPRINTS": "1"}
+
+
+def real_series(rows: list[list[str]], versions: int | None) -> None:
+    folder = REALDATA
+    if versions is not None:
+        folder = Path(tempfile.mkdtemp(prefix="wm-sdn-"))
+        for version in sorted(p for p in REALDATA.iterdir() if "T" in p.name)[:versions]:
+            shutil.copytree(REALDATA / version.name, folder / version.name)
+    tmp = Path(tempfile.mkdtemp(prefix="wm-units-"))
+    bare_before = measure("bare_read_real", str(folder), module="unit_workloads")
+    on = measure("replay_real", str(folder), f"sqlite:///{tmp / 'on.db'}", env=ON)
+    off = measure("replay_real", str(folder), f"sqlite:///{tmp / 'off.db'}", env=OFF)
+    bare_after = measure("bare_read_real", str(folder), module="unit_workloads")
+    bare = (bare_before["seconds"] + bare_after["seconds"]) / 2
+    same = on["events"] == off["events"] and on["versions_rows"] == off["versions_rows"]
+    rows += [
+        ["real SDN series: versions (statuses)", json.dumps(on["statuses"]), ""],
+        [
+            "bare csv.reader read of the same files",
+            f"{bare:.1f} s",
+            f"mean of {bare_before['seconds']:.1f} s before, {bare_after['seconds']:.1f} s after",
+        ],
+        [
+            "replay, fingerprints on",
+            f"{on['seconds']:.1f} s",
+            f"peak RSS {on['peak_rss_mib']:.0f} MiB",
+        ],
+        [
+            "replay, fingerprints off",
+            f"{off['seconds']:.1f} s",
+            f"peak RSS {off['peak_rss_mib']:.0f} MiB",
+        ],
+        ["on / bare read", f"{on['seconds'] / bare:.2f}x", "target <= 1.0x"],
+        ["off / bare read", f"{off['seconds'] / bare:.2f}x", "before this change"],
+        [
+            "events, entity_versions rows (on; off)",
+            f"{on['events']}, {on['versions_rows']}; {off['events']}, {off['versions_rows']}",
+            "the same" if same else "DIFFERENT",
+        ],
+    ]
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def changed_check(rows: list[list[str]], count: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="wm-units-scale-"))
+    first, second = tmp / "sdn-1.csv.gz", tmp / "sdn-2.csv.gz"
+    measure("write_ofac", str(first), count, 0.0, module="unit_workloads")
+    measure("write_ofac", str(second), count, 0.01, module="unit_workloads")
+    on_db, off_db = tmp / "on.db", tmp / "off.db"
+    base = measure(
+        "ingest_file", str(first), f"sqlite:///{on_db}", "2023-01-01T00:00:00+00:00", env=ON
+    )
+    shutil.copy(on_db, off_db)
+    stamp = "2023-01-02T00:00:00+00:00"
+    parse_before = measure("parse_ofac_file", str(second), module="unit_workloads")
+    on = measure("ingest_file", str(second), f"sqlite:///{on_db}", stamp, env=ON)
+    off = measure("ingest_file", str(second), f"sqlite:///{off_db}", stamp, env=OFF)
+    parse_after = measure("parse_ofac_file", str(second), module="unit_workloads")
+    parse = (parse_before["seconds"] + parse_after["seconds"]) / 2
+    label = f"{count:,} OFAC CSV entries"
+    rows += [
+        [
+            f"{label}: baseline (fingerprints on)",
+            f"{base['seconds']:.1f} s",
+            f"peak RSS {base['peak_rss_mib']:.0f} MiB",
+        ],
+        [
+            f"{label}: parse-only of the 1% version",
+            f"{parse:.1f} s",
+            f"mean of {parse_before['seconds']:.1f} s and {parse_after['seconds']:.1f} s",
+        ],
+        [
+            f"{label}: 1% changed check, on",
+            f"{on['seconds']:.1f} s",
+            f"{on['seconds'] / parse:.2f}x parse-only (target <= 0.5x); "
+            f"{json.dumps(on['counts'])}; peak RSS {on['peak_rss_mib']:.0f} MiB",
+        ],
+        [
+            f"{label}: 1% changed check, off",
+            f"{off['seconds']:.1f} s",
+            f"{off['seconds'] / parse:.2f}x parse-only; same counts as on: "
+            f"{on['counts'] == off['counts']}",
+        ],
+    ]
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="40 SDN versions, 100,000 entries")
+    options = parser.parse_args()
+    rows: list[list[str]] = []
+    real_series(rows, 40 if options.quick else None)
+    changed_check(rows, 100_000 if options.quick else 1_000_000)
+    command = "python benchmarks/fingerprints.py" + (" --quick" if options.quick else "")
+    table = ["| measure | figure | notes |", "|---|---|---|"]
+    table += [f"| {' | '.join(r)} |" for r in rows]
+    text = f"\n## {environment()}; fingerprints\n\nCommand: `{command}`\n\n"
+    text += "\n".join(table) + "\n"
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Never parse what did not change: a snapshot read unit by unit against stored fingerprints.
+
+Why: a new version of a list changes a few dozen of its thousands of entries,
+yet parsing and building every record was most of a replay's time. A format
+that can (``Format.splits``) cuts its files into each entry's raw unit with a
+hash of its bytes, which is cheap; the list's state keeps the fingerprint of
+every current unit and the key it produced (``monitor.store.fingerprints``).
+A unit whose fingerprint is stored stands for the stored record of its key:
+same bytes, same code, same record. Only new units are parsed, checked and
+hashed, and the result is the :class:`~monitor.ingest.intake.Intake` the full
+parse would give.
+
+Exact results always: anything the fast path does not read exactly as the
+parser would (the format refuses the split, a unit fails to parse, a key
+appears twice, a record the database cannot store) returns None, and the
+caller takes the full parse, which gives the result or names the error. The
+stored set is tagged with the applied snapshot it describes and with a digest
+of this package's code, so a set written by other code (an upgrade that may
+parse differently) or left behind by a version applied in full is not used.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from monitor.errors import ConfigError, ParseError
+from monitor.files import SourceFile
+from monitor.formats.base import Format, SplitRefused, Unit
+from monitor.ingest import differ, guards
+from monitor.ingest.intake import BaseState, Intake
+from monitor.records import Record
+from monitor.store import fingerprints
+from monitor.store.fingerprints import StoredUnit
+from monitor.store.store import Store
+
+log = logging.getLogger(__name__)
+ENV = "WATCHLIST_MONITOR_FINGERPRINTS"
+_SWITCH = {"1": True, "true": True, "on": True, "yes": True}
+_SWITCH |= {"0": False, "false": False, "off": False, "no": False}
+
+
+def enabled(configured: bool) -> bool:
+    """Whether snapshots are read unit by unit: WATCHLIST_MONITOR_FINGERPRINTS, else the config.
+
+    The switch exists so an operator can rule the mechanism out (and the tests can
+    compare both ways); results are the same either way.
+    """
+    value = os.environ.get(ENV, "").strip().lower()
+    if not value:
+        return configured
+    if value not in _SWITCH:
+        raise ConfigError(f"{ENV}={value!r}: write 1/0, true/false, on/off or yes/no")
+    return _SWITCH[value]
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of every module of this package: fingerprints stand for records this code built."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def code_tag(fmt: Format) -> str:
+    """Which format and code a stored fingerprint set was made by."""
+    return f"{fmt.kind}:{_code_digest()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitPlan:
+    """How the stored fingerprint set becomes this snapshot's once it is applied."""
+
+    tag: str
+    added: dict[str, StoredUnit]  # new fingerprints (every one when ``replace_all``)
+    gone: set[str]  # stored fingerprints this snapshot no longer has
+    replace_all: bool  # the set read was not this state's: write it anew
+
+    def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
+        """Store this snapshot's set, in the transaction that applies the snapshot."""
+        fingerprints.write(
+            connection,
+            list_id,
+            snapshot_id=snapshot_id,
+            tag=self.tag,
+            added=self.added,
+            gone=self.gone,
+            replace_all=self.replace_all,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitIntake(Intake):
+    """An intake read unit by unit, with what to store of its fingerprints."""
+
+    plan: UnitPlan = field(kw_only=True)
+
+
+def read_known(store: Store, base: BaseState, fmt: Format) -> dict[str, StoredUnit]:
+    """The stored fingerprints of the base's state, when they were made by this code."""
+    with store.read() as connection:
+        return fingerprints.read(connection, base.list_id, base.applied_id, code_tag(fmt))
+
+
+def fields_of(record: Record) -> int:
+    """Bit i set: the record has differ.LOSS_FIELDS[i] (what the field-loss guard counts)."""
+    return sum(1 << i for i, name in enumerate(differ.LOSS_FIELDS) if getattr(record, name))
+
+
+def take(
+    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: dict[str, StoredUnit]
+) -> UnitIntake | None:
+    """The intake of this snapshot, parsing only units whose fingerprint is not in ``known``.
+
+    None when the snapshot must be read by the full parse instead (see the module).
+    """
+    stored = base.hashes
+    keys: set[str] = set()
+    changed: dict[str, Record] = {}
+    kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
+    added: dict[str, StoredUnit] = {}
+    unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
+    try:
+        for fp, raw in fmt.split(files):
+            hit = unseen.pop(fp, None)
+            if hit is None:
+                record = fmt.parse_unit(Unit(fp, raw))
+                if guards.record_problem(record):
+                    return _refused(base, "an entry no database can store")
+                key, fields = added[fp] = (record.key, fields_of(record))
+                if stored.get(key) != record.content_hash():
+                    changed[key] = record
+            else:
+                key, fields = hit
+                if key not in stored:
+                    return take(fmt, files, base, {})  # not the state's set after all: trust none
+            if key in keys:
+                return _refused(base, f"key {key!r} appears twice")
+            keys.add(key)
+            if key not in changed:
+                kept[fields] += 1
+    except (SplitRefused, ParseError) as exc:
+        return _refused(base, str(exc))
+    plan = UnitPlan(
+        tag=code_tag(fmt),
+        added=added,
+        gone=set(unseen),
+        replace_all=not known,
+    )
+    log.debug("list %s: %s of %s units parsed", base.list_id, len(added), len(keys))
+    return UnitIntake(
+        base=base,
+        keys=keys,
+        changed=changed,
+        kept_fields=_field_counts(kept) if stored else dict.fromkeys(differ.LOSS_FIELDS, 0),
+        plan=plan,
+    )
+
+
+def _field_counts(kept: dict[int, int]) -> dict[str, int]:
+    """How many unchanged entries have each of differ.LOSS_FIELDS, from their bitmasks."""
+    return {
+        name: sum(n for fields, n in kept.items() if fields >> i & 1)
+        for i, name in enumerate(differ.LOSS_FIELDS)
+    }
+
+
+def _refused(base: BaseState, why: str) -> UnitIntake | None:
+    """None, saying why: the caller reads the snapshot by the full parse."""
+    log.debug("list %s: read in full, not unit by unit: %s", base.list_id, why)
+    return None

@@ -1,0 +1,85 @@
+"""SQL for the raw-unit fingerprints of a list's state (``unit_sets``, ``unit_fingerprints``).
+
+The rows describe one applied snapshot, produced by one version of the code
+(the ``tag``); a reader asks for the set of the snapshot it compares with and
+gets nothing when the stored set is of another snapshot or code, so a set left
+behind by a version applied without fingerprints (switched off, or a format
+that fell back to the full parse) is never trusted. Writes happen inside the
+list's transaction that applies the snapshot, so the set and the state it
+describes commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from monitor.store import schema as t
+
+BATCH = 2000
+
+
+# What a known fingerprint stands for: (the key it produced, its fields bitmask). A plain
+# tuple: a list's whole set is read for every version, and building a named tuple per
+# row cost as much as the query.
+StoredUnit = tuple[str, int]
+
+
+def read(
+    connection: Connection, list_id: str, snapshot_id: int | None, tag: str
+) -> dict[str, StoredUnit]:
+    """The fingerprints of this snapshot's state, by this code; empty when there are none."""
+    if snapshot_id is None:
+        return {}
+    marker = connection.execute(
+        select(t.unit_sets.c.snapshot_id, t.unit_sets.c.tag).where(t.unit_sets.c.list_id == list_id)
+    ).first()
+    if marker is None or marker.snapshot_id != snapshot_id or marker.tag != tag:
+        return {}
+    u = t.unit_fingerprints
+    rows = connection.execute(
+        select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
+    ).all()
+    return {fingerprint: (key, fields) for fingerprint, key, fields in rows}
+
+
+def write(
+    connection: Connection,
+    list_id: str,
+    *,
+    snapshot_id: int,
+    tag: str,
+    added: Mapping[str, StoredUnit],
+    gone: Iterable[str],
+    replace_all: bool,
+) -> None:
+    """Make the stored set the one of ``snapshot_id``: drop ``gone``, insert ``added``.
+
+    ``replace_all`` drops every stored row first: the set read before was not this
+    state's (none, stale, or of other code), so ``added`` holds every unit.
+    """
+    u = t.unit_fingerprints
+    if replace_all:
+        connection.execute(delete(u).where(u.c.list_id == list_id))
+    else:
+        dropped = list(gone)
+        for start in range(0, len(dropped), BATCH):
+            connection.execute(
+                delete(u).where(
+                    u.c.list_id == list_id,
+                    u.c.fingerprint.in_(dropped[start : start + BATCH]),
+                )
+            )
+    rows = [
+        {"list_id": list_id, "fingerprint": fp, "key": key, "fields": fields}
+        for fp, (key, fields) in added.items()
+    ]
+    for start in range(0, len(rows), BATCH):
+        connection.execute(insert(u), rows[start : start + BATCH])
+    marker = {"snapshot_id": snapshot_id, "tag": tag}
+    done = connection.execute(
+        update(t.unit_sets).where(t.unit_sets.c.list_id == list_id).values(**marker)
+    )
+    if done.rowcount == 0:  # under the list's lock: no other writer can insert it meanwhile
+        connection.execute(insert(t.unit_sets).values(list_id=list_id, **marker))
