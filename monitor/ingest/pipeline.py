@@ -34,10 +34,9 @@ from monitor.errors import (
 from monitor.files import SourceFile, snapshot_digest
 from monitor.formats import AUTO, Format, resolve_format
 from monitor.ingest import differ, guards, intake, shapes
-from monitor.ingest.delta import apply_delta
 from monitor.ingest.gcpause import collector_paused
 from monitor.kinds import EventKind, IngestStatus
-from monitor.records import Event, Record
+from monitor.records import Event
 from monitor.store.locks import list_writer
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
 
@@ -249,9 +248,7 @@ def _read_and_apply(
     list_id = snapshot.list_id
     base = intake.read_base(store, list_id)
     try:
-        parser = fmt.with_previous_keys(base.hashes)  # natural keys stay where they were
-        records = _parse_delta(store, base, fmt, files) if fmt.delta else parser.parse(files)
-        taken = intake.take(records, base, file_name=files[0].name)
+        taken = intake.read_snapshot(store, base, fmt, files)
     except (ParseError, GuardRejected) as exc:
         return _reject(store, snapshot, str(exc), None)
     verdict = guards.check_count(taken.count, request.list_config.expect)
@@ -467,25 +464,6 @@ def _file_facts(
                 fact["empty"] = True
         facts.append(fact)
     return facts
-
-
-def _parse_delta(
-    store: Store, base: intake.BaseState, fmt: Format, files: list[SourceFile]
-) -> list[Record]:
-    """A delta file applied to the state the intake read; from here on it is a full snapshot.
-
-    Deltas are applied in order of observation like any snapshot, so the
-    older-than-current guard keeps them from being applied out of order. The
-    records are those of the base's keys: were the state to move meanwhile, the
-    apply sees it and reads again.
-    """
-    list_id = base.list_id
-    with store.read() as connection:
-        current = ListTransaction(connection, list_id).current_records(base.hashes)
-    result = apply_delta(current, fmt.parse_delta(files))
-    if note := result.describe():
-        log.info("list %s: %s", list_id, note)
-    return list(result.records.values())
 
 
 def _known_or_unchanged(

@@ -31,9 +31,15 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
 
 @router.get("/")
 def dashboard(request: Request) -> Response:
-    """Each list's health and the headlines of the latest month with a change."""
+    """Each list's health, the chart of every change, the headlines of the latest month."""
+    from zoneinfo import ZoneInfo
+
+    from monitor.web.chart import dashboard_chart
+
     found = services(request)
     status = found.status()
+    with found.store.read() as connection:
+        chart = dashboard_chart(connection, ZoneInfo(found.config.timezone))
     changed = [item["last_change"] for item in status["lists"] if item["last_change"]]
     report, query = None, ""
     if changed:
@@ -41,7 +47,9 @@ def dashboard(request: Request) -> Response:
         filters = ReportFilters(since=day[:8] + "01", until=day, date="observed")
         report, query = found.report(filters), filters.query_string()
     return page(
-        request, "web_dashboard.html.j2", {"status": status, "report": report, "query": query}
+        request,
+        "web_dashboard.html.j2",
+        {"status": status, "report": report, "query": query, "chart": chart},
     )
 
 
@@ -146,11 +154,8 @@ def csrf_token(token: str) -> str:
 
 @router.get("/quarantine")
 def quarantine_page(request: Request, message: str = "") -> Response:
-    from monitor.service import quarantine
-
     found = services(request)
-    with found.store.read() as connection:
-        held = [h.as_dict() for h in quarantine.pending(connection)]
+    held = found.held()
     token = found.config.web.secret()
     context = {
         "held": held,

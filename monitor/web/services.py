@@ -43,6 +43,8 @@ class Services:
     environment: Environment
     # Each list's current entries, folded for search, while the list's state is the same.
     search_index: dict[str, Any] = field(default_factory=dict)
+    # What each held version would change, while its list's state is the same.
+    previews: dict[Any, Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, store: Store, config: Config, now: Callable[[], datetime]) -> Services:
@@ -125,6 +127,21 @@ class Services:
         from monitor.service.status import collect
 
         return collect(self.store, self.config, now=self.now())
+
+    def held(self) -> list[dict[str, Any]]:
+        """Every quarantined version, with what it would change if it were applied now."""
+        from monitor.service import quarantine
+        from monitor.service.preview import preview
+
+        with self.store.read() as connection:
+            pending = quarantine.pending(connection)
+        return [
+            {
+                **item.as_dict(),
+                "preview": preview(self.store, self.config, item, cache=self.previews).as_dict(),
+            }
+            for item in pending
+        ]
 
     def search(self, query: str) -> list[dict[str, Any]]:
         from monitor.web.search import search
