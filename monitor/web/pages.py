@@ -32,14 +32,12 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
 @router.get("/")
 def dashboard(request: Request) -> Response:
     """Each list's health, the chart of every change, the headlines of the latest month."""
-    from zoneinfo import ZoneInfo
-
     from monitor.web.chart import dashboard_chart
 
     found = services(request)
     status = found.status()
     with found.store.read() as connection:
-        chart = dashboard_chart(connection, ZoneInfo(found.config.timezone))
+        chart = dashboard_chart(connection, found.config.timezone, found.charts)
     changed = [item["last_change"] for item in status["lists"] if item["last_change"]]
     report, query = None, ""
     if changed:

@@ -45,6 +45,8 @@ class Services:
     search_index: dict[str, Any] = field(default_factory=dict)
     # What each held version would change, while its list's state is the same.
     previews: dict[Any, Any] = field(default_factory=dict)
+    # The dashboard's chart, while no version was applied.
+    charts: dict[Any, Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, store: Store, config: Config, now: Callable[[], datetime]) -> Services:
