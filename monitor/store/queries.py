@@ -150,6 +150,12 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
         keys = keys.where(t.events.c.list_id.in_(list(lists)))
     pairs = {(lid, key) for lid, key in connection.execute(keys)}
     pairs |= _keys_by_folded_name(connection, folded, lists) if folded else set()
+    return events_of(connection, pairs)
+
+
+def events_of(connection: Connection, pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Every event of these (list, key) entries, oldest first within each entry."""
+    pairs = set(pairs)
     if not pairs:
         return []
     out = []

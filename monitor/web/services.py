@@ -24,6 +24,13 @@ from monitor.store.store import Store
 if TYPE_CHECKING:
     from monitor.cli import AppContext
     from monitor.reports.document import Report
+    from monitor.web.search import Cache as SearchCache
+
+
+def _search_cache() -> SearchCache:
+    from monitor.web.search import Cache
+
+    return Cache()
 
 
 class NotFound(InputError):
@@ -42,7 +49,7 @@ class Services:
     now: Callable[[], datetime]
     environment: Environment
     # Each list's current entries, folded for search, while the list's state is the same.
-    search_index: dict[str, Any] = field(default_factory=dict)
+    search_index: SearchCache = field(default_factory=lambda: _search_cache())
     # What each held version would change, while its list's state is the same.
     previews: dict[Any, Any] = field(default_factory=dict)
     # The dashboard's chart, while no version was applied.
@@ -82,12 +89,14 @@ class Services:
         """The history model of one entry, as ``history KEY --list LIST`` builds it."""
         from monitor.commands._common import known_lists
         from monitor.reports.history import build_history, history_pairs
-        from monitor.store.queries import entry_history, entry_versions
+        from monitor.store.queries import entry_versions, events_of
 
         app = self.context()
         lists = known_lists(app, [list_id])
         with self.store.read() as connection:
-            events = [e for e in entry_history(connection, key, lists) if e["key"] == key]
+            # The command's events for QUERY (key equal, or name holding it), kept where the
+            # key is this one: the events of exactly this key, without scanning every name.
+            events = events_of(connection, {(item, key) for item in lists})
             versions = entry_versions(connection, history_pairs(events))
         if not events:
             raise NotFound(f"no entry {key!r} on {list_id}")
