@@ -157,8 +157,8 @@ def endpoints(keys: list[str]) -> dict[str, Callable[[int], str]]:
     }
 
 
-def measure(base: str, requests: int) -> dict[str, dict[str, float]]:
-    figures: dict[str, dict[str, float]] = {}
+def measure(base: str, requests: int) -> dict[str, dict[str, Any]]:
+    figures: dict[str, dict[str, Any]] = {}
     with httpx.Client(base_url=base, timeout=120) as client:
         keys = sample_entries(client, 40)
         paths = endpoints(keys)
@@ -166,17 +166,19 @@ def measure(base: str, requests: int) -> dict[str, dict[str, float]]:
             for i in range(3):
                 assert client.get(path(i)).status_code == 200, path(i)
         for name, path in paths.items():
-            times = []
+            timed: list[tuple[float, str]] = []
             for i in range(requests):
                 start = time.perf_counter()
                 answer = client.get(path(i))
-                times.append((time.perf_counter() - start) * 1000)
+                timed.append(((time.perf_counter() - start) * 1000, path(i)))
                 assert answer.status_code == 200, (path(i), answer.text[:200])
-            times.sort()
+            timed.sort()
+            times = [ms for ms, _ in timed]
             figures[name] = {
                 "p50": statistics.median(times),
                 "p95": times[max(0, round(0.95 * len(times)) - 1)],
                 "max": times[-1],
+                "slowest": timed[-1][1],
             }
     return figures
 
@@ -187,13 +189,16 @@ def sizes(folder: Path) -> dict[str, Any]:
     return {item["list"]: (item["entries"], item["snapshots"]) for item in lists}
 
 
-def table(figures: dict[str, dict[str, float]]) -> list[str]:
-    rows = ["| endpoint | p50 | p95 | max | target p95 |", "|---|---|---|---|---|"]
+def table(figures: dict[str, dict[str, Any]]) -> list[str]:
+    rows = [
+        "| endpoint | p50 | p95 | max (its request) | target p95 |",
+        "|---|---|---|---|---|",
+    ]
     for name, f in figures.items():
         verdict = "met" if f["p95"] < TARGET_MS else "MISSED"
         rows.append(
-            f"| {name} | {f['p50']:.1f} ms | {f['p95']:.1f} ms | {f['max']:.1f} ms | "
-            f"< {TARGET_MS:.0f} ms: {verdict} |"
+            f"| {name} | {f['p50']:.1f} ms | {f['p95']:.1f} ms | {f['max']:.1f} ms "
+            f"(`{f['slowest']}`) | < {TARGET_MS:.0f} ms: {verdict} |"
         )
     return rows
 

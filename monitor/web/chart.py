@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from monitor.reports.chart import DOWN, UP, geometry
 from monitor.reports.periods import bucket, bucket_end, bucket_start, buckets_between, chart_size
@@ -27,28 +27,10 @@ from monitor.store.store import as_utc
 OTHERS = "other lists"
 SERIES = 6
 EMPTY = {"empty": True, "title": "Listings and delistings", "rows": []}
-# (applied versions, newest applied id) -> the chart: it only changes with the state.
-Cache = dict[tuple[int, int | None], dict[str, Any]]
 
 
-def dashboard_chart(
-    connection: Connection, timezone: str, cache: Cache | None = None
-) -> dict[str, Any]:
+def dashboard_chart(connection: Connection, timezone: str) -> dict[str, Any]:
     """Bars per period and list over the span of every observed change (``empty`` if none)."""
-    state = connection.execute(
-        select(func.count(), func.max(t.snapshots.c.id)).where(t.snapshots.c.status == "applied")
-    ).one()
-    key = (int(state[0]), state[1])
-    if cache is not None and key in cache:
-        return cache[key]
-    chart = _chart(connection, timezone)
-    if cache is not None:
-        cache.clear()  # one state at a time
-        cache[key] = chart
-    return chart
-
-
-def _chart(connection: Connection, timezone: str) -> dict[str, Any]:
     span = _observed_span(connection, ZoneInfo(timezone))
     if span is None:
         return EMPTY

@@ -52,8 +52,9 @@ class Services:
     search_index: SearchCache = field(default_factory=lambda: _search_cache())
     # What each held version would change, while its list's state is the same.
     previews: dict[Any, Any] = field(default_factory=dict)
-    # The dashboard's chart, while no version was applied.
-    charts: dict[Any, Any] = field(default_factory=dict)
+    # Answers that change only when a version is applied (the dashboard's chart and
+    # headlines): {name: (the applied state they were made at, the answer)}.
+    by_state: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @classmethod
     def create(cls, store: Store, config: Config, now: Callable[[], datetime]) -> Services:
@@ -72,6 +73,19 @@ class Services:
             _store=self.store,
             now=self.now(),
         )
+
+    def for_state(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, made again only once another version was applied."""
+        from monitor.store.queries import applied_state
+
+        with self.store.read() as connection:
+            state = applied_state(connection)
+        held = self.by_state.get(name)
+        if held is not None and held[0] == state:
+            return held[1]
+        answer = compute()
+        self.by_state[name] = (state, answer)
+        return answer
 
     # --- the questions ---
 
