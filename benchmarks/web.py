@@ -244,6 +244,10 @@ def main() -> None:
             "",
             f"Database: {described}.",
             "",
+            "Load average (1, 5, 15 min) at the end: "
+            + ", ".join(f"{n:.1f}" for n in os.getloadavg())
+            + f" on {os.cpu_count()} cores (other sessions' tests share the machine).",
+            "",
             *rows,
         ]
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as out:
