@@ -11,6 +11,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import text_or_json
@@ -72,6 +73,14 @@ def daemon_command(app: AppContext, shared: bool, serve: bool, host: str, port: 
     """
     from monitor.service.daemon import Daemon
 
+    if not serve:
+        source = click.get_current_context().get_parameter_source
+        given = [
+            f"--{name}" for name in ("host", "port") if source(name) is ParameterSource.COMMANDLINE
+        ]
+        if given:
+            verb = "apply" if len(given) > 1 else "applies"
+            raise ConfigError(f"{' and '.join(given)} {verb} only with --serve")
     show_progress()
     stop = threading.Event()
     daemon = Daemon(_context(app, stop), shared=shared)

@@ -277,3 +277,9 @@ def test_daemon_serve_checks_and_serves_from_one_process_and_stops_on_sigterm(
     assert f"serving the web app and API on {base}" in log
     assert "daemon stopped" in log
     assert answers("/healthz") is None
+
+
+def test_host_and_port_without_serve_are_refused(tmp_path: Path, sqlite_url: str) -> None:
+    result = Cli(sqlite_url)("daemon", "--host", "0.0.0.0", "--port", "9000")
+    assert result.exit_code == 1
+    assert "--host and --port apply only with --serve" in result.output
