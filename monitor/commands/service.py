@@ -11,6 +11,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from monitor.cli import AppContext, cli, pass_app
 from monitor.commands._common import dumps, text_or_json
@@ -55,21 +56,47 @@ def _stop_on_signals(stop: threading.Event) -> None:
     is_flag=True,
     help="Share a PostgreSQL database with other daemons started with --shared.",
 )
+@click.option("--serve", is_flag=True, help="Also serve the web app and API (as `serve` does).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: address.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @pass_app
-def daemon_command(app: AppContext, shared: bool) -> None:
+def daemon_command(app: AppContext, shared: bool, serve: bool, host: str, port: int) -> None:
     """Check every list on its schedule and deliver reports, until SIGTERM or Ctrl-C.
+
+    With --serve the same process also serves the web app and JSON API; on
+    SIGTERM it stops the schedule (letting running checks finish), then the server.
 
     \b
     Example:
       watchlist-monitor --config /etc/watchlist-monitor/monitor.yml daemon
+      watchlist-monitor daemon --serve --port 8000
     """
     from monitor.service.daemon import Daemon
 
+    if not serve:
+        source = click.get_current_context().get_parameter_source
+        given = [
+            f"--{name}" for name in ("host", "port") if source(name) is ParameterSource.COMMANDLINE
+        ]
+        if given:
+            verb = "apply" if len(given) > 1 else "applies"
+            raise ConfigError(f"{' and '.join(given)} {verb} only with --serve")
     show_progress()
     stop = threading.Event()
     daemon = Daemon(_context(app, stop), shared=shared)
+    if not serve:
+        _stop_on_signals(stop)
+        daemon.run()
+        return
+    from monitor.web.app import create_app
+    from monitor.web.serving import WebServer
+
+    web = WebServer.bind(create_app(app.store, app.config), host, port, log_level="warning")
     _stop_on_signals(stop)
-    daemon.run()
+    try:
+        daemon.run(on_started=lambda: web.start(on_exit=stop.set))
+    finally:
+        web.stop()
 
 
 @cli.command("check")

@@ -22,9 +22,9 @@ def serve_command(app: AppContext, host: str, port: int) -> None:
       watchlist-monitor serve
       watchlist-monitor serve --host 0.0.0.0 --port 8000
     """
-    import uvicorn
-
     from monitor.web.app import create_app
+    from monitor.web.serving import WebServer
 
-    application = create_app(app.store, app.config)
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+    server = WebServer.bind(create_app(app.store, app.config), host, port)
+    click.echo(f"serving on {server.address} (Ctrl-C stops)", err=True)
+    server.run()

@@ -16,13 +16,19 @@ the snapshot is read again against the new state.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from monitor.errors import GuardRejected, ParseError
+from monitor.files import SourceFile
+from monitor.formats import Format
 from monitor.ingest import differ, guards
+from monitor.ingest.delta import apply_delta
 from monitor.records import Record
 from monitor.store.store import ListTransaction, Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,3 +102,30 @@ def take(records: Iterable[Record], base: BaseState, *, file_name: str) -> Intak
                 if getattr(record, name):
                     kept[name] += 1
     return Intake(base=base, keys=keys, changed=changed, kept_fields=kept)
+
+
+def read_snapshot(store: Store, base: BaseState, fmt: Format, files: list[SourceFile]) -> Intake:
+    """Parse a snapshot's files against the base: what the apply takes, and what a preview
+    of a held version shows (both read, neither writes)."""
+    parser = fmt.with_previous_keys(base.hashes)  # natural keys stay where they were
+    records = _parse_delta(store, base, fmt, files) if fmt.delta else parser.parse(files)
+    return take(records, base, file_name=files[0].name)
+
+
+def _parse_delta(
+    store: Store, base: BaseState, fmt: Format, files: list[SourceFile]
+) -> list[Record]:
+    """A delta file applied to the state the intake read; from here on it is a full snapshot.
+
+    Deltas are applied in order of observation like any snapshot, so the
+    older-than-current guard keeps them from being applied out of order. The
+    records are those of the base's keys: were the state to move meanwhile, the
+    apply sees it and reads again.
+    """
+    list_id = base.list_id
+    with store.read() as connection:
+        current = ListTransaction(connection, list_id).current_records(base.hashes)
+    result = apply_delta(current, fmt.parse_delta(files))
+    if note := result.describe():
+        log.info("list %s: %s", list_id, note)
+    return list(result.records.values())

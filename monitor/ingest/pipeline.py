@@ -34,10 +34,9 @@ from monitor.errors import (
 from monitor.files import SourceFile, snapshot_digest
 from monitor.formats import AUTO, Format, resolve_format
 from monitor.ingest import differ, guards, intake, shapes, units
-from monitor.ingest.delta import apply_delta
 from monitor.ingest.gcpause import collector_paused
 from monitor.kinds import EventKind, IngestStatus
-from monitor.records import Event, Record
+from monitor.records import Event
 from monitor.store.locks import list_writer
 from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
 
@@ -283,14 +282,13 @@ def _take(
     store: Store, config: Config, base: intake.BaseState, fmt: Format, files: list[SourceFile]
 ) -> intake.Intake:
     """The snapshot read against the base: unit by unit where the format can split
-    (only new units are parsed: monitor.ingest.units), else by the full parse."""
+    (only new units are parsed: monitor.ingest.units), else by the full parse (the one a
+    held version's preview uses too)."""
     if fmt.splits and not fmt.delta and units.enabled(config.fingerprints):
         by_units = units.take(fmt, files, base, units.read_known(store, base, fmt))
         if by_units is not None:
             return by_units
-    parser = fmt.with_previous_keys(base.hashes)  # natural keys stay where they were
-    records = _parse_delta(store, base, fmt, files) if fmt.delta else parser.parse(files)
-    return intake.take(records, base, file_name=files[0].name)
+    return intake.read_snapshot(store, base, fmt, files)
 
 
 def _roles(
@@ -479,25 +477,6 @@ def _file_facts(
                 fact["empty"] = True
         facts.append(fact)
     return facts
-
-
-def _parse_delta(
-    store: Store, base: intake.BaseState, fmt: Format, files: list[SourceFile]
-) -> list[Record]:
-    """A delta file applied to the state the intake read; from here on it is a full snapshot.
-
-    Deltas are applied in order of observation like any snapshot, so the
-    older-than-current guard keeps them from being applied out of order. The
-    records are those of the base's keys: were the state to move meanwhile, the
-    apply sees it and reads again.
-    """
-    list_id = base.list_id
-    with store.read() as connection:
-        current = ListTransaction(connection, list_id).current_records(base.hashes)
-    result = apply_delta(current, fmt.parse_delta(files))
-    if note := result.describe():
-        log.info("list %s: %s", list_id, note)
-    return list(result.records.values())
 
 
 def _known_or_unchanged(

@@ -10,7 +10,7 @@ what email clients that do not draw SVG show.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,8 @@ SERIES = 6
 # Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 UP, DOWN = ("listed", "relisted"), ("delisted",)
+# (bucket key, series name or None for all of them) -> where a bar or a row leads.
+Link = Callable[[str, str | None], str]
 
 
 def build_chart(
@@ -48,7 +50,7 @@ def build_chart(
         direction = "up" if event["kind"] in UP else "down"
         counts[(bucket(report_day(event, clock), size), series[_label(event)], direction)] += 1
     names = list(dict.fromkeys(series.values()))
-    return _geometry(keys, size, names, counts)
+    return geometry(keys, size, names, counts)
 
 
 def _label(event: dict[str, Any]) -> str:
@@ -65,9 +67,15 @@ def _series(events: Sequence[dict[str, Any]]) -> dict[str, str]:
     return {label: label if label in kept else "other lists" for label in ranked}
 
 
-def _geometry(
-    keys: list[str], size: str, names: list[str], counts: dict[tuple[str, str, str], int]
+def geometry(
+    keys: list[str],
+    size: str,
+    names: list[str],
+    counts: dict[tuple[str, str, str], int],
+    link: Link | None = None,
 ) -> dict[str, Any]:
+    """The chart of counts {(bucket, series, "up"|"down"): n}; with ``link`` every bar and
+    row also carries an ``href`` (the web dashboard's bars lead to their period)."""
     up = {k: sum(counts.get((k, n, "up"), 0) for n in names) for k in keys}
     down = {k: sum(counts.get((k, n, "down"), 0) for n in names) for k in keys}
     top, bottom = max(up.values()), max(down.values())
@@ -79,7 +87,7 @@ def _geometry(
     bars = []
     for i, key in enumerate(keys):
         x = LEFT + i * step + (step - width) / 2
-        bars += _stack(key, size, x, width, zero, unit, names, colour, counts)
+        bars += _stack(key, size, x, width, zero, unit, names, colour, counts, link)
     return {
         "empty": False,
         "title": f"Listings (up) and delistings (down) per {size}",
@@ -101,6 +109,7 @@ def _geometry(
                 "listed": up[k],
                 "delisted": down[k],
                 "lists": _row_lists(k, names, counts),
+                "href": link(k, None) if link else None,
             }
             for k in keys
             if up[k] or down[k]
@@ -118,6 +127,7 @@ def _stack(
     names: list[str],
     colour: dict[str, str],
     counts: dict[tuple[str, str, str], int],
+    link: Link | None = None,
 ) -> list[dict[str, Any]]:
     """The rectangles of one period: each list's listings above zero, delistings below."""
     bars: list[dict[str, Any]] = []
@@ -125,13 +135,16 @@ def _stack(
     for name in names:
         listed, delisted = counts.get((key, name, "up"), 0), counts.get((key, name, "down"), 0)
         label = bucket_label(key, size)
+        href = link(key, name) if link else None
         if listed:
             above -= listed * unit
             bars.append(_bar(x, above, width, listed * unit, colour[name], label, name, listed))
+            bars[-1]["href"] = href
         if delisted:
             bars.append(
                 _bar(x, below, width, delisted * unit, colour[name], label, name, -delisted)
             )
+            bars[-1]["href"] = href
             below += delisted * unit
     return bars
 

@@ -84,6 +84,11 @@ def bucket_start(key: str, size: str) -> date:
     return date(int(key[:4]), int(key[5:7]), 1)
 
 
+def bucket_end(key: str, size: str) -> date:
+    """The last day of a bucket (a link to the bucket's period needs both ends)."""
+    return _advance(bucket_start(key, size), size) - timedelta(days=1)
+
+
 def bucket_label(key: str, size: str) -> str:
     """How a bucket reads as a heading: '2 Dec 2021', 'Week of 29 Nov 2021', 'Dec 2021'."""
     start = bucket_start(key, size)

@@ -95,7 +95,7 @@ events = Table(
     Column("changes", JSON, nullable=False),
 )
 Index("ix_events_list_observed", events.c.list_id, events.c.observed_at)
-Index("ix_events_effective", events.c.effective_date)
+Index("ix_events_effective_observed", events.c.effective_date, events.c.observed_at)
 Index("ix_events_key", events.c.list_id, events.c.key)
 
 deliveries = Table(

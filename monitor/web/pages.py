@@ -31,18 +31,33 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
 
 @router.get("/")
 def dashboard(request: Request) -> Response:
-    """Each list's health and the headlines of the latest month with a change."""
+    """Each list's health, the chart of every change, the headlines of the latest month.
+
+    The chart and the headlines are made again only when a version was applied: on the
+    whole SDN history they were most of the page's time."""
+    from monitor.web.chart import dashboard_chart
+
     found = services(request)
     status = found.status()
+
+    def chart() -> dict[str, Any]:
+        with found.store.read() as connection:
+            return dashboard_chart(connection, found.config.timezone)
+
     changed = [item["last_change"] for item in status["lists"] if item["last_change"]]
     report, query = None, ""
     if changed:
         day = max(changed)[:10]
         filters = ReportFilters(since=day[:8] + "01", until=day, date="observed")
-        report, query = found.report(filters), filters.query_string()
-    return page(
-        request, "web_dashboard.html.j2", {"status": status, "report": report, "query": query}
-    )
+        report = found.for_state(f"headlines {day}", lambda: found.report(filters))
+        query = filters.query_string()
+    context = {
+        "status": status,
+        "report": report,
+        "query": query,
+        "chart": found.for_state("chart", chart),
+    }
+    return page(request, "web_dashboard.html.j2", context)
 
 
 @router.get("/changes")
@@ -146,11 +161,8 @@ def csrf_token(token: str) -> str:
 
 @router.get("/quarantine")
 def quarantine_page(request: Request, message: str = "") -> Response:
-    from monitor.service import quarantine
-
     found = services(request)
-    with found.store.read() as connection:
-        held = [h.as_dict() for h in quarantine.pending(connection)]
+    held = found.held()
     token = found.config.web.secret()
     context = {
         "held": held,

@@ -24,6 +24,13 @@ from monitor.store.store import Store
 if TYPE_CHECKING:
     from monitor.cli import AppContext
     from monitor.reports.document import Report
+    from monitor.web.search import Cache as SearchCache
+
+
+def _search_cache() -> SearchCache:
+    from monitor.web.search import Cache
+
+    return Cache()
 
 
 class NotFound(InputError):
@@ -42,7 +49,12 @@ class Services:
     now: Callable[[], datetime]
     environment: Environment
     # Each list's current entries, folded for search, while the list's state is the same.
-    search_index: dict[str, Any] = field(default_factory=dict)
+    search_index: SearchCache = field(default_factory=lambda: _search_cache())
+    # What each held version would change, while its list's state is the same.
+    previews: dict[Any, Any] = field(default_factory=dict)
+    # Answers that change only when a version is applied (the dashboard's chart and
+    # headlines): {name: (the applied state they were made at, the answer)}.
+    by_state: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @classmethod
     def create(cls, store: Store, config: Config, now: Callable[[], datetime]) -> Services:
@@ -62,6 +74,19 @@ class Services:
             now=self.now(),
         )
 
+    def for_state(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, made again only once another version was applied."""
+        from monitor.store.queries import applied_state
+
+        with self.store.read() as connection:
+            state = applied_state(connection)
+        held = self.by_state.get(name)
+        if held is not None and held[0] == state:
+            return held[1]
+        answer = compute()
+        self.by_state[name] = (state, answer)
+        return answer
+
     # --- the questions ---
 
     def report(self, filters: ReportFilters) -> Report:
@@ -78,12 +103,14 @@ class Services:
         """The history model of one entry, as ``history KEY --list LIST`` builds it."""
         from monitor.commands._common import known_lists
         from monitor.reports.history import build_history, history_pairs
-        from monitor.store.queries import entry_history, entry_versions
+        from monitor.store.queries import entry_versions, events_of
 
         app = self.context()
         lists = known_lists(app, [list_id])
         with self.store.read() as connection:
-            events = [e for e in entry_history(connection, key, lists) if e["key"] == key]
+            # The command's events for QUERY (key equal, or name holding it), kept where the
+            # key is this one: the events of exactly this key, without scanning every name.
+            events = events_of(connection, {(item, key) for item in lists})
             versions = entry_versions(connection, history_pairs(events))
         if not events:
             raise NotFound(f"no entry {key!r} on {list_id}")
@@ -125,6 +152,21 @@ class Services:
         from monitor.service.status import collect
 
         return collect(self.store, self.config, now=self.now())
+
+    def held(self) -> list[dict[str, Any]]:
+        """Every quarantined version, with what it would change if it were applied now."""
+        from monitor.service import quarantine
+        from monitor.service.preview import preview
+
+        with self.store.read() as connection:
+            pending = quarantine.pending(connection)
+        return [
+            {
+                **item.as_dict(),
+                "preview": preview(self.store, self.config, item, cache=self.previews).as_dict(),
+            }
+            for item in pending
+        ]
 
     def search(self, query: str) -> list[dict[str, Any]]:
         from monitor.web.search import search

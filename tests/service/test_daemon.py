@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from apscheduler.events import (
     EVENT_JOB_EXECUTED,
@@ -34,6 +36,7 @@ from tests.service.conftest import (
     V2,
     Publisher,
     SmtpServer,
+    free_port,
     seed_baseline,
     service_config,
 )
@@ -228,3 +231,55 @@ def test_two_daemons_sharing_postgresql_apply_each_version_once(
     assert [s for s, _ in state["snapshots"]].count("applied") == 2  # baseline + V2
     assert state["deliveries"] == [("files", "sent", state["deliveries"][0][2])]
     assert len(list((tmp_path / "reports").iterdir())) == 3
+
+
+def test_daemon_serve_checks_and_serves_from_one_process_and_stops_on_sigterm(
+    tmp_path: Path, seeded_sqlite: str, versions: dict[str, Path]
+) -> None:
+    """The real CLI in a subprocess: the scheduled check of a local drop folder applies the
+    new version, the same process answers the API, and SIGTERM ends both with status 0."""
+    drop = tmp_path / "drop"
+    (drop / V2).mkdir(parents=True)
+    shutil.copyfile(versions[V2], drop / V2 / "sdn.csv")
+    config = service_config(tmp_path, str(drop), schedule="{every: 1h}")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    daemon = spawn(seeded_sqlite, config, "daemon", "--serve", "--port", str(port))
+
+    def answers(path: str) -> httpx.Response | None:
+        try:
+            return httpx.get(base + path, timeout=10)
+        except httpx.TransportError:
+            return None
+
+    def v2_is_current() -> bool:
+        found = answers("/api/v1/lists")
+        return found is not None and found.json()[0]["last_snapshot"] == "2021-12-17T18:49:00Z"
+
+    try:
+        wait_for(lambda: (r := answers("/readyz")) is not None and r.status_code == 200, "/readyz")
+        wait_for(v2_is_current, "the checked version in /api/v1/lists", timeout=60)
+        report = answers("/api/v1/report?since=2021-12-17&until=2021-12-17&date=observed")
+        assert report is not None and report.status_code == 200
+        assert [e["name"] for e in report.json()["events"]] == [ADDED_IN_V2]
+        busy = spawn(seeded_sqlite, config, "daemon", "--serve", "--port", str(port))
+        _, refused = busy.communicate(timeout=60)
+        assert busy.returncode == 1
+        assert f"cannot listen on 127.0.0.1:{port}" in refused
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            _, log = daemon.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            raise
+    assert daemon.returncode == 0, log
+    assert f"serving the web app and API on {base}" in log
+    assert "daemon stopped" in log
+    assert answers("/healthz") is None
+
+
+def test_host_and_port_without_serve_are_refused(tmp_path: Path, sqlite_url: str) -> None:
+    result = Cli(sqlite_url)("daemon", "--host", "0.0.0.0", "--port", "9000")
+    assert result.exit_code == 1
+    assert "--host and --port apply only with --serve" in result.output

@@ -1,24 +1,25 @@
 """Fifty API clients read while another process applies a new version: every answer is
-whole (the state before the version or after it, never a mix) and none is an error."""
+whole (the state before the version or after it, never a mix) and none is an error.
+
+On SQLite and on PostgreSQL (``db_url``: a private schema on WATCHLIST_MONITOR_TEST_PG,
+skipped saying so when it is not set)."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from monitor.config import load_config
 from monitor.store import Store, open_engine
 from monitor.web.app import create_app
+from monitor.web.serving import WebServer
 from tests.conftest import ROOT, Cli, shipped_versions, write_config
 
 CLIENTS = 50
@@ -26,34 +27,26 @@ LIST = "us-ofac-sdn"
 DAY = "2021-12-02"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Cli, Path, str]]:
+def server(tmp_path: Path, db_url: str) -> Iterator[tuple[Cli, Path, str]]:
     archive = tmp_path / "archive"
     archive.mkdir()
     config = write_config(tmp_path, archive, f"  - {{id: {LIST}, format: ofac-csv}}\n")
-    cli = Cli(f"sqlite:///{tmp_path / 'monitor.db'}", config)
+    cli = Cli(db_url, config)
     first = shipped_versions(LIST)[0] / "sdn.csv.gz"
     result = cli("ingest", str(first), "--list", LIST, "--observed-at", "2021-11-23T18:48:00Z")
     assert result.exit_code == 0, result.output
     settings = load_config(config, database=cli.db)
-    port = free_port()
-    app = create_app(Store(open_engine(settings.database)), settings)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    yield cli, config, f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    store = Store(open_engine(settings.database))
+    web = WebServer.bind(create_app(store, settings), "127.0.0.1", 0, log_level="warning")
+    stopped: list[str] = []
+    web.start(on_exit=lambda: stopped.append("the server stopped on its own"))
+    try:
+        yield cli, config, web.address
+    finally:
+        web.stop()
+        store.engine.dispose()
+    assert not stopped
 
 
 def test_fifty_clients_during_an_ingest_get_whole_answers(server: tuple[Cli, Path, str]) -> None:

@@ -46,6 +46,23 @@ def test_dashboard_to_december_to_sensetime_to_its_evidence(client: TestClient) 
     assert csv.status_code == 200 and "SENSETIME GROUP LIMITED" in csv.text
 
 
+def test_each_bar_of_the_dashboard_chart_leads_to_the_changes_it_counts(
+    client: TestClient,
+) -> None:
+    home = client.get("/").text
+    bars = re.findall(r'<a href="([^"]+)"><rect [^>]*><title>([^<]+)</title>', home)
+    titles = [title for _, title in bars]
+    assert "Dec 2021, us-ofac-sdn: 165 listed" in titles  # the README's December headline
+    assert "Dec 2021, us-ofac-sdn: 264 delisted" in titles
+    assert "Dec 2021, us-ofac-cons: 9 listed" in titles  # the NS-CMIC additions (effective)
+    for href, title in bars:
+        count, kind = title.rsplit(": ", 1)[1].split(" ")
+        kinds = ("listed", "relisted") if kind == "listed" else ("delisted",)
+        query = href.replace("&amp;", "&").removeprefix("/changes?")
+        events = client.get(f"/api/v1/report?{query}").json()["events"]
+        assert sum(1 for e in events if e["kind"] in kinds) == int(count), title
+
+
 def test_search_and_other_pages(client: TestClient) -> None:
     found = client.get("/search?q=DJI")
     assert found.status_code == 200 and "SZ DJI TECHNOLOGY" in found.text
@@ -106,6 +123,35 @@ def test_a_hostile_name_is_shown_as_text(held: tuple[Cli, Path, int]) -> None:
         assert (
             client.get("/api/v1/search?q=ACME", headers=auth()).json()["results"][0]["name"] == NAME
         )
+
+
+def test_the_quarantine_page_shows_what_a_held_version_would_change_and_writes_nothing(
+    held: tuple[Cli, Path, int],
+) -> None:
+    cli, config, snapshot = held
+    current = json.loads(cli("lists", "--format", "json").output)[0]["entries"]
+    waiting = json.loads(cli("quarantine", "list", "--format", "json").output)[0]["entries"]
+    before = database_state(cli.db)
+    with client_for(cli, config) as client:
+        page = client.get("/quarantine", headers=auth())
+        again = client.get("/quarantine", headers=auth())  # from the cache: the same answer
+    assert page.status_code == 200 and again.text == page.text
+    preview = re.search(rf'id="preview-{snapshot}">(.*?)</tr>', page.text, re.S)
+    assert preview is not None
+    counts = re.search(r'<span class="counts">([^<]*)</span>', preview.group(1))
+    assert counts is not None
+    assert counts.group(1).strip() == f"{current - waiting} delisted"
+    shown = re.findall(r'<a href="/entities/us-ofac-sdn/([^"]+)">', preview.group(1))
+    assert len(shown) == 5
+    for key in shown:
+        assert json.loads(cli("history", key, "--list", "us-ofac-sdn", "--format", "json").output)
+    assert database_state(cli.db) == before
+
+
+def database_state(url: str) -> dict[str, object]:
+    from tests.service.helpers import snapshot
+
+    return snapshot(url)
 
 
 def test_approving_needs_the_token_and_the_form_and_is_recorded(
