@@ -35,6 +35,7 @@ class Row(TypedDict):
     programs: str
     countries: str
     notice: str
+    links: list[dict[str, str]]  # the notices as {label, url} (monitor.citations)
     effective: str
     observed: str
     date: str

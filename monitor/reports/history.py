@@ -97,6 +97,7 @@ def _step(event: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, An
         "observed": day_text(event["observed_at"]),
         "effective": day_text(event["effective_date"]) if event["effective_date"] else "",
         "notice": notice_citation(event.get("notice") or ""),
+        "links": list(event.get("notice_links") or []),
         "previous_key": event.get("previous_key") or "",
         "snapshot": _snapshot_of(event),
         "changes": [d.describe() for d in deltas(event["changes"])],

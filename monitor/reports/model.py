@@ -208,6 +208,7 @@ def _row(event: dict[str, Any], clock: str, index: dict[tuple[Any, ...], int]) -
         "programs": ", ".join(event["programs"]),
         "countries": ", ".join(countries_text(event["countries"])),
         "notice": notice_citation(event.get("notice") or ""),
+        "links": list(event.get("notice_links") or []),
         "effective": day_text(event["effective_date"]) if event["effective_date"] else "",
         "observed": day_text(event["observed_at"]),
         "date": report_day(event, clock),
@@ -231,6 +232,8 @@ def _details(row: Row) -> str:
         parts.append(f"countries: {row['countries']}")
     if row["notice"]:
         parts.append(row["notice"])
+    if row["links"]:
+        parts.append("see " + ", ".join(link["url"] for link in row["links"]))
     if row["effective"]:
         parts.append(f"effective {row['effective']}")
     parts.append(f"observed {row['observed']}" + (" (baseline)" if row["baseline"] else ""))

@@ -47,6 +47,7 @@ CSV_COLUMNS = (
     "programs",
     "countries",
     "notice",
+    "notice_urls",
     "effective_date",
     "observed_at",
     "report_date",
@@ -117,10 +118,12 @@ def markdown_escape(text: str) -> str:
 
 
 def escape_strings(value: Any, escape: Any) -> Any:
+    """Every text escaped, except link targets (``url``): a template puts those inside
+    ``<...>`` where escaping would break them."""
     if isinstance(value, str):
         return escape(value)
     if isinstance(value, dict):
-        return {k: escape_strings(v, escape) for k, v in value.items()}
+        return {k: v if k == "url" else escape_strings(v, escape) for k, v in value.items()}
     if isinstance(value, list):
         return [escape_strings(v, escape) for v in value]
     return value
@@ -147,6 +150,7 @@ def _csv_row(event: dict[str, Any], clock: str) -> list[Any]:
         "; ".join(event["programs"]),
         "; ".join(event["countries"]),
         event.get("notice") or "",
+        " ".join(link["url"] for link in event.get("notice_links") or ()),
         event["effective_date"] or "",
         event["observed_at"],
         report_day(event, clock),

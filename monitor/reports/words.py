@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from monitor.citations import URL
 from monitor.countries import country_name
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -162,7 +163,7 @@ def notice_citation(notice: str) -> str:
     if found:
         volume, page = found[-1]
         return f"{volume} FR {page}"
-    text = " ".join((notice or "").split())
+    text = " ".join(URL.sub("", notice or "").split())  # URLs are shown as links
     return text if len(text) <= 60 else text[:59] + "…"
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, or_, select, true
 
+from monitor.citations import event_links
 from monitor.names import fold, search_fold
 from monitor.store import schema as t
 from monitor.store.store import as_utc
@@ -60,6 +61,7 @@ def _events_with_snapshots() -> Any:
         t.events,
         t.snapshots.c.sha256.label("snapshot_sha256"),
         t.snapshots.c.files.label("snapshot_files"),
+        t.snapshots.c.format.label("snapshot_format"),
     ).join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
 
 
@@ -85,7 +87,7 @@ def find_events(connection: Connection, query: EventQuery) -> list[dict[str, Any
 
 def _event_dict(row: Any) -> dict[str, Any]:
     observed = as_utc(row.observed_at)
-    return {
+    event = {
         "list": row.list_id,
         "key": row.key,
         "kind": row.kind,
@@ -103,6 +105,8 @@ def _event_dict(row: Any) -> dict[str, Any]:
         "categories": list(row.categories),
         "changes": list(row.changes),
     }
+    event["notice_links"] = [link.as_dict() for link in event_links(event, row.snapshot_format)]
+    return event
 
 
 def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> list[dict[str, Any]]:
