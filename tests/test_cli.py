@@ -130,8 +130,8 @@ def test_text_report_starts_with_headlines(demo: Cli) -> None:
     result = demo("report", "--since", "2021-12-01", "--until", "2021-12-31")
     assert "165 entries added to the SDN list (observed 2 to 22 Dec 2021)" in result.output
     assert (
-        "9 companies added to the NS-CMIC list in OFAC's consolidated non-SDN list "
-        "(effective 10 and 16 Dec 2021)"
+        "9 companies added to the NS-CMIC list (OFAC non-SDN list, effective 10 and 16 Dec "
+        "2021; also in the trade.gov CSL)"
     ) in result.output
 
 

@@ -70,6 +70,7 @@ class Report(TypedDict):
     period: Period
     period_text: str
     summary: dict[str, int]
+    subjects: dict[str, int]  # the summary in subjects (one company on two lists: one)
     clock: str
     undated_events: int
     baseline_events: int

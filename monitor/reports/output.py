@@ -29,6 +29,7 @@ JSON_KEYS = (
     "scope",
     "period",
     "summary",
+    "subjects",
     "clock",
     "undated_events",
     "baseline_events",

@@ -59,6 +59,15 @@ LIST_NAMES = {
     "eu-fsf": ListName("the EU financial sanctions list"),
     "uk-hmt": ListName("the UK consolidated list"),
 }
+# Each list as a publication, for "OFAC non-SDN list, effective ...; also in the trade.gov CSL".
+PUBLICATIONS = {
+    "us-ofac-sdn": "OFAC SDN list",
+    "us-ofac-cons": "OFAC non-SDN list",
+    "us-csl": "trade.gov CSL",
+    "un-sc": "UN Security Council list",
+    "eu-fsf": "EU financial sanctions list",
+    "uk-hmt": "UK consolidated list",
+}
 SOURCE_LIST_NAMES = {
     "Entity List (EL)": ListName("the Entity List", ("entity", "entities")),
     "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC)": ListName(
@@ -177,6 +186,10 @@ def list_name(list_id: str, source_list: str, programs: Sequence[str]) -> ListNa
         assert found is not None
         return found
     return LIST_NAMES.get(list_id, ListName(list_id))
+
+
+def publication(list_id: str) -> str:
+    return PUBLICATIONS.get(list_id, list_id)
 
 
 def where_label(list_id: str, source_list: str) -> str:

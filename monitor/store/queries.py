@@ -56,13 +56,23 @@ def _period_condition(query: EventQuery) -> Any:
 
 
 def _events_with_snapshots() -> Any:
-    """Events joined with the snapshot each comes from (its sha256 and files: the evidence)."""
-    return select(
-        t.events,
-        t.snapshots.c.sha256.label("snapshot_sha256"),
-        t.snapshots.c.files.label("snapshot_files"),
-        t.snapshots.c.format.label("snapshot_format"),
-    ).join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+    """Events joined with the snapshot each comes from (its sha256 and files: the evidence)
+    and the subject of their entry (none in a database not linked yet)."""
+    members = t.subject_members
+    return (
+        select(
+            t.events,
+            t.snapshots.c.sha256.label("snapshot_sha256"),
+            t.snapshots.c.files.label("snapshot_files"),
+            t.snapshots.c.format.label("snapshot_format"),
+            members.c.subject_id.label("subject_id"),
+        )
+        .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+        .outerjoin(
+            members,
+            and_(members.c.list_id == t.events.c.list_id, members.c.key == t.events.c.key),
+        )
+    )
 
 
 def find_events(connection: Connection, query: EventQuery) -> list[dict[str, Any]]:
@@ -104,6 +114,7 @@ def _event_dict(row: Any) -> dict[str, Any]:
         "previous_key": row.previous_key,
         "categories": list(row.categories),
         "changes": list(row.changes),
+        "subject": row.subject_id,
     }
     event["notice_links"] = [link.as_dict() for link in event_links(event, row.snapshot_format)]
     return event
