@@ -92,10 +92,12 @@ def render_report(environment: Environment, report: Report, output_format: str) 
 
 
 def render_history(environment: Environment, history: dict[str, Any], output_format: str) -> str:
-    """An entry history in text, Markdown, HTML (escaped) or JSON (a list of entries, each
-    with its events, versions and steps: the shape the command has always printed)."""
+    """An entry history in text, Markdown, HTML (escaped) or JSON (``subjects``: each
+    subject once, with its presence on every list and one timeline; ``entries``: each
+    entry with its events, versions and steps)."""
     if output_format == "json":
-        return json.dumps(history["entries"], indent=2, ensure_ascii=False) + "\n"
+        public = {"subjects": history["subjects"], "entries": history["entries"]}
+        return json.dumps(public, indent=2, ensure_ascii=False) + "\n"
     if output_format == "html":
         return render(markup_environment(environment), "history.html.j2", {"history": history})
     if output_format == "markdown":

@@ -138,8 +138,11 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
         keys = keys.where(t.events.c.list_id.in_(list(lists)))
     pairs = {(lid, key) for lid, key in connection.execute(keys)}
     pairs |= _keys_by_folded_name(connection, folded, lists) if folded else set()
-    if not pairs:
-        return []
+    return entry_events(connection, pairs)
+
+
+def entry_events(connection: Connection, pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Every event of these entries (list, key), with the files each was read from."""
     out = []
     for list_id, chunk in _key_chunks(pairs):
         statement = _events_with_snapshots().where(

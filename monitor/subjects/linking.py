@@ -217,7 +217,7 @@ class _Batch:
                         subject_id=subject_id,
                         name=entry.name,
                         strength=FIRST,
-                        evidence="first entry of its subject: no other entry shares its evidence",
+                        evidence="first entry of its subject",
                     ),
                     new=True,
                 )
