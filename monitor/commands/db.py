@@ -35,7 +35,7 @@ def db_upgrade_command(app: AppContext) -> None:
 @db_group.command("relink-subjects")
 @pass_app
 def db_relink_subjects_command(app: AppContext) -> None:
-    """Rebuild every subject from the stored evidence, with the configuration's
+    """Rebuild every subject from the stored versions, with the configuration's
     subjects.never_link and always_link (after adding a correction, or after the upgrade
     that introduced subjects to a database holding history).
 
@@ -47,4 +47,4 @@ def db_relink_subjects_command(app: AppContext) -> None:
 
     with app.store.engine.begin() as connection:
         count = relink(connection, app.config.subjects)
-    click.echo(f"subjects: {count} linked from the stored evidence")
+    click.echo(f"subjects: {count} linked from the stored versions")

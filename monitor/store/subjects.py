@@ -222,13 +222,9 @@ def subject_ids_of(connection: Connection, refs: Iterable[EntryRef]) -> dict[Ent
     return {ref: m.subject_id for ref, m in members(connection, refs).items()}
 
 
-def all_tokens(connection: Connection) -> dict[EntryRef, list[tuple[str, int, str]]]:
-    """Every stored token, by entry (what a full relink starts from)."""
-    c = t.subject_tokens.c
-    out: dict[EntryRef, list[tuple[str, int, str]]] = {}
-    for row in connection.execute(select(c.list_id, c.key, c.token, c.strength, c.label)):
-        out.setdefault((row.list_id, row.key), []).append((row.token, row.strength, row.label))
-    return out
+def clear_tokens(connection: Connection) -> None:
+    """Forget every token (a relink computes them again from the stored records)."""
+    connection.execute(delete(t.subject_tokens))
 
 
 def clear_subjects(connection: Connection) -> None:

@@ -13,7 +13,7 @@ such a pair together; ``subjects.always_link`` pairs are linked first.
 Incremental: only the entries of the version being applied are linked, in the
 version's transaction. Delisted entries keep their subject (history speaks of
 them). Because the configuration is read every time, a replay links the same
-way; :func:`relink` rebuilds every subject from the stored tokens after a
+way; :func:`relink` rebuilds every subject from the stored versions after a
 correction is added to the configuration of a database that already holds
 history.
 """
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, select
 
 from monitor.kinds import EventKind
-from monitor.records import Event
+from monitor.records import Event, Record
 from monitor.store import schema as t
 from monitor.store import subjects as sql
 from monitor.store.subjects import EntryRef, Member
@@ -312,32 +312,45 @@ def _changed(old: Member, new: Member) -> bool:
 
 
 def relink(connection: Connection, settings: SubjectSettings) -> int:
-    """Rebuild every subject from the stored tokens, in the order entries first appeared
-    (after a correction in the configuration of a database that holds history).
-    Returns the number of subjects."""
-    tokens_by_entry = sql.all_tokens(connection)
+    """Rebuild every subject, in the order entries first appeared: the evidence of each
+    entry is computed again from its latest stored version (so a database that held
+    history before subjects existed is linked too), then linked as the versions were
+    applied, with the configuration's corrections. Returns the number of subjects."""
+    formats = {
+        row.id: row.format
+        for row in connection.execute(select(t.snapshots.c.id, t.snapshots.c.format))
+    }
     v = t.entity_versions.c
-    first: dict[EntryRef, tuple[int, str, str]] = {}
+    first: dict[EntryRef, int] = {}
+    latest: dict[EntryRef, tuple[str, int]] = {}
     rows = connection.execute(
-        select(v.list_id, v.key, v.valid_from, v.name, v.record).order_by(v.valid_from, v.id)
+        select(v.list_id, v.key, v.valid_from, v.record).order_by(v.valid_from, v.id)
     )
     for row in rows:
         ref = (row.list_id, row.key)
-        if ref not in first:
-            entry_type = str(json.loads(row.record).get("entry_type", "unknown"))
-            first[ref] = (row.valid_from, row.name, entry_type)
-    sql.clear_subjects(connection)
-    by_snapshot: dict[int, list[Entry]] = {}
-    for ref, (snapshot_id, name, entry_type) in first.items():
-        by_snapshot.setdefault(snapshot_id, []).append(
-            Entry(
-                list_id=ref[0],
-                key=ref[1],
-                name=name,
-                entry_type=entry_type,
-                tokens=tuple(tokens_by_entry.get(ref, ())),
-            )
+        first.setdefault(ref, row.valid_from)
+        latest[ref] = (row.record, row.valid_from)
+    entries: dict[EntryRef, Entry] = {}
+    for ref, (stored, snapshot_id) in latest.items():
+        record = Record.from_dict(json.loads(stored))
+        found = tokens(record, formats.get(snapshot_id, ""))
+        entries[ref] = Entry(
+            list_id=ref[0],
+            key=ref[1],
+            name=record.name,
+            entry_type=record.entry_type,
+            tokens=tuple((tk.value, int(tk.strength), tk.label) for tk in found),
         )
+    sql.clear_subjects(connection)
+    sql.clear_tokens(connection)
+    by_list: dict[str, dict[str, Entry]] = {}
+    for ref, entry in entries.items():
+        by_list.setdefault(ref[0], {})[ref[1]] = entry
+    for list_id, keyed in by_list.items():
+        sql.replace_tokens(connection, list_id, {k: e.tokens for k, e in keyed.items()})
+    by_snapshot: dict[int, list[Entry]] = {}
+    for ref, snapshot_id in first.items():
+        by_snapshot.setdefault(snapshot_id, []).append(entries[ref])
     for snapshot_id in sorted(by_snapshot):
         batch = sorted(by_snapshot[snapshot_id], key=lambda e: e.ref)
         link(connection, batch, snapshot_id, settings)

@@ -143,9 +143,24 @@ def test_never_link_splits_a_subject_and_a_replay_keeps_it_split(tmp_path: Path)
     assert again[("us-csl", "CMIC:33111")][0] == again[("us-ofac-cons", "33111")][0]
 
 
+def _partition(members: dict[tuple[str, str], tuple[int, int, str, str]]) -> set[frozenset]:
+    groups: dict[int, set[tuple[str, str]]] = {}
+    for ref, (subject, *_) in members.items():
+        groups.setdefault(subject, set()).add(ref)
+    return {frozenset(g) for g in groups.values()}
+
+
 def test_relink_applies_a_correction_to_a_database_with_history(tmp_path: Path) -> None:
     database = _replay(tmp_path)
     before = _members(database)
+    # a database upgraded with history: no subject and no evidence stored yet
+    engine = open_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        for table in (t.subject_members, t.subjects, t.subject_tokens):
+            connection.execute(table.delete())
+        relink(connection, SubjectSettings())
+    engine.dispose()
+    assert _partition(_members(database)) == _partition(before)
     settings = SubjectSettings.model_validate(
         {
             "never_link": [["us-csl:CMIC:33114", "us-ofac-cons:33114"]],

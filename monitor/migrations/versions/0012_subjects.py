@@ -7,7 +7,7 @@ Why: the same company is on several lists (OFAC's non-SDN list and the trade.gov
 CSL that republishes it); reports, history and alerts speak of it once. The
 tables start empty: versions applied from now on fill them, in the transaction
 that applies each version; a database that holds history already is filled by
-``subjects relink`` (or a replay into a new database). The columns are spelled
+``db relink-subjects`` (or a replay into a new database). The columns are spelled
 out here, not taken from monitor/store/schema.py, so this migration keeps
 creating the same tables whatever the code becomes.
 """
