@@ -376,6 +376,47 @@ class WebSettings(Frozen):
         return self.token.get_secret_value() if self.token else None
 
 
+EntryRef = tuple[str, str]  # (list id, key): one entry of one list
+
+
+def parse_entry_ref(value: Any) -> EntryRef:
+    """'us-csl:CMIC:33114' -> ('us-csl', 'CMIC:33114'): list ids hold no ':', keys may."""
+    text = str(value).strip()
+    list_id, sep, key = text.partition(":")
+    if not sep or not list_id or not key.strip():
+        raise ValueError(
+            f"{text!r} is not an entry: write <list id>:<key>, e.g. us-ofac-cons:33114"
+        )
+    return (list_id, key.strip())
+
+
+class SubjectSettings(Frozen):
+    """Corrections to how entries are linked into subjects (one real-world party across
+    lists). Each item is a pair of entries, ``[us-csl:CMIC:33114, us-ofac-cons:33114]``:
+    ``never_link`` keeps the two apart whatever the evidence, ``always_link`` puts them
+    together. The linking reads them each time it runs, so a replay keeps the correction."""
+
+    never_link: tuple[tuple[EntryRef, EntryRef], ...] = ()
+    always_link: tuple[tuple[EntryRef, EntryRef], ...] = ()
+
+    @field_validator("never_link", "always_link", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        pairs = []
+        for item in value or ():
+            if isinstance(item, str) or len(item) != 2:
+                raise ValueError(f"{item!r} is not a pair of entries [<list>:<key>, <list>:<key>]")
+            pairs.append((parse_entry_ref(item[0]), parse_entry_ref(item[1])))
+        return tuple(pairs)
+
+    def never(self, a: EntryRef, b: EntryRef) -> bool:
+        return (a, b) in self._never or (b, a) in self._never
+
+    @property
+    def _never(self) -> frozenset[tuple[EntryRef, EntryRef]]:
+        return frozenset(self.never_link)
+
+
 class Config(Frozen):
     database: str = DEFAULT_DATABASE
     archive: Path = DEFAULT_ARCHIVE
@@ -386,6 +427,7 @@ class Config(Frozen):
     delivery: DeliverySettings = DeliverySettings()
     daemon: DaemonSettings = DaemonSettings()
     web: WebSettings = WebSettings()
+    subjects: SubjectSettings = SubjectSettings()
     watchlists: Watchlists = ()
     # Read new versions unit by unit, parsing only the entries whose raw bytes changed
     # (monitor.ingest.units); WATCHLIST_MONITOR_FINGERPRINTS=0 overrides it.

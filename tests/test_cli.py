@@ -130,18 +130,44 @@ def test_text_report_starts_with_headlines(demo: Cli) -> None:
     result = demo("report", "--since", "2021-12-01", "--until", "2021-12-31")
     assert "165 entries added to the SDN list (observed 2 to 22 Dec 2021)" in result.output
     assert (
-        "9 companies added to the NS-CMIC list in OFAC's consolidated non-SDN list "
-        "(effective 10 and 16 Dec 2021)"
+        "9 companies added to the NS-CMIC list (OFAC non-SDN list, effective 10 and 16 Dec "
+        "2021; also in the trade.gov CSL)"
     ) in result.output
 
 
 def test_history_of_a_company(demo: Cli) -> None:
     result = demo("history", "SenseTime", "--format", "json")
-    entries = json.loads(result.output)
+    entries = json.loads(result.output)["entries"]
     cons = [e for e in entries if e["list"] == "us-ofac-cons"]
     assert cons and cons[0]["key"] == "33114"
     assert cons[0]["events"][0]["kind"] == "listed"
     assert cons[0]["events"][0]["effective_date"] == "2021-12-10"
+
+
+def test_history_gives_one_subject_present_on_both_lists(demo: Cli) -> None:
+    """SenseTime Group is on OFAC's non-SDN list and in the CSL (which republishes it with
+    OFAC's entity number): one subject, present on both, with the evidence of the link."""
+    subjects = json.loads(demo("history", "SenseTime", "--format", "json").output)["subjects"]
+    on_both = [s for s in subjects if len({p["list"] for p in s["presence"]}) > 1]
+    assert len(on_both) == 1
+    sensetime = on_both[0]
+    assert (sensetime["name"], sensetime["type"]) == ("SENSETIME GROUP LIMITED", "entity")
+    presence = {(p["list"], p["key"]): p for p in sensetime["presence"]}
+    assert set(presence) == {("us-csl", "CMIC:33114"), ("us-ofac-cons", "33114")}
+    assert all(p["status"] == "listed" and p["since"] == "2021-12-10" for p in presence.values())
+    assert presence[("us-ofac-cons", "33114")]["evidence"] == "OFAC entity number 33114"
+    assert presence[("us-ofac-cons", "33114")]["linked_to"] == "us-csl:CMIC:33114"
+    timeline = sensetime["timeline"]
+    assert [(s["list"], s["kind"]) for s in timeline] == [
+        ("us-csl", "listed"),
+        ("us-ofac-cons", "listed"),
+    ]
+    assert all(s["snapshot"]["sha256"] for s in timeline)
+    # the Entity List's Beijing SenseTime is another company: a subject of its own
+    others = [s for s in subjects if s is not sensetime]
+    assert any("Beijing Sensetime" in s["name"] for s in others)
+    text = demo("history", "SenseTime").output
+    assert "Subject " in text and "on 2 lists as one party" in text
 
 
 def test_lists_shows_counts(demo: Cli) -> None:

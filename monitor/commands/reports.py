@@ -168,7 +168,8 @@ def _run_report(app: AppContext, options: dict[str, Any]) -> Report:
 def history_command(
     app: AppContext, query: str, lists: tuple[str, ...], output_format: str, output: Path | None
 ) -> None:
-    """Every version of every entry whose key is QUERY or whose name contains it.
+    """Every version of every entry whose key is QUERY or whose name contains it, told by
+    subject: one real-world party with its entries on every list.
 
     Each step cites the snapshot (sha256, archive file, observation time) it was read from.
 
@@ -180,11 +181,22 @@ def history_command(
     from monitor.reports.environment import make_environment
     from monitor.reports.history import build_history, history_pairs
     from monitor.reports.output import render_history
-    from monitor.store.queries import entry_history, entry_versions
+    from monitor.store.queries import entry_history, entry_versions, events_of
+    from monitor.subjects.views import subjects_of
 
     environment = make_environment(app.config.templates)
+    wanted = known_lists(app, lists)
     with app.store.read() as connection:
-        events = entry_history(connection, query, known_lists(app, lists))
+        events = entry_history(connection, query, wanted)
+        linked = subjects_of(connection, history_pairs(events))
+        # every entry of the subjects found, on every list (or the lists asked for)
+        pairs = set(history_pairs(events)) | {
+            (m.list_id, m.key)
+            for group in linked[1].values()
+            for m in group
+            if not wanted or m.list_id in wanted
+        }
+        events = events_of(connection, pairs)
         versions = entry_versions(connection, history_pairs(events))
-    history = build_history(query, events, versions, app.now)
+    history = build_history(query, events, versions, app.now, linked)
     emit(render_history(environment, history, output_format), output)

@@ -29,7 +29,6 @@ IGNORED = {
     "regulations): they identify a row, not a fact (the entry's own one is its key)",
     "regulationType": "the kind of legal act: the act is kept by number, title and dates",
     "organisationType": "which body adopted the act: the act is kept by number and title",
-    "publicationUrl": "the EUR-Lex link of the act: the act is kept by number and title",
     "code": "the subject type code, kept as the entry type ('person' -> individual)",
     "classificationCode": "the subject type code, kept as the entry type",
     "nameLanguage": "the language of a spelling: every spelling is kept as a name",
@@ -108,6 +107,7 @@ def entity_record(entity: etree._Element, file: str) -> Record:
         identifiers=_identifiers(entity),
         birth_dates=[_birth_date(b) for b in children(entity, "birthdate")],
         effective_date=_effective_date(entity, regulations),
+        notice=joined(_regulation_notice(r) for r in regulations),
         remarks=joined(node_text(r) for r in children(entity, "remark")),
         extra=_extra(entity),
     )
@@ -174,6 +174,15 @@ def _birth_date(birthdate: etree._Element) -> str:
         years = [_attr(birthdate, "yearRangeFrom"), _attr(birthdate, "yearRangeTo")]
         value = " to ".join(y for y in years if y)
     return f"circa {value}" if value and birthdate.get("circa") == "true" else value
+
+
+def _regulation_notice(regulation: etree._Element) -> str:
+    """'2019/555 (OJ L97) https://eur-lex...': the act by number and title, and the URL of
+    its publication in the Official Journal (an element in FSF 1.1, an attribute before)."""
+    url = regulation.get("publicationUrl") or next(
+        (node_text(u) for u in children(regulation, "publicationUrl")), ""
+    )
+    return " ".join(f"{_attr(regulation, 'numberTitle')} {url.strip()}".split())
 
 
 def _effective_date(entity: etree._Element, regulations: list[etree._Element]) -> str | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.outbox.enqueue import Outgoing, channels_for, enqueue, stamp
 from monitor.reports.environment import render
+from monitor.subjects.alerts import SubjectAlert, per_subject
 from monitor.watchlists.alerts import Alert, mark_delivered, undelivered_alerts
 
 if TYPE_CHECKING:
@@ -44,28 +45,34 @@ def alert_delivery_hook(config: Config, environment: Environment) -> ApplyHook:
             if alert.watchlist in watchlists:
                 by_watchlist[alert.watchlist].append(alert)
         for watchlist_id, alerts in sorted(by_watchlist.items()):
-            message = Outgoing(
-                about=watchlist_id,
-                name=f"alerts-{watchlist_id}-{stamp(now)}-{snapshot_id}",
-                subject=alert_subject(watchlist_id, alerts),
-                parts=render_alert_parts(environment, watchlist_id, alerts),
-            )
-            channels = channels_for(config, watchlists[watchlist_id].notify)
-            enqueue(tx.connection, channels, message, snapshot_id=snapshot_id, now=now)
+            # one alert per change of one subject; one sent before from another list is not
+            # sent again, but every alert is marked handed on
+            sending = per_subject(tx.connection, alerts)
+            if sending:
+                message = Outgoing(
+                    about=watchlist_id,
+                    name=f"alerts-{watchlist_id}-{stamp(now)}-{snapshot_id}",
+                    subject=alert_subject(watchlist_id, [s.alert for s in sending]),
+                    parts=render_alert_parts(environment, watchlist_id, sending),
+                )
+                channels = channels_for(config, watchlists[watchlist_id].notify)
+                enqueue(tx.connection, channels, message, snapshot_id=snapshot_id, now=now)
             mark_delivered(tx.connection, [a.id for a in alerts], now)
 
     return queue_alerts
 
 
 def render_alert_parts(
-    environment: Environment, watchlist_id: str, alerts: list[Alert]
+    environment: Environment, watchlist_id: str, alerts: Sequence[Alert | SubjectAlert]
 ) -> dict[str, str]:
-    """The message as text, Markdown (the text), HTML (a table) and JSON."""
+    """The message as text, Markdown (the text), HTML (a table) and JSON; per subject
+    (:class:`SubjectAlert`: naming every list it is on) or per raised alert."""
     items = [a.to_json() for a in alerts]
+    plain = [a.alert if isinstance(a, SubjectAlert) else a for a in alerts]
     context: dict[str, Any] = {
         "watchlist": watchlist_id,
         "alerts": items,
-        "subject": alert_subject(watchlist_id, alerts),
+        "subject": alert_subject(watchlist_id, plain),
     }
     text = render(environment, "alerts.txt.j2", context)
     document = {"watchlist": watchlist_id, "alerts": items}

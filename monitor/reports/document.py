@@ -35,6 +35,7 @@ class Row(TypedDict):
     programs: str
     countries: str
     notice: str
+    links: list[dict[str, str]]  # the notices as {label, url} (monitor.citations)
     effective: str
     observed: str
     date: str
@@ -69,6 +70,7 @@ class Report(TypedDict):
     period: Period
     period_text: str
     summary: dict[str, int]
+    subjects: dict[str, int]  # the summary in subjects (one company on two lists: one)
     clock: str
     undated_events: int
     baseline_events: int

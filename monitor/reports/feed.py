@@ -64,6 +64,10 @@ def _entry(event: dict[str, Any]) -> dict[str, Any]:
         "updated": event["observed_at"],
         "categories": [xml_text(c) for c in (event["kind"], event["list"], *event["programs"])],
         "summary": xml_text(_summary(event)),
+        "links": [
+            {"href": xml_text(link["url"]), "title": xml_text(link["label"])}
+            for link in event.get("notice_links") or ()
+        ],
     }
 
 
@@ -75,6 +79,7 @@ def _summary(event: dict[str, Any]) -> str:
         lines.append("Countries: " + ", ".join(countries_text(event["countries"])))
     if event.get("notice"):
         lines.append("Notice: " + notice_citation(event["notice"]))
+    lines += [f"{link['label']}: {link['url']}" for link in event.get("notice_links") or ()]
     if event["effective_date"]:
         lines.append("Effective: " + day_text(event["effective_date"]))
     lines.append(f"Observed: {event['observed_at']} (snapshot {event.get('snapshot') or ''})")

@@ -1,4 +1,4 @@
-"""Grouping events: by list, program, country, entry type, notice, or day/week/month.
+"""Grouping events: by list, program, country, entry type, notice, day/week/month, or subject.
 
 An entry under several programs or in several countries counts in each of
 their groups, as a reader of "by program" expects; list, type, notice and
@@ -7,7 +7,7 @@ dates put every event in exactly one group.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +17,8 @@ from monitor.reports.periods import TIME_GROUPS, bucket, bucket_label
 from monitor.reports.words import notice_citation, where_label
 
 KINDS = EVENT_KINDS
+# The groupings the JSON report counts (subjects are counted in its own ``subjects``).
+COUNTED = tuple(g for g in GROUPINGS if g != "subject")
 NONE_LABELS = {
     "program": "(no program)",
     "country": "(no country)",
@@ -45,11 +47,30 @@ def group_keys(event: dict[str, Any], by: str, clock: str) -> list[str]:
         return [event.get("type") or NONE_LABELS[by]]
     if by == "notice":
         return [notice_citation(event.get("notice") or "") or NONE_LABELS[by]]
+    if by == "subject":
+        return [subject_key(event)]
     return [bucket(report_day(event, clock), by)]
 
 
-def group_title(key: str, by: str) -> str:
+def subject_key(event: dict[str, Any]) -> str:
+    """The subject an event is about; an entry not linked yet is a subject of its own."""
+    subject = event.get("subject")
+    return f"subject {subject}" if subject is not None else f"{event['list']}:{event['key']}"
+
+
+def group_title(key: str, by: str, items: Sequence[dict[str, Any]] = ()) -> str:
+    if by == "subject" and items:
+        return subject_title(items)
     return bucket_label(key, by) if by in TIME_GROUPS else key
+
+
+def subject_title(items: Sequence[dict[str, Any]]) -> str:
+    """'SENSETIME GROUP LIMITED (us-csl, us-ofac-cons)': a subject by the name its events
+    give most often, and the lists they are on."""
+    names = Counter(e["name"] for e in items)
+    name = min(names, key=lambda n: (-names[n], n))
+    lists = sorted({e["list"] for e in items})
+    return f"{name} ({', '.join(lists)})"
 
 
 def grouped(
@@ -62,11 +83,13 @@ def grouped(
             groups[key].append(event)
     if by in TIME_GROUPS or by == "list":
         return sorted(groups.items())
+    if by == "subject":
+        return sorted(groups.items(), key=lambda item: (subject_title(item[1]), item[0]))
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
 def group_counts(
-    events: Sequence[dict[str, Any]], clock: str, groupings: Sequence[str] = GROUPINGS
+    events: Sequence[dict[str, Any]], clock: str, groupings: Sequence[str] = COUNTED
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts of each kind per group, for every grouping: the JSON report's ``groups``."""
     out: dict[str, list[dict[str, Any]]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from monitor.countries import country_name
@@ -26,6 +27,7 @@ from monitor.reports.words import (
     join_words,
     list_name,
     notice_citation,
+    publication,
     type_noun,
 )
 
@@ -77,49 +79,115 @@ def headlines(events: Sequence[dict[str, Any]], bulk: Sequence[BulkEdit]) -> lis
 
 
 def _kind_sentences(kind: str, events: Group) -> list[str]:
-    by_list: dict[tuple[str, str], Group] = defaultdict(list)
-    names: dict[tuple[str, str], ListName] = {}
+    by_list: dict[GroupKey, Group] = defaultdict(list)
+    names: dict[GroupKey, ListName] = {}
     for event in events:
         found = list_name(event["list"], event.get("source_list") or "", event["programs"])
         by_list[(found.name, event["list"])].append(event)
         names[(found.name, event["list"])] = found
-    shared = Counter(name for name, _ in by_list)
+    also = republications(by_list)
+    folded = {key for keys in also.values() for key in keys}
+    shared = Counter(name for name, list_id in by_list if (name, list_id) not in folded)
     ranked = sorted(by_list.items(), key=lambda item: (-len(item[1]), item[0]))
     lines: list[str] = []
     for (name, list_id), items in ranked:
+        if (name, list_id) in folded:
+            continue
         label = name
         if shared[name] > 1 and LIST_NAMES.get(list_id, ListName(list_id)).name != name:
             label = f"{name} in {LIST_NAMES.get(list_id, ListName(list_id)).name}"
-        lines += _notice_sentences(kind, label, names[(name, list_id)], items)
+        where = Where()
+        if (name, list_id) in also:
+            where = Where(
+                publication=publication(list_id),
+                also=tuple(publication(other) for _, other in also[(name, list_id)]),
+            )
+        lines += _notice_sentences(kind, label, names[(name, list_id)], items, where)
     return lines
 
 
-def _notice_sentences(kind: str, label: str, name: ListName, items: Group) -> list[str]:
+GroupKey = tuple[str, str]  # (the list's name in a sentence, list id)
+
+
+@dataclass(frozen=True)
+class Where:
+    """The publication a sentence's change is told from, and the others it appears in."""
+
+    publication: str = ""
+    also: tuple[str, ...] = ()
+
+
+def _subjects(items: Group) -> frozenset[Any] | None:
+    """The subjects of a group's events, or None when one is not linked (then no merging)."""
+    found = [e.get("subject") for e in items]
+    return None if None in found else frozenset(found)
+
+
+def republications(groups: dict[GroupKey, Group]) -> dict[GroupKey, list[GroupKey]]:
+    """Groups that tell the same change of the same subjects in another publication.
+
+    A group whose subjects are all in a group of the same name (the NS-CMIC list) on
+    another list is folded into it, so one change is told once. The group told is the
+    publisher's own (its events carry no inner list: OFAC's file, not the CSL that
+    republishes it), then the larger.
+    """
+    order = sorted(
+        groups,
+        key=lambda k: (any(e.get("source_list") for e in groups[k]), -len(groups[k]), k),
+    )
+    folded: dict[GroupKey, list[GroupKey]] = {}
+    taken: set[GroupKey] = set()
+    for first in order:
+        mine = _subjects(groups[first])
+        if first in taken or mine is None:
+            continue
+        for other in order:
+            if other == first or other in taken or other in folded or other[0] != first[0]:
+                continue
+            theirs = _subjects(groups[other])
+            if other[1] != first[1] and theirs is not None and theirs <= mine:
+                folded.setdefault(first, []).append(other)
+                taken.add(other)
+    return folded
+
+
+def _notice_sentences(
+    kind: str, label: str, name: ListName, items: Group, where: Where = Where()
+) -> list[str]:
     """One sentence per notice, largest first; small notices folded into one more sentence."""
     by_notice: dict[str, Group] = defaultdict(list)
     for event in items:
         by_notice[notice_citation(event.get("notice") or "")].append(event)
     ranked = sorted(by_notice.items(), key=lambda item: (-len(item[1]), item[0]))
     shown, rest = ranked[:NOTICE_SENTENCES], ranked[NOTICE_SENTENCES:]
-    lines = [_sentence(kind, label, name, group, notice) for notice, group in shown]
+    lines = [_sentence(kind, label, name, group, notice, where) for notice, group in shown]
     if len(rest) == 1:
-        lines.append(_sentence(kind, label, name, rest[0][1], rest[0][0]))
+        lines.append(_sentence(kind, label, name, rest[0][1], rest[0][0], where))
     elif rest:
         folded = [e for _, group in rest for e in group]
         more = f"under {len(rest)} other notices"
-        lines.append(_sentence(kind, label, name, folded, more, more=True))
+        lines.append(_sentence(kind, label, name, folded, more, where, more=True))
     return lines
 
 
 def _sentence(
-    kind: str, label: str, name: ListName, items: Group, notice: str, more: bool = False
+    kind: str,
+    label: str,
+    name: ListName,
+    items: Group,
+    notice: str,
+    where: Where = Where(),
+    more: bool = False,
 ) -> str:
     noun = name.noun or type_noun(e["type"] for e in items)
     head = f"{count_noun(len(items), noun)} {VERBS[kind]} {label}"
     if more:
         head = f"{len(items)} more {noun[0] if len(items) == 1 else noun[1]} {VERBS[kind]} {label}"
     dates = _dates(items)
-    context = "; ".join([", ".join(([notice] if notice else []) + dates[:1]), *dates[1:]])
+    first = [where.publication] if where.publication else []
+    first += ([notice] if notice else []) + dates[:1]
+    also = [f"also in the {join_words(list(where.also))}"] if where.also else []
+    context = "; ".join([", ".join(first), *dates[1:], *also])
     parts = _parts(items, type_breakdown=name.noun is None and noun == ENTRY)
     return (
         head

@@ -18,6 +18,8 @@ from monitor.reports.changes import deltas
 from monitor.reports.model import KIND_TITLES
 from monitor.reports.words import countries_text, day_text, notice_citation, shorten
 from monitor.store.queries import file_label
+from monitor.store.subjects import Member
+from monitor.subjects.views import subject_histories
 
 FACT_LIMIT = 8
 
@@ -37,20 +39,24 @@ def build_history(
     events: Sequence[dict[str, Any]],
     versions: dict[tuple[str, str], list[dict[str, Any]]],
     now: datetime,
+    linked: tuple[dict[int, dict[str, Any]], dict[int, list[Member]]] | None = None,
 ) -> dict[str, Any]:
-    """The history model: one item per entry, its steps oldest first."""
+    """The history model: one item per entry, its steps oldest first; and, given the
+    subjects of the entries (``linked``: :func:`monitor.subjects.views.subjects_of`), one
+    item per subject with its presence on every list and one timeline."""
     by_entry: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for event in events:
         files = [file_label({"path": f}) for f in event.get("files", [])]
         by_entry.setdefault((event["list"], event["key"]), []).append({**event, "files": files})
     for pair in versions:
         by_entry.setdefault(pair, [])
+    entries = [_entry(pair, by_entry[pair], versions.get(pair, [])) for pair in sorted(by_entry)]
+    subjects, members = linked or ({}, {})
     return {
         "query": query,
         "generated_at": utc_iso(now),
-        "entries": [
-            _entry(pair, by_entry[pair], versions.get(pair, [])) for pair in sorted(by_entry)
-        ],
+        "entries": entries,
+        "subjects": subject_histories(entries, subjects, members),
     }
 
 
@@ -97,6 +103,7 @@ def _step(event: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, An
         "observed": day_text(event["observed_at"]),
         "effective": day_text(event["effective_date"]) if event["effective_date"] else "",
         "notice": notice_citation(event.get("notice") or ""),
+        "links": list(event.get("notice_links") or []),
         "previous_key": event.get("previous_key") or "",
         "snapshot": _snapshot_of(event),
         "changes": [d.describe() for d in deltas(event["changes"])],

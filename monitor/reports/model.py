@@ -31,6 +31,7 @@ from monitor.reports.grouping import (
     group_title,
     grouped,
     report_day,
+    subject_key,
 )
 from monitor.reports.headlines import baseline_sentence, clock_sentence, headlines
 from monitor.reports.periods import TIME_GROUPS, describe_period
@@ -123,6 +124,7 @@ def _model(
         "period": period,
         "period_text": describe_period(since, until) if scope["type"] == "digest" else "",
         "summary": {kind: sum(1 for e in events if e["kind"] == kind) for kind in KINDS},
+        "subjects": subject_counts(events),
         "clock": clock_sentence(clock, len(events), undated),
         "undated_events": undated,
         "baseline_events": sum(1 for e in events if e["baseline"]),
@@ -135,6 +137,15 @@ def _model(
         "chart": build_chart(events, clock, since, until, by if by in TIME_GROUPS else None),
         "events": events,
     }
+
+
+def subject_counts(events: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """The summary counted in subjects: a company listed on two lists is one listing
+    (an entry not linked yet counts as a subject of its own); ``total`` is every subject
+    the events are about."""
+    counts = {kind: len({subject_key(e) for e in events if e["kind"] == kind}) for kind in KINDS}
+    counts["total"] = len({subject_key(e) for e in events})
+    return counts
 
 
 def _filters(query: EventQuery, source: str) -> str:
@@ -163,7 +174,7 @@ def _sections(
     return [
         {
             "key": key,
-            "title": group_title(key, by),
+            "title": group_title(key, by, items),
             "count": len(items),
             "kinds": [
                 _kind_block(kind, items, clock, index) for kind in KINDS if _has(items, kind)
@@ -208,6 +219,7 @@ def _row(event: dict[str, Any], clock: str, index: dict[tuple[Any, ...], int]) -
         "programs": ", ".join(event["programs"]),
         "countries": ", ".join(countries_text(event["countries"])),
         "notice": notice_citation(event.get("notice") or ""),
+        "links": list(event.get("notice_links") or []),
         "effective": day_text(event["effective_date"]) if event["effective_date"] else "",
         "observed": day_text(event["observed_at"]),
         "date": report_day(event, clock),
@@ -231,6 +243,8 @@ def _details(row: Row) -> str:
         parts.append(f"countries: {row['countries']}")
     if row["notice"]:
         parts.append(row["notice"])
+    if row["links"]:
+        parts.append("see " + ", ".join(link["url"] for link in row["links"]))
     if row["effective"]:
         parts.append(f"effective {row['effective']}")
     parts.append(f"observed {row['observed']}" + (" (baseline)" if row["baseline"] else ""))

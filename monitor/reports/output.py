@@ -29,6 +29,7 @@ JSON_KEYS = (
     "scope",
     "period",
     "summary",
+    "subjects",
     "clock",
     "undated_events",
     "baseline_events",
@@ -47,6 +48,7 @@ CSV_COLUMNS = (
     "programs",
     "countries",
     "notice",
+    "notice_urls",
     "effective_date",
     "observed_at",
     "report_date",
@@ -98,10 +100,12 @@ def render_report(environment: Environment, report: Report, output_format: str) 
 
 
 def render_history(environment: Environment, history: dict[str, Any], output_format: str) -> str:
-    """An entry history in text, Markdown, HTML (escaped) or JSON (a list of entries, each
-    with its events, versions and steps: the shape the command has always printed)."""
+    """An entry history in text, Markdown, HTML (escaped) or JSON (``subjects``: each
+    subject once, with its presence on every list and one timeline; ``entries``: each
+    entry with its events, versions and steps)."""
     if output_format == "json":
-        return json.dumps(history["entries"], indent=2, ensure_ascii=False) + "\n"
+        public = {"subjects": history["subjects"], "entries": history["entries"]}
+        return json.dumps(public, indent=2, ensure_ascii=False) + "\n"
     if output_format == "html":
         return render(markup_environment(environment), "history.html.j2", {"history": history})
     if output_format == "markdown":
@@ -125,10 +129,12 @@ def markdown_escape(text: str) -> str:
 
 
 def escape_strings(value: Any, escape: Any) -> Any:
+    """Every text escaped, except link targets (``url``): a template puts those inside
+    ``<...>`` where escaping would break them."""
     if isinstance(value, str):
         return escape(value)
     if isinstance(value, dict):
-        return {k: escape_strings(v, escape) for k, v in value.items()}
+        return {k: v if k == "url" else escape_strings(v, escape) for k, v in value.items()}
     if isinstance(value, list):
         return [escape_strings(v, escape) for v in value]
     return value
@@ -155,6 +161,7 @@ def _csv_row(event: dict[str, Any], clock: str) -> list[Any]:
         "; ".join(event["programs"]),
         "; ".join(event["countries"]),
         event.get("notice") or "",
+        " ".join(link["url"] for link in event.get("notice_links") or ()),
         event["effective_date"] or "",
         event["observed_at"],
         report_day(event, clock),

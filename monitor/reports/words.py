@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from monitor.citations import URL
 from monitor.countries import country_name
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -57,6 +58,15 @@ LIST_NAMES = {
     "un-sc": ListName("the UN Security Council list"),
     "eu-fsf": ListName("the EU financial sanctions list"),
     "uk-hmt": ListName("the UK consolidated list"),
+}
+# Each list as a publication, for "OFAC non-SDN list, effective ...; also in the trade.gov CSL".
+PUBLICATIONS = {
+    "us-ofac-sdn": "OFAC SDN list",
+    "us-ofac-cons": "OFAC non-SDN list",
+    "us-csl": "trade.gov CSL",
+    "un-sc": "UN Security Council list",
+    "eu-fsf": "EU financial sanctions list",
+    "uk-hmt": "UK consolidated list",
 }
 SOURCE_LIST_NAMES = {
     "Entity List (EL)": ListName("the Entity List", ("entity", "entities")),
@@ -162,7 +172,7 @@ def notice_citation(notice: str) -> str:
     if found:
         volume, page = found[-1]
         return f"{volume} FR {page}"
-    text = " ".join((notice or "").split())
+    text = " ".join(URL.sub("", notice or "").split())  # URLs are shown as links
     return text if len(text) <= 60 else text[:59] + "…"
 
 
@@ -176,6 +186,10 @@ def list_name(list_id: str, source_list: str, programs: Sequence[str]) -> ListNa
         assert found is not None
         return found
     return LIST_NAMES.get(list_id, ListName(list_id))
+
+
+def publication(list_id: str) -> str:
+    return PUBLICATIONS.get(list_id, list_id)
 
 
 def where_label(list_id: str, source_list: str) -> str:

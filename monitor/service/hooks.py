@@ -4,17 +4,20 @@ Every path that applies a version of a list tells the list's channels, in the
 same transaction as the events, so an applied change is never silent and a
 crash never leaves events without their messages (or the reverse):
 
-==================  =================  ======================  ====================
-entry point         raise alerts       queue watchlist alerts  queue the run report
-==================  =================  ======================  ====================
-daemon check        yes                yes                     yes
-``check``           yes                yes                     yes
-``ingest``          yes                yes                     yes
-``quarantine        yes                yes                     yes
+==================  ==============  =================  ======================  ====================
+entry point         link subjects   raise alerts       queue watchlist alerts  queue the run report
+==================  ==============  =================  ======================  ====================
+daemon check        yes             yes                yes                     yes
+``check``           yes             yes                yes                     yes
+``ingest``          yes             yes                yes                     yes
+``quarantine        yes             yes                yes                     yes
 approve`` and the
 re-checks it starts
-``replay``          yes                no                      no
-==================  =================  ======================  ====================
+``replay``          yes             yes                no                      no
+==================  ==============  =================  ======================  ====================
+
+Subjects (:mod:`monitor.subjects.linking`) are linked first, at every entry point:
+they are derived data, like the events, and replay must rebuild them the same way.
 
 Replay rebuilds history: its alerts are recorded (``alerts`` shows them, and a
 later change of a watched entry is still recognised) but nothing is sent,
@@ -63,9 +66,11 @@ def hooks_for(
     list being applied (needed for its channels); ``environment`` is the Jinja
     environment to render messages with, made from the configuration if not given.
     """
+    from monitor.subjects.linking import subject_hook
     from monitor.watchlists.hooks import watchlist_hooks
 
-    hooks: list[ApplyHook] = list(watchlist_hooks(config))
+    # Subjects first: alerts and reports speak of the subjects of this version's entries.
+    hooks: list[ApplyHook] = [subject_hook(config.subjects), *watchlist_hooks(config)]
     if entry not in TELLS_CHANNELS:
         return tuple(hooks)
     from monitor.outbox.alerts import alert_delivery_hook

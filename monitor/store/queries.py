@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, or_, select, text, true
 
+from monitor.citations import event_links
 from monitor.names import fold, search_fold
 from monitor.store import overview
 from monitor.store import schema as t
@@ -56,14 +57,28 @@ def _period_condition(query: EventQuery) -> Any:
 
 
 def _events_with_snapshots(*, files: bool = True) -> Any:
-    """Events joined with the snapshot each comes from (its sha256 and files: the evidence).
+    """Events joined with the snapshot each comes from (its sha256 and files: the evidence)
+    and the subject of their entry (none in a database not linked yet).
 
     ``files=False`` leaves out the files, which a report does not show: decoding that JSON
     again for every event of a snapshot was a fifth of a month's report."""
-    columns: list[Any] = [t.events, t.snapshots.c.sha256.label("snapshot_sha256")]
+    members = t.subject_members
+    columns: list[Any] = [
+        t.events,
+        t.snapshots.c.sha256.label("snapshot_sha256"),
+        t.snapshots.c.format.label("snapshot_format"),
+        members.c.subject_id.label("subject_id"),
+    ]
     if files:
         columns.append(t.snapshots.c.files.label("snapshot_files"))
-    return select(*columns).join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+    return (
+        select(*columns)
+        .join(t.snapshots, t.snapshots.c.id == t.events.c.snapshot_id)
+        .outerjoin(
+            members,
+            and_(members.c.list_id == t.events.c.list_id, members.c.key == t.events.c.key),
+        )
+    )
 
 
 def find_events(connection: Connection, query: EventQuery) -> list[dict[str, Any]]:
@@ -115,7 +130,7 @@ def event_counts(connection: Connection, query: EventQuery) -> list[tuple[str, s
 
 def _event_dict(row: Any) -> dict[str, Any]:
     observed = as_utc(row.observed_at)
-    return {
+    event = {
         "list": row.list_id,
         "key": row.key,
         "kind": row.kind,
@@ -132,7 +147,10 @@ def _event_dict(row: Any) -> dict[str, Any]:
         "previous_key": row.previous_key,
         "categories": list(row.categories),
         "changes": list(row.changes),
+        "subject": row.subject_id,
     }
+    event["notice_links"] = [link.as_dict() for link in event_links(event, row.snapshot_format)]
+    return event
 
 
 def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> list[dict[str, Any]]:
@@ -157,7 +175,8 @@ def entry_history(connection: Connection, query: str, lists: Sequence[str]) -> l
 
 
 def events_of(connection: Connection, pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Every event of these (list, key) entries, oldest first within each entry."""
+    """Every event of these (list, key) entries, oldest first within each entry, with the
+    files each was read from."""
     pairs = set(pairs)
     if not pairs:
         return []

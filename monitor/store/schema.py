@@ -186,3 +186,44 @@ unit_fingerprints = Table(
     # guard counts the unchanged entries that have each field without reading them.
     Column("fields", Integer, nullable=False),
 )
+
+# Subjects (migration 0014): one real-world party across lists. Every entry ever seen
+# is a member of exactly one subject, with the evidence it was linked by
+# (monitor.subjects.linking); its tokens are what other entries are matched on.
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("entry_type", String(20), nullable=False),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+)
+
+subject_members = Table(
+    "subject_members",
+    metadata,
+    Column("list_id", String(100), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    # How it was linked: 0 configured, 1 reference, 2 identifier, 3 name, 9 first of its
+    # subject (monitor.subjects.evidence.Strength), the evidence in words, and the
+    # entry it was linked to.
+    Column("strength", Integer, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("linked_list", String(100), nullable=False, default=""),
+    Column("linked_key", Text, nullable=False, default=""),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), nullable=False),
+)
+Index("ix_subject_members_subject", subject_members.c.subject_id)
+
+subject_tokens = Table(
+    "subject_tokens",
+    metadata,
+    Column("list_id", String(100), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("token", Text, primary_key=True),
+    Column("strength", Integer, nullable=False),
+    Column("label", Text, nullable=False),
+)
+Index("ix_subject_tokens_token", subject_tokens.c.token)

@@ -80,7 +80,14 @@ def test_headlines_read_like_a_person_wrote_them(run: Run) -> None:
         "13 in China, 13 in Pakistan, 1 in Japan, 1 in Singapore and 1 in Taiwan."
     ) in november.stdout
     december = run(*DECEMBER).stdout
-    assert "9 companies added to the NS-CMIC list in OFAC's consolidated non-SDN list" in december
+    # one change told once, naming both publications (OFAC's file and the CSL)
+    cmic = [line for line in december.splitlines() if "NS-CMIC" in line]
+    assert cmic == [
+        "* 9 companies added to the NS-CMIC list (OFAC non-SDN list, effective 10 and 16 Dec "
+        "2021; also in the trade.gov CSL): 9 under CMIC-EO13959; 8 in China and 2 in Cayman "
+        "Islands."
+    ]
+    assert "In subjects (a party on several lists counted once): 211 listed," in december
     assert "264 entries removed from the SDN list (observed 2 to 30 Dec 2021)" in december
     assert "130 under SDNT, 130 under SDNTK" in december
     assert "465 of 520 events had no effective date" in december
@@ -121,6 +128,34 @@ def test_json_keeps_the_documented_keys(run: Run) -> None:
     assert all(event_keys <= set(e) for e in data["events"])
     lists = {g["group"]: g for g in data["groups"]["list"]}
     assert lists["us-csl / Entity List (EL)"]["listed"] == 37
+    # the nine NS-CMIC companies are listed in OFAC's file and in the CSL: 9 subjects
+    assert data["subjects"] == {
+        "listed": 211,
+        "delisted": 264,
+        "relisted": 0,
+        "modified": 36,
+        "rekeyed": 0,
+        "total": 509,
+    }
+    cmic = [e for e in data["events"] if "CMIC-EO13959" in e["programs"]]
+    assert len(cmic) == 18 and len({e["subject"] for e in cmic}) == 9
+    assert all(
+        len({e["list"] for e in cmic if e["subject"] == s}) == 2
+        for s in {e["subject"] for e in cmic}
+    )
+
+
+def test_by_subject_puts_one_party_on_two_lists_in_one_section(run: Run) -> None:
+    markdown = run(*DECEMBER, "--format", "markdown", "--by", "subject").stdout
+    section = markdown.split("## SENSETIME GROUP LIMITED (us-csl, us-ofac-cons) (2)")[1]
+    section = section.split("\n## ")[0]
+    assert "us-ofac-cons: 33114" in section
+    assert (
+        "us-csl / Non-SDN Chinese Military-Industrial Complex Companies List (CMIC): CMIC:33114"
+        in section
+    )
+    html = run(*DECEMBER, "--format", "html", "--by", "subject").stdout
+    assert "SENSETIME GROUP LIMITED (us-csl, us-ofac-cons)" in html
 
 
 def test_csv_has_one_row_per_event(run: Run) -> None:

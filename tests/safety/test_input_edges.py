@@ -196,13 +196,13 @@ def test_control_characters_are_shown_escaped(shown: Run, args: tuple[str, ...])
 
 def test_the_data_itself_keeps_the_characters(shown: Run) -> None:
     result = shown("history", "ACME", "--format", "json")
-    assert json.loads(result.stdout)[0]["name"] == HIDDEN_NAME
+    assert json.loads(result.stdout)["entries"][0]["name"] == HIDDEN_NAME
 
 
 def test_sql_wildcards_in_a_history_query_are_literal(shown: Run) -> None:
     assert shown("history", "_").stdout.startswith(f"us-ofac-cons / 99002: {LITERAL_NAME}\n")
     for query in ("%", "100%", "PURE_SUPPLY", "%PURE%"):
-        entries = json.loads(shown("history", query, "--format", "json").stdout)
+        entries = json.loads(shown("history", query, "--format", "json").stdout)["entries"]
         found = {entry["key"] for entry in entries}
         assert found == ({"99002"} if query != "%PURE%" else set()), query
     assert shown("history", "A%Z").stdout == "No entry matches A%Z.\n"

@@ -63,7 +63,7 @@ def test_entity_equals_the_history_command(client: TestClient, demo: Cli) -> Non
     answer = client.get(f"/api/v1/entities/{hit['list']}/{hit['key']}")
     assert answer.status_code == 200, answer.text
     history = cli_json(demo, "history", hit["key"], "--list", hit["list"], "--format", "json")
-    assert answer.json() == [e for e in history if e["key"] == hit["key"]]
+    assert answer.json() == [e for e in history["entries"] if e["key"] == hit["key"]]
     assert answer.json()[0]["name"] == hit["name"]
 
 
@@ -89,7 +89,7 @@ def test_search_finds_dji_on_every_list_it_is_on(client: TestClient, demo: Cli) 
     results = client.get("/api/v1/search?q=DJI").json()["results"]
     dji = [r for r in results if "DJI" in r["name"] and r["status"] == "listed"]
     history = cli_json(demo, "history", "SZ DJI", "--format", "json")
-    on_lists = {e["list"] for e in history if e["status"].startswith("on the list")}
+    on_lists = {e["list"] for e in history["entries"] if e["status"].startswith("on the list")}
     assert on_lists and {r["list"] for r in dji} >= on_lists
     assert set(results[0]) >= {"list", "key", "name", "type", "status"}
 
@@ -98,7 +98,7 @@ def test_snapshot_files_download_as_published(client: TestClient, demo: Cli) -> 
     lists = cli_json(demo, "lists", "--format", "json")
     assert lists
     history = cli_json(demo, "history", "SENSETIME", "--list", "us-ofac-cons", "--format", "json")
-    sha = history[0]["steps"][0]["snapshot"]["sha256"]
+    sha = history["entries"][0]["steps"][0]["snapshot"]["sha256"]
     snapshot = client.get(f"/api/v1/snapshots/{sha}").json()
     assert snapshot["sha256"] == sha and snapshot["files"]
     for item in snapshot["files"]:
@@ -119,7 +119,7 @@ def test_snapshot_files_download_as_published(client: TestClient, demo: Cli) -> 
 )
 def test_no_path_traversal_through_downloads(client: TestClient, demo: Cli, name: str) -> None:
     lists = cli_json(demo, "history", "SENSETIME", "--list", "us-ofac-cons", "--format", "json")
-    sha = lists[0]["steps"][0]["snapshot"]["sha256"]
+    sha = lists["entries"][0]["steps"][0]["snapshot"]["sha256"]
     answer = client.get(f"/api/v1/snapshots/{sha}/files/{name}")
     assert answer.status_code == 404
     assert answer.content.startswith(b"{")

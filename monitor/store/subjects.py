@@ -1,0 +1,233 @@
+"""The SQL of subjects: members, their tokens, and merging two subjects into one.
+
+Called by :mod:`monitor.subjects.linking` inside the transaction that applies a
+version (through the connection it holds), and by the read-only questions of
+reports and history. Keys are looked up a chunk at a time: one IN per chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from monitor.store import schema as t
+
+CHUNK = 500
+EntryRef = tuple[str, str]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Holder:
+    """An entry that carries a token."""
+
+    token: str
+    list_id: str
+    key: str
+    strength: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Member:
+    """One entry's place in a subject, and why it is there."""
+
+    list_id: str
+    key: str
+    subject_id: int
+    name: str
+    strength: int
+    evidence: str
+    linked_list: str = ""
+    linked_key: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "list": self.list_id,
+            "key": self.key,
+            "name": self.name,
+            "strength": self.strength,
+            "evidence": self.evidence,
+            "linked_to": f"{self.linked_list}:{self.linked_key}" if self.linked_list else "",
+        }
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def replace_tokens(
+    connection: Connection, list_id: str, tokens: Mapping[str, Iterable[tuple[str, int, str]]]
+) -> None:
+    """The tokens of these entries of one list are now these (value, strength, label)."""
+    keys = sorted(tokens)
+    for chunk in _chunks(keys):
+        connection.execute(
+            delete(t.subject_tokens).where(
+                t.subject_tokens.c.list_id == list_id, t.subject_tokens.c.key.in_(chunk)
+            )
+        )
+    rows = [
+        {"list_id": list_id, "key": key, "token": value, "strength": strength, "label": label}
+        for key in keys
+        for value, strength, label in tokens[key]
+    ]
+    for chunk in _chunks(rows):
+        connection.execute(insert(t.subject_tokens), list(chunk))
+
+
+def holders(connection: Connection, values: Iterable[str]) -> list[Holder]:
+    """Every entry that carries one of these tokens."""
+    found: list[Holder] = []
+    c = t.subject_tokens.c
+    for chunk in _chunks(sorted(set(values))):
+        rows = connection.execute(
+            select(c.token, c.list_id, c.key, c.strength).where(c.token.in_(chunk))
+        )
+        found += [
+            Holder(token=r.token, list_id=r.list_id, key=r.key, strength=r.strength) for r in rows
+        ]
+    return found
+
+
+def members(connection: Connection, refs: Iterable[EntryRef]) -> dict[EntryRef, Member]:
+    """The members among these entries (an entry never seen by the linking has none)."""
+    c = t.subject_members.c
+    by_list: dict[str, list[str]] = {}
+    for list_id, key in sorted(set(refs)):
+        by_list.setdefault(list_id, []).append(key)
+    found: dict[EntryRef, Member] = {}
+    for list_id, keys in by_list.items():
+        for chunk in _chunks(keys):
+            rows = connection.execute(
+                select(t.subject_members).where(c.list_id == list_id, c.key.in_(chunk))
+            )
+            for row in rows:
+                found[(row.list_id, row.key)] = _member(row)
+    return found
+
+
+def _member(row: Any) -> Member:
+    return Member(
+        list_id=row.list_id,
+        key=row.key,
+        subject_id=row.subject_id,
+        name=row.name,
+        strength=row.strength,
+        evidence=row.evidence,
+        linked_list=row.linked_list,
+        linked_key=row.linked_key,
+    )
+
+
+def subject_members(connection: Connection, subject_ids: Iterable[int]) -> dict[int, list[Member]]:
+    """Every member of these subjects, by subject, in list and key order."""
+    c = t.subject_members.c
+    out: dict[int, list[Member]] = {}
+    for chunk in _chunks(sorted(set(subject_ids))):
+        rows = connection.execute(
+            select(t.subject_members).where(c.subject_id.in_(chunk)).order_by(c.list_id, c.key)
+        )
+        for row in rows:
+            out.setdefault(row.subject_id, []).append(_member(row))
+    return out
+
+
+def subjects(connection: Connection, subject_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Subject rows by id: their name and type."""
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(subject_ids))):
+        for row in connection.execute(select(t.subjects).where(t.subjects.c.id.in_(chunk))):
+            out[row.id] = {"id": row.id, "name": row.name, "type": row.entry_type}
+    return out
+
+
+def new_subjects(
+    connection: Connection, subjects: Sequence[tuple[str, str]], snapshot_id: int
+) -> list[int]:
+    """Insert subjects (name, type); their ids, in the order given (one statement per
+    chunk: RETURNING, sorted by the order of the parameters)."""
+    ids: list[int] = []
+    rows = [{"name": n, "entry_type": e, "snapshot_id": snapshot_id} for n, e in subjects]
+    statement = insert(t.subjects).returning(t.subjects.c.id, sort_by_parameter_order=True)
+    for chunk in _chunks(rows):
+        ids += [int(row.id) for row in connection.execute(statement, list(chunk))]
+    return ids
+
+
+def add_members(connection: Connection, added: Sequence[Member], snapshot_id: int) -> None:
+    rows = [
+        {
+            "list_id": m.list_id,
+            "key": m.key,
+            "subject_id": m.subject_id,
+            "name": m.name,
+            "strength": m.strength,
+            "evidence": m.evidence,
+            "linked_list": m.linked_list,
+            "linked_key": m.linked_key,
+            "snapshot_id": snapshot_id,
+        }
+        for m in added
+    ]
+    for chunk in _chunks(rows):
+        connection.execute(insert(t.subject_members), list(chunk))
+
+
+def relink_member(connection: Connection, member: Member, snapshot_id: int) -> None:
+    """An existing member, with its subject or evidence changed."""
+    c = t.subject_members.c
+    connection.execute(
+        update(t.subject_members)
+        .where(c.list_id == member.list_id, c.key == member.key)
+        .values(
+            subject_id=member.subject_id,
+            name=member.name,
+            strength=member.strength,
+            evidence=member.evidence,
+            linked_list=member.linked_list,
+            linked_key=member.linked_key,
+            snapshot_id=snapshot_id,
+        )
+    )
+
+
+def member_count(connection: Connection, subject_id: int) -> int:
+    c = t.subject_members.c
+    return int(
+        connection.execute(
+            select(func.count()).select_from(t.subject_members).where(c.subject_id == subject_id)
+        ).scalar_one()
+    )
+
+
+def merge(connection: Connection, absorbed: int, into: int) -> None:
+    """Every member of one subject moves to another; the empty subject goes."""
+    c = t.subject_members.c
+    connection.execute(
+        update(t.subject_members).where(c.subject_id == absorbed).values(subject_id=into)
+    )
+    drop_if_empty(connection, absorbed)
+
+
+def drop_if_empty(connection: Connection, subject_id: int) -> None:
+    if not member_count(connection, subject_id):
+        connection.execute(delete(t.subjects).where(t.subjects.c.id == subject_id))
+
+
+def subject_ids_of(connection: Connection, refs: Iterable[EntryRef]) -> dict[EntryRef, int]:
+    """The subject of each of these entries that has one."""
+    return {ref: m.subject_id for ref, m in members(connection, refs).items()}
+
+
+def clear_tokens(connection: Connection) -> None:
+    """Forget every token (a relink computes them again from the stored records)."""
+    connection.execute(delete(t.subject_tokens))
+
+
+def clear_subjects(connection: Connection) -> None:
+    """Forget every subject and membership (the tokens stay: they are the evidence)."""
+    connection.execute(delete(t.subject_members))
+    connection.execute(delete(t.subjects))

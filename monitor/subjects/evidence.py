@@ -1,0 +1,208 @@
+"""What an entry says about who it is: the tokens two entries of one subject share.
+
+Pure: a record and its list's format in, tokens out. Each token has a strength,
+strongest first, because a link must rest on the best evidence there is:
+
+1. ``reference``: the publisher's own number quoted by another list. OFAC's
+   entity number is the key of every OFAC file and is republished in the
+   trade.gov CSL (``SDN:36``, ``CMIC:33114``); OpenSanctions entities name the
+   source entries they merged (``referents``: ``ofac-32733``, ``gb-hmt-14688``).
+2. ``identifier``: an identifier only one party has: IMO and MMSI numbers,
+   SWIFT/BIC codes, the Chinese USCC, LEI and DUNS numbers, tax and company
+   registration numbers with their country, passports and national ids with
+   their issuing country, the UN reference number (quoted by the EU and UK).
+3. ``name``: the folded name with the entry type and countries (and, for a
+   person, the birth dates). Names repeat, so the linking uses a name token
+   only where it is unambiguous (one entry per list carries it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+from monitor.citations import OFAC_CSL_CODES
+from monitor.countries import country_name
+from monitor.names import fold
+from monitor.records import Identifier, Record
+
+
+class Strength(IntEnum):
+    """How strong a link is (lower is stronger); stored with each link."""
+
+    CONFIGURED = 0
+    REFERENCE = 1
+    IDENTIFIER = 2
+    NAME = 3
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Token:
+    """One piece of evidence: the shared value, its strength, and how to say it."""
+
+    value: str
+    strength: Strength
+    label: str
+
+
+_NON_CODE = re.compile(r"[^0-9A-Z]+")
+_DIGITS = re.compile(r"\d{7}")
+_CSL_OFAC_KEY = re.compile(r"^(?P<code>[^:]+):(?P<number>\d+)$")
+_REFERENT = re.compile(r"^(?P<source>ofac|gb-hmt)-(?P<number>\d+)$")
+REFERENT_LABELS = {"ofac": "OFAC entity number", "gb-hmt": "UK HMT group id"}
+
+# Identifier types (folded) that name one party, and the category a token files them
+# under; whether the issuing country is part of the identity.
+_GLOBAL = {
+    "imo": "IMO number",
+    "mmsi": "MMSI",
+    "swift bic": "SWIFT/BIC",
+    "unified social credit code uscc": "USCC",
+    "united social credit code certificate usccc": "USCC",
+    "legal entity number": "LEI",
+    "d u n s number": "DUNS number",
+    "un reference number": "UN reference number",
+}
+_NATIONAL = {
+    "tax id no": "tax id",
+    "v a t number": "tax id",
+    "us fein": "tax id",
+    "registration number": "registration number",
+    "registration id": "registration number",
+    "company number": "registration number",
+    "uk company number": "registration number",
+    "commercial registry number": "registration number",
+    "business registration number": "registration number",
+    "public registration number": "registration number",
+    "c r no": "registration number",
+    "passport": "passport",
+    "diplomatic passport": "passport",
+    "national id no": "national id",
+}
+# National documents that identify only with the country that issued them.
+_NEED_COUNTRY = {"passport", "national id"}
+
+
+def _code(value: str) -> str:
+    return _NON_CODE.sub("", value.upper())
+
+
+def identifier_token(identifier: Identifier) -> Token | None:
+    """The token of a strong identifier, or None for a weak or undated fact ('Gender')."""
+    kind = fold(identifier.type)
+    value = _code(identifier.value)
+    if not value:
+        return None
+    if kind == "vessel registration identification" and identifier.value.upper().startswith("IMO"):
+        kind = "imo"
+    if kind in _GLOBAL:
+        category = _GLOBAL[kind]
+        if category == "IMO number":
+            found = _DIGITS.search(value)
+            if not found:
+                return None
+            value = found.group(0)
+        if category == "SWIFT/BIC":
+            value = value[:8]  # a branch code after the 8 letters names the same bank
+        return Token(
+            value=f"id:{category}:{value}",
+            strength=Strength.IDENTIFIER,
+            label=f"{category} {value}",
+        )
+    if kind in _NATIONAL:
+        category = _NATIONAL[kind]
+        country = country_name(identifier.country).casefold() if identifier.country else ""
+        if category in _NEED_COUNTRY and not country:
+            return None
+        where = f" ({country_name(identifier.country)})" if country else ""
+        return Token(
+            value=f"id:{category}:{country}:{value}",
+            strength=Strength.IDENTIFIER,
+            label=f"{category} {identifier.value}{where}",
+        )
+    return None
+
+
+def reference_tokens(record: Record, list_format: str) -> list[Token]:
+    """The publisher numbers an entry carries or quotes."""
+    found: list[Token] = []
+    if list_format.startswith("ofac-") and record.key.isdigit():
+        found.append(_ofac(record.key))
+    if list_format.startswith("csl-"):
+        match = _CSL_OFAC_KEY.match(record.key)
+        if match and match.group("code") in OFAC_CSL_CODES:
+            found.append(_ofac(match.group("number")))
+    if list_format.startswith("uk-") and record.key.isdigit():
+        found.append(_referent("gb-hmt", record.key))
+    if list_format.startswith("ftm-"):
+        found.append(
+            Token(
+                value=f"ref:opensanctions:{record.key}",
+                strength=Strength.REFERENCE,
+                label=f"OpenSanctions id {record.key}",
+            )
+        )
+        for referent in dict(record.extra).get("referents", "").split():
+            match = _REFERENT.match(referent)
+            if match:
+                found.append(_referent(match.group("source"), match.group("number")))
+    return found
+
+
+def _ofac(number: str) -> Token:
+    return _referent("ofac", number)
+
+
+def _referent(source: str, number: str) -> Token:
+    return Token(
+        value=f"ref:{source}:{int(number)}",
+        strength=Strength.REFERENCE,
+        label=f"{REFERENT_LABELS[source]} {int(number)}",
+    )
+
+
+def birth_date(value: str) -> str:
+    """One form of a birth date whatever the file wrote: OFAC's '10 Jul 1977' and
+    'Jul 1977' and the CSL's '1977-07-10' ('1977-07'); anything else folded as is."""
+    text = " ".join(value.split())
+    for pattern, form in (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y-%m-%d", "%Y-%m-%d")):
+        try:
+            return datetime.strptime(text, pattern).strftime(form)
+        except ValueError:
+            continue
+    return fold(text)
+
+
+def name_token(record: Record) -> Token | None:
+    """Folded name, type and countries (and a person's birth dates): None when the entry
+    gives no country, or is a person without a birth date (a name alone is too common)."""
+    folded = fold(record.name)
+    countries = sorted({country_name(c).casefold() for c in record.countries if c.strip()})
+    if not folded or not countries:
+        return None
+    parts = [record.entry_type, folded, ",".join(countries)]
+    if record.entry_type == "individual":
+        if not record.birth_dates:
+            return None
+        parts.append(",".join(sorted({birth_date(d) for d in record.birth_dates})))
+    shown = ", ".join(country_name(c) for c in sorted(set(record.countries)) if c.strip())
+    return Token(
+        value="name:" + "|".join(parts),
+        strength=Strength.NAME,
+        label=f"same name, type and country ({record.name!r}, {record.entry_type}, {shown})",
+    )
+
+
+def tokens(record: Record, list_format: str) -> list[Token]:
+    """Every token of an entry, strongest first, each value once."""
+    found = reference_tokens(record, list_format)
+    found += [t for t in (identifier_token(i) for i in record.identifiers) if t]
+    name = name_token(record)
+    if name is not None:
+        found.append(name)
+    unique: dict[str, Token] = {}
+    for token in found:
+        unique.setdefault(token.value, token)
+    return list(unique.values())

@@ -1,0 +1,188 @@
+"""Linking entries into subjects, on real files: by OFAC entity number across the 2022 CSL
+and the SDN list of the same day, never by a name two entries share, and corrected by
+configuration in a way a replay keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from monitor.config import SubjectSettings
+from monitor.store import schema as t
+from monitor.store.database import open_engine
+from monitor.subjects.linking import relink
+from tests.conftest import Cli, copy_shipped, realdata
+
+LISTS = """\
+  - id: us-ofac-sdn
+    format: ofac-csv
+  - id: us-ofac-cons
+    format: auto
+    expect:
+      max_removed_share: 0.60
+  - id: us-csl
+    format: csl-csv
+"""
+SENSETIME_CSL = ("us-csl", "CMIC:33114")
+SENSETIME_OFAC = ("us-ofac-cons", "33114")
+
+
+def _config(folder: Path, archive: Path, subjects: str = "") -> Path:
+    path = folder / "monitor.yml"
+    path.write_text(f"archive: {archive}\nlists:\n{LISTS}{subjects}", encoding="utf-8")
+    return path
+
+
+def _members(database: Path) -> dict[tuple[str, str], tuple[int, int, str, str]]:
+    """(list, key) -> (subject, strength, evidence, linked entry)."""
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        rows = connection.execute(select(t.subject_members)).all()
+    engine.dispose()
+    return {
+        (r.list_id, r.key): (
+            r.subject_id,
+            r.strength,
+            r.evidence,
+            f"{r.linked_list}:{r.linked_key}",
+        )
+        for r in rows
+    }
+
+
+@pytest.fixture(scope="module")
+def same_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real SDN list of 6 May 2022 (13:17 UTC) and the CSL committed that day."""
+    sdn = realdata("ofac-sdn", "2022-05-06T1317Z", "sdn.csv.gz")
+    csl = realdata("trade-gov-csl", "2022-05-06_moov", "consolidated.csv.gz")
+    root = tmp_path_factory.mktemp("same-day")
+    (root / "archive").mkdir()
+    cli = Cli(f"sqlite:///{root / 'monitor.db'}", _config(root, root / "archive"))
+    for path, list_id in ((sdn, "us-ofac-sdn"), (csl, "us-csl")):
+        result = cli("ingest", str(path), "--list", list_id)
+        assert result.exit_code == 0, result.output
+    return root / "monitor.db"
+
+
+def test_csl_rows_from_the_sdn_list_link_to_their_ofac_entries_by_entity_number(
+    same_day: Path,
+) -> None:
+    members = _members(same_day)
+    csl_sdn = {
+        ref: m for ref, m in members.items() if ref[0] == "us-csl" and ref[1].startswith("SDN:")
+    }
+    linked = {
+        ref
+        for ref, (subject, _, _, _) in csl_sdn.items()
+        if members.get(("us-ofac-sdn", ref[1].removeprefix("SDN:")), (None,))[0] == subject
+    }
+    share = len(linked) / len(csl_sdn)
+    # Recorded: 10026 of the 10026 CSL rows from the SDN list (100%) link to the SDN entry
+    # of the same number; the CSL republishes OFAC's list of the same day.
+    assert (len(csl_sdn), len(linked)) == (10026, 10026), share
+    first = members[("us-csl", "SDN:36")]  # AEROCARIBBEAN AIRLINES, the first SDN entry
+    assert first[1:] == (1, "OFAC entity number 36", "us-ofac-sdn:36")
+    # Entity List rows carry no OFAC number and link to nothing on the SDN list
+    el_subjects = {m[0] for ref, m in members.items() if ref[1].startswith("EL:")}
+    sdn_subjects = {m[0] for ref, m in members.items() if ref[0] == "us-ofac-sdn"}
+    assert len(el_subjects & sdn_subjects) < 5
+
+
+def test_two_real_entries_with_one_name_birth_date_and_country_are_not_linked(
+    same_day: Path,
+) -> None:
+    """OFAC lists 'AW-MOHAMED, Ahmed Abdi' (Somalia, born 10 Jul 1977) twice, as 11311 and
+    11746: the name says nothing about which is which, so only the numbers link."""
+    members = _members(same_day)
+    first, second = members[("us-ofac-sdn", "11311")], members[("us-ofac-sdn", "11746")]
+    assert first[0] != second[0]
+    assert members[("us-csl", "SDN:11311")][0] == first[0]
+    assert members[("us-csl", "SDN:11746")][0] == second[0]
+    assert all(not m[2].startswith("same name") for ref, m in members.items() if "11311" in ref[1])
+
+
+def _replay(
+    folder: Path, subjects: str = "", lists: tuple[str, ...] = ("us-csl", "us-ofac-cons")
+) -> Path:
+    archive = folder / "archive"
+    if not archive.exists():
+        copy_shipped(archive)
+    database = folder / "monitor.db"
+    cli = Cli(f"sqlite:///{database}", _config(folder, archive, subjects))
+    for list_id in lists:
+        result = cli("replay", "--list", list_id)
+        assert result.exit_code == 0, result.output
+    return database
+
+
+NEVER = """\
+subjects:
+  never_link:
+    - [us-csl:CMIC:33114, us-ofac-cons:33114]
+"""
+
+
+def test_never_link_splits_a_subject_and_a_replay_keeps_it_split(tmp_path: Path) -> None:
+    plain = _members(_replay(tmp_path / "plain"))
+    assert plain[SENSETIME_CSL][0] == plain[SENSETIME_OFAC][0]
+    assert plain[SENSETIME_OFAC][1:] == (1, "OFAC entity number 33114", "us-csl:CMIC:33114")
+
+    split_db = _replay(tmp_path / "split", NEVER)
+    split = _members(split_db)
+    assert split[SENSETIME_CSL][0] != split[SENSETIME_OFAC][0]
+    # neither the number nor the shared name brings them together again
+    assert split[SENSETIME_OFAC][1] == 9
+    # the other NS-CMIC companies are linked as before
+    assert split[("us-csl", "CMIC:33111")][0] == split[("us-ofac-cons", "33111")][0]
+
+    # replaying the lists the other way round links the same way
+    again = _members(_replay(tmp_path / "again", NEVER, ("us-ofac-cons", "us-csl")))
+    assert again[SENSETIME_CSL][0] != again[SENSETIME_OFAC][0]
+    assert again[("us-csl", "CMIC:33111")][0] == again[("us-ofac-cons", "33111")][0]
+
+
+def _partition(members: dict[tuple[str, str], tuple[int, int, str, str]]) -> set[frozenset]:
+    groups: dict[int, set[tuple[str, str]]] = {}
+    for ref, (subject, *_) in members.items():
+        groups.setdefault(subject, set()).add(ref)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_relink_applies_a_correction_to_a_database_with_history(tmp_path: Path) -> None:
+    database = _replay(tmp_path)
+    before = _members(database)
+    # a database upgraded with history: no subject and no evidence stored yet
+    engine = open_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        for table in (t.subject_members, t.subjects, t.subject_tokens):
+            connection.execute(table.delete())
+        relink(connection, SubjectSettings())
+    engine.dispose()
+    assert _partition(_members(database)) == _partition(before)
+    settings = SubjectSettings.model_validate(
+        {
+            "never_link": [["us-csl:CMIC:33114", "us-ofac-cons:33114"]],
+            "always_link": [["us-csl:CMIC:33111", "us-csl:CMIC:33112"]],
+        }
+    )
+    engine = open_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        relink(connection, settings)
+    engine.dispose()
+    after = _members(database)
+    assert set(after) == set(before)
+    assert after[SENSETIME_CSL][0] != after[SENSETIME_OFAC][0]
+    dji, cloudwalk = after[("us-csl", "CMIC:33111")], after[("us-csl", "CMIC:33112")]
+    assert dji[0] == cloudwalk[0]
+    assert "subjects.always_link" in (dji[2], cloudwalk[2])
+    # everything not corrected is linked as the versions were applied
+    untouched = [r for r in before if "3311" not in r[1]]
+    same = sum(
+        1
+        for a in untouched
+        for b in untouched[:50]
+        if (before[a][0] == before[b][0]) != (after[a][0] == after[b][0])
+    )
+    assert same == 0
