@@ -21,7 +21,10 @@ the same way still ranks first, and the reason says so:
   two words (or a word and an initial), one of them more than a common part of
   people's names (:data:`~monitor.watchlists.words.COMMON_PERSON_WORDS`): a
   surname alone ("Cortez") is not a person, and "ALI, Mohammad" does not find
-  every "ALI, Mohammad X".
+  every "ALI, Mohammad X";
+* a listed company whose every word is in the watched name, sharing two
+  distinctive words with it: a shorter name of the watched company, or the
+  company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore").
 
 A match still rests on a distinctive word: common words alone never match.
 
@@ -43,7 +46,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from monitor.watchlists.tokens import NameForm, is_distinctive, weight
+from monitor.watchlists.tokens import NameForm, is_distinctive, skeleton, weight
 from monitor.watchlists.words import COMMON_PERSON_WORDS
 
 FUZZY_MIN_LENGTH = 5
@@ -53,6 +56,11 @@ EXTRA_WORD_PENALTY = 0.5
 CONTAINED = 0.95
 """The score of a name contained in the other (fuller names, subsidiaries): below an exact 1.0."""
 MIN_SHARED_PERSON = 2  # words a person's fuller or shorter name must share with the other
+VARIANT = 0.92
+"""How alike two transliterations of one word are: 'Qasim' for 'Qasem' in a three-word name
+still reaches the default threshold of 0.9, two such words in a two-word name do too."""
+VARIANT_MIN_LENGTH = 4
+VARIANT_MIN_RATIO = 75
 
 
 def fuzzy_word(token: str) -> bool:
@@ -83,11 +91,36 @@ def spelling_variant(a: str, b: str) -> bool:
     return len(a) == len(b) and _sound(a) == _sound(b)
 
 
+def transliteration_variant(a: str, b: str) -> bool:
+    """Two spellings of one word transliterated from Arabic, Persian, Russian or Korean.
+
+    Such spellings differ in their vowels and in the letters that stand for one
+    sound ('q'/'k', 'kh'/'h', 'sh'/'ch', 'z'/'s', 'w'/'v', 'j'/'y'): 'Qasim' and
+    'Qasem', 'Abass' and 'Abbas', 'Chaar' and 'Shaar'. Both words have the
+    same length (a letter added may make another name: 'Maria'/'Mariam') and
+    the same consonants once those letters are read as one
+    (:func:`monitor.watchlists.tokens.skeleton`), and most letters in common.
+    """
+    return (
+        a != b
+        and len(a) == len(b) >= VARIANT_MIN_LENGTH
+        and len(skeleton(a)) >= 2
+        and skeleton(a) == skeleton(b)
+        and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO  # 'Omar'/'Amir' share 'mr' but differ
+    )
+
+
 def word_similarity(a: str, b: str) -> float:
-    """1 for equal words; their rapidfuzz ratio for a typo, squared below eight letters
-    unless the two are spelling variants of one name."""
+    """1 for equal words; ``VARIANT`` for transliterations of one word; their rapidfuzz ratio
+    for a typo, squared below eight letters unless the two are spelling variants."""
     if a == b:
         return 1.0
+    if transliteration_variant(a, b):
+        return max(VARIANT, _typo_similarity(a, b))
+    return _typo_similarity(a, b)
+
+
+def _typo_similarity(a: str, b: str) -> float:
     edits = max_edits(a, b)
     distance = Levenshtein.distance(a, b, score_cutoff=edits)
     if edits == 0 or distance > edits:
@@ -123,7 +156,8 @@ class NameScore:
     pairs: tuple[tuple[str, str, float], ...]
     missing: tuple[str, ...]
     extra: tuple[str, ...]
-    contained: str = ""  # "listed": the listed name has all the watched words; "watched": reverse
+    contained: str = ""  # "listed": the listed name has all the watched words; "watched"
+    # (a person) or "watched company": the watched name has all the listed words
 
     def explain(self, watched: NameForm, listed: NameForm) -> str:
         words = ", ".join(a if a == b else f"{a}~{b} ({s:.2f})" for a, b, s in self.pairs)
@@ -137,6 +171,11 @@ class NameScore:
             parts.append(
                 "the watched name contains every word of the listed name (with given names, "
                 "a patronymic or middle name the list leaves out)"
+            )
+        elif self.contained == "watched company":
+            parts.append(
+                "the watched name contains every word of the listed name (a shorter name of "
+                "the watched company, or of the company it is named after)"
             )
         if self.missing:
             parts.append("not in the listed name: " + ", ".join(self.missing))
@@ -223,8 +262,10 @@ def _fuller_listed(
 
 
 def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
-    """Whether a watched person's name is the listed one with more names (given, middle,
-    patronymic): every listed word found, two shared, one more than a common name part."""
+    """Whether a watched name is the listed one with more words: a person's with more names
+    (given, middle, patronymic), a company's with more words ('Shahed Pharm Drugstore' for
+    'SHAHED PHARM'): every listed word found, two shared, one more than a common name part.
+    One word shared is not enough: 'Huawei Technologies (Thailand)' is not 'HUAWEI'."""
     paired = {b for _, b, _ in pairs}
     shared, rare = _shared(pairs)
     return shared >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
@@ -235,8 +276,9 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
 
     When the listed name is a person's (``listed.person``), a fuller name of a person
     must then share two distinctive words with the watched one (a surname
-    alone is not a person), and a watched name may be the fuller one; a
-    company's fuller name is a subsidiary or branch, found from one word.
+    alone is not a person); a company's fuller name is a subsidiary or branch,
+    found from one word. Either's watched name may be the fuller one, sharing
+    two distinctive words.
     """
     w, lst = watched.tokens, listed.tokens
     if watched.joined & listed.token_set or listed.joined & watched.token_set:
@@ -265,9 +307,10 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
-    if listed.person and missing and _fuller_watched(lst, pairs):
+    if missing and _fuller_watched(lst, pairs):
         # Every listed word found: the listed name's own recall is how much of it the watch has.
         covered = found / (sum(paired_weights) or 1)
         if min(covered, CONTAINED) > score:
-            score, contained = min(covered, CONTAINED), "watched"
+            score = min(covered, CONTAINED)
+            contained = "watched" if listed.person else "watched company"
     return NameScore(round(score, 4), tuple(pairs), missing, extra, contained)

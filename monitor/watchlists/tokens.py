@@ -26,6 +26,29 @@ from monitor.names import fold
 from monitor.watchlists.words import CJK_LEGAL_FORMS, COMMON_WORDS, GENERIC_WORDS, LEGAL_FORMS
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+# An apostrophe inside a word marks a sound of the original script ('ain, hamza, a soft
+# sign): "SHIVA'I", "QA'IDA", "CH'OE" are one word each, written "Shivai", "Qaida", "Choe".
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u2018\u02bc\u02bb`\u00b4](?=\w)")
+# Letters that transliterations use for one sound, read as one (longest first), and vowels.
+_SOUNDS = (
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("zh", "s"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("z", "s"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("j", "y"),
+)
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLED = re.compile(r"(.)\1+")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
 TYPO_MIN_LENGTH = 6
 _KNOWN = LEGAL_FORMS | GENERIC_WORDS
@@ -118,6 +141,15 @@ def variants(name: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """A word's consonants with the letters transliterations swap read as one: 'qasim' and
+    'qasem' are 'ksm', 'chaar' and 'shaar' are 'sr', 'abass' and 'abbas' are 'bs'."""
+    for letters, sound in _SOUNDS:
+        word = word.replace(letters, sound)
+    return _DOUBLED.sub(r"\1", _VOWELS.sub("", word))
+
+
 @lru_cache(maxsize=100_000)
 def _known_word(token: str) -> str:
     """A legal-form or generic word one typo away ('Liited', 'Internaional'), else the token.
@@ -169,7 +201,7 @@ def analyse(name: str, person: bool = False) -> NameForm:
     ``person``: the name of a listed individual, which the scoring treats as
     a person's name (see :func:`monitor.watchlists.scoring.score_names`).
     """
-    text, phrase_words = _without_org_types(name)
+    text, phrase_words = _without_org_types(_INNER_APOSTROPHE.sub("", name))
     for word in CJK_LEGAL_FORMS:
         text = text.replace(word, " ")
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
