@@ -165,7 +165,7 @@ class WatchIndex:
                 self._blocks["<" + word[:3], len(word)].append(word)
                 self._blocks[">" + word[-3:], len(word)].append(word)
             if word.isalpha():
-                self._by_skeleton[skeleton(word)].append(word)
+                self._by_skeleton[skeleton(word) or word].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -209,7 +209,7 @@ class WatchIndex:
         if word.isalpha():  # transliterations: 'Abass' for 'Abbas', 'Chaar' for 'Shaar'
             found.update(
                 w
-                for w in self._by_skeleton.get(skeleton(word), ())
+                for w in self._by_skeleton.get(skeleton(word) or word, ())
                 if transliteration_variant(word, w)
             )
         result = tuple(found)

@@ -46,7 +46,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from monitor.watchlists.tokens import NameForm, is_distinctive, skeleton, weight
+from monitor.watchlists.tokens import VOWELS, NameForm, is_distinctive, skeleton, sounds, weight
 from monitor.watchlists.words import COMMON_PERSON_WORDS
 
 FUZZY_MIN_LENGTH = 5
@@ -96,18 +96,37 @@ def transliteration_variant(a: str, b: str) -> bool:
 
     Such spellings differ in their vowels and in the letters that stand for one
     sound ('q'/'k', 'kh'/'h', 'sh'/'ch', 'z'/'s', 'w'/'v', 'j'/'y'): 'Qasim' and
-    'Qasem', 'Abass' and 'Abbas', 'Chaar' and 'Shaar'. Both words have the
-    same length (a letter added may make another name: 'Maria'/'Mariam') and
-    the same consonants once those letters are read as one
-    (:func:`monitor.watchlists.tokens.skeleton`), and most letters in common.
+    'Qasem', 'Abass' and 'Abbas', 'Chaar' and 'Shaar', 'Yuriy' and 'Yuri',
+    'Khamzat' and 'Hamzat'. Read so (:func:`~monitor.watchlists.tokens.sounds`),
+    the two are the same, or have the same consonants and either the same
+    length or a vowel more inside the word ('Yevgenyevich', 'Evgenevich'). A
+    letter added at the end ('Maria'/'Mariam', 'Megvi'/'Megvii') or a vowel
+    doubled may make another name and is no such variant; most letters must be
+    common too ('Omar' and 'Amir' share 'mr' but differ).
     """
-    return (
-        a != b
-        and len(a) == len(b) >= VARIANT_MIN_LENGTH
-        and len(skeleton(a)) >= 2
-        and skeleton(a) == skeleton(b)
-        and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO  # 'Omar'/'Amir' share 'mr' but differ
-    )
+    if a == b or min(len(a), len(b)) < VARIANT_MIN_LENGTH:
+        return False
+    if fuzz.ratio(a, b) < VARIANT_MIN_RATIO:
+        return False
+    x, y = sounds(a), sounds(b)
+    if x == y:
+        return True
+    if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
+        return False
+    if len(x) == len(y):
+        return True
+    return abs(len(x) - len(y)) == 1 and _inner_vowel(*sorted((x, y), key=len))
+
+
+def _inner_vowel(shorter: str, longer: str) -> bool:
+    """Whether ``longer`` is ``shorter`` with one vowel more, neither at the end nor doubling
+    the vowel next to it."""
+    for i in range(len(longer) - 1):
+        if longer[:i] + longer[i + 1 :] == shorter:
+            letter = longer[i]
+            neighbours = {longer[i - 1] if i else "", longer[i + 1]}
+            return letter in VOWELS and letter not in neighbours
+    return False
 
 
 def word_similarity(a: str, b: str) -> float:
@@ -207,6 +226,15 @@ def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str
     return pairs
 
 
+_COMMON_PERSON_SOUNDS = frozenset(sounds(w) for w in COMMON_PERSON_WORDS)
+
+
+def common_person_word(token: str) -> bool:
+    """A common part of people's names, in any transliteration: 'Faysal' as 'Faisal',
+    'Muhammed' as 'Muhammad' (read as they sound, :func:`~monitor.watchlists.tokens.sounds`)."""
+    return token in COMMON_PERSON_WORDS or sounds(token) in _COMMON_PERSON_SOUNDS
+
+
 def _is_initial(token: str) -> bool:
     return len(token) == 1 and token.isalpha()
 
@@ -235,7 +263,7 @@ def _shared(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, bool]:
         (a, b) for a, b, _ in pairs if is_distinctive(b) and (is_distinctive(a) or _is_initial(a))
     ]
     rare = any(
-        a not in COMMON_PERSON_WORDS and b not in COMMON_PERSON_WORDS and not _is_initial(a)
+        not common_person_word(a) and not common_person_word(b) and not _is_initial(a)
         for a, b in shared
     )
     return len(shared), rare

@@ -48,7 +48,9 @@ _SOUNDS = (
     ("j", "y"),
 )
 _VOWELS = re.compile(r"[aeiouy]+")
-_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED = re.compile(r"([^aeiouy])\1+")  # doubled consonants: 'Hassan' is 'Hasan'
+_ENDINGS = (("iy", "i"), ("yy", "y"), ("ah", "a"))  # 'Yuriy'/'Yuri', 'Shari'ah'/'Sharia'
+VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
 TYPO_MIN_LENGTH = 6
 _KNOWN = LEGAL_FORMS | GENERIC_WORDS
@@ -142,12 +144,23 @@ def variants(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def skeleton(word: str) -> str:
-    """A word's consonants with the letters transliterations swap read as one: 'qasim' and
-    'qasem' are 'ksm', 'chaar' and 'shaar' are 'sr', 'abass' and 'abbas' are 'bs'."""
+def sounds(word: str) -> str:
+    """A word with the letters transliterations swap read as one, doubled consonants and
+    transliterated endings as one: 'khamzat' is 'hamsat', 'yuriy' is 'yuri', a 'y' after
+    the first letter an 'i'."""
     for letters, sound in _SOUNDS:
         word = word.replace(letters, sound)
-    return _DOUBLED.sub(r"\1", _VOWELS.sub("", word))
+    for ending, same in _ENDINGS:
+        if word.endswith(ending):
+            word = word[: -len(ending)] + same
+    word = word[:1] + word[1:].replace("y", "i")  # 'Faysal' is 'Faisal'; not 'Yasir'
+    return _DOUBLED.sub(r"\1", word)
+
+
+def skeleton(word: str) -> str:
+    """A word's consonants as :func:`sounds` reads them: 'qasim' and 'qasem' are 'ksm',
+    'chaar' and 'shaar' are 'sr', 'abass' and 'abbas' are 'bs'."""
+    return _VOWELS.sub("", sounds(word))
 
 
 @lru_cache(maxsize=100_000)
