@@ -12,7 +12,9 @@ The labelled set is built from ../shared/realdata, never by hand:
     alias relates to the entry's closest other name. Words are compared
     loosely here (equal, or a rapidfuzz ratio of 75 or more from four letters:
     'Yevgenyevich'/'Evgenevich', 'Karital'/'Kapital'), legal forms set aside
-    with rigour's organisation types for non-persons, and a *telling* word is
+    with rigour's organisation types for non-persons, articles ("the", "and",
+    "for", "del"...) left out, an apostrophe inside a word no word break
+    ("QA'IDA"), and a *telling* word is
     one of three letters or more outside the list's 300 most frequent words:
     . in scope: the same words (order, spelling, transliteration, legal form:
       "HAWATMAH, Nayif" / "HAWATMA, Nayif"); a fuller or shorter name sharing
@@ -107,6 +109,8 @@ NO_WORD = "SDN alias sharing no telling word (out of scope)"
 ALIASES = (SAME_WORDS, FULLER, BRANCH, PARENT, DIFFERENT, ONE_WORD, NO_WORD)
 OUT_OF_SCOPE = (PARENT, DIFFERENT, ONE_WORD, NO_WORD)
 LOOSE_RATIO = 75  # words this alike (rapidfuzz ratio, four letters or more) count as one
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u2018\u02bc\u02bb`](?=\w)")
+_ARTICLES = frozenset({"the", "and", "for", "del", "los", "las", "des", "les"})
 _UN_REF = re.compile(r"UN Ref\s*([A-Za-z]{2,4}\.\d+)")
 
 
@@ -120,17 +124,21 @@ def words(name: str) -> set[str]:
     return set(fold(name).split())
 
 
+def _text(name: str, person: bool) -> str:
+    """A name without apostrophes inside words ("AL-QA'IDA" is one word, as in 'Qaida') and,
+    for non-persons, without rigour's organisation types (never our matcher's own lists)."""
+    name = _INNER_APOSTROPHE.sub("", name)
+    return name if person else remove_org_types(name.casefold())
+
+
 def content_words(name: str, person: bool) -> set[str]:
-    """The words that make a name: three letters or more, legal forms set aside for
-    non-persons with rigour's organisation types (never our matcher's own lists)."""
-    text = name if person else remove_org_types(name.casefold())
-    return {w for w in words(text) if len(w) >= 3}
+    """The words that make a name: three letters or more, articles left out."""
+    return {w for w in words(_text(name, person)) if len(w) >= 3 and w not in _ARTICLES}
 
 
 def joined(name: str, person: bool) -> str:
     """A name's letters without spaces, legal forms set aside: 'SMILE WALLET' / 'SMILEWALLET'."""
-    text = name if person else remove_org_types(name.casefold())
-    return fold(text).replace(" ", "")
+    return fold(_text(name, person)).replace(" ", "")
 
 
 def same_word(a: str, b: str) -> bool:

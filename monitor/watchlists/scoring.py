@@ -98,8 +98,8 @@ def transliteration_variant(a: str, b: str) -> bool:
     sound ('q'/'k', 'kh'/'h', 'sh'/'ch', 'z'/'s', 'w'/'v', 'j'/'y'): 'Qasim' and
     'Qasem', 'Abass' and 'Abbas', 'Chaar' and 'Shaar', 'Yuriy' and 'Yuri',
     'Khamzat' and 'Hamzat'. Read so (:func:`~monitor.watchlists.tokens.sounds`),
-    the two are the same, or have the same consonants and either the same
-    length or a vowel more inside the word ('Yevgenyevich', 'Evgenevich'). A
+    the two are the same, or differ only in vowels, letter for letter, or by
+    a vowel more inside the word ('Yevgenyevich', 'Evgenevich'). A
     letter added at the end ('Maria'/'Mariam', 'Megvi'/'Megvii') or a vowel
     doubled may make another name and is no such variant; most letters must be
     common too ('Omar' and 'Amir' share 'mr' but differ).
@@ -114,7 +114,7 @@ def transliteration_variant(a: str, b: str) -> bool:
     if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
         return False
     if len(x) == len(y):
-        return True
+        return all(c == d or (c in VOWELS and d in VOWELS) for c, d in zip(x, y, strict=True))
     return abs(len(x) - len(y)) == 1 and _inner_vowel(*sorted((x, y), key=len))
 
 
@@ -292,11 +292,13 @@ def _fuller_listed(
 def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
     """Whether a watched name is the listed one with more words: a person's with more names
     (given, middle, patronymic), a company's with more words ('Shahed Pharm Drugstore' for
-    'SHAHED PHARM'): every listed word found, two shared, one more than a common name part.
-    One word shared is not enough: 'Huawei Technologies (Thailand)' is not 'HUAWEI'."""
+    'SHAHED PHARM'): every listed word found, two words shared (not initials: 'AWAD, Munir
+    A.' is not 'ADANOV, Munir'), one more than a common name part. One word shared is not
+    enough: 'Huawei Technologies (Thailand)' is not 'HUAWEI'."""
     paired = {b for _, b, _ in pairs}
-    shared, rare = _shared(pairs)
-    return shared >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
+    _, rare = _shared(pairs)
+    words = sum(1 for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b))
+    return words >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
 
 
 def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
@@ -317,7 +319,8 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
     pairs = _align(w, lst)
-    if listed.person:
+    person = listed.person and not watched.company  # 'A AND M MAHAR COMPANY' has no initials
+    if person:
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
@@ -332,7 +335,7 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(t for t in w if t not in paired_w)
     score, contained = recall * (1 - penalty), ""
-    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
+    fuller = extra and not missing and _fuller_listed(lst, pairs, person)
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
     if missing and _fuller_watched(lst, pairs):

@@ -23,7 +23,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
-from monitor.watchlists.words import CJK_LEGAL_FORMS, COMMON_WORDS, GENERIC_WORDS, LEGAL_FORMS
+from monitor.watchlists.words import (
+    CJK_LEGAL_FORMS,
+    COMMON_WORDS,
+    GENERIC_WORDS,
+    LEGAL_FORMS,
+    PARTICLES,
+)
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 # An apostrophe inside a word marks a sound of the original script ('ain, hamza, a soft
@@ -89,6 +95,7 @@ class NameForm:
     token_set: frozenset[str]
     joined: frozenset[str]  # adjacent words written together: 'sense time' -> 'sensetime'
     person: bool = False  # the name of a listed individual (watched names: unknown, False)
+    company: bool = False  # a legal form was found in it: 'A AND M MAHAR COMPANY LIMITED'
 
     @property
     def distinctive(self) -> tuple[str, ...]:
@@ -223,6 +230,7 @@ def analyse(name: str, person: bool = False) -> NameForm:
     dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in LEGAL_FORMS)]))
     joined = frozenset(joined for _, joined in runs(kept))
     return NameForm(
+        company=bool(set(dropped) - PARTICLES),
         original=name,
         tokens=kept,
         dropped=dropped,

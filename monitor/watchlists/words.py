@@ -28,6 +28,29 @@ _LEGAL = """
     youxian gongsi youxiangongsi jituan keji jishu gufen konggu
 """
 LEGAL_FORMS = frozenset(_LEGAL.split())
+# Words of that list that are no legal form but articles and particles, in companies'
+# and people's names alike ("DE VERA, Pio"): dropping them says nothing of a company.
+PARTICLES = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "for",
+        "de",
+        "del",
+        "la",
+        "le",
+        "el",
+        "los",
+        "las",
+        "du",
+        "des",
+        "y",
+        "et",
+        "und",
+        "s",
+    ]
+)
 
 # Chinese legal-form words, removed before transliteration: once transliterated,
 # "华为技术有限公司" is one run of syllables that no word list could split.
