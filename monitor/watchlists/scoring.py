@@ -47,7 +47,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.watchlists.tokens import VOWELS, NameForm, is_distinctive, skeleton, sounds, weight
-from monitor.watchlists.words import COMMON_PERSON_WORDS
+from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
@@ -206,12 +206,18 @@ class NameScore:
         return "; ".join(parts)
 
 
+def _comparable(token: str) -> bool:
+    """Words that may pair with another spelling: typos from five letters, transliterations
+    from four ('Adil'/'Adel')."""
+    return fuzzy_word(token) or (len(token) >= VARIANT_MIN_LENGTH and token.isalpha())
+
+
 def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str, float]]:
     """Pair each watched word with at most one listed word: equal words, then the most alike."""
     same = set(watched) & set(listed)
     pairs = [(t, t, 1.0) for t in watched if t in same]
-    rest_w = [t for t in watched if t not in same and fuzzy_word(t)]
-    rest_l = [t for t in listed if t not in same and fuzzy_word(t)]
+    rest_w = [t for t in watched if t not in same and _comparable(t)]
+    rest_l = [t for t in listed if t not in same and _comparable(t)]
     if not (rest_w and rest_l):
         return pairs
     candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := word_similarity(a, b)) > 0]
@@ -329,11 +335,13 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     found = sum(pw * s for pw, (_, _, s) in zip(paired_weights, pairs, strict=True))
     paired_w = {a for a, _, _ in pairs}
     paired_l = {b for _, b, _ in pairs}
-    recall = found / (sum(paired_weights) + sum(weight(t) for t in w if t not in paired_w))
+    # The Arabic article ('Abu al Banat' / 'Abu Banat') is written or left out at will.
+    unpaired = [t for t in w if t not in paired_w and t not in ARABIC_ARTICLES]
+    recall = found / (sum(paired_weights) + sum(weight(t) for t in unpaired))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
-    missing = tuple(t for t in w if t not in paired_w)
+    missing = tuple(unpaired)
     score, contained = recall * (1 - penalty), ""
     fuller = extra and not missing and _fuller_listed(lst, pairs, person)
     if fuller and min(recall, CONTAINED) > score:

@@ -54,7 +54,7 @@ _SOUNDS = (
     ("j", "y"),
 )
 _VOWELS = re.compile(r"[aeiouy]+")
-_DOUBLED = re.compile(r"([^aeiouy])\1+")  # doubled consonants: 'Hassan' is 'Hasan'
+_DOUBLED = re.compile(r"(.)\1+")  # doubled letters: 'Hassan' is 'Hasan'
 _ENDINGS = (("iy", "i"), ("yy", "y"), ("ah", "a"))  # 'Yuriy'/'Yuri', 'Shari'ah'/'Sharia'
 VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
@@ -152,16 +152,22 @@ def variants(name: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def sounds(word: str) -> str:
-    """A word with the letters transliterations swap read as one, doubled consonants and
-    transliterated endings as one: 'khamzat' is 'hamsat', 'yuriy' is 'yuri', a 'y' after
-    the first letter an 'i'."""
-    for letters, sound in _SOUNDS:
-        word = word.replace(letters, sound)
+    """A word with the letters transliterations swap read as one, doubled letters and
+    transliterated endings as one: 'khamzat' is 'hamsat', 'yuriy' is 'yuri', 'hajji' is
+    'hayi', 'jabbareen' is 'yabaren', a 'y' after the first letter an 'i' ('Faysal').
+
+    A vowel doubled at the end stays: 'Megvii' is not 'Megvi' (a letter added at the
+    end may make another name).
+    """
     for ending, same in _ENDINGS:
         if word.endswith(ending):
             word = word[: -len(ending)] + same
-    word = word[:1] + word[1:].replace("y", "i")  # 'Faysal' is 'Faisal'; not 'Yasir'
-    return _DOUBLED.sub(r"\1", word)
+    word = word[:1] + word[1:].replace("y", "i")
+    for letters, sound in _SOUNDS:
+        word = word.replace(letters, sound)
+    doubled_vowel = len(word) > 2 and word[-1] == word[-2] and word[-1] in VOWELS
+    end = len(word) - 2 if doubled_vowel else len(word)
+    return _DOUBLED.sub(r"\1", word[:end]) + word[end:]
 
 
 def skeleton(word: str) -> str:

@@ -52,6 +52,11 @@ PARTICLES = frozenset(
     ]
 )
 
+# The Arabic article as the lists write it ("AL-HAQ", "UL-HAQ", "JAMAAT-UD-DAWAH"): a
+# name with it and without it is one name. Kept in the name (it joins 'Al Haramain'
+# to 'ALHARAMAIN') but never missing from a listed name.
+ARABIC_ARTICLES = frozenset({"al", "ul", "ud"})
+
 # Chinese legal-form words, removed before transliteration: once transliterated,
 # "华为技术有限公司" is one run of syllables that no word list could split.
 CJK_LEGAL_FORMS = (
