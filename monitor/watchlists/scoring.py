@@ -61,6 +61,7 @@ VARIANT = 0.92
 still reaches the default threshold of 0.9, two such words in a two-word name do too."""
 VARIANT_MIN_LENGTH = 4
 VARIANT_MIN_RATIO = 75
+LONG_VARIANT = 5  # a vowel more makes another short name: 'Said' and 'Saad', 'Jahan' and 'Jhan'
 
 
 def fuzzy_word(token: str) -> bool:
@@ -98,8 +99,8 @@ def transliteration_variant(a: str, b: str) -> bool:
     sound ('q'/'k', 'kh'/'h', 'sh'/'ch', 'z'/'s', 'w'/'v', 'j'/'y'): 'Qasim' and
     'Qasem', 'Abass' and 'Abbas', 'Chaar' and 'Shaar', 'Yuriy' and 'Yuri',
     'Khamzat' and 'Hamzat'. Read so (:func:`~monitor.watchlists.tokens.sounds`),
-    the two are the same, or differ only in vowels, letter for letter, or by
-    a vowel more inside the word ('Yevgenyevich', 'Evgenevich'). A
+    the two are the same, or differ only in vowels that transliterate one,
+    letter for letter, or by a vowel more inside a longer word ('Jabbareen', 'Jabarin'). A
     letter added at the end ('Maria'/'Mariam', 'Megvi'/'Megvii') or a vowel
     doubled may make another name and is no such variant; most letters must be
     common too ('Omar' and 'Amir' share 'mr' but differ).
@@ -114,14 +115,24 @@ def transliteration_variant(a: str, b: str) -> bool:
     if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
         return False
     if len(x) == len(y):
-        return all(c == d or (c in VOWELS and d in VOWELS) for c, d in zip(x, y, strict=True))
-    return abs(len(x) - len(y)) == 1 and _inner_vowel(*sorted((x, y), key=len))
+        return all(c == d or {c, d} in _ONE_VOWEL for c, d in zip(x, y, strict=True))
+    shorter, longer = sorted((x, y), key=len)
+    return (
+        len(longer) - len(shorter) == 1
+        and len(shorter) >= LONG_VARIANT
+        and _inner_vowel(shorter, longer)
+    )
+
+
+_ONE_VOWEL = ({"a", "e"}, {"e", "i"}, {"o", "u"})
+"""Vowels that transliterate one vowel ('Ahmad'/'Ahmed', 'Qasim'/'Qasem', 'Umar'/'Omar');
+'Aman' and 'Amin', 'Said' and 'Saad' are other names."""
 
 
 def _inner_vowel(shorter: str, longer: str) -> bool:
-    """Whether ``longer`` is ``shorter`` with one vowel more, neither at the end nor doubling
-    the vowel next to it."""
-    for i in range(len(longer) - 1):
+    """Whether ``longer`` is ``shorter`` with one vowel more, neither first ('Awad' is not
+    'Waad') nor last, nor doubling the vowel next to it."""
+    for i in range(1, len(longer) - 1):
         if longer[:i] + longer[i + 1 :] == shorter:
             letter = longer[i]
             neighbours = {longer[i - 1] if i else "", longer[i + 1]}
@@ -325,8 +336,7 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
     pairs = _align(w, lst)
-    person = listed.person and not watched.company  # 'A AND M MAHAR COMPANY' has no initials
-    if person:
+    if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
@@ -343,7 +353,7 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(unpaired)
     score, contained = recall * (1 - penalty), ""
-    fuller = extra and not missing and _fuller_listed(lst, pairs, person)
+    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
     if missing and _fuller_watched(lst, pairs):
