@@ -47,7 +47,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.watchlists.tokens import VOWELS, NameForm, is_distinctive, skeleton, sounds, weight
-from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS
+from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS, CONNECTORS
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
@@ -295,15 +295,16 @@ def _fuller_listed(
     names; the listed name may add given names, patronymics, middle names. A
     company: the watched words lead the listed name's distinctive words, as in a
     subsidiary or branch named after it ('Cubanacan U.K.', 'Gazprom Neft'), not
-    words of another name that happen to include them ('Puya Electro Saman Niru'
-    for 'Niru').
+    a word of another name that happens to include it ('Puya Electro Saman Niru'
+    for 'Niru'); or, two distinctive words or more, anywhere in it ('Tamil
+    Tigers' in 'LIBERATION TIGERS OF TAMIL EELAM').
     """
     if person:
         shared, rare = _shared(pairs)
         return shared >= MIN_SHARED_PERSON and rare
     found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
     leading = [t for t in listed if is_distinctive(t)][: len(found)]
-    return bool(found) and set(leading) == found
+    return len(found) >= MIN_SHARED_PERSON or (bool(found) and set(leading) == found)
 
 
 def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
@@ -345,8 +346,10 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     found = sum(pw * s for pw, (_, _, s) in zip(paired_weights, pairs, strict=True))
     paired_w = {a for a, _, _ in pairs}
     paired_l = {b for _, b, _ in pairs}
-    # The Arabic article ('Abu al Banat' / 'Abu Banat') is written or left out at will.
-    unpaired = [t for t in w if t not in paired_w and t not in ARABIC_ARTICLES]
+    # The Arabic article ('Abu al Banat' / 'Abu Banat') is written or left out at will, as
+    # are the connectors of Persian and Urdu names ('Jaish-e-Mohammed', 'Jaish-i-Mohammed').
+    connectors = ARABIC_ARTICLES if listed.person else ARABIC_ARTICLES | CONNECTORS
+    unpaired = [t for t in w if t not in paired_w and t not in connectors]
     recall = found / (sum(paired_weights) + sum(weight(t) for t in unpaired))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1

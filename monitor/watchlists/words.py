@@ -56,6 +56,10 @@ PARTICLES = frozenset(
 # name with it and without it is one name. Kept in the name (it joins 'Al Haramain'
 # to 'ALHARAMAIN') but never missing from a listed name.
 ARABIC_ARTICLES = frozenset({"al", "ul", "ud"})
+# The Persian and Urdu connector ("BANK-E EGHTESAD NOVIN", "TEHRIK-I-TALIBAN") and the
+# Arabic "and" ("JAISH AL-MUHAJIREEN WA ANSAR"), in names of organisations: in a
+# person's name a lone letter is an initial.
+CONNECTORS = frozenset({"e", "i", "wa"})
 
 # Chinese legal-form words, removed before transliteration: once transliterated,
 # "华为技术有限公司" is one run of syllables that no word list could split.
