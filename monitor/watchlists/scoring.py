@@ -51,6 +51,7 @@ from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS, CONNE
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
+SWAP_LENGTH = 6  # from six letters, one letter swapped is a spelling: 'Abogue', 'Abogne'
 TWO_EDITS_LENGTH = 9
 EXTRA_WORD_PENALTY = 0.5
 CONTAINED = 0.95
@@ -151,12 +152,21 @@ def word_similarity(a: str, b: str) -> float:
 
 
 def _typo_similarity(a: str, b: str) -> float:
+    """The rapidfuzz ratio of a word and its typo; squared below eight letters, where a
+    letter added or dropped may make another name ('Maria', 'Mariam'), but not for a letter
+    swapped for one that sounds alike nor, from six letters, for any one letter swapped
+    ('Abogue'/'Abogne', 'Hribar'/'Hribak': the list's own spellings of one name)."""
     edits = max_edits(a, b)
     distance = Levenshtein.distance(a, b, score_cutoff=edits)
     if edits == 0 or distance > edits:
         return 0.0
     ratio = fuzz.ratio(a, b) / 100
-    if min(len(a), len(b)) >= LONG_WORD or (distance == 1 and spelling_variant(a, b)):
+    swapped = distance == 1 and len(a) == len(b)
+    if (
+        min(len(a), len(b)) >= LONG_WORD
+        or (swapped and len(a) >= SWAP_LENGTH)
+        or (distance == 1 and spelling_variant(a, b))
+    ):
         return ratio
     return ratio * ratio
 
