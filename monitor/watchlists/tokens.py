@@ -9,7 +9,7 @@ Legal forms come from two sources: the organisation types of the OpenSanctions
 "zakrytoe aktsionernoe obshchestvo", "S.A. de C.V.", "Pte. Ltd.", "anonim
 sirketi"...), removed as whole phrases wherever they stand in the name, and
 the word lists of :mod:`monitor.watchlists.words` for single words and the
-corporate words rigour does not treat as legal forms ("Group", "Technology").
+corporate words rigour does not treat as legal forms ("Technology").
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ _LEGAL = """
     obshchestvo obschestvo ogranichennoi ogranichennoy otvetstvennostyu aktsionernoe
     otkrytoe zakrytoe publichnoe kompaniya tovarystvo s
     sociedad anonima cia limitada cv psc sae liability responsibility
-    group grupo groupe holding holdings technology technologies tech
+    technology technologies tech
     the and of for de del la le el los las du des y et und
     youxian gongsi youxiangongsi jituan keji jishu gufen konggu
 """
@@ -112,8 +112,11 @@ _GENERIC = """
     projects co-operative cooperative union federation republic people islamic arab
     shipbuilding shipyard aircraft airline refinery exchange radio television broadcasting
     peoples charitable charity fund trust society committee council services
+    group grupo groupe holding holdings
     """
 
+# "Group" and "Holding" are among them, not among the legal forms: "ATLAS HOLDING SAL"
+# resting on "atlas" alone would find every listed "ATLAS ..." company.
 # Generic words of company names; a word one typo away from one of these (or
 # from a legal form) is read as that word: 'Internaional' is 'international'.
 # Place names are left out of that: 'Daedong' is not a misspelt 'Dandong'.
