@@ -134,3 +134,10 @@ def test_distinct_real_entries_stay_below_the_threshold(watched: str, listed: st
 def test_common_parts_of_names_in_any_spelling() -> None:
     assert common_person_word("faysal") and common_person_word("muhammed")
     assert not common_person_word("jabarin")
+
+
+def test_group_and_holding_are_words_of_the_name_not_legal_forms() -> None:
+    """'ATLAS HOLDING SAL' and 'ATLAS EXCHANGE' are distinct SDN entries (28527, 26536)."""
+    assert score("ATLAS HOLDING SAL", entity("ATLAS EXCHANGE")) < THRESHOLD
+    assert score("ATLAS HOLDING", entity("ATLAS HOLDING SAL")) == 1.0
+    assert score("SenseTime Group", entity("SENSETIME GROUP LIMITED")) == 1.0
