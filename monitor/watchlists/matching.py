@@ -27,6 +27,7 @@ from monitor.watchlists.scoring import (
     MIN_SHARED_PERSON,
     fuzzy_word,
     score_names,
+    transliteration_variant,
     word_similarity,
 )
 from monitor.watchlists.tokens import (
@@ -35,6 +36,7 @@ from monitor.watchlists.tokens import (
     analyse,
     is_distinctive,
     runs,
+    skeleton,
     variants,
     weight,
 )
@@ -152,6 +154,7 @@ class WatchIndex:
         self._by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self._by_identifier: dict[str, list[tuple[int, WatchIdentifier]]] = defaultdict(list)
         self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._by_skeleton: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -161,6 +164,8 @@ class WatchIndex:
             if fuzzy_word(word):
                 self._blocks["<" + word[:3], len(word)].append(word)
                 self._blocks[">" + word[-3:], len(word)].append(word)
+            if word.isalpha():
+                self._by_skeleton[skeleton(word) or word].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -201,6 +206,12 @@ class WatchIndex:
                 word, list(pool), scorer=Levenshtein.distance, score_cutoff=_MAX_EDITS, limit=None
             )
             found.update(hit for hit, _, _ in hits if word_similarity(word, hit) > 0)
+        if word.isalpha():  # transliterations: 'Abass' for 'Abbas', 'Chaar' for 'Shaar'
+            found.update(
+                w
+                for w in self._by_skeleton.get(skeleton(word) or word, ())
+                if transliteration_variant(word, w)
+            )
         result = tuple(found)
         self._near_cache[word] = result
         return result

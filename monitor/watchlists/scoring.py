@@ -21,7 +21,10 @@ the same way still ranks first, and the reason says so:
   two words (or a word and an initial), one of them more than a common part of
   people's names (:data:`~monitor.watchlists.words.COMMON_PERSON_WORDS`): a
   surname alone ("Cortez") is not a person, and "ALI, Mohammad" does not find
-  every "ALI, Mohammad X".
+  every "ALI, Mohammad X";
+* a listed company whose every word is in the watched name, sharing two
+  distinctive words with it: a shorter name of the watched company, or the
+  company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore").
 
 A match still rests on a distinctive word: common words alone never match.
 
@@ -43,16 +46,23 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from monitor.watchlists.tokens import NameForm, is_distinctive, weight
-from monitor.watchlists.words import COMMON_PERSON_WORDS
+from monitor.watchlists.tokens import VOWELS, NameForm, is_distinctive, skeleton, sounds, weight
+from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS, CONNECTORS
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
+SWAP_LENGTH = 6  # from six letters, one letter swapped is a spelling: 'Abogue', 'Abogne'
 TWO_EDITS_LENGTH = 9
 EXTRA_WORD_PENALTY = 0.5
 CONTAINED = 0.95
 """The score of a name contained in the other (fuller names, subsidiaries): below an exact 1.0."""
 MIN_SHARED_PERSON = 2  # words a person's fuller or shorter name must share with the other
+VARIANT = 0.92
+"""How alike two transliterations of one word are: 'Qasim' for 'Qasem' in a three-word name
+still reaches the default threshold of 0.9, two such words in a two-word name do too."""
+VARIANT_MIN_LENGTH = 4
+VARIANT_MIN_RATIO = 75
+LONG_VARIANT = 5  # a vowel more makes another short name: 'Said' and 'Saad', 'Jahan' and 'Jhan'
 
 
 def fuzzy_word(token: str) -> bool:
@@ -83,17 +93,80 @@ def spelling_variant(a: str, b: str) -> bool:
     return len(a) == len(b) and _sound(a) == _sound(b)
 
 
+def transliteration_variant(a: str, b: str) -> bool:
+    """Two spellings of one word transliterated from Arabic, Persian, Russian or Korean.
+
+    Such spellings differ in their vowels and in the letters that stand for one
+    sound ('q'/'k', 'kh'/'h', 'sh'/'ch', 'z'/'s', 'w'/'v', 'j'/'y'): 'Qasim' and
+    'Qasem', 'Abass' and 'Abbas', 'Chaar' and 'Shaar', 'Yuriy' and 'Yuri',
+    'Khamzat' and 'Hamzat'. Read so (:func:`~monitor.watchlists.tokens.sounds`),
+    the two are the same, or differ only in vowels that transliterate one,
+    letter for letter, or by a vowel more inside a longer word ('Jabbareen', 'Jabarin'). A
+    letter added at the end ('Maria'/'Mariam', 'Megvi'/'Megvii') or a vowel
+    doubled may make another name and is no such variant; most letters must be
+    common too ('Omar' and 'Amir' share 'mr' but differ).
+    """
+    if a == b or min(len(a), len(b)) < VARIANT_MIN_LENGTH:
+        return False
+    if fuzz.ratio(a, b) < VARIANT_MIN_RATIO:
+        return False
+    x, y = sounds(a), sounds(b)
+    if x == y:
+        return True
+    if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
+        return False
+    if len(x) == len(y):
+        return all(c == d or {c, d} in _ONE_VOWEL for c, d in zip(x, y, strict=True))
+    shorter, longer = sorted((x, y), key=len)
+    return (
+        len(longer) - len(shorter) == 1
+        and len(shorter) >= LONG_VARIANT
+        and _inner_vowel(shorter, longer)
+    )
+
+
+_ONE_VOWEL = ({"a", "e"}, {"e", "i"}, {"o", "u"})
+"""Vowels that transliterate one vowel ('Ahmad'/'Ahmed', 'Qasim'/'Qasem', 'Umar'/'Omar');
+'Aman' and 'Amin', 'Said' and 'Saad' are other names."""
+
+
+def _inner_vowel(shorter: str, longer: str) -> bool:
+    """Whether ``longer`` is ``shorter`` with one vowel more, neither first ('Awad' is not
+    'Waad') nor last, nor doubling the vowel next to it."""
+    for i in range(1, len(longer) - 1):
+        if longer[:i] + longer[i + 1 :] == shorter:
+            letter = longer[i]
+            neighbours = {longer[i - 1] if i else "", longer[i + 1]}
+            return letter in VOWELS and letter not in neighbours
+    return False
+
+
 def word_similarity(a: str, b: str) -> float:
-    """1 for equal words; their rapidfuzz ratio for a typo, squared below eight letters
-    unless the two are spelling variants of one name."""
+    """1 for equal words; ``VARIANT`` for transliterations of one word; their rapidfuzz ratio
+    for a typo, squared below eight letters unless the two are spelling variants."""
     if a == b:
         return 1.0
+    if transliteration_variant(a, b):
+        return max(VARIANT, _typo_similarity(a, b))
+    return _typo_similarity(a, b)
+
+
+def _typo_similarity(a: str, b: str) -> float:
+    """The rapidfuzz ratio of a word and its typo; squared below eight letters, where a
+    letter added or dropped may make another name ('Maria', 'Mariam'), but not for a letter
+    swapped for one that sounds alike nor, from six letters, for any one letter swapped
+    ('Abogue'/'Abogne', 'Hribar'/'Hribak': the list's own spellings of one name)."""
     edits = max_edits(a, b)
     distance = Levenshtein.distance(a, b, score_cutoff=edits)
     if edits == 0 or distance > edits:
         return 0.0
     ratio = fuzz.ratio(a, b) / 100
-    if min(len(a), len(b)) >= LONG_WORD or (distance == 1 and spelling_variant(a, b)):
+    swapped = distance == 1 and len(a) == len(b)
+    if (
+        min(len(a), len(b)) >= LONG_WORD
+        or (swapped and len(a) >= SWAP_LENGTH)
+        or (distance == 1 and spelling_variant(a, b))
+    ):
         return ratio
     return ratio * ratio
 
@@ -123,7 +196,8 @@ class NameScore:
     pairs: tuple[tuple[str, str, float], ...]
     missing: tuple[str, ...]
     extra: tuple[str, ...]
-    contained: str = ""  # "listed": the listed name has all the watched words; "watched": reverse
+    contained: str = ""  # "listed": the listed name has all the watched words; "watched"
+    # (a person) or "watched company": the watched name has all the listed words
 
     def explain(self, watched: NameForm, listed: NameForm) -> str:
         words = ", ".join(a if a == b else f"{a}~{b} ({s:.2f})" for a, b, s in self.pairs)
@@ -138,6 +212,11 @@ class NameScore:
                 "the watched name contains every word of the listed name (with given names, "
                 "a patronymic or middle name the list leaves out)"
             )
+        elif self.contained == "watched company":
+            parts.append(
+                "the watched name contains every word of the listed name (a shorter name of "
+                "the watched company, or of the company it is named after)"
+            )
         if self.missing:
             parts.append("not in the listed name: " + ", ".join(self.missing))
         if self.extra:
@@ -148,12 +227,18 @@ class NameScore:
         return "; ".join(parts)
 
 
+def _comparable(token: str) -> bool:
+    """Words that may pair with another spelling: typos from five letters, transliterations
+    from four ('Adil'/'Adel')."""
+    return fuzzy_word(token) or (len(token) >= VARIANT_MIN_LENGTH and token.isalpha())
+
+
 def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str, float]]:
     """Pair each watched word with at most one listed word: equal words, then the most alike."""
     same = set(watched) & set(listed)
     pairs = [(t, t, 1.0) for t in watched if t in same]
-    rest_w = [t for t in watched if t not in same and fuzzy_word(t)]
-    rest_l = [t for t in listed if t not in same and fuzzy_word(t)]
+    rest_w = [t for t in watched if t not in same and _comparable(t)]
+    rest_l = [t for t in listed if t not in same and _comparable(t)]
     if not (rest_w and rest_l):
         return pairs
     candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := word_similarity(a, b)) > 0]
@@ -166,6 +251,15 @@ def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str
             used_l.add(b)
             pairs.append((a, b, similarity))
     return pairs
+
+
+_COMMON_PERSON_SOUNDS = frozenset(sounds(w) for w in COMMON_PERSON_WORDS)
+
+
+def common_person_word(token: str) -> bool:
+    """A common part of people's names, in any transliteration: 'Faysal' as 'Faisal',
+    'Muhammed' as 'Muhammad' (read as they sound, :func:`~monitor.watchlists.tokens.sounds`)."""
+    return token in COMMON_PERSON_WORDS or sounds(token) in _COMMON_PERSON_SOUNDS
 
 
 def _is_initial(token: str) -> bool:
@@ -196,7 +290,7 @@ def _shared(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, bool]:
         (a, b) for a, b, _ in pairs if is_distinctive(b) and (is_distinctive(a) or _is_initial(a))
     ]
     rare = any(
-        a not in COMMON_PERSON_WORDS and b not in COMMON_PERSON_WORDS and not _is_initial(a)
+        not common_person_word(a) and not common_person_word(b) and not _is_initial(a)
         for a, b in shared
     )
     return len(shared), rare
@@ -211,23 +305,28 @@ def _fuller_listed(
     names; the listed name may add given names, patronymics, middle names. A
     company: the watched words lead the listed name's distinctive words, as in a
     subsidiary or branch named after it ('Cubanacan U.K.', 'Gazprom Neft'), not
-    words of another name that happen to include them ('Puya Electro Saman Niru'
-    for 'Niru').
+    a word of another name that happens to include it ('Puya Electro Saman Niru'
+    for 'Niru'); or, two distinctive words or more, anywhere in it ('Tamil
+    Tigers' in 'LIBERATION TIGERS OF TAMIL EELAM').
     """
     if person:
         shared, rare = _shared(pairs)
         return shared >= MIN_SHARED_PERSON and rare
     found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
     leading = [t for t in listed if is_distinctive(t)][: len(found)]
-    return bool(found) and set(leading) == found
+    return len(found) >= MIN_SHARED_PERSON or (bool(found) and set(leading) == found)
 
 
 def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
-    """Whether a watched person's name is the listed one with more names (given, middle,
-    patronymic): every listed word found, two shared, one more than a common name part."""
+    """Whether a watched name is the listed one with more words: a person's with more names
+    (given, middle, patronymic), a company's with more words ('Shahed Pharm Drugstore' for
+    'SHAHED PHARM'): every listed word found, two words shared (not initials: 'AWAD, Munir
+    A.' is not 'ADANOV, Munir'), one more than a common name part. One word shared is not
+    enough: 'Huawei Technologies (Thailand)' is not 'HUAWEI'."""
     paired = {b for _, b, _ in pairs}
-    shared, rare = _shared(pairs)
-    return shared >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
+    _, rare = _shared(pairs)
+    words = sum(1 for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b))
+    return words >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
 
 
 def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
@@ -235,8 +334,9 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
 
     When the listed name is a person's (``listed.person``), a fuller name of a person
     must then share two distinctive words with the watched one (a surname
-    alone is not a person), and a watched name may be the fuller one; a
-    company's fuller name is a subsidiary or branch, found from one word.
+    alone is not a person); a company's fuller name is a subsidiary or branch,
+    found from one word. Either's watched name may be the fuller one, sharing
+    two distinctive words.
     """
     w, lst = watched.tokens, listed.tokens
     if watched.joined & listed.token_set or listed.joined & watched.token_set:
@@ -247,7 +347,7 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
     pairs = _align(w, lst)
-    if listed.person:
+    if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
@@ -256,18 +356,23 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
     found = sum(pw * s for pw, (_, _, s) in zip(paired_weights, pairs, strict=True))
     paired_w = {a for a, _, _ in pairs}
     paired_l = {b for _, b, _ in pairs}
-    recall = found / (sum(paired_weights) + sum(weight(t) for t in w if t not in paired_w))
+    # The Arabic article ('Abu al Banat' / 'Abu Banat') is written or left out at will, as
+    # are the connectors of Persian and Urdu names ('Jaish-e-Mohammed', 'Jaish-i-Mohammed').
+    connectors = ARABIC_ARTICLES if listed.person else ARABIC_ARTICLES | CONNECTORS
+    unpaired = [t for t in w if t not in paired_w and t not in connectors]
+    recall = found / (sum(paired_weights) + sum(weight(t) for t in unpaired))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
-    missing = tuple(t for t in w if t not in paired_w)
+    missing = tuple(unpaired)
     score, contained = recall * (1 - penalty), ""
     fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
-    if listed.person and missing and _fuller_watched(lst, pairs):
+    if missing and _fuller_watched(lst, pairs):
         # Every listed word found: the listed name's own recall is how much of it the watch has.
         covered = found / (sum(paired_weights) or 1)
         if min(covered, CONTAINED) > score:
-            score, contained = min(covered, CONTAINED), "watched"
+            score = min(covered, CONTAINED)
+            contained = "watched" if listed.person else "watched company"
     return NameScore(round(score, 4), tuple(pairs), missing, extra, contained)

@@ -9,7 +9,7 @@ Legal forms come from two sources: the organisation types of the OpenSanctions
 "zakrytoe aktsionernoe obshchestvo", "S.A. de C.V.", "Pte. Ltd.", "anonim
 sirketi"...), removed as whole phrases wherever they stand in the name, and
 the word lists of :mod:`monitor.watchlists.words` for single words and the
-corporate words rigour does not treat as legal forms ("Group", "Technology").
+corporate words rigour does not treat as legal forms ("Technology").
 """
 
 from __future__ import annotations
@@ -23,9 +23,40 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
-from monitor.watchlists.words import CJK_LEGAL_FORMS, COMMON_WORDS, GENERIC_WORDS, LEGAL_FORMS
+from monitor.watchlists.words import (
+    CJK_LEGAL_FORMS,
+    COMMON_WORDS,
+    GENERIC_WORDS,
+    LEGAL_FORMS,
+    PARTICLES,
+)
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+# An apostrophe inside a word marks a sound of the original script ('ain, hamza, a soft
+# sign): "SHIVA'I", "QA'IDA", "CH'OE" are one word each, written "Shivai", "Qaida", "Choe".
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u2018\u02bc\u02bb`\u00b4](?=\w)")
+# Letters that transliterations use for one sound, read as one (longest first), and vowels.
+_SOUNDS = (
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("zh", "s"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("z", "s"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("j", "y"),
+)
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLED = re.compile(r"(.)\1+")  # doubled letters: 'Hassan' is 'Hasan'
+_ENDINGS = (("iy", "i"), ("yy", "y"), ("ah", "a"))  # 'Yuriy'/'Yuri', 'Shari'ah'/'Sharia'
+VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
 TYPO_MIN_LENGTH = 6
 _KNOWN = LEGAL_FORMS | GENERIC_WORDS
@@ -64,6 +95,7 @@ class NameForm:
     token_set: frozenset[str]
     joined: frozenset[str]  # adjacent words written together: 'sense time' -> 'sensetime'
     person: bool = False  # the name of a listed individual (watched names: unknown, False)
+    company: bool = False  # a legal form was found in it: 'A AND M MAHAR COMPANY LIMITED'
 
     @property
     def distinctive(self) -> tuple[str, ...]:
@@ -118,6 +150,32 @@ def variants(name: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=200_000)
+def sounds(word: str) -> str:
+    """A word with the letters transliterations swap read as one, doubled letters and
+    transliterated endings as one: 'khamzat' is 'hamsat', 'yuriy' is 'yuri', 'hajji' is
+    'hayi', 'jabbareen' is 'yabaren', a 'y' after the first letter an 'i' ('Faysal').
+
+    A vowel doubled at the end stays: 'Megvii' is not 'Megvi' (a letter added at the
+    end may make another name).
+    """
+    for ending, same in _ENDINGS:
+        if word.endswith(ending):
+            word = word[: -len(ending)] + same
+    word = word[:1] + word[1:].replace("y", "i")
+    for letters, sound in _SOUNDS:
+        word = word.replace(letters, sound)
+    doubled_vowel = len(word) > 2 and word[-1] == word[-2] and word[-1] in VOWELS
+    end = len(word) - 2 if doubled_vowel else len(word)
+    return _DOUBLED.sub(r"\1", word[:end]) + word[end:]
+
+
+def skeleton(word: str) -> str:
+    """A word's consonants as :func:`sounds` reads them: 'qasim' and 'qasem' are 'ksm',
+    'chaar' and 'shaar' are 'sr', 'abass' and 'abbas' are 'bs'."""
+    return _VOWELS.sub("", sounds(word))
+
+
 @lru_cache(maxsize=100_000)
 def _known_word(token: str) -> str:
     """A legal-form or generic word one typo away ('Liited', 'Internaional'), else the token.
@@ -169,7 +227,7 @@ def analyse(name: str, person: bool = False) -> NameForm:
     ``person``: the name of a listed individual, which the scoring treats as
     a person's name (see :func:`monitor.watchlists.scoring.score_names`).
     """
-    text, phrase_words = _without_org_types(name)
+    text, phrase_words = _without_org_types(_INNER_APOSTROPHE.sub("", name))
     for word in CJK_LEGAL_FORMS:
         text = text.replace(word, " ")
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
@@ -178,6 +236,7 @@ def analyse(name: str, person: bool = False) -> NameForm:
     dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in LEGAL_FORMS)]))
     joined = frozenset(joined for _, joined in runs(kept))
     return NameForm(
+        company=bool(set(dropped) - PARTICLES),
         original=name,
         tokens=kept,
         dropped=dropped,

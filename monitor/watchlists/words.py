@@ -23,11 +23,43 @@ _LEGAL = """
     obshchestvo obschestvo ogranichennoi ogranichennoy otvetstvennostyu aktsionernoe
     otkrytoe zakrytoe publichnoe kompaniya tovarystvo s
     sociedad anonima cia limitada cv psc sae liability responsibility
-    group grupo groupe holding holdings technology technologies tech
+    technology technologies tech
     the and of for de del la le el los las du des y et und
     youxian gongsi youxiangongsi jituan keji jishu gufen konggu
 """
 LEGAL_FORMS = frozenset(_LEGAL.split())
+# Words of that list that are no legal form but articles and particles, in companies'
+# and people's names alike ("DE VERA, Pio"): dropping them says nothing of a company.
+PARTICLES = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "for",
+        "de",
+        "del",
+        "la",
+        "le",
+        "el",
+        "los",
+        "las",
+        "du",
+        "des",
+        "y",
+        "et",
+        "und",
+        "s",
+    ]
+)
+
+# The Arabic article as the lists write it ("AL-HAQ", "UL-HAQ", "JAMAAT-UD-DAWAH"): a
+# name with it and without it is one name. Kept in the name (it joins 'Al Haramain'
+# to 'ALHARAMAIN') but never missing from a listed name.
+ARABIC_ARTICLES = frozenset({"al", "ul", "ud"})
+# The Persian and Urdu connector ("BANK-E EGHTESAD NOVIN", "TEHRIK-I-TALIBAN") and the
+# Arabic "and" ("JAISH AL-MUHAJIREEN WA ANSAR"), in names of organisations: in a
+# person's name a lone letter is an initial.
+CONNECTORS = frozenset({"e", "i", "wa"})
 
 # Chinese legal-form words, removed before transliteration: once transliterated,
 # "华为技术有限公司" is one run of syllables that no word list could split.
@@ -80,8 +112,11 @@ _GENERIC = """
     projects co-operative cooperative union federation republic people islamic arab
     shipbuilding shipyard aircraft airline refinery exchange radio television broadcasting
     peoples charitable charity fund trust society committee council services
+    group grupo groupe holding holdings
     """
 
+# "Group" and "Holding" are among them, not among the legal forms: "ATLAS HOLDING SAL"
+# resting on "atlas" alone would find every listed "ATLAS ..." company.
 # Generic words of company names; a word one typo away from one of these (or
 # from a legal form) is read as that word: 'Internaional' is 'international'.
 # Place names are left out of that: 'Daedong' is not a misspelt 'Dandong'.
