@@ -229,6 +229,20 @@ def check_lock(store: Store, list_id: str) -> Iterator[bool]:
                 connection.commit()
 
 
+def serialise_transaction(connection: Connection, name: str) -> None:
+    """Queue this transaction behind any other holding ``name``, until it commits.
+
+    For work that reads what other lists' transactions write (subjects link entries
+    across lists): on PostgreSQL two such transactions would each miss the other's
+    uncommitted rows, so the second waits for the first to commit and then reads them.
+    SQLite has one writer at a time already.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    params = {"ns": NAMESPACE + 3, "key": _key(connection, name)}
+    connection.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), params)
+
+
 WRITER_WAIT_SECONDS = 600.0
 _POLL_SECONDS = 0.2
 

@@ -34,6 +34,7 @@ from monitor.kinds import EventKind
 from monitor.records import Event, Record
 from monitor.store import schema as t
 from monitor.store import subjects as sql
+from monitor.store.locks import serialise_transaction
 from monitor.store.subjects import EntryRef, Member
 from monitor.subjects.evidence import Strength, tokens
 
@@ -108,6 +109,7 @@ def link_events(
     }
     if not entries:
         return
+    serialise_transaction(connection, "subjects")  # see the entries other lists just linked
     sql.replace_tokens(connection, list_id, {k: e.tokens for k, e in entries.items()})
     link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings)
 
@@ -316,6 +318,7 @@ def relink(connection: Connection, settings: SubjectSettings) -> int:
     entry is computed again from its latest stored version (so a database that held
     history before subjects existed is linked too), then linked as the versions were
     applied, with the configuration's corrections. Returns the number of subjects."""
+    serialise_transaction(connection, "subjects")
     formats = {
         row.id: row.format
         for row in connection.execute(select(t.snapshots.c.id, t.snapshots.c.format))
