@@ -9,11 +9,32 @@ memory stays bounded on large files.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TypedDict
 
 from lxml import etree
 
 from monitor.errors import ParseError
+
+
+# Hostile files: no entity expansion (billion laughs), no network, no DTD, no huge
+# trees. Every lxml parser in the formats takes exactly these settings.
+class _ParserSettings(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+SAFE_PARSING = _ParserSettings(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+)
 
 
 def localname(element: etree._Element) -> str:
@@ -25,16 +46,7 @@ def iter_elements(stream: IO[bytes], tags: set[str], *, file: str) -> Iterator[e
 
     The caller must finish with an element before asking for the next one.
     """
-    parser = etree.iterparse(
-        stream,
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = etree.iterparse(stream, events=("start", "end"), **SAFE_PARSING)
     checked = False
     inside = 0  # depth of wanted elements we are in: their children must stay until yielded
     try:

@@ -24,6 +24,7 @@ from lxml import etree
 
 from monitor.formats import _csv_units
 from monitor.formats._readers import UTF8_BOM
+from monitor.formats._xml import SAFE_PARSING
 from monitor.formats.base import SplitRefused
 
 HIDING = (b"<!--", b"<![CDATA[", b"<!DOCTYPE", b"<!ENTITY")
@@ -32,14 +33,7 @@ ENCODING_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']+)["']""")
 
 def _parser() -> etree.XMLParser:
     """The streaming parser's settings (monitor.formats._xml.iter_elements), for one element."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**SAFE_PARSING)
 
 
 def elements(content: bytes, tags: tuple[str, ...], name: str) -> Iterator[tuple[str, bytes]]:
