@@ -170,9 +170,11 @@ def scale(rows: list[list[str]], count: int, kind: str = "csl") -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wm-scale-"))
     first, second = _versions(tmp, count, kind)
     url = f"sqlite:///{tmp / 'm.db'}"
-    base = measure("ingest_file", str(first), url, "2023-01-01T00:00:00+00:00")
-    changed = measure("ingest_file", str(second), url, "2023-01-02T00:00:00+00:00")
-    unchanged = measure("ingest_file", str(second), url, "2023-01-03T00:00:00+00:00")
+    # The FtM export is larger than the default limit of 512 MiB per file: raised to 4 GiB.
+    limit = 4096 if kind == "ftm" else 0
+    base = measure("ingest_file", str(first), url, "2023-01-01T00:00:00+00:00", limit)
+    changed = measure("ingest_file", str(second), url, "2023-01-02T00:00:00+00:00", limit)
+    unchanged = measure("ingest_file", str(second), url, "2023-01-03T00:00:00+00:00", limit)
     parse = measure("parse_file", str(second), "ftm-json" if kind == "ftm" else "csl-csv")
     sha = measure("sha256_file", str(second))
     label = f"{count:,} FtM entities" if kind == "ftm" else f"{count:,} entries"
@@ -211,9 +213,9 @@ def scale(rows: list[list[str]], count: int, kind: str = "csl") -> None:
     if (pg_base := postgres_url()) is not None:
         schema = PgSchema(pg_base)
         try:
-            pg = measure("ingest_file", str(first), schema.url, "2023-01-01T00:00:00+00:00")
+            pg = measure("ingest_file", str(first), schema.url, "2023-01-01T00:00:00+00:00", limit)
             pg_changed = measure(
-                "ingest_file", str(second), schema.url, "2023-01-02T00:00:00+00:00"
+                "ingest_file", str(second), schema.url, "2023-01-02T00:00:00+00:00", limit
             )
         finally:
             schema.drop()
