@@ -212,7 +212,13 @@ def write_synthetic(path: str, count: int, changed: float) -> dict[str, Any]:
     return {"rows": rows, "bytes": os.path.getsize(path)}
 
 
-def ingest_file(path: str, url: str, stamp: str) -> dict[str, Any]:
+def ingest_file(path: str, url: str, stamp: str, max_file_mib: int = 0) -> dict[str, Any]:
+    """One version into the database; ``max_file_mib`` raises the per-file size limit
+    (512 MiB decompressed), which a 2.7M-entity FtM export (about 1 GiB) exceeds."""
+    if max_file_mib:
+        from monitor.ingest import guards
+
+        guards.MAX_CONTENT_BYTES = max_file_mib << 20
     store = _store(url)
     config = Config(archive=Path(tempfile.mkdtemp(prefix="wm-bench-archive-")))
     observed = datetime.fromisoformat(stamp)
@@ -233,9 +239,9 @@ def ingest_file(path: str, url: str, stamp: str) -> dict[str, Any]:
     }
 
 
-def parse_file(path: str) -> dict[str, Any]:
+def parse_file(path: str, kind: str = "csl-csv") -> dict[str, Any]:
     start = time.perf_counter()
-    records = sum(1 for _ in get_format("csl-csv").parse([SourceFile.from_path(Path(path))]))
+    records = sum(1 for _ in get_format(kind).parse([SourceFile.from_path(Path(path))]))
     return {"seconds": time.perf_counter() - start, "records": records}
 
 
@@ -246,3 +252,147 @@ def sha256_file(path: str) -> dict[str, Any]:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return {"seconds": time.perf_counter() - start}
+
+
+# OpenSanctions-shaped data (issue 16 item 5): a FollowTheMoney export in which the
+# listed parties (Person, Company: target) are a minority of the entities, next to the
+# supporting Address, Sanction and Identification entities that refer to them, as in
+# the real entities.ftm.json (../shared/realdata/opensanctions/t1: an Organization with
+# an addressEntity, and the Address entity itself with target false).
+FTM_GIVEN = ["Ivan", "Olga", "Ahmad", "Maria", "Chen", "Fatima", "Sergei", "Ana", "Omar", "Li"]
+FTM_FAMILY = ["Petrov", "Haddad", "Kuznetsova", "Wang", "Rahimi", "Sokolov", "Garcia", "Kim"]
+FTM_WORDS = ["Global", "Trading", "Petro", "Marine", "Systems", "Energy", "Logistics", "Invest"]
+FTM_PLACES = [("Moscow", "ru"), ("Tehran", "ir"), ("Minsk", "by"), ("Dubai", "ae")]
+FTM_PROGRAMS = ["EU-RUS", "OFAC-SDGT", "UN-DPRK", "UK-RUS", "CH-SECO-IR"]
+
+
+def _ftm_party(i: int, seen: str, modified: bool) -> list[dict[str, Any]]:
+    """One listed party and its supporting entities (3.1 entities per party on average)."""
+    import random
+
+    r = random.Random(i * 7_919)
+    city, country = r.choice(FTM_PLACES)
+    common = {"datasets": ["synthetic"], "first_seen": "2022-03-01T10:00:00", "last_seen": seen}
+    person = r.random() < 0.55
+    party_id = f"NK-{'p' if person else 'c'}{i:08d}"
+    entities: list[dict[str, Any]] = []
+    address_id = f"addr-{i:08d}"
+    has_address = not person or r.random() < 0.3
+    full = f"{r.randint(1, 200)} {r.choice(FTM_WORDS)} Street, {city}"
+    if person:
+        given, family = r.choice(FTM_GIVEN), r.choice(FTM_FAMILY)
+        name = f"{given} {family} {i}"
+        props: dict[str, list[str]] = {
+            "name": [name, f"{family.upper()} {given} {i}"],
+            "firstName": [given],
+            "lastName": [family],
+            "birthDate": [f"19{r.randint(40, 99)}-0{r.randint(1, 9)}-1{r.randint(0, 9)}"],
+            "nationality": [country],
+            "position": [f"Director of {r.choice(FTM_WORDS)} {i}"],
+            "gender": [r.choice(["male", "female"])],
+        }
+    else:
+        name = f"{r.choice(FTM_WORDS)} {r.choice(FTM_WORDS)} {i} LLC"
+        props = {
+            "name": [name],
+            "country": [country],
+            "registrationNumber": [f"{r.randint(10**9, 10**10 - 1)}"],
+            "address": [full],
+        }
+    props.update(topics=["sanction"], createdAt=[f"20{r.randint(10, 23)}-0{r.randint(1, 9)}-01"])
+    if modified:
+        props["alias"] = [f"{name} (renamed)"]
+    if has_address:
+        props["addressEntity"] = [address_id]
+    entities.append(
+        {
+            "id": party_id,
+            "caption": name,
+            "schema": "Person" if person else "Company",
+            "properties": props,
+            "referents": [f"ofac-{i}", f"eu-fsf-{i}"] if r.random() < 0.4 else [],
+            "last_change": "2023-05-01T10:00:00",
+            "target": True,
+            **common,
+        }
+    )
+    if has_address:
+        entities.append(
+            {
+                "id": address_id,
+                "caption": full,
+                "schema": "Address",
+                "properties": {"full": [full], "city": [city], "country": [country]},
+                "referents": [],
+                "target": False,
+                **common,
+            }
+        )
+    entities.append(
+        {
+            "id": f"sanction-{i:08d}",
+            "caption": "Sanction",
+            "schema": "Sanction",
+            "properties": {
+                "entity": [party_id],
+                "authority": ["Synthetic Authority"],
+                "program": [r.choice(FTM_PROGRAMS)],
+                "startDate": props["createdAt"],
+            },
+            "referents": [],
+            "target": False,
+            **common,
+        }
+    )
+    if r.random() < 0.5:
+        entities.append(
+            {
+                "id": f"ident-{i:08d}",
+                "caption": "Identification",
+                "schema": "Identification",
+                "properties": {
+                    "holder": [party_id],
+                    "number": [f"{r.randint(10**7, 10**8 - 1)}"],
+                    "type": ["passport" if person else "registration"],
+                    "country": [country],
+                },
+                "referents": [],
+                "target": False,
+                **common,
+            }
+        )
+    return entities
+
+
+def write_ftm(path: str, entities: int, changed: float, parties: int = 0) -> dict[str, Any]:
+    """An entities.ftm.json of about ``entities`` entities, one JSON object per line.
+
+    ``parties`` (returned by the first call) makes a later version cover the same
+    parties as the first one, whatever it removes. With ``changed`` = 0.01, a third
+    of 1% of the parties are removed (with their supporting entities), a third get
+    a new alias and as many new parties are added; and, as in every real export,
+    every entity's ``last_seen`` is new.
+    """
+    import json
+    import random
+
+    rng = random.Random(11)
+    seen = "2024-06-02T10:00:00" if changed else "2024-06-01T10:00:00"
+    written = targets = i = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        while (i < parties) if parties else (written < entities):
+            state = rng.random()
+            i += 1
+            if state < changed / 3:
+                continue  # removed
+            batch = _ftm_party(i, seen, modified=state < 2 * changed / 3)
+            out.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in batch)
+            written += len(batch)
+            targets += 1
+        for j in range(int(i * changed / 3)):
+            batch = _ftm_party(10**8 - 1 - j, seen, modified=False)
+            out.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in batch)
+            written += len(batch)
+            targets += 1
+    size = os.path.getsize(path)
+    return {"entities": written, "targets": targets, "parties": i, "bytes": size}

@@ -98,9 +98,7 @@ class ContentFacts:
     tail: bytes
 
 
-def read_contents(
-    files: Sequence[SourceFile], limit: int = MAX_CONTENT_BYTES
-) -> list[ContentFacts]:
+def read_contents(files: Sequence[SourceFile], limit: int | None = None) -> list[ContentFacts]:
     """Each file's sha256, size and tail, refusing a gzip bomb before any parser sees it.
 
     One streaming pass per file does it all: a 1 MB download that expands past
@@ -108,6 +106,8 @@ def read_contents(
     the shape guard needs no second read for the file's ending.
     ZIP members are limited where they are opened (archives).
     """
+    # Read at call time: the benchmark of a 2.7M-entity FtM export (1 GiB) raises it.
+    limit = MAX_CONTENT_BYTES if limit is None else limit
     return [_read_content(source, limit) for source in files]
 
 

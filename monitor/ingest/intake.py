@@ -5,7 +5,9 @@ cost about 1.9 GiB, while a typical new version changes 1% of its entries. So
 each record is checked and hashed as it is parsed, and compared with the
 stored hash of its key at once: an unchanged entry is kept as its key only,
 and only the records the apply will write (listed and modified entries) stay
-in memory.
+in memory. A first version (no stored state) changes every entry: its entries
+go to a temporary file as they are parsed (:mod:`monitor.ingest.spill`) and the
+apply writes them from there in batches, so no version is ever held whole.
 
 The stored hashes are read before the parse, outside the list's lock, so a
 long parse never holds the lock. They are tagged with the list's newest
@@ -25,6 +27,7 @@ from monitor.files import SourceFile
 from monitor.formats import Format
 from monitor.ingest import differ, guards
 from monitor.ingest.delta import apply_delta
+from monitor.ingest.spill import Spill
 from monitor.records import Record
 from monitor.store.store import ListTransaction, Store
 
@@ -65,7 +68,9 @@ class Intake:
 
     base: BaseState
     keys: set[str]  # every entry of the snapshot
-    changed: dict[str, Record]  # entries whose hash differs from the base (all, for a baseline)
+    changed: dict[str, Record]  # entries whose hash differs from the base (none for a baseline)
+    # Every entry, on disk, when there is no stored state to compare with (a baseline).
+    first: Spill | None = None
     # How many unchanged entries have each of differ.LOSS_FIELDS: the field-loss guard's
     # "entries that had it" without reading the unchanged entries' stored records.
     kept_fields: dict[str, int] = field(default_factory=dict)
@@ -75,19 +80,22 @@ class Intake:
         return len(self.keys)
 
     def classify(self) -> differ.Classification:
-        return differ.classify(self.base.hashes, self.keys, self.changed)
+        differing = self.keys if self.first is not None else self.changed
+        return differ.classify(self.base.hashes, self.keys, differing)
 
 
 def take(records: Iterable[Record], base: BaseState, *, file_name: str) -> Intake:
     """Check, hash and compare each record as it is parsed; keep only the changed ones.
 
-    Raises GuardRejected for text no database can store and ParseError for a
-    key that appears twice, naming the entry.
+    With no stored hashes every entry is new: they are kept in a :class:`Spill`
+    rather than in ``changed``. Raises GuardRejected for text no database can
+    store and ParseError for a key that appears twice, naming the entry.
     """
     keys: set[str] = set()
     changed: dict[str, Record] = {}
     kept = dict.fromkeys(differ.LOSS_FIELDS, 0)
     stored = base.hashes
+    first = None if stored else Spill()
     for record in records:
         if problem := guards.record_problem(record):
             raise GuardRejected(problem)
@@ -95,13 +103,15 @@ def take(records: Iterable[Record], base: BaseState, *, file_name: str) -> Intak
         if key in keys:
             raise ParseError(f"key {key!r} appears twice", file=file_name)
         keys.add(key)
-        if stored.get(key) != record.content_hash():
+        if first is not None:
+            first.add(record)
+        elif stored.get(key) != record.content_hash():
             changed[key] = record
-        elif stored:
+        else:
             for name in differ.LOSS_FIELDS:
                 if getattr(record, name):
                     kept[name] += 1
-    return Intake(base=base, keys=keys, changed=changed, kept_fields=kept)
+    return Intake(base=base, keys=keys, changed=changed, kept_fields=kept, first=first)
 
 
 def read_snapshot(store: Store, base: BaseState, fmt: Format, files: list[SourceFile]) -> Intake:

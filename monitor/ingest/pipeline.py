@@ -35,6 +35,7 @@ from monitor.files import SourceFile, snapshot_digest
 from monitor.formats import AUTO, Format, resolve_format
 from monitor.ingest import differ, guards, intake, shapes, units
 from monitor.ingest.gcpause import collector_paused
+from monitor.ingest.spill import FirstVersionEvents, Spill
 from monitor.kinds import EventKind, IngestStatus
 from monitor.records import Event
 from monitor.store.locks import list_writer
@@ -94,7 +95,8 @@ class IngestResult:
     record_count: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     message: str = ""
-    events: tuple[Event, ...] = ()
+    # A baseline's events are read back from disk as they are iterated (FirstVersionEvents).
+    events: Sequence[Event] = ()
     dated_now: bool = False
     sha256: str = ""  # of the snapshot's files, when one was read
     # Rejected by a person (a decision kept in the archive): final, not a failure of this run.
@@ -629,8 +631,8 @@ def _apply(
             )
         if not taken.base.is_current(tx):
             return None
-        if not taken.base.hashes:
-            result = _apply_baseline(tx, snapshot, taken, existing)
+        if taken.first is not None:  # no stored state: every entry is new
+            result = _apply_baseline(tx, snapshot, taken.first, existing)
         else:
             target = _Target(snapshot=snapshot, existing=existing, approved=approved)
             result = _apply_diff(tx, request.list_config, target, taken, absent)
@@ -660,23 +662,23 @@ class _Target:
 
 
 def _apply_baseline(
-    tx: ListTransaction, snapshot: NewSnapshot, taken: intake.Intake, existing: int | None
+    tx: ListTransaction, snapshot: NewSnapshot, first: Spill, existing: int | None
 ) -> IngestResult:
-    records = list(taken.changed.values())  # every entry: there is no state to compare with
-    events = differ.baseline_events(snapshot.list_id, snapshot.observed_at, records)
-    counts = {"listed": len(events)}
+    """Every entry listed, written from the spill one batch at a time (never all in memory)."""
+    counts = {"listed": first.count}
     snapshot_id = _Target(snapshot=snapshot, existing=existing).record(
-        tx, status=IngestStatus.APPLIED, record_count=len(records), baseline=True, summary=counts
+        tx, status=IngestStatus.APPLIED, record_count=first.count, baseline=True, summary=counts
     )
-    tx.apply_changes(snapshot_id, records, (), events)
-    log.debug("list %s: baseline of %s entries", snapshot.list_id, len(records))
+    for batch in first.batches():
+        tx.insert_baseline(snapshot_id, batch, snapshot.observed_at)
+    log.debug("list %s: baseline of %s entries", snapshot.list_id, first.count)
     return IngestResult.of(
         snapshot,
         IngestStatus.BASELINE,
         snapshot_id=snapshot_id,
-        record_count=len(records),
+        record_count=first.count,
         counts=counts,
-        events=tuple(events),
+        events=FirstVersionEvents(first, snapshot.list_id, snapshot.observed_at),
     )
 
 

@@ -37,6 +37,7 @@ from monitor.files import SourceFile
 from monitor.formats.base import Format, SplitRefused, Unit
 from monitor.ingest import differ, guards
 from monitor.ingest.intake import BaseState, Intake
+from monitor.ingest.spill import Spill
 from monitor.records import Record
 from monitor.store import fingerprints
 from monitor.store.fingerprints import StoredUnit
@@ -131,6 +132,7 @@ def take(
     kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
     added: dict[str, StoredUnit] = {}
     unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
+    first = None if stored else Spill()  # as intake.take: a first version is never all in memory
     try:
         for fp, raw in fmt.split(files):
             hit = unseen.pop(fp, None)
@@ -139,7 +141,9 @@ def take(
                 if guards.record_problem(record):
                     return _refused(base, "an entry no database can store")
                 key, fields = added[fp] = (record.key, fields_of(record))
-                if stored.get(key) != record.content_hash():
+                if first is not None:  # a baseline: every entry new, kept on disk
+                    first.add(record)
+                elif stored.get(key) != record.content_hash():
                     changed[key] = record
             else:
                 key, fields = hit
@@ -148,7 +152,7 @@ def take(
             if key in keys:
                 return _refused(base, f"key {key!r} appears twice")
             keys.add(key)
-            if key not in changed:
+            if first is None and key not in changed:
                 kept[fields] += 1
     except (SplitRefused, ParseError) as exc:
         return _refused(base, str(exc))
@@ -164,6 +168,7 @@ def take(
         keys=keys,
         changed=changed,
         kept_fields=_field_counts(kept) if stored else dict.fromkeys(differ.LOSS_FIELDS, 0),
+        first=first,
         plan=plan,
     )
 

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from monitor.errors import StoreError
-from monitor.records import Event, Record
+from monitor.kinds import EventKind
+from monitor.records import Event, Record, parse_iso_date
 from monitor.store import schema as t
 from monitor.store.database import describe
 
@@ -82,6 +83,42 @@ class NewSnapshot:
     observed_at: datetime
     published_at: datetime | None
     recorded_at: datetime
+
+
+class Listing(NamedTuple):
+    """One entry of a list's first version as the store writes it: its version and its event.
+
+    Plain values only (strings and tuples of strings), so that a baseline can wait
+    on disk between the parse and the apply (:mod:`monitor.ingest.spill`) and be
+    written without rebuilding a :class:`Record` per entry: rebuilding them cost
+    about as much as parsing the file again.
+    """
+
+    key: str
+    content_hash: str
+    name: str
+    record: str  # the stored JSON of the record
+    entry_type: str
+    source_list: str
+    programs: tuple[str, ...]
+    countries: tuple[str, ...]
+    notice: str
+    effective_date: str | None
+
+    @classmethod
+    def of(cls, record: Record) -> Listing:
+        return cls(
+            key=record.key,
+            content_hash=record.content_hash(),
+            name=record.name,
+            record=record.to_json(),
+            entry_type=record.entry_type,
+            source_list=record.source_list,
+            programs=record.programs,
+            countries=record.countries,
+            notice=record.notice,
+            effective_date=record.effective_date,
+        )
 
 
 class ListTransaction:
@@ -293,6 +330,58 @@ class ListTransaction:
             ),
         )
         self._insert_batches(t.events, (_event_row(e, snapshot_id) for e in events))
+
+    def insert_baseline(
+        self, snapshot_id: int, listings: Iterable[Listing], observed_at: datetime
+    ) -> None:
+        """Write entries of a first version: each one's version row and its listed event.
+
+        Called once per batch of a baseline inside its one transaction, so a
+        million-entry list never has every entry in memory; the rows are those
+        :meth:`apply_changes` writes for the same records and baseline events
+        (tests/ingest/test_mechanisms.py compares them).
+        """
+        entries = list(listings)
+        self._insert_batches(
+            t.entity_versions,
+            (
+                {
+                    "list_id": self.list_id,
+                    "key": e.key,
+                    "content_hash": e.content_hash,
+                    "name": e.name,
+                    "record": e.record,
+                    "valid_from": snapshot_id,
+                }
+                for e in entries
+            ),
+        )
+        self._insert_batches(
+            t.events, (self._listed_row(e, snapshot_id, observed_at) for e in entries)
+        )
+
+    def _listed_row(
+        self, entry: Listing, snapshot_id: int, observed_at: datetime
+    ) -> dict[str, Any]:
+        """The event row of a baseline entry: what :func:`_event_row` makes of its event."""
+        return {
+            "list_id": self.list_id,
+            "snapshot_id": snapshot_id,
+            "key": entry.key,
+            "previous_key": None,
+            "kind": EventKind.LISTED,
+            "name": entry.name,
+            "entry_type": entry.entry_type,
+            "source_list": entry.source_list,
+            "programs": list(entry.programs),
+            "countries": list(entry.countries),
+            "notice": entry.notice,
+            "effective_date": parse_iso_date(entry.effective_date),
+            "observed_at": observed_at,
+            "baseline": True,
+            "categories": [],
+            "changes": [],
+        }
 
     def _insert_batches(self, table: Any, rows: Iterable[dict[str, Any]]) -> None:
         batch: list[dict[str, Any]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,8 +17,12 @@ from monitor.files import SourceFile
 from monitor.formats.ofac_csv import OfacCsv
 from monitor.ingest import differ, intake, units
 from monitor.ingest.pipeline import IngestRequest, ingest
+from monitor.ingest.spill import Spill
+from monitor.records import Record
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
+from monitor.store import store as store_module
+from monitor.store.store import ListTransaction, NewSnapshot
 from tests.conftest import SNAPSHOTS
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -174,3 +179,80 @@ def test_a_row_recorded_before_shapes_were_stored_falls_back_to_its_archived_fil
     result = run(store, config, folder / "sdn.csv")
     assert result.status == "rejected"
     assert "the file ends in the middle of a line" in result.message
+
+
+def _live_records() -> int:
+    """Record objects alive in the process right now (every one is tracked by the gc)."""
+    return sum(1 for o in gc.get_objects() if type(o) is Record)
+
+
+@pytest.mark.parametrize("fingerprints", ["1", "0"], ids=["unit-by-unit", "full-parse"])
+def test_a_baseline_never_holds_every_record(
+    setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch, fingerprints: str
+) -> None:
+    """A first version is written in batches: at no point are all its records in memory,
+    whether it is read unit by unit (monitor.ingest.units) or by the full parse."""
+    store, config = setup
+    monkeypatch.setenv("WATCHLIST_MONITOR_FINGERPRINTS", fingerprints)
+    monkeypatch.setattr(store_module, "BATCH", 500)
+    before = _live_records()
+    during_parse: list[int] = []
+    batches: list[tuple[int, int]] = []  # (entries in the batch, live records meanwhile)
+    real_add, real_insert = Spill.add, ListTransaction.insert_baseline
+
+    def sampling_add(spill: Spill, record: Record) -> None:
+        if spill.count % 1000 == 0:
+            during_parse.append(_live_records() - before)
+        real_add(spill, record)
+
+    def sampling_insert(tx: ListTransaction, snapshot_id: int, listings: Any, at: Any) -> None:
+        listings = list(listings)
+        batches.append((len(listings), _live_records() - before))
+        real_insert(tx, snapshot_id, listings, at)
+
+    monkeypatch.setattr(Spill, "add", sampling_add)
+    monkeypatch.setattr(ListTransaction, "insert_baseline", sampling_insert)
+    result = run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    assert result.status == "baseline" and result.record_count > 9000
+    assert sum(size for size, _ in batches) == result.record_count
+    assert max(size for size, _ in batches) == 500
+    assert len(during_parse) >= 9 and max(during_parse) < 500
+    assert max(live for _, live in batches) < 500
+
+
+def _rows(store: Store, table: Any) -> list[tuple[Any, ...]]:
+    with store.read() as connection:
+        return [tuple(row) for row in connection.execute(select(table).order_by(table.c.id))]
+
+
+def test_a_streamed_baseline_writes_what_the_whole_list_in_memory_wrote(
+    setup: tuple[Store, Config], tmp_path: Path
+) -> None:
+    """The batched baseline against the records and events of the whole list, written at once
+    (the way a baseline was applied before it streamed): the same rows, the same events."""
+    store, config = setup
+    path = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
+    result = run(store, config, path)
+    records = list(OfacCsv().parse([SourceFile.from_path(path)]))
+    events = differ.baseline_events("sdn", result.observed_at, records)
+    whole = Store(open_engine(f"sqlite:///{tmp_path / 'whole.db'}"))
+    whole.ensure_list("sdn", title="", format="ofac-csv", now=NOW)
+    with whole.list_transaction("sdn") as tx:
+        snapshot = NewSnapshot(
+            list_id="sdn",
+            sha256=result.sha256,
+            files=[],
+            source_uri="",
+            format="ofac-csv",
+            observed_at=result.observed_at,
+            published_at=None,
+            recorded_at=NOW,
+        )
+        snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=len(records))
+        tx.apply_changes(snapshot_id, records, (), events)
+    assert snapshot_id == result.snapshot_id
+    assert _rows(store, t.entity_versions) == _rows(whole, t.entity_versions)
+    assert _rows(store, t.events) == _rows(whole, t.events)
+    assert len(result.events) == len(events)
+    assert list(result.events) == events  # what the apply hooks and the caller see
+    assert result.events[-1] == events[-1] and result.events[:2] == events[:2]

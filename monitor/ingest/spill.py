@@ -1,0 +1,117 @@
+"""A list's first version, kept on disk between the parse and the apply.
+
+Why: a first version has no stored state to compare with, so every entry is
+"changed" and the apply writes every one. Held in memory until then, the
+records of a million-entry list took about 1.5 GiB. The parse runs before the
+list's lock is taken (a long parse never holds the lock, and a state that
+moved meanwhile is read again), so the entries cannot go straight into the
+database either: each one is written here as the plain values the store
+writes (:class:`~monitor.store.store.Listing`), in batches, to an anonymous
+temporary file, and the apply reads it back one batch at a time inside its
+one transaction.
+
+``marshal`` is used because the values are only strings, ``None`` and tuples,
+written and read by this process: it is several times faster than pickling
+records or re-reading their JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import struct
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from itertools import islice
+from typing import overload
+
+from monitor.ingest import differ
+from monitor.records import Event, Record
+from monitor.store import store
+
+_FRAME = struct.Struct("<Q")  # the byte length of the marshalled batch that follows
+
+
+class Spill:
+    """Entries of a first version in an anonymous temporary file, in batches.
+
+    The file has no name and goes when the object does (or at :meth:`close`).
+    Every read seeks first, so several readers may iterate it in turn.
+    """
+
+    def __init__(self, batch: int | None = None) -> None:
+        # Owned by the object and closed with it: results keep it for their events.
+        self._file = tempfile.TemporaryFile(prefix="watchlist-monitor-baseline-")  # noqa: SIM115
+        self._batch = batch or store.BATCH
+        self._pending: list[tuple[object, ...]] = []
+        self._end = 0
+        self.count = 0
+
+    def add(self, record: Record) -> None:
+        """Keep one entry: its version row and event values, not the record."""
+        self._pending.append(tuple(store.Listing.of(record)))
+        self.count += 1
+        if len(self._pending) >= self._batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = marshal.dumps(self._pending)
+        self._file.seek(self._end)
+        self._file.write(_FRAME.pack(len(data)))
+        self._file.write(data)
+        self._end += _FRAME.size + len(data)
+        self._pending = []
+
+    def batches(self) -> Iterator[list[store.Listing]]:
+        """The entries in the order they were added, one batch at a time."""
+        self._flush()
+        offset = 0
+        while offset < self._end:
+            self._file.seek(offset)
+            (size,) = _FRAME.unpack(self._file.read(_FRAME.size))
+            data = self._file.read(size)
+            offset += _FRAME.size + size
+            yield [store.Listing._make(values) for values in marshal.loads(data)]
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class FirstVersionEvents(Sequence[Event]):
+    """The listed events of a first version, rebuilt from its spill as they are read.
+
+    What the apply hooks and the caller get for a baseline instead of a million
+    events in memory; iterating it reads the spill again (records are rebuilt
+    from their stored JSON, as the store reads them back).
+    """
+
+    def __init__(self, spill: Spill, list_id: str, observed_at: datetime) -> None:
+        self._spill = spill
+        self._list_id = list_id
+        self._observed_at = observed_at
+
+    def __len__(self) -> int:
+        return self._spill.count
+
+    def __iter__(self) -> Iterator[Event]:
+        for batch in self._spill.batches():
+            records = [Record.from_dict(json.loads(entry.record)) for entry in batch]
+            yield from differ.baseline_events(self._list_id, self._observed_at, records)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        """By position (reads the spill up to it): for the rare caller that indexes."""
+        if isinstance(index, slice):
+            return list(self)[index]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("event index out of range")
+        return next(islice(self, position, None))
