@@ -156,7 +156,7 @@ def test_dashboard_to_december_to_sensetime_to_its_evidence_file(
 def test_search_finds_dji_on_every_list_it_is_on(logged_in: Watched, site: Site) -> None:
     on_lists = {
         (entry["list"], entry["key"])
-        for entry in site.json("history", "DJI")
+        for entry in site.json("history", "DJI")["entries"]
         if re.search(r"\bDJI\b", entry["name"]) and entry["status"].startswith("on the list")
     }
     assert {list_id for list_id, _ in on_lists} == {"us-csl", "us-ofac-cons"}
