@@ -263,14 +263,14 @@ def _read_and_apply(
         for fact, copy in zip(snapshot.files, archived.files, strict=True)
     ]
     snapshot = replace(snapshot, files=in_archive)
-    if not request.approved and (waiting := _held_earlier(store, snapshot, fmt)) is not None:
-        return _hold(store, snapshot, waiting, taken.count)
     approved = request.approved or (decision is not None and decision.approved)
-    missing = _missing_roles(store, snapshot, fmt)
-    if missing.status != "ok" and not approved:
-        return _hold(store, snapshot, missing.reason, taken.count)
     absent = _absent_roles(snapshot, fmt)
     try:
+        if not request.approved and (waiting := _held_earlier(store, snapshot, fmt)) is not None:
+            return _hold(store, snapshot, waiting, taken.count)
+        missing = _missing_roles(store, snapshot, fmt)
+        if missing.status != "ok" and not approved:
+            return _hold(store, snapshot, missing.reason, taken.count)
         if request.approved and decision is None:
             return _apply_approved(store, request, snapshot, taken, archived.folder, absent)
         return _apply(store, request, snapshot, taken, approved=approved, absent=absent)
@@ -542,10 +542,24 @@ def _held_earlier(store: Store, snapshot: NewSnapshot, fmt: Format) -> str | Non
 
 
 def _hold(store: Store, snapshot: NewSnapshot, reason: str, count: int) -> IngestResult:
-    """Quarantine the snapshot (a row already held keeps its place, with the new reason)."""
-    log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, reason)
+    """Quarantine the snapshot (a row already held keeps its place, with the new reason).
+
+    The reason was found before the list's lock was taken: another process may have
+    settled this version meanwhile (it is then skipped: an applied row never turns
+    quarantined) or applied a newer one (then this one is out of order, as in _apply).
+    """
     with store.list_transaction(snapshot.list_id) as tx:
         known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
+        if known is not None and known.status != IngestStatus.QUARANTINED:
+            return _skipped(snapshot, known.id)
+        latest = tx.latest_state_snapshot()
+        if known is None and latest is not None and snapshot.observed_at < latest.observed_at:
+            raise OutOfOrder(
+                f"list {snapshot.list_id}: another process applied a newer snapshot "
+                f"({utc_iso(latest.observed_at)}) first; this one "
+                f"({utc_iso(snapshot.observed_at)}) was not held"
+            )
+        log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, reason)
         target = _Target(snapshot=snapshot, existing=known.id if known else None)
         snapshot_id = target.record(
             tx, status=IngestStatus.QUARANTINED, record_count=count, message=reason
