@@ -14,17 +14,8 @@ from monitor.store import schema as t
 from monitor.store.database import open_engine
 from monitor.subjects.linking import relink
 from tests.conftest import Cli, copy_shipped, realdata
+from tests.reports.conftest import LISTS  # the shipped demo's three lists
 
-LISTS = """\
-  - id: us-ofac-sdn
-    format: ofac-csv
-  - id: us-ofac-cons
-    format: auto
-    expect:
-      max_removed_share: 0.60
-  - id: us-csl
-    format: csl-csv
-"""
 SENSETIME_CSL = ("us-csl", "CMIC:33114")
 SENSETIME_OFAC = ("us-ofac-cons", "33114")
 
