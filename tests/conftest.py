@@ -56,13 +56,16 @@ def _apart_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterat
         patch.chdir(tmp_path_factory.mktemp("cwd"))
         for name in ("WATCHLIST_MONITOR_DB", "WATCHLIST_MONITOR_CONFIG"):
             patch.delenv(name, raising=False)
-        _private_user_dirs(patch, tmp_path_factory.mktemp("home"))
+        home = tmp_path_factory.mktemp("home")
+        _private_user_dirs(patch, home)
+        patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
         yield
 
 
 def _private_user_dirs(patch: pytest.MonkeyPatch, home: Path) -> None:
-    """Where platformdirs finds the user's configuration and data on Linux (XDG); HOME
-    and the cache stay (the browser of the HTML tests lives in ~/.cache)."""
+    """Where platformdirs finds the user's configuration and data on Linux (XDG). The
+    cache directory (remembered configuration validations) is one per session, set by
+    `_apart_from_the_checkout`, so the suite never writes into the real ~/.cache."""
     patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     patch.setenv("XDG_DATA_HOME", str(home / "data"))
 
