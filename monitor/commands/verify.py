@@ -12,7 +12,9 @@ from monitor.commands._common import dumps, text_or_json
 
 @cli.command("verify")
 @click.option(
-    "--files-only", is_flag=True, help="Only check the archived files' sha256 (no replay)."
+    "--files-only",
+    is_flag=True,
+    help="Only check the archived files' sha256 and the linking corrections (no replay).",
 )
 @text_or_json
 @pass_app

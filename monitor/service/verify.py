@@ -34,6 +34,7 @@ from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from monitor.store.store import as_utc
+from monitor.subjects.corrections import RELINK_HINT, unapplied
 
 log = logging.getLogger(__name__)
 SHOWN_KEYS = 5
@@ -45,7 +46,7 @@ class Problem:
     """One difference found, in one line."""
 
     list_id: str
-    kind: str  # missing-file | bad-hash | bad-digest | unrecorded | state | events
+    kind: str  # missing-file | bad-hash | bad-digest | unrecorded | corrections | state | events
     text: str
 
     def line(self) -> str:
@@ -85,6 +86,7 @@ def verify(store: Store, config: Config, *, now: datetime, replay: bool = True) 
     with store.read() as connection:
         check_files(connection, config.archive, report)
         check_folders(connection, config.archive, report)
+        check_corrections(connection, config, report)
     if replay:
         compare_with_replay(store, config, report, now=now)
     return report
@@ -136,6 +138,15 @@ def check_folders(connection: Connection, archive: Path, report: VerifyReport) -
                     "(archived but never applied)",
                 )
             )
+
+
+def check_corrections(connection: Connection, config: Config, report: VerifyReport) -> None:
+    """The stored subjects follow the configured linking corrections (a correction added
+    to a database that holds history applies only once the subjects are relinked)."""
+    for line in unapplied(connection, config.subjects):
+        report.problems.append(
+            Problem(list_id="subjects", kind="corrections", text=f"{line}; {RELINK_HINT}")
+        )
 
 
 def _check_file(row: Any, facts: dict[str, Any], report: VerifyReport) -> str | None:

@@ -177,3 +177,19 @@ def test_relink_applies_a_correction_to_a_database_with_history(tmp_path: Path) 
         if (before[a][0] == before[b][0]) != (after[a][0] == after[b][0])
     )
     assert same == 0
+
+
+def test_verify_names_a_correction_added_after_the_history_until_relinked(tmp_path: Path) -> None:
+    """A correction written into the configuration of a database with history changes
+    nothing stored: verify says so (and which command applies it) instead of passing."""
+    database = _replay(tmp_path)
+    corrected = Cli(f"sqlite:///{database}", _config(tmp_path, tmp_path / "archive", NEVER))
+    found = corrected("verify", "--files-only")
+    assert found.exit_code == 1
+    assert (
+        "subjects: corrections: never_link us-csl:CMIC:33114 and us-ofac-cons:33114: both are "
+        "in one subject; run `watchlist-monitor db relink-subjects`"
+    ) in found.output
+    assert corrected("db", "relink-subjects").exit_code == 0
+    again = corrected("verify", "--files-only")
+    assert "corrections" not in again.output  # (the demo's SDN folders are not replayed here)
