@@ -4,7 +4,7 @@ Why: see monitor.ingest.units. An entry element (UN <INDIVIDUAL>, <ENTITY>) is
 cut from the bytes by its tags and parsed alone, with the same hostile-file
 settings as the streaming parser; its record is the one the full parse builds,
 since the record reads only the element itself. The formats that split this
-way (UN XML, OFAC classic XML, EU FSF XML) call :func:`split_file`.
+way (UN XML, OFAC classic and enhanced XML, EU FSF XML) call :func:`split_file`.
 
 Exactness: anything the cut could misread refuses the split, and the full
 parse reads the file. Comments, CDATA sections, processing instructions other
@@ -24,7 +24,7 @@ line ends (OFAC publishes CRLF, many mirrors keep LF) has the same units.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from lxml import etree
 
@@ -43,17 +43,24 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(**SAFE_PARSING)
 
 
-def split_file(files: Sequence[SourceFile], kind: str, tags: tuple[str, ...]) -> Iterator[Unit]:
+def split_file(
+    files: Sequence[SourceFile],
+    kind: str,
+    tags: tuple[str, ...],
+    read: Callable[[SourceFile], bytes] = _csv_units.read_bytes_whole,
+) -> Iterator[Unit]:
     """The units of a one-file XML format: each entry element named in ``tags``.
 
-    A snapshot of other than one file, or with no entry element, refuses the
-    split: the full parse names the mistake.
+    ``read`` gives the XML bytes of the file (the decompressed file, or the XML
+    inside a ZIP) and raises SplitRefused when it cannot. A snapshot of other
+    than one file, or with no entry element, refuses the split: the full parse
+    names the mistake.
     """
     if len(files) != 1:
         raise SplitRefused(f"{kind} takes exactly one file")
     source = files[0]
     found = 0
-    for fingerprint, unit in elements(_csv_units.read_bytes_whole(source), tags, source.name):
+    for fingerprint, unit in elements(read(source), tags, source.name):
         found += 1
         yield Unit(fingerprint, unit)
     if not found:

@@ -1,4 +1,4 @@
-"""Unit fingerprints of the OFAC classic XML, the EU FSF XML and the UK ConList CSV.
+"""Unit fingerprints of the OFAC classic and enhanced XML, the EU FSF XML and the UK ConList.
 
 The same guards as tests/ingest/test_units.py, for the formats split later: an
 unchanged unit never reaches the record builder, a changed one does, and the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 
 from monitor.config import Config
 from monitor.files import SourceFile
-from monitor.formats import REGISTRY, eu_fsf_xml, ofac_xml, uk_conlist_csv
+from monitor.formats import REGISTRY, eu_fsf_xml, ofac_enhanced_xml, ofac_xml, uk_conlist_csv
 from monitor.formats.base import SplitRefused
 from monitor.store import Store, open_engine
 from tests.conftest import realdata
@@ -33,6 +34,12 @@ OFAC_XML = [  # the real classic consolidated.xml versions, by Publish_Date
 ]
 EU = "2020-04-15_excerpt"
 UK = ("uk-hmt-conlist", "2020-04-27", "sample_hmt.csv.gz")
+ENHANCED = ("ofac-consolidated", "2025-01-14_moov", "CONS_ENHANCED.ZIP")
+ADVANCED = [  # the real cons_advanced.xml versions
+    ("2016-09-16_dermody", "cons_advanced.xml.gz"),
+    ("2020-03-17", "cons_advanced.xml.gz"),
+    ("2021-06-03", "cons.xml.gz"),
+]
 
 
 class Built:
@@ -342,6 +349,83 @@ def test_the_uk_list_gives_the_same_events_and_records_both_ways(
     assert later[0] == (first_group.decode(), "delisted")  # the only change the edit makes
 
 
+# --- OFAC enhanced XML and advanced XML ----------------------------------------------------
+
+
+def _enhanced_xml() -> bytes:
+    with zipfile.ZipFile(realdata(*ENHANCED)) as archive:
+        return archive.read("CONS_ENHANCED.XML")
+
+
+def test_one_changed_enhanced_entity_is_the_only_one_parsed_again(
+    setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The real CONS_ENHANCED.ZIP, then the bare XML inside it with one entity's remarks
+    changed: the same entities whether zipped or not, so only that one is built again."""
+    store, config = setup
+    source = realdata(*ENHANCED)
+    body = _enhanced_xml()
+    start = body.index(b"<remarks>", len(body) // 2) + len(b"<remarks>")
+    changed_key = body[:start].rsplit(b'<entity id="', 1)[1].split(b'"', 1)[0].decode()
+    later = tmp_path / "CONS_ENHANCED.XML"
+    later.write_bytes(body[:start] + b"Changed. " + body[start:])
+    built = Built(monkeypatch, ofac_enhanced_xml, "entity_record", lambda r: r.key)
+    _run(store, config, [source], datetime(2025, 1, 10, tzinfo=UTC), "enhanced")
+    assert len(built.take()) == body.count(b"<entity ")
+
+    result = _run(store, config, [later], datetime(2025, 1, 11, tzinfo=UTC), "enhanced")
+
+    assert built.take() == [changed_key]
+    assert [(e.kind, e.key) for e in result.events] == [("modified", changed_key)]
+    assert [c.field for c in result.events[0].changes] == ["remarks"]
+
+
+@pytest.mark.realdata
+def test_the_enhanced_list_gives_the_same_events_and_records_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one real enhanced ZIP, then its XML with the first entity gone and the last one's
+    name changed: fingerprints on and off."""
+    body = _enhanced_xml()
+    first = body.index(b"<entity ")
+    end = body.index(b"</entity>", first) + len(b"</entity>")
+    edited = body[:first] + body[end:]
+    last = edited.rindex(b"<formattedLastName>") + len(b"<formattedLastName>")
+    later = tmp_path / "CONS_ENHANCED.XML"
+    later.write_bytes(edited[:last] + b"ZZ " + edited[last:])
+    series = [
+        (datetime(2025, 1, 10, tzinfo=UTC), [realdata(*ENHANCED)]),
+        (datetime(2025, 1, 11, tzinfo=UTC), [later]),
+    ]
+    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
+                 fingerprints=True, list_id="enhanced")  # fmt: skip
+    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
+                  fingerprints=False, list_id="enhanced")  # fmt: skip
+    assert on == off
+    assert [row[2] for row in on["snapshots"]] == ["applied", "applied"]
+    assert {row[4] for row in on["events"] if row[1] != on["events"][0][1]} >= {"delisted"}
+
+
+@pytest.mark.realdata
+def test_the_advanced_xml_is_read_in_full_with_the_same_result_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The advanced XML does not split (a party reads shared sections: see its module); the
+    switch must change nothing over its three real versions."""
+    fmt = REGISTRY["ofac-advanced-xml"]()
+    assert not fmt.splits
+    with pytest.raises(SplitRefused):
+        list(fmt.split([SourceFile.from_path(realdata("ofac-consolidated", *ADVANCED[0]))]))
+    paths = [realdata("ofac-consolidated", *v) for v in ADVANCED]
+    series = [(fmt.published_at([SourceFile.from_path(p)]), [p]) for p in paths]
+    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
+                 fingerprints=True, list_id="advanced")  # fmt: skip
+    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
+                  fingerprints=False, list_id="advanced")  # fmt: skip
+    assert on == off
+    assert [row[2] for row in on["snapshots"]] == ["applied"] * 3
+
+
 # --- every format that splits --------------------------------------------------------------
 
 REAL_FILES = {
@@ -349,6 +433,7 @@ REAL_FILES = {
     "eu-fsf-xml": [("eu-fsf", EU, "sample_eu_sanctions.xml")],
     "uk-conlist-csv": [UK],
     "un-xml": [("un-consolidated", "2026-02-27", "UN_consolidated.xml.gz")],
+    "ofac-enhanced-xml": [ENHANCED],
 }
 
 
