@@ -3,6 +3,7 @@
     python benchmarks/fingerprints.py              # 162 real SDN versions + 1,000,000 entries
     python benchmarks/fingerprints.py --quick      # 40 SDN versions + 100,000 entries
     python benchmarks/fingerprints.py --cli-only   # just the 60 versions through the CLI
+    python benchmarks/fingerprints.py --splits-only  # just each splitting format's split cost
 
 Each figure comes from its own process (run.measure); the ratios compare figures
 of the same run: the replay with fingerprints against a bare ``csv.reader`` read
@@ -10,7 +11,9 @@ of the same files (target <= 1.0x), and the 1%-changed check of a 1,000,000-entr
 OFAC CSV file against parsing that file (target <= 0.5x). The same measures with
 WATCHLIST_MONITOR_FINGERPRINTS=0 show what the mechanism saves. Through the CLI, 60
 versions are taken in by 60 ``ingest`` processes, as a cron job would, start-up included,
-against the bare read of the same 60 versions (target <= 2x).
+against the bare read of the same 60 versions (target <= 2x). For every other format
+that splits, one real file: the split alone (a version with no entry changed) against
+parsing and hashing every record.
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ lists:
   - {{id: us-ofac-sdn, format: ofac-csv, expect: {{min_records: 1, max_removed_share: 1.0}}}}
 """
 
+SPLIT_FILES = {  # a real file of each format that splits, besides the SDN CSV
+    "ofac-xml": "ofac-consolidated/2021-06-03/cons-old.xml",
+    "ofac-enhanced-xml": "ofac-consolidated/2025-01-14_moov/CONS_ENHANCED.ZIP",
+    "un-xml": "un-consolidated/2026-02-27/UN_consolidated.xml.gz",
+    "uk-conlist-csv": "uk-hmt-conlist/2020-04-27/sample_hmt.csv.gz",
+}
 OFF = {"WATCHLIST_MONITOR_FINGERPRINTS": "0"}
 ON = {"WATCHLIST_MONITOR_FINGERPRINTS": "1"}
 
@@ -180,18 +189,40 @@ def changed_check(rows: list[list[str]], count: int) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def split_costs(rows: list[list[str]]) -> None:
+    for kind, name in SPLIT_FILES.items():
+        path = REALDATA.parent / name
+        if not path.exists():
+            rows.append([f"{kind}: split alone", "skipped", f"{path} absent"])
+            continue
+        out = measure("split_against_parse", kind, str(path), 5, module="unit_workloads")
+        rows.append(
+            [
+                f"{kind} ({path.name}, {out['units']} units): split alone",
+                f"{out['split'] * 1000:.0f} ms",
+                f"{out['split'] / out['parse']:.2f}x parsing and hashing every record "
+                f"({out['parse'] * 1000:.0f} ms); best of 5",
+            ]
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 SDN versions, 100,000 entries")
     parser.add_argument("--cli-only", action="store_true", help="only the 60 CLI versions")
+    parser.add_argument("--splits-only", action="store_true", help="only each format's split")
     options = parser.parse_args()
     rows: list[list[str]] = []
-    if not options.cli_only:
+    if not options.cli_only and not options.splits_only:
         real_series(rows, 40 if options.quick else None)
         changed_check(rows, 100_000 if options.quick else 1_000_000)
-    cli_series(rows, 60)
+    if not options.splits_only:
+        cli_series(rows, 60)
+    if not options.cli_only:
+        split_costs(rows)
     command = "python benchmarks/fingerprints.py" + (" --quick" if options.quick else "")
     command += " --cli-only" if options.cli_only else ""
+    command += " --splits-only" if options.splits_only else ""
     table = ["| measure | figure | notes |", "|---|---|---|"]
     table += [f"| {' | '.join(r)} |" for r in rows]
     text = f"\n## {environment()}; fingerprints\n\nCommand: `{command}`\n\n"

@@ -21,7 +21,14 @@ from workloads import ingest_file, replay_real, sdn_versions
 from monitor.files import SourceFile
 from monitor.formats import get_format
 
-__all__ = ["bare_read_real", "ingest_file", "parse_ofac_file", "replay_real", "write_ofac"]
+__all__ = [
+    "bare_read_real",
+    "ingest_file",
+    "parse_ofac_file",
+    "replay_real",
+    "split_against_parse",
+    "write_ofac",
+]
 
 
 def bare_read_real(folder: str) -> dict[str, Any]:
@@ -74,3 +81,23 @@ def parse_ofac_file(path: str) -> dict[str, Any]:
     start = time.perf_counter()
     records = sum(1 for _ in get_format("ofac-csv").parse([SourceFile.from_path(Path(path))]))
     return {"seconds": time.perf_counter() - start, "records": records}
+
+
+def split_against_parse(kind: str, path: str, rounds: int) -> dict[str, Any]:
+    """One real file of a format that splits: every record parsed and hashed (the full path)
+    against the split alone (what a version whose units are all known costs), best of
+    ``rounds`` each."""
+    fmt = get_format(kind)
+    files = [SourceFile.from_path(Path(path))]
+
+    def best(work: Any) -> float:
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    parse = best(lambda: [record.content_hash() for record in fmt.parse(files)])
+    split = best(lambda: list(fmt.split(files)))
+    return {"parse": parse, "split": split, "units": sum(1 for _ in fmt.split(files))}

@@ -3,29 +3,36 @@
 Why: see monitor.ingest.units. An entry element (UN <INDIVIDUAL>, <ENTITY>) is
 cut from the bytes by its tags and parsed alone, with the same hostile-file
 settings as the streaming parser; its record is the one the full parse builds,
-since the record reads only the element itself.
+since the record reads only the element itself. The formats that split this
+way (UN XML, OFAC classic and enhanced XML, EU FSF XML) call :func:`split_file`.
 
 Exactness: anything the cut could misread refuses the split, and the full
-parse reads the file. Comments, CDATA sections and a DOCTYPE (which could hide
-or fake tags) refuse it; an encoding other than UTF-8, a self-closing or nested
-entry element, and an element that does not parse alone (a namespace prefix
-declared above it) refuse it too. What is left once the entries are cut out
+parse reads the file. Comments, CDATA sections, processing instructions other
+than the XML declaration and a DOCTYPE (which could hide or fake tags) refuse
+it; an encoding other than UTF-8, a self-closing or nested entry element, and
+an element that does not parse alone (a namespace prefix declared above it)
+refuse it too. What is left once the entries are cut out
 (the declaration, the root and the wrappers) is parsed as a document, so a
 truncated or malformed file refuses the split as it fails the full parse, and
 an entry element the cut missed (a prefixed tag) is found there and refuses it.
+
+Line ends are read as the parser reads them (XML 1.0 section 2.11: CRLF and a
+lone CR are LF before anything else), so a copy of a list re-saved with other
+line ends (OFAC publishes CRLF, many mirrors keep LF) has the same units.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from lxml import etree
 
+from monitor.files import SourceFile
 from monitor.formats import _csv_units
 from monitor.formats._readers import UTF8_BOM
 from monitor.formats._xml import SAFE_PARSING
-from monitor.formats.base import SplitRefused
+from monitor.formats.base import SplitRefused, Unit
 
 HIDING = (b"<!--", b"<![CDATA[", b"<!DOCTYPE", b"<!ENTITY")
 ENCODING_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']+)["']""")
@@ -34,6 +41,30 @@ ENCODING_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']+)["']""")
 def _parser() -> etree.XMLParser:
     """The streaming parser's settings (monitor.formats._xml.iter_elements), for one element."""
     return etree.XMLParser(**SAFE_PARSING)
+
+
+def split_file(
+    files: Sequence[SourceFile],
+    kind: str,
+    tags: tuple[str, ...],
+    read: Callable[[SourceFile], bytes] = _csv_units.read_bytes_whole,
+) -> Iterator[Unit]:
+    """The units of a one-file XML format: each entry element named in ``tags``.
+
+    ``read`` gives the XML bytes of the file (the decompressed file, or the XML
+    inside a ZIP) and raises SplitRefused when it cannot. A snapshot of other
+    than one file, or with no entry element, refuses the split: the full parse
+    names the mistake.
+    """
+    if len(files) != 1:
+        raise SplitRefused(f"{kind} takes exactly one file")
+    source = files[0]
+    found = 0
+    for fingerprint, unit in elements(read(source), tags, source.name):
+        found += 1
+        yield Unit(fingerprint, unit)
+    if not found:
+        raise SplitRefused(f"{source.name}: no entry elements")
 
 
 def elements(content: bytes, tags: tuple[str, ...], name: str) -> Iterator[tuple[str, bytes]]:
@@ -46,6 +77,10 @@ def elements(content: bytes, tags: tuple[str, ...], name: str) -> Iterator[tuple
         raise SplitRefused(f"{name}: encoded as {declared.group(1)!r}")
     if any(marker in content for marker in HIDING):
         raise SplitRefused(f"{name}: comments, CDATA or a DOCTYPE")
+    if content.find(b"<?", 1) >= 0:  # the declaration may open the file; no other PI
+        raise SplitRefused(f"{name}: a processing instruction")
+    if b"\r" in content:  # the parser reads CRLF and CR as LF (XML 1.0, 2.11): so do units
+        content = content.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     alternatives = b"|".join(re.escape(t.encode()) for t in tags)
     entry = re.compile(rb"<(" + alternatives + rb")\b([^>]*)>(.*?)</\1\s*>", re.S)
     opening = re.compile(rb"<(?:" + alternatives + rb")\b")

@@ -5,6 +5,11 @@ listed party (the euReferenceNumber is kept as an identifier). Every name
 variant is a ``nameAlias``: the main one (see :func:`_names`) is the name,
 the rest are aliases. The effective date is the designation date, or, when the
 file gives none, the earliest publication date of the entity's regulations.
+
+A record reads only its own sanctionEntity element (its names, addresses,
+documents, birth dates and regulations are its children), so the file splits
+into one unit per sanctionEntity (monitor.formats._xml_units) and an unchanged
+entity is never parsed again (monitor.ingest.units).
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from lxml import etree
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
+from monitor.formats import _xml_units
 from monitor.formats._readers import node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children
-from monitor.formats.base import Format
+from monitor.formats.base import Format, Unit
 from monitor.records import Identifier, Record, joined
 
 # What the FSF gives for an entry that the record does not keep, on purpose (the
@@ -39,6 +45,7 @@ IGNORED = {
     "calendarType": "the calendar of a birth date (Gregorian in every real file)",
 }
 GENERATION_DATE_RE = re.compile(rb"<(?:\w+:)?export\b[^>]*\bgenerationDate=\"([^\"]+)\"")
+ENTRY_TAGS = ("sanctionEntity",)
 ENTRY_TYPES = {"person": "individual", "enterprise": "entity"}
 UNKNOWN_COUNTRIES = {"", "00", "UNKNOWN"}
 ADDRESS_ATTRS = ("street", "poBox", "city", "zipCode", "region", "place")
@@ -50,6 +57,7 @@ class EuFsfXml(Format):
 
     kind = "eu-fsf-xml"
     example = "export.xml (FSF XML 1.1)"
+    splits = True  # a record reads only its own sanctionEntity element
 
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
@@ -65,7 +73,7 @@ class EuFsfXml(Format):
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
         source = single_file(files, self.kind)
         seen: set[str] = set()
-        for element in xml_elements(source, {"sanctionEntity"}):
+        for element in xml_elements(source, set(ENTRY_TAGS)):
             record = entity_record(element, source.name)
             if record.key in seen:
                 raise ParseError(
@@ -77,6 +85,14 @@ class EuFsfXml(Format):
             yield record
         if not seen:
             raise ParseError("no sanctionEntity elements found", file=source.name)
+
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Each sanctionEntity element's bytes (monitor.formats._xml_units)."""
+        return _xml_units.split_file(files, self.kind, ENTRY_TAGS)
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one sanctionEntity, as ``parse`` builds it from the streamed element."""
+        return entity_record(_xml_units.parse_element(unit.raw), "")
 
 
 def _attr(element: etree._Element, name: str) -> str:

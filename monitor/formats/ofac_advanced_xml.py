@@ -8,6 +8,20 @@ twice, both times streaming: the first pass collects those lookups (small),
 the second builds one record per DistinctParty. Records are built with the
 same helpers as the classic XML and CSV parsers so that one entry gives the
 same keys and the same normalised record whichever OFAC file was read.
+
+Not split into units (``splits`` stays False; monitor.ingest.units), by
+design: a party's record reads far more than its own DistinctParty element.
+Its types, countries and document types are ReferenceValueSets entries, its
+addresses Locations, its documents IDRegDocuments (by IdentityID), its programs
+the SanctionsEntries after it, and its 'Linked To' the ProfileRelationships
+and the primary *names of the other parties* they point at. A unit whose
+fingerprint stood for the record would have to hash the party with every
+element it reaches, and finding those means reading the IDs out of each party,
+which is the first pass of the parse (it builds every party's names), so the
+split would cost about what the parse costs. The reference sets also differ in
+each of the three real files (2016, 2020, 2021), so hashing them into every
+unit would re-parse every party anyway. Lists published in this format are
+read in full; OFAC's classic and enhanced XML of the same list split.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ pass suffices. The entity ``id`` is the same number as the classic ``uid`` /
 ``ent_num``, and records are built with the classic parsers' helpers so the
 same entry yields the same record from this file and from the CSV or XML.
 The ZIP is opened through :mod:`monitor.formats._zip`, which bounds its size.
+
+Since an entity carries its own values (a relationship names the related
+entity itself), a record reads only its <entity> element: the file splits into
+one unit per entity (monitor.formats._xml_units), whether it comes as the ZIP
+or the bare XML, and an unchanged entity is never parsed again.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from lxml import etree
 from monitor.errors import InputError, ParseError, ZipInputError
 from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
+from monitor.formats import _xml_units
 from monitor.formats import _zip as archives
 from monitor.formats._readers import READ_ERRORS, node_text, reading, single_file, utc_datetime
 from monitor.formats._xml import children, iter_elements, text_of
-from monitor.formats.base import Format
+from monitor.formats.base import Format, SplitRefused, Unit
 from monitor.records import Identifier, Record
 
 # What the enhanced XML gives for an entity that the record does not keep, on purpose (the
@@ -60,6 +66,7 @@ IGNORED = {
     "issuingAuthority": "the body that issued a document, not in the classic files",
 }
 ROOT = b"<sanctionsData"
+ENTRY_TAGS = ("entity",)
 DATA_AS_OF_RE = re.compile(rb"<(?:\w+:)?dataAsOf>\s*([^<\s]+)\s*</")
 STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 
@@ -92,6 +99,7 @@ class OfacEnhancedXml(Format):
 
     kind = "ofac-enhanced-xml"
     example = "CONS_ENHANCED.ZIP  |  SDN_ENHANCED.XML"
+    splits = True  # a record reads only its own <entity> element
 
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
@@ -117,12 +125,30 @@ class OfacEnhancedXml(Format):
         if not seen:
             raise ParseError("no <entity> elements found", file=source.name)
 
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Each <entity> element's bytes (monitor.formats._xml_units), from the ZIP or XML."""
+        return _xml_units.split_file(files, self.kind, ENTRY_TAGS, _xml_bytes)
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one entity, as ``parse`` builds it from the streamed element."""
+        return entity_record(_xml_units.parse_element(unit.raw), "")
+
+
+def _xml_bytes(source: SourceFile) -> bytes:
+    """The whole XML, read as ``parse`` reads it (the ZIP within its bounds); a file
+    that cannot be read refuses the split, and the full parse names the problem."""
+    try:
+        with _xml_stream(source) as stream:
+            return stream.read()
+    except (InputError, *READ_ERRORS) as exc:
+        raise SplitRefused(f"{source.name}: cannot be read ({exc})") from exc
+
 
 def _entities(source: SourceFile) -> Iterator[etree._Element]:
     """Stream the <entity> elements; a broken or oversized ZIP is a ParseError of the file."""
     try:
         with _xml_stream(source) as stream:
-            yield from iter_elements(stream, {"entity"}, file=source.name)
+            yield from iter_elements(stream, set(ENTRY_TAGS), file=source.name)
     except ZipInputError as exc:
         raise ParseError(exc.detail, file=exc.label) from exc
 

@@ -1,4 +1,10 @@
-"""OFAC classic XML (sdnList): sdn.xml or consolidated.xml, with its Publish_Date."""
+"""OFAC classic XML (sdnList): sdn.xml or consolidated.xml, with its Publish_Date.
+
+Every fact of an entry sits inside its own <sdnEntry> (names, addresses,
+documents, programs, remarks), so a record reads only that element: the file
+splits into one unit per sdnEntry (monitor.formats._xml_units) and an
+unchanged entry is never parsed again (monitor.ingest.units).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,10 @@ from lxml import etree
 from monitor.errors import ParseError
 from monitor.files import SourceFile
 from monitor.formats import _ofac_common as ofac
+from monitor.formats import _xml_units
 from monitor.formats._readers import reading, single_file
 from monitor.formats._xml import children, descendants, iter_elements, text_of
-from monitor.formats.base import Format
+from monitor.formats.base import Format, Unit
 from monitor.records import Record
 
 # What the classic XML gives for an entry that the record does not keep, on purpose (the
@@ -26,6 +33,7 @@ IGNORED = {
     "category": "strong or weak alias: every spelling is kept as an alias (as for 'type')",
     "mainEntry": "which program line OFAC shows first: every program is kept",
 }
+ENTRY_TAGS = ("sdnEntry",)
 PUBLISH_DATE_RE = re.compile(rb"<Publish_Date>\s*(\d{2})/(\d{2})/(\d{4})\s*</Publish_Date>")
 VESSEL_FIELDS = {
     "callSign": "call_sign",
@@ -47,6 +55,7 @@ class OfacXml(Format):
 
     kind = "ofac-xml"
     example = "sdn.xml  |  consolidated.xml"
+    splits = True  # a record reads only its own sdnEntry element
 
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
@@ -66,7 +75,7 @@ class OfacXml(Format):
         source = single_file(files, self.kind)
         seen: set[str] = set()
         with reading(source) as stream:
-            for entry in iter_elements(stream, {"sdnEntry"}, file=source.name):
+            for entry in iter_elements(stream, set(ENTRY_TAGS), file=source.name):
                 record = entry_record(entry, source.name)
                 if record.key in seen:
                     raise ParseError(f"uid {record.key} appears twice", file=source.name)
@@ -74,6 +83,14 @@ class OfacXml(Format):
                 yield record
         if not seen:
             raise ParseError("no sdnEntry elements found", file=source.name)
+
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Each sdnEntry element's bytes (monitor.formats._xml_units)."""
+        return _xml_units.split_file(files, self.kind, ENTRY_TAGS)
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one sdnEntry, as ``parse`` builds it from the streamed element."""
+        return entry_record(_xml_units.parse_element(unit.raw), "")
 
 
 def entry_record(entry: etree._Element, file: str) -> Record:

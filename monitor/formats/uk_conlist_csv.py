@@ -8,6 +8,13 @@ Alias'). Surnames and entity names sit in 'Name 6', the first column, with
 given names in 'Name 1'..'Name 5'; a full name reads Name 1..5 then Name 6.
 Line 1 is 'Last Updated,<dd/mm/yyyy>', line 2 the header. Older files are
 Windows-1252, newer ones UTF-8 (see :func:`decoded_lines`).
+
+A record reads only the rows of its own Group ID, so the file splits into one
+unit per Group ID (monitor.ingest.units): all its rows, in file order, wherever
+they stand in the file. The split reads the rows with the parser's own reader
+(:meth:`UkConlistCsv._rows`: same decoding, header and width checks), which is
+the cheap part; what it saves for an unchanged group is the record building,
+checking and hashing.
 """
 
 from __future__ import annotations
@@ -21,9 +28,10 @@ from typing import Any
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
+from monitor.formats import _csv_units
 from monitor.formats._delimited import numbered_rows
 from monitor.formats._readers import decoded_lines, dmy_to_iso, single_file
-from monitor.formats.base import Format
+from monitor.formats.base import Format, SplitRefused, Unit
 from monitor.records import Identifier, Record, joined
 
 # What ConList gives for an entry that the record does not keep, on purpose (the
@@ -143,6 +151,7 @@ class UkConlistCsv(Format):
 
     kind = "uk-conlist-csv"
     example = "ConList.csv"
+    splits = True  # a record reads only the rows of its own Group ID
 
     @classmethod
     def sniff(cls, files: Sequence[SourceFile]) -> bool:
@@ -157,7 +166,34 @@ class UkConlistCsv(Format):
         return datetime.fromisoformat(iso).replace(tzinfo=UTC) if iso else None
 
     def parse(self, files: Sequence[SourceFile]) -> Iterator[Record]:
-        source = single_file(files, self.kind)
+        for group in self._groups(single_file(files, self.kind)):
+            yield group.record()
+
+    def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
+        """Each Group ID's rows, in the order ``parse`` yields the groups.
+
+        The rows are read and grouped exactly as ``parse`` groups them (a file it
+        would refuse raises its ParseError here, and the full parse names it); the
+        fingerprint is of the header's columns and every row's values (their
+        ``repr``, which no two different rows share), so equal fingerprints mean
+        equal rows, whatever bytes or encoding they were read from.
+        """
+        if len(files) != 1:
+            raise SplitRefused(f"{self.kind} takes exactly one file")
+        columns = b""
+        for group in self._groups(files[0]):
+            # every row's dict has the header's columns, in its order: hashed once per file
+            columns = columns or repr(tuple(group.rows[0])).encode()
+            values = repr([tuple(row.values()) for row in group.rows])
+            yield Unit(_csv_units.fingerprint(columns, values.encode()), group)
+
+    def parse_unit(self, unit: Unit) -> Record:
+        """The record of one group's rows, built as ``parse`` builds it."""
+        group: Group = unit.raw
+        return group.record()
+
+    def _groups(self, source: SourceFile) -> Iterator[Group]:
+        """The rows of each Group ID, groups in order of their first row."""
         groups: dict[str, Group] = {}
         for number, row in self._rows(source):
             key = row.get("Group ID", "").strip()
@@ -170,8 +206,7 @@ class UkConlistCsv(Format):
             groups.setdefault(key, Group(key)).rows.append(row)
         if not groups:
             raise ParseError("no rows after the header", file=source.name)
-        for group in groups.values():
-            yield group.record()
+        return iter(groups.values())
 
     @staticmethod
     def _rows(source: SourceFile) -> Iterator[tuple[int, dict[str, str]]]:

@@ -16,10 +16,10 @@ from lxml import etree
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
-from monitor.formats import _csv_units, _xml_units
+from monitor.formats import _xml_units
 from monitor.formats._readers import iso_date, node_text, single_file, utc_datetime, xml_elements
 from monitor.formats._xml import children, localname, text_of
-from monitor.formats.base import Format, SplitRefused, Unit
+from monitor.formats.base import Format, Unit
 from monitor.records import Identifier, Record, joined
 
 DATE_GENERATED_RE = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"([^\"]+)\"")
@@ -73,17 +73,7 @@ class UnXml(Format):
 
     def split(self, files: Sequence[SourceFile]) -> Iterator[Unit]:
         """Each INDIVIDUAL and ENTITY element's bytes (monitor.formats._xml_units)."""
-        if len(files) != 1:
-            raise SplitRefused(f"{self.kind} takes exactly one file")
-        source = files[0]
-        found = 0
-        for fingerprint, unit in _xml_units.elements(
-            _csv_units.read_bytes_whole(source), ENTRY_TAGS, source.name
-        ):
-            found += 1
-            yield Unit(fingerprint, unit)
-        if not found:
-            raise SplitRefused(f"{source.name}: no entry elements")
+        return _xml_units.split_file(files, self.kind, ENTRY_TAGS)
 
     def parse_unit(self, unit: Unit) -> Record:
         """The record of one element, as ``parse`` builds it from the streamed element."""
