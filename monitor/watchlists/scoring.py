@@ -159,17 +159,22 @@ def word_similarity(a: str, b: str) -> float:
 
 
 def phonetic_key(word: str) -> str:
-    """A word's metaphone (rigour's, a maintained phonetic key) without a leading vowel:
-    'Oleksandr', 'Aleksandr' and 'Alexander' are all 'LKSNTR', 'Molawi' and 'Maulawi' 'MLW'.
+    """A word's metaphone (rigour's, a maintained phonetic key) without a leading vowel, a
+    voiced consonant read as its voiceless one: 'Oleksandr', 'Aleksandr' and 'Alexander'
+    are all 'LKSNTR', 'Molawi' and 'Maulawi' 'MLW', 'Byong' and 'Pyong' 'PYNK'.
 
     Metaphone reads consonants only, so it is a key to look words up by, not a
     verdict: 'Hassan' and 'Hussein' share it too.
     """
     key = _sound(word)
-    return key[1:] if key[:1] in _METAPHONE_VOWELS else key
+    key = key[1:] if key[:1] in _METAPHONE_VOWELS else key
+    return key.translate(_VOICING)
 
 
 _METAPHONE_VOWELS = frozenset("AEIOUY")
+# Korean romanisations write one consonant voiced or not ('Byong'/'Pyong',
+# 'Daesong'/'Taesong': metaphone already reads 'D' as 'T').
+_VOICING = str.maketrans("B", "P")
 
 
 def sound_alike(a: str, b: str) -> float:
@@ -287,15 +292,41 @@ def _comparable(token: str) -> bool:
     )
 
 
-def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str, float]]:
-    """Pair each watched word with at most one listed word: equal words, then the most alike."""
+INFLECTED = 0.95
+"""How alike a word and its plural are in an organisation's name: below an equal word."""
+INFLECTION_MIN_LENGTH = 4
+
+
+def inflected(a: str, b: str) -> bool:
+    """Whether one word is the other's English plural: 'Industry'/'Industries',
+    'Railway'/'Railways', 'Saving'/'Savings'. In organisations' names only: in a
+    person's name a letter added at the end may make another name ('Carlo'/'Carlos')."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < INFLECTION_MIN_LENGTH or not short.isalpha():
+        return False
+    return long in (short + "s", short + "es") or (
+        short.endswith("y") and long == short[:-1] + "ies"
+    )
+
+
+def _align(
+    watched: Sequence[str], listed: Sequence[str], person: bool = False
+) -> list[tuple[str, str, float]]:
+    """Pair each watched word with at most one listed word: equal words, then the most alike
+    (in an organisation's name, a word and its plural: :func:`inflected`)."""
+
+    def similarity(a: str, b: str) -> float:
+        if not person and inflected(a, b):
+            return INFLECTED
+        return word_similarity(a, b)
+
     same = set(watched) & set(listed)
     pairs = [(t, t, 1.0) for t in watched if t in same]
     rest_w = [t for t in watched if t not in same and _comparable(t)]
     rest_l = [t for t in listed if t not in same and _comparable(t)]
     if not (rest_w and rest_l):
         return pairs
-    candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := word_similarity(a, b)) > 0]
+    candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := similarity(a, b)) > 0]
     candidates.sort(key=lambda c: -c[0])
     used_w: set[str] = set()
     used_l: set[str] = set()
@@ -378,7 +409,10 @@ def _shared(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, bool]:
 
 
 def _fuller_listed(
-    listed: Sequence[str], pairs: Sequence[tuple[str, str, float]], person: bool
+    listed: Sequence[str],
+    pairs: Sequence[tuple[str, str, float]],
+    person: bool,
+    frequent: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a listed name with every watched word and more is that name written in full.
 
@@ -387,14 +421,16 @@ def _fuller_listed(
     company: the watched words lead the listed name's distinctive words, as in a
     subsidiary or branch named after it ('Cubanacan U.K.', 'Gazprom Neft'), not
     a word of another name that happens to include it ('Puya Electro Saman Niru'
-    for 'Niru'); or, two distinctive words or more, anywhere in it ('Tamil
+    for 'Niru'), words frequent across the list aside ('COMERCIALIZADORA TROPPO'
+    for 'Troppo'); or, two distinctive words or more, anywhere in it ('Tamil
     Tigers' in 'LIBERATION TIGERS OF TAMIL EELAM').
     """
     if person:
         shared, rare = _shared(pairs)
         return shared >= MIN_SHARED_PERSON and rare
     found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
-    leading = [t for t in listed if is_distinctive(t)][: len(found)]
+    # Words many of the list's entries share ('COMERCIALIZADORA TROPPO') do not lead.
+    leading = [t for t in listed if is_distinctive(t) and t not in frequent][: len(found)]
     return len(found) >= MIN_SHARED_PERSON or (bool(found) and set(leading) == found)
 
 
@@ -433,7 +469,7 @@ def score_names(
         if sorted(w) != sorted(lst):
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
-    pairs = _anchored(_align(w, lst))
+    pairs = _anchored(_align(w, lst, listed.person))
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
@@ -453,7 +489,7 @@ def score_names(
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(unpaired)
     score, contained = recall * (1 - penalty), ""
-    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
+    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person, frequent)
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
     if missing and _fuller_watched(lst, pairs):

@@ -22,7 +22,7 @@ from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
-from monitor.watchlists.scoring import phonetic_key, sound_alike
+from monitor.watchlists.scoring import inflected, phonetic_key, sound_alike
 from tests.conftest import SNAPSHOTS
 
 THRESHOLD = WatchlistConfig.model_fields["threshold"].default
@@ -59,6 +59,7 @@ def entity(name: str) -> Record:
         ("molawi", "maulawi"),
         ("yevgeniy", "evgeny"),
         ("taesong", "daesong"),
+        ("byong", "pyong"),  # Korean consonants written voiced or not
     ],
 )
 def test_spellings_that_sound_alike_are_one_name(one: str, other: str) -> None:
@@ -88,6 +89,7 @@ def test_the_phonetic_key_ignores_a_leading_vowel() -> None:
     [
         ("LOAN, Waseem Raouf", "LOAN, Waseem Rauf"),
         ("PRIGOZHIN, Evgeny", "PRIGOZHIN, Yevgeniy"),
+        ("MIN, Byong-chol", "MIN, Pyo'ng-ch'o'l"),
         ("Oleksandr Yanukovych", "YANUKOVYCH, Aleksandr Viktorovich"),
     ],
 )
@@ -135,3 +137,20 @@ def test_a_word_common_across_the_list_alone_matches_nothing() -> None:
     assert not any(name.startswith("SHAHID ") for watched, name in counted)
     # a rare word still finds the subsidiaries named after it
     assert ("Cimex", "CIMEX IBERICA") in counted
+
+
+def test_a_plural_is_the_same_word_in_an_organisations_name() -> None:
+    assert inflected("industry", "industries") and inflected("railway", "railways")
+    listed = entity("SHAHID MOVAHED INDUSTRIES")
+    assert score("SHAHID MOVAHED INDUSTRY", listed) >= THRESHOLD
+    assert score("SAVINGS BANK OF KYRGYZSTAN", entity("SAVING BANK OF KYRGYZSTAN")) >= THRESHOLD
+
+
+def test_words_frequent_across_the_list_do_not_lead_a_subsidiarys_name() -> None:
+    rarity = WordRarity.of(records(SDN_2021))
+    assert "comercializadora" in rarity.frequent
+    listed = entity("COMERCIALIZADORA TROPPO SOCIEDAD ANONIMA")  # SDN: an alias of TROPPO S.A.
+    assert score("TROPPO S.A.", listed, rarity) >= THRESHOLD
+    assert score("TROPPO S.A.", listed) < THRESHOLD  # without the list's counts it must lead
+    # a rare word before it still tells another company
+    assert score("Niru", entity("PUYA ELECTRO SAMAN NIRU"), rarity) < THRESHOLD
