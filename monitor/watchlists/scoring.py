@@ -355,23 +355,32 @@ def _sounds_only(a: str, b: str) -> bool:
     return sound_alike(a, b) > _typo_similarity(a, b)
 
 
-def _anchored(pairs: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+def _anchored(
+    pairs: list[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> list[tuple[str, str, float]]:
     """Words paired only because they sound alike count when the names also share a telling
-    word ('RAHIMIAN, Pejman' / 'RAHIMIAN, Pezhman'); with only a common part of people's
-    names besides ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), they are left unpaired: a loose
-    spelling with 'Ahmed' or 'Muhammad' finds other people."""
+    word ('LOAN, Waseem Raouf' / 'LOAN, Waseem Rauf'), or two common parts of people's names
+    with every word of both names paired ('AKIEL, Ibrahim Mohamed' / 'AKIL, Ibrahim
+    Mohamed'). With one common name besides ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), or words
+    left over, they are left unpaired: a loose spelling beside 'Ahmed' or 'Muhammad' finds
+    other people."""
     loose = [p for p in pairs if _sounds_only(p[0], p[1])]
     if not loose:
         return pairs
-    anchor = any(
-        is_distinctive(a)
-        and is_distinctive(b)
-        and not common_person_word(a)
-        and not common_person_word(b)
-        for a, b, _ in pairs
-        if (a, b, _) not in loose
+    firm = [
+        (a, b)
+        for a, b, s in pairs
+        if (a, b, s) not in loose and is_distinctive(a) and is_distinctive(b)
+    ]
+    if any(not common_person_word(a) and not common_person_word(b) for a, b in firm):
+        return pairs
+    paired_w, paired_l = {a for a, _, _ in pairs}, {b for _, b, _ in pairs}
+    every = all(t in paired_w for t in watched if is_distinctive(t)) and all(
+        t in paired_l for t in listed if is_distinctive(t)
     )
-    return pairs if anchor else [p for p in pairs if p not in loose]
+    if len(firm) >= MIN_SHARED_PERSON and every:
+        return pairs
+    return [p for p in pairs if p not in loose]
 
 
 def _is_initial(token: str) -> bool:
@@ -409,10 +418,7 @@ def _shared(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, bool]:
 
 
 def _fuller_listed(
-    listed: Sequence[str],
-    pairs: Sequence[tuple[str, str, float]],
-    person: bool,
-    frequent: frozenset[str] = frozenset(),
+    listed: Sequence[str], pairs: Sequence[tuple[str, str, float]], person: bool
 ) -> bool:
     """Whether a listed name with every watched word and more is that name written in full.
 
@@ -421,16 +427,14 @@ def _fuller_listed(
     company: the watched words lead the listed name's distinctive words, as in a
     subsidiary or branch named after it ('Cubanacan U.K.', 'Gazprom Neft'), not
     a word of another name that happens to include it ('Puya Electro Saman Niru'
-    for 'Niru'), words frequent across the list aside ('COMERCIALIZADORA TROPPO'
-    for 'Troppo'); or, two distinctive words or more, anywhere in it ('Tamil
+    for 'Niru'); or, two distinctive words or more, anywhere in it ('Tamil
     Tigers' in 'LIBERATION TIGERS OF TAMIL EELAM').
     """
     if person:
         shared, rare = _shared(pairs)
         return shared >= MIN_SHARED_PERSON and rare
     found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
-    # Words many of the list's entries share ('COMERCIALIZADORA TROPPO') do not lead.
-    leading = [t for t in listed if is_distinctive(t) and t not in frequent][: len(found)]
+    leading = [t for t in listed if is_distinctive(t)][: len(found)]
     return len(found) >= MIN_SHARED_PERSON or (bool(found) and set(leading) == found)
 
 
@@ -469,7 +473,7 @@ def score_names(
         if sorted(w) != sorted(lst):
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
-    pairs = _anchored(_align(w, lst, listed.person))
+    pairs = _anchored(_align(w, lst, listed.person), w, lst)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
@@ -489,7 +493,7 @@ def score_names(
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(unpaired)
     score, contained = recall * (1 - penalty), ""
-    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person, frequent)
+    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
     if missing and _fuller_watched(lst, pairs):
@@ -499,6 +503,10 @@ def score_names(
             score = min(covered, CONTAINED)
             contained = "watched" if listed.person else "watched company"
     telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
-    if len(telling) == 1 and ({*telling[0]} & frequent) and (missing or extra):
-        return None  # 'AL-SHAHID CORPORATION' is not every 'SHAHID ... INDUSTRIES'
+    if len(telling) == 1 and ({*telling[0]} & frequent):
+        # 'AL-SHAHID CORPORATION' is not every 'SHAHID ... INDUSTRIES', nor 'SHAHID FUND':
+        # resting on a word many entries share, the names must have the same words.
+        left = [t for t in lst if t not in paired_l and t not in ARABIC_ARTICLES | CONNECTORS]
+        if missing or left:
+            return None
     return NameScore(round(score, 4), tuple(pairs), missing, extra, contained)
