@@ -145,6 +145,7 @@ def _inner_vowel(shorter: str, longer: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=200_000)
 def word_similarity(a: str, b: str) -> float:
     """1 for equal words; ``VARIANT`` for transliterations of one word; their rapidfuzz ratio
     for a typo, squared below eight letters unless the two are spelling variants; for words
@@ -177,6 +178,7 @@ _METAPHONE_VOWELS = frozenset("AEIOUY")
 _VOICING = str.maketrans("B", "P")
 
 
+@lru_cache(maxsize=200_000)
 def sound_alike(a: str, b: str) -> float:
     """How alike two spellings of one name are when transliterations differ by more than a
     vowel or a letter: 'Oleksandr'/'Aleksandr', 'Raouf'/'Rauf', 'Pejman'/'Pezhman',
@@ -315,7 +317,7 @@ def _align(
     """Pair each watched word with at most one listed word: equal words, then the most alike
     (in an organisation's name, a word and its plural: :func:`inflected`)."""
 
-    def similarity(a: str, b: str) -> float:
+    def alike(a: str, b: str) -> float:
         if not person and inflected(a, b):
             return INFLECTED
         return word_similarity(a, b)
@@ -326,7 +328,7 @@ def _align(
     rest_l = [t for t in listed if t not in same and _comparable(t)]
     if not (rest_w and rest_l):
         return pairs
-    candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := similarity(a, b)) > 0]
+    candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := alike(a, b)) > 0]
     candidates.sort(key=lambda c: -c[0])
     used_w: set[str] = set()
     used_l: set[str] = set()
@@ -347,6 +349,7 @@ def common_person_word(token: str) -> bool:
     return token in COMMON_PERSON_WORDS or sounds(token) in _COMMON_PERSON_SOUNDS
 
 
+@lru_cache(maxsize=100_000)
 def _sounds_only(a: str, b: str) -> bool:
     """Whether two words pair only as spellings that sound alike (:func:`sound_alike`), not
     as the same word, a transliteration by a vowel or letter, or a typo."""
