@@ -101,7 +101,8 @@ def list_rarity(connection: Connection, list_id: str, events: Sequence[Event]) -
     rarity = WordRarity.of(record for _, record in current_records(connection, list_id))
     if rarity.entries < len(events):  # the entries are not written yet: a first version
         return WordRarity.of(event.record for event in events)
-    _rarities[key] = (time.monotonic(), rarity)
+    if rarity.entries:  # an empty list is counted again next time
+        _rarities[key] = (time.monotonic(), rarity)
     return rarity
 
 

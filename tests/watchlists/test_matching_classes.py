@@ -16,14 +16,17 @@ import pytest
 
 from monitor.files import SourceFile
 from monitor.formats import resolve_format
-from monitor.records import Record
+from monitor.records import Event, Record
+from monitor.store import Store, open_engine
 from monitor.watchlists.config import WatchlistConfig
 from monitor.watchlists.entry import WatchEntry
+from monitor.watchlists.hooks import list_rarity
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import inflected, phonetic_key, sound_alike
 from tests.conftest import SNAPSHOTS
+from tests.watchlists.conftest import CONS_2021, NOW, make_config, run
 
 THRESHOLD = WatchlistConfig.model_fields["threshold"].default
 SDN_2021 = SNAPSHOTS / "us-ofac-sdn" / "2021-12-30T1850Z"
@@ -148,3 +151,21 @@ def test_a_plural_is_the_same_word_in_an_organisations_name() -> None:
     listed = entity("SHAHID MOVAHED INDUSTRIES")
     assert score("SHAHID MOVAHED INDUSTRY", listed) >= THRESHOLD
     assert score("SAVINGS BANK OF KYRGYZSTAN", entity("SAVING BANK OF KYRGYZSTAN")) >= THRESHOLD
+
+
+def test_alerts_count_the_words_of_the_lists_current_entries(tmp_path: Path) -> None:
+    """The alert hook's counts: the stored entries of the list, or a first version's own."""
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
+    listed = [
+        Event(list_id="us-ofac-cons", key=r.key, kind="listed", record=r, observed_at=NOW)
+        for r in records(CONS_2021)
+    ]
+    with store.engine.connect() as connection:
+        # nothing stored yet: a first version counts its own entries, and nothing is kept
+        assert list_rarity(connection, "us-ofac-cons", listed) == WordRarity.of(records(CONS_2021))
+        assert list_rarity(connection, "us-ofac-cons", []).entries == 0
+    run(store, make_config(tmp_path / "archive", {"id": "w", "terms": ["Huawei"]}), CONS_2021)
+    with store.engine.connect() as connection:
+        counted = list_rarity(connection, "us-ofac-cons", [])
+    assert counted.entries == len(records(CONS_2021))
+    assert counted == WordRarity.of(records(CONS_2021))
