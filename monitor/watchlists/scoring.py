@@ -181,8 +181,9 @@ _VOICING = str.maketrans("B", "P")
 @lru_cache(maxsize=200_000)
 def sound_alike(a: str, b: str) -> float:
     """How alike two spellings of one name are when transliterations differ by more than a
-    vowel or a letter: 'Oleksandr'/'Aleksandr', 'Raouf'/'Rauf', 'Pejman'/'Pezhman',
-    'Molawi'/'Maulawi', 'Ghathafi'/'Gaddafi'; 0 when they are not such spellings.
+    vowel or a letter: 'Oleksandr'/'Aleksandr', 'Raouf'/'Rauf', 'Molawi'/'Maulawi',
+    'Byong'/'Pyong'; 0 when they are not such spellings (nor, still, 'Pejman'/'Pezhman'
+    or 'Ghathafi'/'Gaddafi': neither one key nor close enough).
 
     Read as they sound (:func:`~monitor.watchlists.tokens.sounds`), the two must
     be ``SOUND_RATIO`` alike (rapidfuzz ratio), and share a phonetic key
