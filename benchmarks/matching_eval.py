@@ -91,6 +91,7 @@ from monitor.records import Record  # noqa: E402
 from monitor.watchlists.config import WatchlistConfig  # noqa: E402
 from monitor.watchlists.entry import WatchEntry  # noqa: E402
 from monitor.watchlists.matching import Match, WatchIndex, prepare  # noqa: E402
+from monitor.watchlists.rarity import WordRarity  # noqa: E402
 
 REALDATA = ROOT.parent / "shared" / "realdata"
 SDN = "ofac-sdn/2021-07-07_moov-bench"
@@ -310,6 +311,7 @@ def evaluate(lists: dict[str, list[Record]], queries: list[Query]) -> Outcome:
             continue
         entries = [WatchEntry.model_construct(id=str(n), name=q.name) for n, q in enumerate(mine)]
         index = WatchIndex(entries)
+        rarity = WordRarity.of(records)  # as screening and alerts count it, on the list
         by_key: dict[str, list[int]] = defaultdict(list)
         types = {r.key: r.entry_type for r in records}
         for number, query in enumerate(mine):
@@ -328,13 +330,18 @@ def evaluate(lists: dict[str, list[Record]], queries: list[Query]) -> Outcome:
             outcome.plausible_negatives += len(sharing - {query.key})
         for record in records:
             own = by_key.get(record.key, [])
-            hits = {int(m.entry.id): m for m in index.match(prepare(record), threshold=0.0)}
+            hits = {
+                int(m.entry.id): m
+                for m in index.match(prepare(record), threshold=0.0, rarity=rarity)
+            }
             # An alias against the entry's other names (each name matched on its own, once).
             by_name: list[tuple[str, dict[int, Match]]] = []
             if any(mine[n].source in ALIASES for n in own):
                 for name in (record.name, *record.aliases):
                     one = prepare(replace(record, name=name, aliases=()))
-                    found = {int(m.entry.id): m for m in index.match(one, threshold=0.0)}
+                    found = {
+                        int(m.entry.id): m for m in index.match(one, threshold=0.0, rarity=rarity)
+                    }
                     by_name.append((fold(name), found))
             for number in own:
                 query = mine[number]

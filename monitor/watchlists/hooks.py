@@ -14,6 +14,7 @@ Only the keys of this snapshot's events are looked up.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,8 +35,11 @@ from monitor.watchlists.config import WatchlistConfig, load_watchlists
 from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.filters import event_passes
 from monitor.watchlists.matching import ListedEntry, Match, WatchIndex, prepare
+from monitor.watchlists.rarity import WordRarity
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from monitor.config import Config
     from monitor.ingest.pipeline import ApplyHook
     from monitor.store.store import ListTransaction
@@ -79,6 +83,29 @@ def compile_watchlist(config: WatchlistConfig) -> CompiledWatchlist:
         raise ConfigError(f"watchlist {config.id!r}: {path or 'entries'}: {reason}") from None
 
 
+RARITY_MAX_AGE = 24 * 3600.0
+"""Seconds a list's word counts are reused: a word's share of a list moves little between
+versions, and counting reads every current entry."""
+_rarities: dict[tuple[str, str], tuple[float, WordRarity]] = {}
+
+
+def list_rarity(connection: Connection, list_id: str, events: Sequence[Event]) -> WordRarity:
+    """The words frequent across a list's current entries, counted once a day per process
+    (per database and list); at a list's first version, across that version's entries."""
+    from monitor.watchlists.screening import current_records  # screening imports this module
+
+    key = (str(connection.engine.url), list_id)
+    cached = _rarities.get(key)
+    if cached is not None and time.monotonic() - cached[0] < RARITY_MAX_AGE:
+        return cached[1]
+    rarity = WordRarity.of(record for _, record in current_records(connection, list_id))
+    if rarity.entries < len(events):  # the entries are not written yet: a first version
+        return WordRarity.of(event.record for event in events)
+    if rarity.entries:  # an empty list is counted again next time
+        _rarities[key] = (time.monotonic(), rarity)
+    return rarity
+
+
 class AlertHook:
     """Matches a snapshot's events against every watchlist and records the alerts."""
 
@@ -94,22 +121,30 @@ class AlertHook:
         keys = {e.key for e in events} | {e.previous_key for e in events if e.previous_key}
         prior = prior_matches(tx.connection, tx.list_id, keys, snapshot_id)
         found: list[NewAlert] = []
+        rarity = list_rarity(tx.connection, tx.list_id, events)
         for event in events:
             before = prior.get(event.key, []) + prior.get(event.previous_key or "", [])
-            found += self._alerts_for(event, snapshot_id, ids[(event.key, event.kind)], before)
+            event_id = ids[(event.key, event.kind)]
+            found += self._alerts_for(event, snapshot_id, event_id, before, rarity)
         raised = record_alerts(tx.connection, found, now)
         if raised:
             log.info("list %s: %s watchlist alert(s) raised", tx.list_id, raised)
 
     def _alerts_for(
-        self, event: Event, snapshot_id: int, event_id: int, before: Sequence[PriorMatch]
+        self,
+        event: Event,
+        snapshot_id: int,
+        event_id: int,
+        before: Sequence[PriorMatch],
+        rarity: WordRarity,
     ) -> list[NewAlert]:
         listed = prepare(event.record)
         found = []
         for watchlist in self.watchlists:
             if not event_passes(watchlist.config.filters, event, listed):
                 continue
-            matches = watchlist.index.match(listed, threshold=watchlist.config.threshold)
+            threshold = watchlist.config.threshold
+            matches = watchlist.index.match(listed, threshold=threshold, rarity=rarity)
             matched = {m.entry.key for m in matches}
             earlier = [p for p in before if p.watchlist == watchlist.config.id]
             matches += _watched_before(watchlist, listed, earlier, matched)

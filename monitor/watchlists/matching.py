@@ -22,11 +22,14 @@ from rapidfuzz.distance import Levenshtein
 from monitor.records import Record
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.places import country_key, in_place, places_text
+from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     CONTAINED,
     MIN_SHARED_PERSON,
     fuzzy_word,
+    phonetic_key,
     score_names,
+    sound_alike,
     transliteration_variant,
     word_similarity,
 )
@@ -155,6 +158,7 @@ class WatchIndex:
         self._by_identifier: dict[str, list[tuple[int, WatchIdentifier]]] = defaultdict(list)
         self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._by_skeleton: dict[str, list[str]] = defaultdict(list)
+        self._by_sound: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -166,6 +170,7 @@ class WatchIndex:
                 self._blocks[">" + word[-3:], len(word)].append(word)
             if word.isalpha():
                 self._by_skeleton[skeleton(word) or word].append(word)
+                self._by_sound[phonetic_key(word)].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -212,6 +217,10 @@ class WatchIndex:
                 for w in self._by_skeleton.get(skeleton(word) or word, ())
                 if transliteration_variant(word, w)
             )
+            # Spellings beyond a vowel or a letter: 'Oleksandr' for 'Aleksandr', 'Rauf', 'Raouf'.
+            found.update(
+                w for w in self._by_sound.get(phonetic_key(word), ()) if sound_alike(word, w)
+            )
         result = tuple(found)
         self._near_cache[word] = result
         return result
@@ -232,8 +241,14 @@ class WatchIndex:
         numbers = [n for n, mask in found.items() if self._names[n].bound(mask) >= threshold]
         return numbers + self._by_words.get(tuple(sorted(form.tokens)), [])
 
-    def match(self, listed: ListedEntry, *, threshold: float) -> list[Match]:
-        """The best match of each watch entry at or above the threshold, best first."""
+    def match(
+        self, listed: ListedEntry, *, threshold: float, rarity: WordRarity = NO_RARITY
+    ) -> list[Match]:
+        """The best match of each watch entry at or above the threshold, best first.
+
+        ``rarity``: the words frequent across the list the entry is on, which
+        alone match nothing (:mod:`monitor.watchlists.rarity`).
+        """
         best = self._identifier_matches(listed)
         rank: dict[int, tuple[float, bool, bool]] = {}
         for field, value, form in listed.names:
@@ -241,7 +256,7 @@ class WatchIndex:
                 watched = self._names[number]
                 if watched.entry in best and watched.entry not in rank:
                     continue  # an identifier matched: it wins over any name
-                found = self._score(watched, (field, value, form), listed, threshold)
+                found = self._score(watched, (field, value, form), listed, threshold, rarity)
                 if found is None:
                     continue
                 # Best score; on a tie, primary names before aliases (watched, then listed).
@@ -256,13 +271,14 @@ class WatchIndex:
         name: tuple[str, str, NameForm],
         listed: ListedEntry,
         threshold: float,
+        rarity: WordRarity,
     ) -> Match | None:
         field, value, form = name
         country = self._countries[watched.entry]
         if country and listed.places.strip() and not in_place(listed.places, country):
             return None
         self.pairs_scored += 1
-        scored = score_names(watched.form, form)
+        scored = score_names(watched.form, form, rarity.frequent)
         if scored is None or scored.score < threshold:
             return None
         return Match(

@@ -46,6 +46,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.tokens import VOWELS, NameForm, is_distinctive, skeleton, sounds, weight
 from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS, CONNECTORS
 
@@ -62,6 +63,9 @@ VARIANT = 0.92
 still reaches the default threshold of 0.9, two such words in a two-word name do too."""
 VARIANT_MIN_LENGTH = 4
 VARIANT_MIN_RATIO = 75
+SOUND_RATIO = 0.75
+"""Two spellings read as they sound must be this alike (rapidfuzz ratio) to be one name."""
+CLOSE_SOUND_RATIO = 0.85
 LONG_VARIANT = 5  # a vowel more makes another short name: 'Said' and 'Saad', 'Jahan' and 'Jhan'
 
 
@@ -141,14 +145,68 @@ def _inner_vowel(shorter: str, longer: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=200_000)
 def word_similarity(a: str, b: str) -> float:
     """1 for equal words; ``VARIANT`` for transliterations of one word; their rapidfuzz ratio
-    for a typo, squared below eight letters unless the two are spelling variants."""
+    for a typo, squared below eight letters unless the two are spelling variants; for words
+    that sound alike (:func:`sound_alike`), how alike they are read as they sound."""
     if a == b:
         return 1.0
+    if (number := ordinal(a)) is not None:
+        return 1.0 if ordinal(b) == number else 0.0
     if transliteration_variant(a, b):
         return max(VARIANT, _typo_similarity(a, b))
-    return _typo_similarity(a, b)
+    return max(_typo_similarity(a, b), sound_alike(a, b))
+
+
+def phonetic_key(word: str) -> str:
+    """A word's metaphone (rigour's, a maintained phonetic key) without a leading vowel, a
+    voiced consonant read as its voiceless one: 'Oleksandr', 'Aleksandr' and 'Alexander'
+    are all 'LKSNTR', 'Molawi' and 'Maulawi' 'MLW', 'Byong' and 'Pyong' 'PYNK'.
+
+    Metaphone reads consonants only, so it is a key to look words up by, not a
+    verdict: 'Hassan' and 'Hussein' share it too.
+    """
+    key = _sound(word)
+    key = key[1:] if key[:1] in _METAPHONE_VOWELS else key
+    return key.translate(_VOICING)
+
+
+_METAPHONE_VOWELS = frozenset("AEIOUY")
+# Korean romanisations write one consonant voiced or not ('Byong'/'Pyong',
+# 'Daesong'/'Taesong': metaphone already reads 'D' as 'T').
+_VOICING = str.maketrans("B", "P")
+
+
+@lru_cache(maxsize=200_000)
+def sound_alike(a: str, b: str) -> float:
+    """How alike two spellings of one name are when transliterations differ by more than a
+    vowel or a letter: 'Oleksandr'/'Aleksandr', 'Raouf'/'Rauf', 'Molawi'/'Maulawi',
+    'Byong'/'Pyong'; 0 when they are not such spellings (nor, still, 'Pejman'/'Pezhman'
+    or 'Ghathafi'/'Gaddafi': neither one key nor close enough).
+
+    Read as they sound (:func:`~monitor.watchlists.tokens.sounds`), the two must
+    be ``SOUND_RATIO`` alike (rapidfuzz ratio), and share a phonetic key
+    (:func:`phonetic_key`) unless they are closer still (``CLOSE_SOUND_RATIO``).
+    A word that is the other with letters added at the end ('Maria'/'Mariam',
+    'Kalash'/'Kalashov', 'Ahmad'/'Ahmadi') is another name. The value is that
+    ratio, squared below ``LONG_WORD`` letters unless the words share their key:
+    one letter in a short word may make another name ('Tayeb'/'Taleb').
+    """
+    if min(len(a), len(b)) < VARIANT_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
+        return 0.0
+    x, y = sounds(a), sounds(b)
+    if x.startswith(y) or y.startswith(x) or a.startswith(b) or b.startswith(a):
+        return 0.0
+    ratio = fuzz.ratio(x, y) / 100
+    if ratio < SOUND_RATIO:
+        return 0.0
+    same_key = phonetic_key(a) == phonetic_key(b)
+    if not same_key and ratio < CLOSE_SOUND_RATIO:
+        return 0.0
+    if same_key or min(len(a), len(b)) >= LONG_WORD:
+        return ratio
+    return ratio * ratio
 
 
 def _typo_similarity(a: str, b: str) -> float:
@@ -230,18 +288,48 @@ class NameScore:
 def _comparable(token: str) -> bool:
     """Words that may pair with another spelling: typos from five letters, transliterations
     from four ('Adil'/'Adel')."""
-    return fuzzy_word(token) or (len(token) >= VARIANT_MIN_LENGTH and token.isalpha())
+    return (
+        fuzzy_word(token)
+        or (len(token) >= VARIANT_MIN_LENGTH and token.isalpha())
+        or ordinal(token) is not None
+    )
 
 
-def _align(watched: Sequence[str], listed: Sequence[str]) -> list[tuple[str, str, float]]:
-    """Pair each watched word with at most one listed word: equal words, then the most alike."""
+INFLECTED = 0.95
+"""How alike a word and its plural are in an organisation's name: below an equal word."""
+INFLECTION_MIN_LENGTH = 4
+
+
+def inflected(a: str, b: str) -> bool:
+    """Whether one word is the other's English plural: 'Industry'/'Industries',
+    'Railway'/'Railways', 'Saving'/'Savings'. In organisations' names only: in a
+    person's name a letter added at the end may make another name ('Carlo'/'Carlos')."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < INFLECTION_MIN_LENGTH or not short.isalpha():
+        return False
+    return long in (short + "s", short + "es") or (
+        short.endswith("y") and long == short[:-1] + "ies"
+    )
+
+
+def _align(
+    watched: Sequence[str], listed: Sequence[str], person: bool = False
+) -> list[tuple[str, str, float]]:
+    """Pair each watched word with at most one listed word: equal words, then the most alike
+    (in an organisation's name, a word and its plural: :func:`inflected`)."""
+
+    def alike(a: str, b: str) -> float:
+        if not person and inflected(a, b):
+            return INFLECTED
+        return word_similarity(a, b)
+
     same = set(watched) & set(listed)
     pairs = [(t, t, 1.0) for t in watched if t in same]
     rest_w = [t for t in watched if t not in same and _comparable(t)]
     rest_l = [t for t in listed if t not in same and _comparable(t)]
     if not (rest_w and rest_l):
         return pairs
-    candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := word_similarity(a, b)) > 0]
+    candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := alike(a, b)) > 0]
     candidates.sort(key=lambda c: -c[0])
     used_w: set[str] = set()
     used_l: set[str] = set()
@@ -260,6 +348,43 @@ def common_person_word(token: str) -> bool:
     """A common part of people's names, in any transliteration: 'Faysal' as 'Faisal',
     'Muhammed' as 'Muhammad' (read as they sound, :func:`~monitor.watchlists.tokens.sounds`)."""
     return token in COMMON_PERSON_WORDS or sounds(token) in _COMMON_PERSON_SOUNDS
+
+
+@lru_cache(maxsize=100_000)
+def _sounds_only(a: str, b: str) -> bool:
+    """Whether two words pair only as spellings that sound alike (:func:`sound_alike`), not
+    as the same word, a transliteration by a vowel or letter, or a typo."""
+    if a == b or transliteration_variant(a, b):
+        return False
+    return sound_alike(a, b) > _typo_similarity(a, b)
+
+
+def _anchored(
+    pairs: list[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> list[tuple[str, str, float]]:
+    """Words paired only because they sound alike count when the names also share a telling
+    word ('LOAN, Waseem Raouf' / 'LOAN, Waseem Rauf'), or two common parts of people's names
+    with every word of both names paired ('AKIEL, Ibrahim Mohamed' / 'AKIL, Ibrahim
+    Mohamed'). With one common name besides ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), or words
+    left over, they are left unpaired: a loose spelling beside 'Ahmed' or 'Muhammad' finds
+    other people."""
+    loose = [p for p in pairs if _sounds_only(p[0], p[1])]
+    if not loose:
+        return pairs
+    firm = [
+        (a, b)
+        for a, b, s in pairs
+        if (a, b, s) not in loose and is_distinctive(a) and is_distinctive(b)
+    ]
+    if any(not common_person_word(a) and not common_person_word(b) for a, b in firm):
+        return pairs
+    paired_w, paired_l = {a for a, _, _ in pairs}, {b for _, b, _ in pairs}
+    every = all(t in paired_w for t in watched if is_distinctive(t)) and all(
+        t in paired_l for t in listed if is_distinctive(t)
+    )
+    if len(firm) >= MIN_SHARED_PERSON and every:
+        return pairs
+    return [p for p in pairs if p not in loose]
 
 
 def _is_initial(token: str) -> bool:
@@ -329,8 +454,14 @@ def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float
     return words >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
 
 
-def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
+def score_names(
+    watched: NameForm, listed: NameForm, frequent: frozenset[str] = frozenset()
+) -> NameScore | None:
     """The score of a listed name for a watched name, or None when they share no telling word.
+
+    ``frequent``: words many entries of the list share
+    (:class:`~monitor.watchlists.rarity.WordRarity`); a match resting on one of
+    them alone is none, unless the two names have the same words.
 
     When the listed name is a person's (``listed.person``), a fuller name of a person
     must then share two distinctive words with the watched one (a surname
@@ -346,7 +477,7 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
         if sorted(w) != sorted(lst):
             return None
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
-    pairs = _align(w, lst)
+    pairs = _anchored(_align(w, lst, listed.person), w, lst)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
@@ -375,4 +506,11 @@ def score_names(watched: NameForm, listed: NameForm) -> NameScore | None:
         if min(covered, CONTAINED) > score:
             score = min(covered, CONTAINED)
             contained = "watched" if listed.person else "watched company"
+    telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
+    if len(telling) == 1 and ({*telling[0]} & frequent):
+        # 'AL-SHAHID CORPORATION' is not every 'SHAHID ... INDUSTRIES', nor 'SHAHID FUND':
+        # resting on a word many entries share, the names must have the same words.
+        left = [t for t in lst if t not in paired_l and t not in ARABIC_ARTICLES | CONNECTORS]
+        if missing or left:
+            return None
     return NameScore(round(score, 4), tuple(pairs), missing, extra, contained)

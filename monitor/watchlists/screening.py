@@ -20,6 +20,7 @@ from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.filters import entry_passes
 from monitor.watchlists.hooks import CompiledWatchlist
 from monitor.watchlists.matching import Match, prepare
+from monitor.watchlists.rarity import WordRarity
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,28 +72,47 @@ def current_records(connection: Connection, list_id: str | None) -> Iterator[tup
 def screen(
     connection: Connection, watchlist: CompiledWatchlist, list_id: str | None, min_score: float
 ) -> Screening:
-    """Match every current entry that passes the watchlist's filters (its kinds do not apply)."""
+    """Match every current entry that passes the watchlist's filters (its kinds do not apply).
+
+    The entries are read first: each list's word counts (:mod:`monitor.watchlists.rarity`)
+    are taken over all its entries before any is matched.
+    """
     entries = watchlist.index.entries
     hits: dict[str, list[Hit]] = {entry.key: [] for entry in entries}
     checked = 0
-    lists: set[str] = set()
-    threshold = watchlist.config.threshold
+    by_list: dict[str, list[Record]] = {}
     for found_list, record in current_records(connection, list_id):
-        lists.add(found_list)
-        listed = prepare(record)
-        if not entry_passes(watchlist.config.filters, found_list, listed):
-            continue
-        checked += 1
-        for match in watchlist.index.match(listed, threshold=min_score):
-            hits[match.entry.key].append(
-                Hit(
-                    list_id=found_list,
-                    key=record.key,
-                    name=record.name,
-                    match=match,
-                    alert=match.score >= threshold,
-                )
-            )
+        by_list.setdefault(found_list, []).append(record)
+    for found_list, records in by_list.items():
+        rarity = WordRarity.of(records)
+        for record in records:
+            checked += _screen_one(watchlist, found_list, record, min_score, rarity, hits)
     for found in hits.values():
         found.sort(key=lambda h: (-h.match.score, h.list_id, h.key))
-    return Screening(checked=checked, lists=tuple(sorted(lists)), hits=hits, entries=entries)
+    return Screening(checked=checked, lists=tuple(sorted(by_list)), hits=hits, entries=entries)
+
+
+def _screen_one(
+    watchlist: CompiledWatchlist,
+    found_list: str,
+    record: Record,
+    min_score: float,
+    rarity: WordRarity,
+    hits: dict[str, list[Hit]],
+) -> int:
+    """Add one entry's matches to ``hits``; 1 when it passed the filters and was matched."""
+    threshold = watchlist.config.threshold
+    listed = prepare(record)
+    if not entry_passes(watchlist.config.filters, found_list, listed):
+        return 0
+    for match in watchlist.index.match(listed, threshold=min_score, rarity=rarity):
+        hits[match.entry.key].append(
+            Hit(
+                list_id=found_list,
+                key=record.key,
+                name=record.name,
+                match=match,
+                alert=match.score >= threshold,
+            )
+        )
+    return 1

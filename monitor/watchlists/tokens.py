@@ -34,7 +34,7 @@ from monitor.watchlists.words import (
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 # An apostrophe inside a word marks a sound of the original script ('ain, hamza, a soft
 # sign): "SHIVA'I", "QA'IDA", "CH'OE" are one word each, written "Shivai", "Qaida", "Choe".
-_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u2018\u02bc\u02bb`\u00b4](?=\w)")
+INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u2018\u02bc\u02bb`\u00b4](?=\w)")
 # Letters that transliterations use for one sound, read as one (longest first), and vowels.
 _SOUNDS = (
     ("kh", "h"),
@@ -227,7 +227,7 @@ def analyse(name: str, person: bool = False) -> NameForm:
     ``person``: the name of a listed individual, which the scoring treats as
     a person's name (see :func:`monitor.watchlists.scoring.score_names`).
     """
-    text, phrase_words = _without_org_types(_INNER_APOSTROPHE.sub("", name))
+    text, phrase_words = _without_org_types(INNER_APOSTROPHE.sub("", name))
     for word in CJK_LEGAL_FORMS:
         text = text.replace(word, " ")
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)

@@ -1,0 +1,171 @@
+"""Classes of names written another way beyond a vowel or a letter, ordinals, and words
+common across a list: each class on real names.
+
+The pairs are real: an OFAC SDN alias and another name of the same entry
+(2021-07-07 list), or, for the negatives, names of distinct entries that a
+looser rule would confuse. The list counts come from the shipped SDN version of
+2021-12-30.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from monitor.files import SourceFile
+from monitor.formats import resolve_format
+from monitor.records import Event, Record
+from monitor.store import Store, open_engine
+from monitor.watchlists.config import WatchlistConfig
+from monitor.watchlists.entry import WatchEntry
+from monitor.watchlists.hooks import list_rarity
+from monitor.watchlists.matching import WatchIndex, prepare
+from monitor.watchlists.ordinals import ordinal
+from monitor.watchlists.rarity import NO_RARITY, WordRarity
+from monitor.watchlists.scoring import inflected, phonetic_key, sound_alike
+from tests.conftest import SNAPSHOTS
+from tests.watchlists.conftest import CONS_2021, NOW, make_config, run
+
+THRESHOLD = WatchlistConfig.model_fields["threshold"].default
+SDN_2021 = SNAPSHOTS / "us-ofac-sdn" / "2021-12-30T1850Z"
+
+
+@cache
+def records(folder: Path) -> tuple[Record, ...]:
+    files = [SourceFile.from_path(p) for p in sorted(folder.iterdir()) if p.name[0] != "_"]
+    return tuple(resolve_format("auto", files).parse(files))
+
+
+def score(watched: str, listed: Record, rarity: WordRarity = NO_RARITY) -> float:
+    found = WatchIndex([WatchEntry(name=watched)]).match(
+        prepare(listed), threshold=0.0, rarity=rarity
+    )
+    return found[0].score if found else 0.0
+
+
+def person(name: str) -> Record:
+    return Record.build(key="p", name=name, entry_type="individual")
+
+
+def entity(name: str) -> Record:
+    return Record.build(key="e", name=name)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("oleksandr", "aleksandr"),
+        ("aleksandr", "alexander"),
+        ("raouf", "rauf"),
+        ("molawi", "maulawi"),
+        ("yevgeniy", "evgeny"),
+        ("taesong", "daesong"),
+        ("byong", "pyong"),  # Korean consonants written voiced or not
+    ],
+)
+def test_spellings_that_sound_alike_are_one_name(one: str, other: str) -> None:
+    assert sound_alike(one, other) >= 0.75
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("maria", "mariam"),  # a letter added at the end makes another name
+        ("kalash", "kalashov"),
+        ("ahmad", "ahmadi"),
+        ("hassan", "hussein"),  # one phonetic key, other names
+        ("omar", "amir"),
+    ],
+)
+def test_other_names_do_not_sound_alike(one: str, other: str) -> None:
+    assert sound_alike(one, other) == 0.0
+
+
+def test_the_phonetic_key_ignores_a_leading_vowel() -> None:
+    assert phonetic_key("oleksandr") == phonetic_key("aleksandr") == phonetic_key("alexander")
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        ("LOAN, Waseem Raouf", "LOAN, Waseem Rauf"),
+        ("PRIGOZHIN, Evgeny", "PRIGOZHIN, Yevgeniy"),
+        ("MIN, Byong-chol", "MIN, Pyo'ng-ch'o'l"),
+        # two common names besides, every word of both names paired
+        ("AKIEL, Ibrahim Mohamed", "AKIL, Ibrahim Mohamed"),
+        ("Oleksandr Yanukovych", "YANUKOVYCH, Aleksandr Viktorovich"),
+    ],
+)
+def test_a_person_spelt_another_way_is_found(watched: str, listed: str) -> None:
+    assert score(watched, person(listed)) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        # with only a common given name besides, a loose spelling is another person
+        ("ASSIRI, Ahmed", "VAZIRI, Ahmed"),
+        ("AL-'ALI, Hamed", "HAMMUD, Ali"),
+        ("MUHAMMAD, Faqeer", "MUHAMMAD, Rahman Zeb Faqir"),
+        # two common names, but words left over: another person (SDN 9329, 12669)
+        ("AL-TIKRITI, Yassir Sabawi Ibrahim Hasan", "AL-ASIRI, Ibrahim Hassan"),
+    ],
+)
+def test_a_loose_spelling_with_a_common_name_is_another_person(watched: str, listed: str) -> None:
+    assert score(watched, person(listed)) < THRESHOLD
+
+
+def test_ordinals_in_any_writing_are_their_number() -> None:
+    assert ordinal("2nd") == ordinal("second") == ordinal("segundo") == 2
+    assert ordinal("ii") is None  # a Roman numeral may be an initial
+    listed = entity("SECOND ACADEMY OF NATURAL SCIENCES")
+    assert score("2ND ACADEMY OF NATURAL SCIENCES", listed) == 1.0
+    assert score("3RD ACADEMY OF NATURAL SCIENCES", listed) < THRESHOLD
+
+
+def test_a_word_common_across_the_list_alone_matches_nothing() -> None:
+    listed = records(SDN_2021)
+    rarity = WordRarity.of(listed)
+    assert "shahid" in rarity.frequent and "cimex" not in rarity.frequent
+    index = WatchIndex([WatchEntry(name="AL-SHAHID CORPORATION"), WatchEntry(name="Cimex")])
+
+    def found(known: WordRarity) -> set[tuple[str, str]]:
+        return {
+            (m.entry.name, r.name)
+            for r in listed
+            for m in index.match(prepare(r), threshold=THRESHOLD, rarity=known)
+        }
+
+    unknown, counted = found(NO_RARITY), found(rarity)
+    # without the counts, every 'SHAHID ... INDUSTRIES' is a company named after it
+    assert ("AL-SHAHID CORPORATION", "SHAHID BAKERI INDUSTRIAL GROUP") in unknown
+    assert not any(name.startswith("SHAHID ") for watched, name in counted)
+    # a rare word still finds the subsidiaries named after it
+    assert ("Cimex", "CIMEX IBERICA") in counted
+
+
+def test_a_plural_is_the_same_word_in_an_organisations_name() -> None:
+    assert inflected("industry", "industries") and inflected("railway", "railways")
+    listed = entity("SHAHID MOVAHED INDUSTRIES")
+    assert score("SHAHID MOVAHED INDUSTRY", listed) >= THRESHOLD
+    assert score("SAVINGS BANK OF KYRGYZSTAN", entity("SAVING BANK OF KYRGYZSTAN")) >= THRESHOLD
+
+
+def test_alerts_count_the_words_of_the_lists_current_entries(tmp_path: Path) -> None:
+    """The alert hook's counts: the stored entries of the list, or a first version's own."""
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
+    listed = [
+        Event(list_id="us-ofac-cons", key=r.key, kind="listed", record=r, observed_at=NOW)
+        for r in records(CONS_2021)
+    ]
+    with store.engine.connect() as connection:
+        # nothing stored yet: a first version counts its own entries, and nothing is kept
+        assert list_rarity(connection, "us-ofac-cons", listed) == WordRarity.of(records(CONS_2021))
+        assert list_rarity(connection, "us-ofac-cons", []).entries == 0
+    run(store, make_config(tmp_path / "archive", {"id": "w", "terms": ["Huawei"]}), CONS_2021)
+    with store.engine.connect() as connection:
+        counted = list_rarity(connection, "us-ofac-cons", [])
+    assert counted.entries == len(records(CONS_2021))
+    assert counted == WordRarity.of(records(CONS_2021))
