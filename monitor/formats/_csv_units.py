@@ -32,8 +32,7 @@ BLANK = b"\x1a \r\n"  # a line of only these is skipped by the parser (EOF mark,
 def read_bytes_whole(source: SourceFile) -> bytes:
     """The whole decompressed file; one that cannot be read refuses the split."""
     try:
-        with source.open() as raw:
-            return raw.read()
+        return source.read_all()
     except (OSError, EOFError, zlib.error) as exc:
         raise SplitRefused(f"{source.name}: cannot be read ({exc})") from exc
 
@@ -50,8 +49,39 @@ def read_bytes(source: SourceFile) -> bytes:
     return content
 
 
+# Every byte but the quote and the line feed: deleted, they leave each line's quotes.
+_NOT_QUOTE_OR_LF = bytes(b for b in range(256) if b not in b'"\n')
+
+
+def _odd_quotes(content: bytes) -> bool:
+    """Whether any line has an odd number of quote characters (a quoted cell spans lines).
+
+    Deleting every other byte leaves each line's quotes side by side; removing pairs
+    leaves a quote exactly where a line's count is odd. Both steps run in C, where a
+    loop over the lines was a third of the split's time.
+    """
+    return b'"' in content.translate(None, _NOT_QUOTE_OR_LF).replace(b'""', b"")
+
+
 def rows(content: bytes, name: str) -> list[bytes]:
     """Each row's bytes, line ends included; blank lines are dropped as the parser drops them."""
+    if not _odd_quotes(content):  # every line is one row (the usual case)
+        lines = content.splitlines(keepends=True)
+        while lines and not lines[-1].strip(BLANK):  # the end-of-file mark, trailing blanks
+            lines.pop()
+        if all(map(_strip_blank, lines)):
+            return lines
+        return [line for line in lines if line.strip(BLANK)]
+    return _grouped_rows(content, name)
+
+
+def _strip_blank(line: bytes) -> bytes:
+    return line.strip(BLANK)
+
+
+def _grouped_rows(content: bytes, name: str) -> list[bytes]:
+    """``rows`` when a quoted cell spans lines: a line with an odd count of quotes opens a
+    row that goes on until the next such line."""
     found: list[bytes] = []
     group: list[bytes] = []
     for line in content.splitlines(keepends=True):
