@@ -144,7 +144,7 @@ def cli_series(rows: list[list[str]], count: int) -> None:
             f"the same {count} versions by one `replay` process",
             f"{replay_seconds:.1f} s",
             f"{replay_seconds / bare:.2f}x the bare read; exit status {replayed.returncode}: "
-            f"{replayed.stdout.strip()}",
+            f"{(replayed.stdout.strip().splitlines() or [''])[-1]}",  # its summary line
         ],
         [
             f"bare csv.reader read of the same {count} versions",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import zlib
+from collections.abc import Iterable
 
 from monitor.files import SourceFile
 from monitor.formats.base import SplitRefused
@@ -130,12 +131,19 @@ MEMO_ROWS = 250_000
 MEMO_FILES = 8
 
 
-def row_fingerprints(rows: list[bytes], name: str) -> list[str]:
-    """``row_fingerprint`` of each row, the rows seen in the last file called ``name`` looked up."""
+def row_fingerprints(rows: list[bytes], name: str) -> Iterable[str]:
+    """``row_fingerprint`` of each row, the rows seen in the last file called ``name`` looked up.
+
+    A file of more than ``MEMO_ROWS`` rows is hashed row by row as it is read (lazily),
+    so a million fingerprints are never held at once.
+    """
+    if len(rows) > MEMO_ROWS:
+        _MEMO.pop(name, None)
+        return map(row_fingerprint, rows)
     get = _MEMO.get(name, {}).get
     blake2b = hashlib.blake2b
     found = [get(row) or blake2b(row, digest_size=16).hexdigest() for row in rows]
-    if len(rows) <= MEMO_ROWS and (name in _MEMO or len(_MEMO) < MEMO_FILES):
+    if name in _MEMO or len(_MEMO) < MEMO_FILES:
         _MEMO[name] = dict(zip(rows, found, strict=True))
     return found
 

@@ -234,6 +234,7 @@ class OfacCsv(Format):
             raise SplitRefused(f"{primary.name}: ent_num {odd!r} is a header, odd or repeated")
         fingerprints = units.row_fingerprints(rows, primary.name)
         if not any(siblings):
+            del keys  # checked; a million-row file keeps only what its units need
             # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
             none = repeat(())
             yield from map(Unit, fingerprints, zip(rows, none, none, none, strict=False))

@@ -131,9 +131,10 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     The new state is the base's hashes with the changed entries' new hashes and
     without the entries the snapshot lacks, exactly what the apply wrote; its
     fingerprint set is the one the plan wrote. A first version (its records are on
-    disk) is not held: the next version reads it from the database once.
+    disk) is not held: the next version reads it from the database once; nor is a state
+    larger than ``held_state.HOLD_LIMIT`` (not even built).
     """
-    if taken.first is not None:
+    if taken.first is not None or taken.count > held_state.HOLD_LIMIT:
         held_state.forget(store, taken.base.list_id)
         return
     old = taken.base.hashes
