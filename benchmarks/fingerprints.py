@@ -1,9 +1,10 @@
-"""Issue 16's targets for parsing only the entries whose raw bytes changed; appends to RESULTS.md.
+"""Issue 16's targets for parsing only the entries whose raw bytes changed (--save: RESULTS.md).
 
     python benchmarks/fingerprints.py              # 162 real SDN versions + 1,000,000 entries
     python benchmarks/fingerprints.py --quick      # 40 SDN versions + 100,000 entries
     python benchmarks/fingerprints.py --cli-only   # just the 60 versions through the CLI
     python benchmarks/fingerprints.py --splits-only  # just each splitting format's split cost
+    ... --save                                     # and append the table to RESULTS.md
 
 Each figure comes from its own process (run.measure); the ratios compare figures
 of the same run: the replay with fingerprints against a bare ``csv.reader`` read
@@ -109,7 +110,11 @@ def cli_series(rows: list[list[str]], count: int) -> None:
     config.write_text(CLI_CONFIG.format(archive=work / "archive"), encoding="utf-8")
     command = [sys.executable, "-m", "monitor", "--db", f"sqlite:///{work / 'm.db'}"]
     command += ["--config", str(config), "-q"]
+    # As an installed tool runs: with its modules' bytecode cached (pip compiles it at
+    # install). PYTHONDONTWRITEBYTECODE would compile every module in every process.
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "monitor")], check=True)
     bare_before = measure("bare_read_real", str(folder), module="unit_workloads")
     statuses: dict[int, int] = {}
     start = time.perf_counter()
@@ -126,13 +131,29 @@ def cli_series(rows: list[list[str]], count: int) -> None:
         )
         statuses[done.returncode] = statuses.get(done.returncode, 0) + 1
     seconds = time.perf_counter() - start
+    replay_db = f"sqlite:///{work / 'replay.db'}"
+    start = time.perf_counter()
+    replayed = subprocess.run(
+        [*command[:4], replay_db, *command[5:], "replay", str(folder), "--list", "us-ofac-sdn"],
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+    )
+    replay_seconds = time.perf_counter() - start
     bare_after = measure("bare_read_real", str(folder), module="unit_workloads")
     bare = (bare_before["seconds"] + bare_after["seconds"]) / 2
     rows += [
         [
             f"{count} SDN versions through the CLI: one `ingest` process each",
             f"{seconds:.1f} s",
-            f"exit statuses {json.dumps(statuses)}",
+            f"exit statuses {json.dumps(statuses)}; {seconds / count * 1000:.0f} ms a process",
+        ],
+        [
+            f"the same {count} versions by one `replay` process",
+            f"{replay_seconds:.1f} s",
+            f"{replay_seconds / bare:.2f}x the bare read; exit status {replayed.returncode}: "
+            f"{(replayed.stdout.strip().splitlines() or [''])[-1]}",  # its summary line
         ],
         [
             f"bare csv.reader read of the same {count} versions",
@@ -211,6 +232,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="40 SDN versions, 100,000 entries")
     parser.add_argument("--cli-only", action="store_true", help="only the 60 CLI versions")
     parser.add_argument("--splits-only", action="store_true", help="only each format's split")
+    parser.add_argument("--save", action="store_true", help="append the table to RESULTS.md")
     options = parser.parse_args()
     rows: list[list[str]] = []
     if not options.cli_only and not options.splits_only:
@@ -223,13 +245,15 @@ def main() -> None:
     command = "python benchmarks/fingerprints.py" + (" --quick" if options.quick else "")
     command += " --cli-only" if options.cli_only else ""
     command += " --splits-only" if options.splits_only else ""
+    command += " --save" if options.save else ""
     table = ["| measure | figure | notes |", "|---|---|---|"]
     table += [f"| {' | '.join(r)} |" for r in rows]
     text = f"\n## {environment()}; fingerprints\n\nCommand: `{command}`\n\n"
     text += "\n".join(table) + "\n"
     print(text)
-    with RESULTS.open("a", encoding="utf-8") as out:
-        out.write(text)
+    if options.save:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write(text)
 
 
 if __name__ == "__main__":

@@ -214,13 +214,12 @@ def write_synthetic(path: str, count: int, changed: float) -> dict[str, Any]:
 
 def ingest_file(path: str, url: str, stamp: str, max_file_mib: int = 0) -> dict[str, Any]:
     """One version into the database; ``max_file_mib`` raises the per-file size limit
-    (512 MiB decompressed), which a 2.7M-entity FtM export (about 1 GiB) exceeds."""
-    if max_file_mib:
-        from monitor.ingest import guards
-
-        guards.MAX_CONTENT_BYTES = max_file_mib << 20
+    (``max_file_size``, 512 MiB decompressed by default), which a 2.7M-entity FtM export
+    (about 1 GiB) exceeds."""
     store = _store(url)
     config = Config(archive=Path(tempfile.mkdtemp(prefix="wm-bench-archive-")))
+    if max_file_mib:
+        config = config.model_copy(update={"max_file_size": max_file_mib << 20})
     observed = datetime.fromisoformat(stamp)
     request = IngestRequest(
         list_config=ListConfig(id="synthetic", expect=LOOSE),

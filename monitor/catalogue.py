@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 OFAC_SLS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 OPENSANCTIONS = "https://data.opensanctions.org/datasets/latest/"
+DEFAULT_MAX_SIZE = "512MB"  # fetch.max_size's and max_file_size's default
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +36,7 @@ class Source:
     min_records: int
     max_records: int
     size: str  # usual download size, in words
-    max_size: str = "512MB"
+    max_size: str = DEFAULT_MAX_SIZE  # fetch.max_size, and max_file_size when larger
     notes: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict[str, object]:
@@ -356,6 +357,10 @@ def render_config(sources: list[Source]) -> str:
             "    fetch: {timeout: 120s, retries: 3, retry_delay: 30s, "
             f"max_size: {item.max_size}}}",
             f"    expect: {{min_records: {item.min_records}, max_records: {item.max_records}}}",
+        ]
+        if item.max_size != DEFAULT_MAX_SIZE:  # a file the fetch accepts is not refused on ingest
+            lines.append(f"    max_file_size: {item.max_size}   # decompressed, per file")
+        lines += [
             "    # notify: [mail]            # channels below, by id",
             "",
         ]

@@ -42,6 +42,7 @@ from monitor.config_file import (
 )
 from monitor.cron import cron_trigger
 from monitor.errors import ConfigError
+from monitor.files import DEFAULT_MAX_FILE_SIZE
 from monitor.formats import AUTO, format_kinds, get_format
 from monitor.notifiers import NotifierSettings, notifier_settings
 from monitor.watchlists.config import Watchlists, check_channels
@@ -195,6 +196,14 @@ class ListConfig(Frozen):
     notify: tuple[str, ...] = ()
     detect_rekeys: bool = True
     mapping: dict[str, Any] | None = None
+    # The largest one file of a version may be once decompressed (gzip, a ZIP's member);
+    # None: the configuration's max_file_size.
+    max_file_size: int | None = Field(default=None, ge=1)
+
+    @field_validator("max_file_size", mode="before")
+    @classmethod
+    def _file_size(cls, value: Any) -> Any:
+        return parse_size(value)
 
     @model_validator(mode="after")
     def _mapping_fits_format(self) -> ListConfig:
@@ -432,11 +441,23 @@ class Config(Frozen):
     # Read new versions unit by unit, parsing only the entries whose raw bytes changed
     # (monitor.ingest.units); WATCHLIST_MONITOR_FINGERPRINTS=0 overrides it.
     fingerprints: bool = True
+    # The largest one file of a version may be once decompressed, for every list that
+    # sets no lists[].max_file_size: a guard against decompression bombs.
+    max_file_size: int = Field(default=DEFAULT_MAX_FILE_SIZE, ge=1)
     source_path: Path | None = None
     # Where the configuration came from and why the data lives where it does, for
     # `lists` and `status` (set by load_config, not written in the file).
     found_by: str = ""
     places: str = ""
+
+    @field_validator("max_file_size", mode="before")
+    @classmethod
+    def _file_size(cls, value: Any) -> Any:
+        return parse_size(value)
+
+    def file_size_limit(self, list_config: ListConfig) -> int:
+        """The decompressed size one file of this list's versions may have."""
+        return list_config.max_file_size or self.max_file_size
 
     @field_validator("timezone")
     @classmethod

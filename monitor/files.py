@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, cast
 
@@ -20,6 +23,37 @@ from monitor.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20
+# The default of the max_file_size setting: 512 MiB decompressed per file (the largest real
+# list is about 100 MB; a full OpenSanctions export is about 1 GB and needs the setting).
+DEFAULT_MAX_FILE_SIZE = 512 << 20
+# The limit in force: set for one ingest from its list's configuration (``size_limit``),
+# read wherever a file is decompressed (the guards' first read, the member of a ZIP), so
+# the readers deep inside a format need no setting passed down to them.
+_MAX_FILE_SIZE: ContextVar[int] = ContextVar("max_file_size", default=DEFAULT_MAX_FILE_SIZE)
+
+
+def max_file_size() -> int:
+    """The decompressed size one file may have, in bytes (see ``size_limit``)."""
+    return _MAX_FILE_SIZE.get()
+
+
+@contextmanager
+def size_limit(limit: int) -> Iterator[None]:
+    """Read files under this limit (bytes, decompressed) in the block."""
+    token = _MAX_FILE_SIZE.set(limit)
+    try:
+        yield
+    finally:
+        _MAX_FILE_SIZE.reset(token)
+
+
+def too_large(name: str, limit: int) -> str:
+    """The one-line reason a file over the limit is refused, naming the setting."""
+    return (
+        f"{name}: expands to more than {limit / (1 << 20):g} MiB ({limit} bytes), the limit "
+        "for one decompressed file (a decompression bomb?); if the list really is that large, "
+        "raise lists[].max_file_size (or max_file_size) in the configuration"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +62,14 @@ class SourceFile:
 
     path: Path
     name: str
+    # The decompressed content, when the first read kept it (``holding``): every later
+    # reader (format detection, the splitter, the archive) reads it from memory instead
+    # of reading and decompressing the file again. Not part of the file's identity.
+    content: bytes | None = field(default=None, compare=False, repr=False)
+
+    def holding(self, content: bytes | None) -> SourceFile:
+        """This file, its later reads served from ``content`` (its decompressed bytes)."""
+        return replace(self, content=content)
 
     @classmethod
     def from_path(cls, path: Path) -> SourceFile:
@@ -45,12 +87,23 @@ class SourceFile:
 
     def open(self) -> IO[bytes]:
         """The decompressed content as a binary stream."""
+        if self.content is not None:
+            return io.BytesIO(self.content)
         if self.is_gzip:
             return cast(IO[bytes], gzip.open(self.path, "rb"))
         return self.path.open("rb")
 
+    def read_all(self) -> bytes:
+        """The whole decompressed content (the one held, else read now)."""
+        if self.content is not None:
+            return self.content
+        with self.open() as stream:
+            return stream.read()
+
     def head(self, size: int = 4096) -> bytes:
         """The first bytes of the decompressed content, for format detection."""
+        if self.content is not None:
+            return self.content[:size]
         try:
             with self.open() as stream:
                 return stream.read(size)

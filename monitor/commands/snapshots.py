@@ -56,7 +56,6 @@ def ingest_command(
       watchlist-monitor ingest renamed-columns.csv --list us-csl --approve
     """
     from monitor.ingest.pipeline import IngestRequest, ingest
-    from monitor.reports.environment import make_environment
     from monitor.service.hooks import EntryPoint, hooks_for
 
     list_config = app.config.list_config(list_id)
@@ -67,9 +66,7 @@ def ingest_command(
         observed_at=parse_user_datetime(observed_at, "--observed-at") if observed_at else None,
         source_uri=" ".join(str(f) for f in files),
         allow_current_time=True,
-        hooks=hooks_for(
-            EntryPoint.INGEST, app.config, list_config, make_environment(app.config.templates)
-        ),
+        hooks=hooks_for(EntryPoint.INGEST, app.config, list_config),
         approved=approve,
     )
     result = ingest(app.store, app.config, request, now=app.now)

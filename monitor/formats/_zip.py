@@ -20,10 +20,11 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from monitor.errors import InputError, ZipInputError
-from monitor.files import SourceFile
+from monitor.files import SourceFile, max_file_size
 
 ZIP_MAGIC = b"PK\x03\x04"
-DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+# The size limit is the list's max_file_size setting (files.max_file_size), named in the error.
+SETTING = "(lists[].max_file_size or max_file_size in the configuration)"
 DEFAULT_MAX_MEMBERS = 16
 
 
@@ -80,10 +81,12 @@ def _archive(source: SourceFile) -> Iterator[zipfile.ZipFile]:
 def open_single_member(
     source: SourceFile,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> Iterator[IO[bytes]]:
-    """Stream the single file of a ZIP, stopping with InputError past ``max_bytes``."""
+    """Stream the single file of a ZIP, stopping with InputError past ``max_bytes``
+    (default: the list's max_file_size setting in force, ``files.max_file_size``)."""
+    max_bytes = max_file_size() if max_bytes is None else max_bytes
     with _archive(source) as archive:
         info = _single(archive, source.name, max_members)
         label = f"{source.name}:{info.filename}"
@@ -91,7 +94,9 @@ def open_single_member(
             raise ZipInputError(label, "the ZIP member is encrypted")
         if info.file_size > max_bytes:
             raise ZipInputError(
-                label, f"would expand to {info.file_size} bytes, more than the limit of {max_bytes}"
+                label,
+                f"would expand to {info.file_size} bytes, more than the limit of {max_bytes} "
+                f"{SETTING}",
             )
         try:
             member = archive.open(info)
@@ -130,5 +135,7 @@ class _Limited(io.RawIOBase):
             raise ZipInputError(self._label, f"corrupt ZIP data ({exc})") from exc
         self._left -= len(data)
         if self._left < 0:
-            raise ZipInputError(self._label, f"expands beyond the limit of {self._limit} bytes")
+            raise ZipInputError(
+                self._label, f"expands beyond the limit of {self._limit} bytes {SETTING}"
+            )
         return data

@@ -7,6 +7,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import ClassVar
 
 from monitor.errors import ParseError
@@ -225,30 +226,29 @@ class OfacCsv(Format):
             raise SplitRefused("not one primary file with known siblings")
         siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
         primary = roles[PRIMARY][0]
-        seen: set[bytes] = set()
-        any_siblings = any(siblings)
-        row_fingerprint = units.row_fingerprint
-        for row in units.rows(units.read_bytes(primary), primary.name):
-            comma = row.find(b",")
-            key = row[:comma] if comma > 0 else row
-            if not key.isdigit() or key in seen:
-                raise SplitRefused(f"{primary.name}: ent_num {key!r} is a header, odd or repeated")
-            seen.add(key)
-            if any_siblings:
-                parts = (
-                    siblings[0].pop(key, []),
-                    siblings[1].pop(key, []),
-                    siblings[2].pop(key, []),
-                )
-                if parts[0] or parts[1] or parts[2]:
-                    widths = zip(SIBLING_WIDTHS, parts, strict=True)
-                    tagged = [b"%d" % w + r for w, rs in widths for r in rs]
-                    yield Unit(units.fingerprint(row, *tagged), (row, *parts))
-                    continue
+        rows = units.rows(units.read_bytes(primary), primary.name)
+        # Whole-list steps rather than a loop over the rows: this runs for every version.
+        keys = [row.partition(b",")[0] for row in rows]
+        if not all(map(bytes.isdigit, keys)) or len(set(keys)) != len(keys):
+            odd = _odd_key(keys)
+            raise SplitRefused(f"{primary.name}: ent_num {odd!r} is a header, odd or repeated")
+        fingerprints = units.row_fingerprints(rows, primary.name)
+        if not any(siblings):
+            del keys  # checked; a million-row file keeps only what its units need
             # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
-            yield Unit(row_fingerprint(row), (row, [], [], []))
-        for width, rows in zip(SIBLING_WIDTHS, siblings, strict=True):
-            for orphans in rows.values():  # rows of no entry: parse checks their width too
+            none = repeat(())
+            yield from map(Unit, fingerprints, zip(rows, none, none, none, strict=False))
+            return
+        for row, key, fingerprint in zip(rows, keys, fingerprints, strict=True):
+            parts = (siblings[0].pop(key, []), siblings[1].pop(key, []), siblings[2].pop(key, []))
+            if parts[0] or parts[1] or parts[2]:
+                widths = zip(SIBLING_WIDTHS, parts, strict=True)
+                tagged = [b"%d" % w + r for w, rs in widths for r in rs]
+                yield Unit(units.fingerprint(row, *tagged), (row, *parts))
+            else:
+                yield Unit(fingerprint, (row, (), (), ()))
+        for width, grouped in zip(SIBLING_WIDTHS, siblings, strict=True):
+            for orphans in grouped.values():  # rows of no entry: parse checks their width too
                 for orphan in orphans:
                     units.parse_row(orphan, width, "a sibling row of no entry")
 
@@ -318,6 +318,16 @@ class OfacCsv(Format):
             seen.add(key)
             remarks = row[11] + "".join(c[1] for c in comments.get(key, []))
             yield build_record(row, remarks, addresses.get(key, []), aliases.get(key, []))
+
+
+def _odd_key(keys: list[bytes]) -> bytes:
+    """The first ent_num that is not plain digits or was seen before."""
+    seen: set[bytes] = set()
+    for key in keys:
+        if not key.isdigit() or key in seen:
+            return key
+        seen.add(key)
+    return b""
 
 
 def build_record(

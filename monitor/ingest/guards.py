@@ -34,13 +34,13 @@ import os
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.config import Expect
 from monitor.errors import InputError
-from monitor.files import SourceFile
+from monitor.files import SourceFile, max_file_size, too_large
 from monitor.records import Record
 
 if TYPE_CHECKING:
@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 
 DECISION_FILE = "_decision.json"
 HEAD_BYTES = 64 * 1024
-MAX_CONTENT_BYTES = 512 << 20  # decompressed, per file; the largest real list is ~100 MB
+# A file up to this size (decompressed) is read once and kept in memory for the rest of
+# its ingest; a larger one is read again by each stage that needs it (memory over speed).
+KEEP_BYTES = 64 << 20
 TAIL_BYTES = 64 * 1024  # enough for the last row of any real list (the shape guard reads it)
 _BLANK = b"\xef\xbb\xbf \t\r\n"
 _HTML = re.compile(rb"<!doctype\s+html|<(?:html|body)[\s>]", re.IGNORECASE)
@@ -91,11 +93,13 @@ def content_kind(head: bytes) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class ContentFacts:
-    """What one read of a file learns: its sha256, decompressed size and last bytes."""
+    """What one read of a file learns: its sha256, decompressed size and last bytes,
+    and the whole decompressed content when it is small enough to keep (``KEEP_BYTES``)."""
 
     sha256: str
     size: int
     tail: bytes
+    content: bytes | None = field(default=None, repr=False)
 
 
 def read_contents(files: Sequence[SourceFile], limit: int | None = None) -> list[ContentFacts]:
@@ -106,8 +110,8 @@ def read_contents(files: Sequence[SourceFile], limit: int | None = None) -> list
     the shape guard needs no second read for the file's ending.
     ZIP members are limited where they are opened (archives).
     """
-    # Read at call time: the benchmark of a 2.7M-entity FtM export (1 GiB) raises it.
-    limit = MAX_CONTENT_BYTES if limit is None else limit
+    # The list's max_file_size setting, in force for this ingest (files.size_limit).
+    limit = max_file_size() if limit is None else limit
     return [_read_content(source, limit) for source in files]
 
 
@@ -115,19 +119,34 @@ def _read_content(source: SourceFile, limit: int) -> ContentFacts:
     digest = hashlib.sha256()
     size = 0
     tail = b""
+    kept: list[bytes] | None = []
     try:
         for chunk in source.iter_chunks():
             size += len(chunk)
             if size > limit:
-                raise InputError(
-                    f"{source.name}: expands to more than {limit} bytes, the limit for one "
-                    "file (a decompression bomb?)"
-                )
+                raise InputError(too_large(source.name, limit))
             digest.update(chunk)
             tail = (tail + chunk[-TAIL_BYTES:])[-TAIL_BYTES:]
+            if kept is not None and size <= KEEP_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None  # too large to keep: later stages read the file again
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{source.name}: cannot be read, truncated or corrupt ({exc})") from exc
-    return ContentFacts(sha256=digest.hexdigest(), size=size, tail=tail)
+    content = b"".join(kept) if kept is not None else None
+    return ContentFacts(sha256=digest.hexdigest(), size=size, tail=tail, content=content)
+
+
+def holding_contents(
+    files: Sequence[SourceFile], contents: Sequence[ContentFacts]
+) -> list[SourceFile]:
+    """The files, each serving its later reads from the content its first read kept.
+
+    Why: format detection, the shape guard, the splitter and the archive each read
+    the files again; decompressing a 3 MB list five times was a fixed cost of every
+    version. A file too large to keep is read from disk as before.
+    """
+    return [f.holding(c.content) for f, c in zip(files, contents, strict=True)]
 
 
 def is_blank(facts: ContentFacts) -> bool:

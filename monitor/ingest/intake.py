@@ -19,13 +19,13 @@ the snapshot is read again against the new state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from monitor.errors import GuardRejected, ParseError
 from monitor.files import SourceFile
 from monitor.formats import Format
-from monitor.ingest import differ, guards
+from monitor.ingest import differ, guards, held_state
 from monitor.ingest.delta import apply_delta
 from monitor.ingest.spill import Spill
 from monitor.records import Record
@@ -40,7 +40,7 @@ class BaseState:
 
     list_id: str
     applied_id: int | None  # the list's newest applied snapshot; None: no state yet
-    hashes: dict[str, str]  # current key -> content hash
+    hashes: Mapping[str, str]  # current key -> content hash (never changed in place)
 
     def is_current(self, tx: ListTransaction) -> bool:
         """Is this still the list's state? Asked under the list's lock."""
@@ -54,11 +54,17 @@ def read_base(store: Store, list_id: str) -> BaseState:
     The tag is read first: a change committed between the two reads (PostgreSQL
     reads each statement afresh) leaves a tag older than the hashes, which the
     apply sees as a moved state and reads again; it never trusts a mixed state.
+    The hashes this process wrote itself when it applied that very state are
+    not read again (:mod:`monitor.ingest.held_state`).
     """
     with store.read() as connection:
         tx = ListTransaction(connection, list_id)
         latest = tx.latest_applied_snapshot()
-        hashes = tx.current_hashes() if latest else {}
+        kept = held_state.held(store, list_id, latest)
+        if kept is not None:
+            hashes: Mapping[str, str] = kept.hashes
+        else:
+            hashes = tx.current_hashes() if latest else {}
     return BaseState(list_id=list_id, applied_id=latest.id if latest else None, hashes=hashes)
 
 

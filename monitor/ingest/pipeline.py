@@ -31,7 +31,7 @@ from monitor.errors import (
     ParseError,
     StoreError,
 )
-from monitor.files import SourceFile, snapshot_digest
+from monitor.files import SourceFile, size_limit, snapshot_digest
 from monitor.formats import AUTO, Format, resolve_format
 from monitor.ingest import differ, guards, intake, shapes, units
 from monitor.ingest.gcpause import collector_paused
@@ -135,8 +135,11 @@ class IngestResult:
 
 
 def ingest(store: Store, config: Config, request: IngestRequest, *, now: datetime) -> IngestResult:
-    """Ingest one snapshot; bad input is rejected and the stored state stays as it was."""
-    with collector_paused():
+    """Ingest one snapshot; bad input is rejected and the stored state stays as it was.
+
+    Its files are read under the list's max_file_size (decompressed, per file).
+    """
+    with collector_paused(), size_limit(config.file_size_limit(request.list_config)):
         result = _ingest(store, config, request, now)
     if result.observed_at == now and request.observed_at is None:
         result = replace(result, dated_now=True)
@@ -151,6 +154,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     if not files:
         raise InputError(f"list {list_id}: no input files")
     contents = guards.read_contents(files)  # one pass: size limit, sha256, size and tail
+    files = guards.holding_contents(files, contents)  # later reads from memory, not the disk
     hashes = [c.sha256 for c in contents]
     digest = snapshot_digest([(f.name, h) for f, h in zip(files, hashes, strict=True)])
     content = guards.check_content(files)
@@ -622,7 +626,27 @@ def _apply(
     approved: bool,
     absent: str = "",
 ) -> IngestResult | None:
-    """Apply under the list's lock; None when the state is no longer the one read against."""
+    """Apply under the list's lock; None when the state is no longer the one read against.
+
+    Once committed, the state it made is held in memory for the list's next version.
+    """
+    result = _apply_locked(store, request, snapshot, taken, approved=approved, absent=absent)
+    committed = (IngestStatus.APPLIED, IngestStatus.BASELINE)
+    if result is not None and result.snapshot_id is not None and result.status in committed:
+        units.keep_applied(store, taken, result.snapshot_id)
+    return result
+
+
+def _apply_locked(
+    store: Store,
+    request: IngestRequest,
+    snapshot: NewSnapshot,
+    taken: intake.Intake,
+    *,
+    approved: bool,
+    absent: str = "",
+) -> IngestResult | None:
+    """The apply itself, in one transaction holding the list's lock."""
     with store.list_transaction(snapshot.list_id) as tx:
         known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
         reopen = (approved or request.recheck_quarantined) and known is not None

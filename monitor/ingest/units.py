@@ -26,7 +26,7 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,13 +35,13 @@ from sqlalchemy import Connection
 from monitor.errors import ConfigError, ParseError
 from monitor.files import SourceFile
 from monitor.formats.base import Format, SplitRefused, Unit
-from monitor.ingest import differ, guards
+from monitor.ingest import differ, guards, held_state
 from monitor.ingest.intake import BaseState, Intake
 from monitor.ingest.spill import Spill
 from monitor.records import Record
 from monitor.store import fingerprints
 from monitor.store.fingerprints import StoredUnit
-from monitor.store.store import Store
+from monitor.store.store import ListTransaction, Store
 
 log = logging.getLogger(__name__)
 ENV = "WATCHLIST_MONITOR_FINGERPRINTS"
@@ -87,6 +87,7 @@ class UnitPlan:
     added: dict[str, StoredUnit]  # new fingerprints (every one when ``replace_all``)
     gone: set[str]  # stored fingerprints this snapshot no longer has
     replace_all: bool  # the set read was not this state's: write it anew
+    known: Mapping[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
         """Store this snapshot's set, in the transaction that applies the snapshot."""
@@ -108,10 +109,54 @@ class UnitIntake(Intake):
     plan: UnitPlan = field(kw_only=True)
 
 
-def read_known(store: Store, base: BaseState, fmt: Format) -> dict[str, StoredUnit]:
-    """The stored fingerprints of the base's state, when they were made by this code."""
+def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, StoredUnit]:
+    """The stored fingerprints of the base's state, when they were made by this code.
+
+    The set this process stored itself when it applied that very state is not read
+    again (:mod:`monitor.ingest.held_state`; ``base`` was checked against the database).
+    """
+    tag = code_tag(fmt)
     with store.read() as connection:
-        return fingerprints.read(connection, base.list_id, base.applied_id, code_tag(fmt))
+        latest = ListTransaction(connection, base.list_id).latest_applied_snapshot()
+        kept = held_state.held(store, base.list_id, latest)
+        # Kept for the database's newest state, and that is the state ``base`` holds.
+        if kept is not None and kept.units is not None and kept.tag == tag:
+            return kept.units if kept.applied_id == base.applied_id else {}
+        return fingerprints.read(connection, base.list_id, base.applied_id, tag)
+
+
+def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
+    """Hold the state just committed by applying ``taken`` as ``snapshot_id`` in memory.
+
+    The new state is the base's hashes with the changed entries' new hashes and
+    without the entries the snapshot lacks, exactly what the apply wrote; its
+    fingerprint set is the one the plan wrote. A first version (its records are on
+    disk) is not held: the next version reads it from the database once; nor is a state
+    larger than ``held_state.HOLD_LIMIT`` (not even built).
+    """
+    if taken.first is not None or taken.count > held_state.HOLD_LIMIT:
+        held_state.forget(store, taken.base.list_id)
+        return
+    old = taken.base.hashes
+    hashes = dict(old)
+    for key in old.keys() - taken.keys:  # delisted
+        del hashes[key]
+    for key, record in taken.changed.items():  # listed and modified
+        hashes[key] = record.content_hash()
+    stored_units: dict[str, StoredUnit] | None = None
+    tag = ""
+    if isinstance(taken, UnitIntake):
+        plan = taken.plan
+        stored_units = {} if plan.replace_all else dict(plan.known)
+        for fp in plan.gone:
+            stored_units.pop(fp, None)
+        stored_units.update(plan.added)
+        tag = plan.tag
+    held_state.keep(
+        store,
+        taken.base.list_id,
+        held_state.HeldState(applied_id=snapshot_id, hashes=hashes, tag=tag, units=stored_units),
+    )
 
 
 def fields_of(record: Record) -> int:
@@ -120,7 +165,7 @@ def fields_of(record: Record) -> int:
 
 
 def take(
-    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: dict[str, StoredUnit]
+    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: Mapping[str, StoredUnit]
 ) -> UnitIntake | None:
     """The intake of this snapshot, parsing only units whose fingerprint is not in ``known``.
 
@@ -133,9 +178,14 @@ def take(
     added: dict[str, StoredUnit] = {}
     unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
     first = None if stored else Spill()  # as intake.take: a first version is never all in memory
+    count = 0
+    # The loop runs once per entry of every version: names bound once, no per-unit
+    # duplicate test (a key seen twice shows as fewer keys than units, checked after).
+    pop, add_key = unseen.pop, keys.add
     try:
         for fp, raw in fmt.split(files):
-            hit = unseen.pop(fp, None)
+            count += 1
+            hit = pop(fp, None)
             if hit is None:
                 record = fmt.parse_unit(Unit(fp, raw))
                 if guards.record_problem(record):
@@ -143,24 +193,28 @@ def take(
                 key, fields = added[fp] = (record.key, fields_of(record))
                 if first is not None:  # a baseline: every entry new, kept on disk
                     first.add(record)
-                elif stored.get(key) != record.content_hash():
+                    add_key(key)
+                    continue
+                if stored.get(key) != record.content_hash():
                     changed[key] = record
+                    add_key(key)
+                    continue
             else:
                 key, fields = hit
                 if key not in stored:
                     return take(fmt, files, base, {})  # not the state's set after all: trust none
-            if key in keys:
-                return _refused(base, f"key {key!r} appears twice")
-            keys.add(key)
-            if first is None and key not in changed:
-                kept[fields] += 1
+            add_key(key)
+            kept[fields] += 1
     except (SplitRefused, ParseError) as exc:
         return _refused(base, str(exc))
+    if len(keys) != count:
+        return _refused(base, "a key appears twice")
     plan = UnitPlan(
         tag=code_tag(fmt),
         added=added,
         gone=set(unseen),
         replace_all=not known,
+        known=known,
     )
     log.debug("list %s: %s of %s units parsed", base.list_id, len(added), len(keys))
     return UnitIntake(

@@ -1,0 +1,71 @@
+"""The list state a process applied last, held in memory for its next version.
+
+Why: a replay (or a daemon) takes a list's versions one after the other, and
+each one is compared with the state the previous one left: about 9,100 stored
+content hashes and as many raw-unit fingerprints for the SDN list, read back
+from the database for every version although this very process just wrote
+them. Reading them was a fifth of a replay's time.
+
+So once a version is applied (committed), the process keeps the state it
+wrote: every key's content hash and the fingerprint set. It is used only when
+the database says the list's state is still that one: its newest applied
+snapshot is the one kept, with the same entry count. Any other process
+applying a version makes a new applied snapshot, so the kept state is simply
+not used and the database is read as before. A state is held per ``Store``
+object (a new connection setup starts empty) and only up to ``HOLD_LIMIT``
+entries, so a daemon watching a million-entry list does not carry it between
+checks.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from monitor.store.fingerprints import StoredUnit
+from monitor.store.store import SnapshotInfo, Store
+
+# Larger states are read from the database each time (memory over speed).
+HOLD_LIMIT = 250_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeldState:
+    """A list's state right after this process applied ``applied_id``."""
+
+    applied_id: int
+    hashes: Mapping[str, str]  # key -> content hash, as entity_versions holds them
+    tag: str = ""  # the code tag of ``units`` (monitor.ingest.units.code_tag)
+    units: Mapping[str, StoredUnit] | None = None  # the stored fingerprint set, if any
+
+    def describes(self, latest: SnapshotInfo | None) -> bool:
+        """Is the database's state of the list (its newest applied snapshot) this one?"""
+        return (
+            latest is not None
+            and latest.id == self.applied_id
+            and latest.record_count == len(self.hashes)
+        )
+
+
+_HELD: weakref.WeakKeyDictionary[Store, dict[str, HeldState]] = weakref.WeakKeyDictionary()
+
+
+def held(store: Store, list_id: str, latest: SnapshotInfo | None) -> HeldState | None:
+    """The state kept for this list, when it is still the database's (``latest``)."""
+    state = _HELD.get(store, {}).get(list_id)
+    return state if state is not None and state.describes(latest) else None
+
+
+def keep(store: Store, list_id: str, state: HeldState) -> None:
+    """Remember the state just committed (call after the commit, never before)."""
+    lists = _HELD.setdefault(store, {})
+    if len(state.hashes) > HOLD_LIMIT:
+        lists.pop(list_id, None)
+        return
+    lists[list_id] = state
+
+
+def forget(store: Store, list_id: str) -> None:
+    """Drop what is kept for the list (its state changed in a way not followed here)."""
+    _HELD.get(store, {}).pop(list_id, None)
