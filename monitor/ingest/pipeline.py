@@ -277,7 +277,10 @@ def _read_and_apply(
             return _hold(store, snapshot, missing.reason, taken.count)
         if request.approved and decision is None:
             return _apply_approved(store, request, snapshot, taken, archived.folder, absent)
-        return _apply(store, request, snapshot, taken, approved=approved, absent=absent)
+        approval = decision.describe() if approved and decision is not None else ""
+        return _apply(
+            store, request, snapshot, taken, approved=approved, approval=approval, absent=absent
+        )
     except OutOfOrder:
         if archived.created:  # refused: the archive must not tell a version that never applied
             shutil.rmtree(archived.folder, ignore_errors=True)
@@ -432,7 +435,15 @@ def _apply_approved(
     )
     guards.write_decision(folder, decision)
     try:
-        result = _apply(store, request, snapshot, taken, approved=True, absent=absent)
+        result = _apply(
+            store,
+            request,
+            snapshot,
+            taken,
+            approved=True,
+            approval=decision.describe(),
+            absent=absent,
+        )
     except BaseException:
         guards.remove_decision(folder)
         raise
@@ -624,13 +635,16 @@ def _apply(
     taken: intake.Intake,
     *,
     approved: bool,
+    approval: str = "",
     absent: str = "",
 ) -> IngestResult | None:
     """Apply under the list's lock; None when the state is no longer the one read against.
 
     Once committed, the state it made is held in memory for the list's next version.
     """
-    result = _apply_locked(store, request, snapshot, taken, approved=approved, absent=absent)
+    result = _apply_locked(
+        store, request, snapshot, taken, approved=approved, approval=approval, absent=absent
+    )
     committed = (IngestStatus.APPLIED, IngestStatus.BASELINE)
     if result is not None and result.snapshot_id is not None and result.status in committed:
         units.keep_applied(store, taken, result.snapshot_id)
@@ -644,6 +658,7 @@ def _apply_locked(
     taken: intake.Intake,
     *,
     approved: bool,
+    approval: str = "",
     absent: str = "",
 ) -> IngestResult | None:
     """The apply itself, in one transaction holding the list's lock."""
@@ -672,7 +687,9 @@ def _apply_locked(
         if taken.first is not None:  # no stored state: every entry is new
             result = _apply_baseline(tx, snapshot, taken.first, existing)
         else:
-            target = _Target(snapshot=snapshot, existing=existing, approved=approved)
+            target = _Target(
+                snapshot=snapshot, existing=existing, approved=approved, approval=approval
+            )
             result = _apply_diff(tx, request.list_config, target, taken, absent)
         if result.snapshot_id is not None and result.status in (
             IngestStatus.BASELINE,
@@ -692,6 +709,7 @@ class _Target:
     snapshot: NewSnapshot
     existing: int | None = None
     approved: bool = False
+    approval: str = ""  # the operator's decision, described, for the log
 
     def record(self, tx: ListTransaction, **values: Any) -> int:
         if self.existing is None:
@@ -729,7 +747,10 @@ def _held_by(
         return None
     if target.approved:
         log.warning(
-            "list %s: approved by the operator despite: %s", snapshot.list_id, verdict.reason
+            "list %s: %s, despite: %s",
+            snapshot.list_id,
+            target.approval or "approved by the operator",
+            verdict.reason,
         )
         return None
     log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, verdict.reason)

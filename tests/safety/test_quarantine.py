@@ -110,6 +110,26 @@ def test_approving_applies_it_then_rechecks_later_snapshots_in_order(
     assert quarantine.approve(store, config, first.snapshot_id, now=NOW) == []
 
 
+def test_the_log_of_an_approved_apply_says_whose_decision_it_was(
+    store: Store, config: Config, tmp_path: Path, real: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """"Approved despite" names the decision (who, when, why), so a reader of the log can
+    tell an operator's approval from a guard that did not run."""
+    run(store, config, version(tmp_path, "2025-12-19T1200Z", real), list_id=LIST)
+    held = run(
+        store,
+        config,
+        version(tmp_path, "2025-12-20", drop_rows(real, 0.2, newline=b"\n")),
+        list_id=LIST,
+    )
+    assert held.snapshot_id is not None
+    with caplog.at_level("WARNING", logger="monitor.ingest.pipeline"):
+        quarantine.approve(store, config, held.snapshot_id, now=NOW, by="A. Analyst")
+    [line] = [r.getMessage() for r in caplog.records if "despite" in r.getMessage()]
+    assert line.startswith(f"list {LIST}: approved by A. Analyst at ")
+    assert ": approved on ingest, despite: would delist 89 of 442 entries (20%)" in line
+
+
 def test_a_replay_of_the_archive_takes_the_same_decisions(
     store: Store, config: Config, tmp_path: Path, real: bytes
 ) -> None:
