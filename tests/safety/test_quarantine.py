@@ -113,7 +113,7 @@ def test_approving_applies_it_then_rechecks_later_snapshots_in_order(
 def test_the_log_of_an_approved_apply_says_whose_decision_it_was(
     store: Store, config: Config, tmp_path: Path, real: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """"Approved despite" names the decision (who, when, why), so a reader of the log can
+    """ "Approved despite" names the decision (who, when, why), so a reader of the log can
     tell an operator's approval from a guard that did not run."""
     run(store, config, version(tmp_path, "2025-12-19T1200Z", real), list_id=LIST)
     held = run(
