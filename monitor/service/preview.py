@@ -15,7 +15,7 @@ from typing import Any
 
 from monitor.config import Config
 from monitor.errors import MonitorError
-from monitor.files import SourceFile
+from monitor.files import SourceFile, size_limit
 from monitor.formats import AUTO, resolve_format
 from monitor.ingest import differ, guards, intake
 from monitor.kinds import EventKind
@@ -92,8 +92,9 @@ def _events(store: Store, config: Config, held: Held, base: intake.BaseState) ->
     if not files:
         raise MonitorError("its archived files are not recorded")
     list_config = config.list_config(held.list_id)
-    fmt = resolve_format(held.format or AUTO, files).configure(list_config.mapping)
-    taken = intake.read_snapshot(store, base, fmt, files)
+    with size_limit(config.file_size_limit(list_config)):  # as the apply reads them
+        fmt = resolve_format(held.format or AUTO, files).configure(list_config.mapping)
+        taken = intake.read_snapshot(store, base, fmt, files)
     if not base.hashes:
         return differ.baseline_events(held.list_id, held.observed_at, taken.changed.values())
     found = taken.classify()

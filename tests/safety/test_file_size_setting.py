@@ -105,3 +105,37 @@ def test_the_catalogue_raises_the_limit_where_its_downloads_may_be_larger(
     limits = {item.id: config.file_size_limit(item) for item in config.lists}
     assert limits["opensanctions"] == 4 << 30
     assert "max_file_size" not in render_config([s for s in CATALOGUE if s not in large])
+
+
+def test_a_held_version_is_previewed_under_its_list_limit(tmp_path: Path) -> None:
+    """The quarantine preview reads a held version as its apply would: a ZIP member under
+    the list's limit, so a list allowed larger files can be previewed, and its limit holds."""
+    from datetime import UTC, datetime
+
+    from monitor.service.preview import preview
+    from monitor.service.quarantine import Held
+    from monitor.store import Store, open_engine
+
+    path = realdata("ofac-consolidated", "2025-01-14_moov", "CONS_ENHANCED.ZIP")  # 3.3 MiB XML
+    held = Held(
+        id=1,
+        list_id="cons",
+        status="quarantined",
+        sha256="",
+        observed_at=datetime(2025, 1, 14, tzinfo=UTC),
+        record_count=None,
+        message="",
+        format="ofac-enhanced-xml",
+        source_uri=str(path),
+        files=[{"name": path.name, "path": str(path)}],
+    )
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'monitor.db'}"))
+
+    def config(limit: str) -> Config:
+        return Config(
+            max_file_size="1MB",
+            lists=(ListConfig(id="cons", format="ofac-enhanced-xml", max_file_size=limit),),
+        )
+
+    assert "limit of 2097152 (lists[].max_file_size" in preview(store, config("2MB"), held).error
+    assert preview(store, config("4MB"), held).error == ""
