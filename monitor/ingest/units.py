@@ -106,6 +106,11 @@ class UnitIntake(Intake):
     """An intake read unit by unit, with what to store of its fingerprints."""
 
     plan: UnitPlan = field(kw_only=True)
+    # Classified as it was read (none for a baseline): Intake.classify needs every hash.
+    classified: differ.Classification | None = None
+
+    def classify(self) -> differ.Classification:
+        return self.classified if self.classified is not None else super().classify()
 
 
 def read_known(store: Store, base: BaseState, fmt: Format) -> dict[str, StoredUnit]:
@@ -125,14 +130,17 @@ def take(
     """The intake of this snapshot, parsing only units whose fingerprint is not in ``known``.
 
     None when the snapshot must be read by the full parse instead (see the module).
+    With a stored set the state's hashes are not read: the set names every current
+    key, so only the hashes of the keys that new units produced are asked for.
     """
-    stored = base.hashes
+    if known and len(known) != base.count:
+        return take(fmt, files, base, {})  # not the state's set after all: trust none
     keys: set[str] = set()
-    changed: dict[str, Record] = {}
+    fresh: dict[str, Record] = {}  # records of new units: changed unless the stored hash says not
     kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
     added: dict[str, StoredUnit] = {}
     unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
-    first = None if stored else Spill()  # as intake.take: a first version is never all in memory
+    first = None if known or base.hashes else Spill()  # a first version is never all in memory
     try:
         for fp, raw in fmt.split(files):
             hit = unseen.pop(fp, None)
@@ -143,19 +151,21 @@ def take(
                 key, fields = added[fp] = (record.key, fields_of(record))
                 if first is not None:  # a baseline: every entry new, kept on disk
                     first.add(record)
-                elif stored.get(key) != record.content_hash():
-                    changed[key] = record
+                else:
+                    fresh[key] = record
             else:
                 key, fields = hit
-                if key not in stored:
-                    return take(fmt, files, base, {})  # not the state's set after all: trust none
+                kept[fields] += 1
             if key in keys:
                 return _refused(base, f"key {key!r} appears twice")
             keys.add(key)
-            if first is None and key not in changed:
-                kept[fields] += 1
     except (SplitRefused, ParseError) as exc:
         return _refused(base, str(exc))
+    stored = base.hashes_of(fresh) if first is None else {}
+    changed = {k: r for k, r in fresh.items() if stored.get(k) != r.content_hash()}
+    for key, record in fresh.items():
+        if key not in changed:  # new bytes, same record
+            kept[fields_of(record)] += 1
     plan = UnitPlan(
         tag=code_tag(fmt),
         added=added,
@@ -167,9 +177,30 @@ def take(
         base=base,
         keys=keys,
         changed=changed,
-        kept_fields=_field_counts(kept) if stored else dict.fromkeys(differ.LOSS_FIELDS, 0),
+        kept_fields=_field_counts(kept) if first is None else dict.fromkeys(differ.LOSS_FIELDS, 0),
         first=first,
         plan=plan,
+        classified=_classify(base, keys, changed, stored, known, unseen) if first is None else None,
+    )
+
+
+def _classify(
+    base: BaseState,
+    keys: set[str],
+    changed: dict[str, Record],
+    stored: dict[str, str],
+    known: dict[str, StoredUnit],
+    gone: dict[str, StoredUnit],
+) -> differ.Classification:
+    """What happened to each key, without the state's hashes when a stored set was used:
+    a key the state has but this snapshot lacks produced one of the gone units."""
+    if not known:
+        return differ.classify(base.hashes, keys, changed)
+    return differ.Classification(
+        added=sorted(k for k in changed if k not in stored),
+        removed=sorted({key for key, _ in gone.values() if key not in keys}),
+        changed=sorted(k for k in changed if k in stored),
+        unchanged_count=len(keys) - len(changed),
     )
 
 
