@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Executable, Row, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from monitor.errors import StoreError
@@ -27,6 +27,21 @@ from monitor.store import schema as t
 from monitor.store.database import describe
 
 BATCH = 2000
+
+
+def plain_rows(connection: Connection, statement: Executable) -> list[Any]:
+    """Every row of ``statement`` as the driver's own tuples, not SQLAlchemy rows.
+
+    For the reads of a whole list's state (a million rows of a large list), where
+    building a Row per row doubled the driver's fetch (2.5 s against 1.2 s for a
+    million fingerprints on SQLite). Only for columns the driver returns as they
+    are meant (text and integers): no result processing is applied.
+    """
+    result = connection.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def _current_of_keys(keys: Sequence[str]) -> Any:
@@ -212,15 +227,18 @@ class ListTransaction:
     def current_hashes(self) -> dict[str, str]:
         """Every current key's content hash: what a new snapshot is compared against first.
 
-        Fetched in one ``fetchall`` as plain tuples: row by row it was a tenth of
-        the apply on the real SDN series.
+        Fetched in one ``fetchall`` as the driver's tuples (:func:`plain_rows`): row by
+        row it was a tenth of the apply on the real SDN series.
         """
-        rows = self.connection.execute(
-            select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
-                t.entity_versions.c.list_id == self.list_id, t.entity_versions.c.valid_to.is_(None)
+        return dict(
+            plain_rows(
+                self.connection,
+                select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
+                    t.entity_versions.c.list_id == self.list_id,
+                    t.entity_versions.c.valid_to.is_(None),
+                ),
             )
         )
-        return dict(rows.all())
 
     def current_hashes_of(self, keys: Iterable[str]) -> dict[str, str]:
         """The content hashes of these keys, those of them that are current: a check read
