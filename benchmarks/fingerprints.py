@@ -3,6 +3,7 @@
     python benchmarks/fingerprints.py              # 162 real SDN versions + 1,000,000 entries
     python benchmarks/fingerprints.py --quick      # 40 SDN versions + 100,000 entries
     python benchmarks/fingerprints.py --cli-only   # just the 60 versions through the CLI
+    python benchmarks/fingerprints.py --check-only [--entries N]  # just the 1%-changed check
 
 Each figure comes from its own process (run.measure); the ratios compare figures
 of the same run: the replay with fingerprints against a bare ``csv.reader`` read
@@ -184,14 +185,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 SDN versions, 100,000 entries")
     parser.add_argument("--cli-only", action="store_true", help="only the 60 CLI versions")
+    parser.add_argument("--check-only", action="store_true", help="only the 1%%-changed check")
+    parser.add_argument("--entries", type=int, help="entries of the check (default 1,000,000)")
     options = parser.parse_args()
+    entries = options.entries or (100_000 if options.quick else 1_000_000)
     rows: list[list[str]] = []
     if not options.cli_only:
-        real_series(rows, 40 if options.quick else None)
-        changed_check(rows, 100_000 if options.quick else 1_000_000)
-    cli_series(rows, 60)
+        if not options.check_only:
+            real_series(rows, 40 if options.quick else None)
+        changed_check(rows, entries)
+    if not options.check_only:
+        cli_series(rows, 60)
     command = "python benchmarks/fingerprints.py" + (" --quick" if options.quick else "")
     command += " --cli-only" if options.cli_only else ""
+    command += " --check-only" if options.check_only else ""
+    command += f" --entries {options.entries}" if options.entries else ""
     table = ["| measure | figure | notes |", "|---|---|---|"]
     table += [f"| {' | '.join(r)} |" for r in rows]
     text = f"\n## {environment()}; fingerprints\n\nCommand: `{command}`\n\n"
