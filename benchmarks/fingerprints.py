@@ -4,6 +4,7 @@
     python benchmarks/fingerprints.py --quick      # 40 SDN versions + 100,000 entries
     python benchmarks/fingerprints.py --cli-only   # just the 60 versions through the CLI
     python benchmarks/fingerprints.py --splits-only  # just each splitting format's split cost
+    python benchmarks/fingerprints.py --check-only [--entries N]  # just the 1%-changed check
     ... --save                                     # and append the table to RESULTS.md
 
 Each figure comes from its own process (run.measure); the ratios compare figures
@@ -232,19 +233,26 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="40 SDN versions, 100,000 entries")
     parser.add_argument("--cli-only", action="store_true", help="only the 60 CLI versions")
     parser.add_argument("--splits-only", action="store_true", help="only each format's split")
+    parser.add_argument("--check-only", action="store_true", help="only the 1%%-changed check")
+    parser.add_argument("--entries", type=int, help="entries of the check (default 1,000,000)")
     parser.add_argument("--save", action="store_true", help="append the table to RESULTS.md")
     options = parser.parse_args()
+    entries = options.entries or (100_000 if options.quick else 1_000_000)
     rows: list[list[str]] = []
-    if not options.cli_only and not options.splits_only:
+    only = options.cli_only or options.splits_only or options.check_only
+    if not only:
         real_series(rows, 40 if options.quick else None)
-        changed_check(rows, 100_000 if options.quick else 1_000_000)
-    if not options.splits_only:
+    if not only or options.check_only:
+        changed_check(rows, entries)
+    if not only or options.cli_only:
         cli_series(rows, 60)
-    if not options.cli_only:
+    if not only or options.splits_only:
         split_costs(rows)
     command = "python benchmarks/fingerprints.py" + (" --quick" if options.quick else "")
     command += " --cli-only" if options.cli_only else ""
     command += " --splits-only" if options.splits_only else ""
+    command += " --check-only" if options.check_only else ""
+    command += f" --entries {options.entries}" if options.entries else ""
     command += " --save" if options.save else ""
     table = ["| measure | figure | notes |", "|---|---|---|"]
     table += [f"| {' | '.join(r)} |" for r in rows]

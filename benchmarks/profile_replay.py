@@ -43,6 +43,7 @@ STAGES = (
     ("reading and decompressing files", "monitor/ingest/shapes.py"),
     ("field-level diff (changed entries only)", "deepdiff"),
     ("field-level diff (changed entries only)", "monitor/ingest/differ.py"),
+    ("field-level diff (changed entries only)", "monitor/ingest/field_diff.py"),
     ("SQL (SQLAlchemy and the driver)", "sqlalchemy"),
     ("SQL (SQLAlchemy and the driver)", "sqlite3"),
     ("SQL (SQLAlchemy and the driver)", "monitor/store/"),

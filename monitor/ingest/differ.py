@@ -2,9 +2,9 @@
 
 Work is split in two steps so the pipeline can load only what changed:
 :func:`classify` compares content hashes (cheap, whole list); then
-:func:`build_events` runs the field-level comparison (DeepDiff) only for the
-entries whose hash changed, plus re-key detection between removals and
-additions.
+:func:`build_events` runs the field-level comparison
+(:mod:`monitor.ingest.field_diff`) only for the entries whose hash changed,
+plus re-key detection between removals and additions.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from deepdiff import DeepDiff
-
+from monitor.ingest.field_diff import changed_fields as differing_fields
 from monitor.kinds import EventKind
 from monitor.names import fold
 from monitor.records import Event, FieldChange, Record, parse_iso_date
@@ -81,8 +80,7 @@ def field_changes(before: Record, after: Record) -> tuple[FieldChange, ...]:
     old, new = before.to_dict(), after.to_dict()
     old.pop("key")
     new.pop("key")
-    diff = DeepDiff(old, new, ignore_order=True, report_repetition=False)
-    fields = sorted(str(k) for k in diff.affected_root_keys)
+    fields = differing_fields(old, new)
     return tuple(FieldChange(field=f, before=old.get(f), after=new.get(f)) for f in fields)
 
 

@@ -7,7 +7,10 @@ from the database for every version although this very process just wrote
 them. Reading them was a fifth of a replay's time.
 
 So once a version is applied (committed), the process keeps the state it
-wrote: every key's content hash and the fingerprint set. It is used only when
+wrote: its entry count, the fingerprint set and, when the version was read
+against every stored hash, every key's content hash (a version read unit by
+unit asks the database only for the hashes of the keys whose units are new, so
+it neither needs nor has them all). It is used only when
 the database says the list's state is still that one: its newest applied
 snapshot is the one kept, with the same entry count. Any other process
 applying a version makes a new applied snapshot, so the kept state is simply
@@ -35,7 +38,8 @@ class HeldState:
     """A list's state right after this process applied ``applied_id``."""
 
     applied_id: int
-    hashes: Mapping[str, str]  # key -> content hash, as entity_versions holds them
+    count: int  # entries in the state
+    hashes: Mapping[str, str] | None = None  # key -> content hash, as entity_versions has them
     tag: str = ""  # the code tag of ``units`` (monitor.ingest.units.code_tag)
     units: Mapping[str, StoredUnit] | None = None  # the stored fingerprint set, if any
 
@@ -44,7 +48,7 @@ class HeldState:
         return (
             latest is not None
             and latest.id == self.applied_id
-            and latest.record_count == len(self.hashes)
+            and latest.record_count == self.count
         )
 
 
@@ -60,7 +64,7 @@ def held(store: Store, list_id: str, latest: SnapshotInfo | None) -> HeldState |
 def keep(store: Store, list_id: str, state: HeldState) -> None:
     """Remember the state just committed (call after the commit, never before)."""
     lists = _HELD.setdefault(store, {})
-    if len(state.hashes) > HOLD_LIMIT:
+    if state.count > HOLD_LIMIT:
         lists.pop(list_id, None)
         return
     lists[list_id] = state

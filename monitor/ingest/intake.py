@@ -18,8 +18,9 @@ the snapshot is read again against the new state.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from monitor.errors import GuardRejected, ParseError
@@ -36,11 +37,55 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class BaseState:
-    """The stored state a snapshot is compared with, and which state that was."""
+    """The stored state a snapshot is compared with, and which state that was.
+
+    The state's hashes are read when first asked for: a check read unit by unit
+    (:mod:`monitor.ingest.units`) asks only for those of the entries whose raw
+    unit is new (:meth:`hashes_of`), never for the million of a large list. Any
+    read happens after the tag's, so a read that sees a newer state leaves the
+    tag behind, and the apply reads the snapshot again.
+    """
 
     list_id: str
     applied_id: int | None  # the list's newest applied snapshot; None: no state yet
-    hashes: Mapping[str, str]  # current key -> content hash (never changed in place)
+    store: Store = field(repr=False, compare=False)
+    # What this process kept when it applied that very state (the hashes, when it had
+    # them all, and the entry count; :mod:`monitor.ingest.held_state`), used instead of
+    # reading them again.
+    held: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    held_count: int | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def hashes(self) -> Mapping[str, str]:
+        """Every current key's content hash."""
+        if self.held is not None:
+            return self.held
+        if self.applied_id is None:
+            return {}
+        with self.store.read() as connection:
+            return ListTransaction(connection, self.list_id).current_hashes()
+
+    def hashes_of(self, keys: Collection[str]) -> dict[str, str]:
+        """The content hashes of these keys, those of them in the state."""
+        if self.hashes_at_hand:
+            return {key: self.hashes[key] for key in keys if key in self.hashes}
+        with self.store.read() as connection:
+            return ListTransaction(connection, self.list_id).current_hashes_of(keys)
+
+    @functools.cached_property
+    def count(self) -> int:
+        """How many entries the state has."""
+        if self.held_count is not None:
+            return self.held_count
+        if self.hashes_at_hand:
+            return len(self.hashes)
+        with self.store.read() as connection:
+            return ListTransaction(connection, self.list_id).current_count()
+
+    @property
+    def hashes_at_hand(self) -> bool:
+        """Held, already read, or none to read: asking for them all costs no query."""
+        return self.held is not None or "hashes" in self.__dict__ or self.applied_id is None
 
     def is_current(self, tx: ListTransaction) -> bool:
         """Is this still the list's state? Asked under the list's lock."""
@@ -49,23 +94,24 @@ class BaseState:
 
 
 def read_base(store: Store, list_id: str) -> BaseState:
-    """The list's current hashes, tagged with the snapshot that made them current.
+    """The list's current state, tagged with the snapshot that made it current.
 
-    The tag is read first: a change committed between the two reads (PostgreSQL
-    reads each statement afresh) leaves a tag older than the hashes, which the
-    apply sees as a moved state and reads again; it never trusts a mixed state.
-    The hashes this process wrote itself when it applied that very state are
-    not read again (:mod:`monitor.ingest.held_state`).
+    The tag is read first, and the hashes on first use (:class:`BaseState`): a change
+    committed in between (PostgreSQL reads each statement afresh) leaves a tag older
+    than the hashes, which the apply sees as a moved state and reads again; it never
+    trusts a mixed state. The hashes this process wrote itself when it applied that
+    very state are not read again (:mod:`monitor.ingest.held_state`).
     """
     with store.read() as connection:
-        tx = ListTransaction(connection, list_id)
-        latest = tx.latest_applied_snapshot()
-        kept = held_state.held(store, list_id, latest)
-        if kept is not None:
-            hashes: Mapping[str, str] = kept.hashes
-        else:
-            hashes = tx.current_hashes() if latest else {}
-    return BaseState(list_id=list_id, applied_id=latest.id if latest else None, hashes=hashes)
+        latest = ListTransaction(connection, list_id).latest_applied_snapshot()
+    kept = held_state.held(store, list_id, latest)
+    return BaseState(
+        list_id=list_id,
+        applied_id=latest.id if latest else None,
+        store=store,
+        held=kept.hashes if kept is not None else None,
+        held_count=kept.count if kept is not None else None,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +130,11 @@ class Intake:
     @property
     def count(self) -> int:
         return len(self.keys)
+
+    @property
+    def current_count(self) -> int:
+        """How many entries the state read against has (the share guards' denominator)."""
+        return self.base.count
 
     def classify(self) -> differ.Classification:
         differing = self.keys if self.first is not None else self.changed

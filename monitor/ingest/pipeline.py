@@ -777,7 +777,7 @@ def _apply_diff(
     by_key = taken.changed
     classification = taken.classify()
     verdict = guards.check_shares(
-        current=len(taken.base.hashes),
+        current=taken.current_count,
         added=len(classification.added),
         removed=len(classification.removed),
         expect=list_config.expect,
@@ -798,7 +798,7 @@ def _apply_diff(
     )
     counts = {kind.value: sum(1 for e in events if e.kind == kind) for kind in EventKind}
     sweep = guards.check_sweep(
-        current=len(taken.base.hashes),
+        current=taken.current_count,
         modified=counts["modified"],
         losses=differ.field_losses(
             ((previous[k], by_key[k]) for k in classification.changed), taken.kept_fields

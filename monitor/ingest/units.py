@@ -107,6 +107,11 @@ class UnitIntake(Intake):
     """An intake read unit by unit, with what to store of its fingerprints."""
 
     plan: UnitPlan = field(kw_only=True)
+    # Classified as it was read (none for a baseline): Intake.classify needs every hash.
+    classified: differ.Classification | None = None
+
+    def classify(self) -> differ.Classification:
+        return self.classified if self.classified is not None else super().classify()
 
 
 def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, StoredUnit]:
@@ -128,21 +133,24 @@ def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, Store
 def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     """Hold the state just committed by applying ``taken`` as ``snapshot_id`` in memory.
 
-    The new state is the base's hashes with the changed entries' new hashes and
-    without the entries the snapshot lacks, exactly what the apply wrote; its
-    fingerprint set is the one the plan wrote. A first version (its records are on
-    disk) is not held: the next version reads it from the database once; nor is a state
-    larger than ``held_state.HOLD_LIMIT`` (not even built).
+    Its fingerprint set is the one the plan wrote. Its hashes are held when the base's
+    were at hand (held, or read whole by a full parse): the base's hashes with the
+    changed entries' new ones and without the entries the snapshot lacks, exactly what
+    the apply wrote; a version read unit by unit never reads them all just to keep them.
+    A first version (its records are on disk) is not held: the next version reads it
+    from the database once; nor is a state larger than ``held_state.HOLD_LIMIT``.
     """
     if taken.first is not None or taken.count > held_state.HOLD_LIMIT:
         held_state.forget(store, taken.base.list_id)
         return
-    old = taken.base.hashes
-    hashes = dict(old)
-    for key in old.keys() - taken.keys:  # delisted
-        del hashes[key]
-    for key, record in taken.changed.items():  # listed and modified
-        hashes[key] = record.content_hash()
+    hashes: dict[str, str] | None = None
+    if taken.base.hashes_at_hand:
+        old = taken.base.hashes
+        hashes = dict(old)
+        for key in old.keys() - taken.keys:  # delisted
+            del hashes[key]
+        for key, record in taken.changed.items():  # listed and modified
+            hashes[key] = record.content_hash()
     stored_units: dict[str, StoredUnit] | None = None
     tag = ""
     if isinstance(taken, UnitIntake):
@@ -152,11 +160,10 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
             stored_units.pop(fp, None)
         stored_units.update(plan.added)
         tag = plan.tag
-    held_state.keep(
-        store,
-        taken.base.list_id,
-        held_state.HeldState(applied_id=snapshot_id, hashes=hashes, tag=tag, units=stored_units),
+    state = held_state.HeldState(
+        applied_id=snapshot_id, count=taken.count, hashes=hashes, tag=tag, units=stored_units
     )
+    held_state.keep(store, taken.base.list_id, state)
 
 
 def fields_of(record: Record) -> int:
@@ -170,14 +177,17 @@ def take(
     """The intake of this snapshot, parsing only units whose fingerprint is not in ``known``.
 
     None when the snapshot must be read by the full parse instead (see the module).
+    With a stored set the state's hashes are not read: the set names every current
+    key, so only the hashes of the keys that new units produced are asked for.
     """
-    stored = base.hashes
+    if known and len(known) != base.count:
+        return take(fmt, files, base, {})  # not the state's set after all: trust none
     keys: set[str] = set()
-    changed: dict[str, Record] = {}
+    fresh: dict[str, Record] = {}  # records of new units: changed unless the stored hash says not
     kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
     added: dict[str, StoredUnit] = {}
     unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
-    first = None if stored else Spill()  # as intake.take: a first version is never all in memory
+    first = None if known or base.hashes else Spill()  # a first version is never all in memory
     count = 0
     # The loop runs once per entry of every version: names bound once, no per-unit
     # duplicate test (a key seen twice shows as fewer keys than units, checked after).
@@ -193,22 +203,21 @@ def take(
                 key, fields = added[fp] = (record.key, fields_of(record))
                 if first is not None:  # a baseline: every entry new, kept on disk
                     first.add(record)
-                    add_key(key)
-                    continue
-                if stored.get(key) != record.content_hash():
-                    changed[key] = record
-                    add_key(key)
-                    continue
+                else:
+                    fresh[key] = record
             else:
                 key, fields = hit
-                if key not in stored:
-                    return take(fmt, files, base, {})  # not the state's set after all: trust none
+                kept[fields] += 1
             add_key(key)
-            kept[fields] += 1
     except (SplitRefused, ParseError) as exc:
         return _refused(base, str(exc))
     if len(keys) != count:
         return _refused(base, "a key appears twice")
+    stored = base.hashes_of(fresh) if first is None else {}
+    changed = {k: r for k, r in fresh.items() if stored.get(k) != r.content_hash()}
+    for key, record in fresh.items():
+        if key not in changed:  # new bytes, same record
+            kept[fields_of(record)] += 1
     plan = UnitPlan(
         tag=code_tag(fmt),
         added=added,
@@ -221,9 +230,30 @@ def take(
         base=base,
         keys=keys,
         changed=changed,
-        kept_fields=_field_counts(kept) if stored else dict.fromkeys(differ.LOSS_FIELDS, 0),
+        kept_fields=_field_counts(kept) if first is None else dict.fromkeys(differ.LOSS_FIELDS, 0),
         first=first,
         plan=plan,
+        classified=_classify(base, keys, changed, stored, known, unseen) if first is None else None,
+    )
+
+
+def _classify(
+    base: BaseState,
+    keys: set[str],
+    changed: dict[str, Record],
+    stored: dict[str, str],
+    known: Mapping[str, StoredUnit],
+    gone: dict[str, StoredUnit],
+) -> differ.Classification:
+    """What happened to each key, without the state's hashes when a stored set was used:
+    a key the state has but this snapshot lacks produced one of the gone units."""
+    if not known:
+        return differ.classify(base.hashes, keys, changed)
+    return differ.Classification(
+        added=sorted(k for k in changed if k not in stored),
+        removed=sorted({key for key, _ in gone.values() if key not in keys}),
+        changed=sorted(k for k in changed if k in stored),
+        unchanged_count=len(keys) - len(changed),
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Connection, delete, insert, select, update
 
 from monitor.store import schema as t
+from monitor.store.store import plain_rows
 
 BATCH = 2000
 
@@ -38,9 +39,8 @@ def read(
     if marker is None or marker.snapshot_id != snapshot_id or marker.tag != tag:
         return {}
     u = t.unit_fingerprints
-    rows = connection.execute(
-        select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
-    ).all()
+    statement = select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
+    rows = plain_rows(connection, statement)  # one range of ix_unit_fingerprints_read
     return {fingerprint: (key, fields) for fingerprint, key, fields in rows}
 
 

@@ -186,6 +186,14 @@ unit_fingerprints = Table(
     # guard counts the unchanged entries that have each field without reading them.
     Column("fields", Integer, nullable=False),
 )
+# Covers the read of a list's whole set (migration 0015): one index range, no row lookups.
+Index(
+    "ix_unit_fingerprints_read",
+    unit_fingerprints.c.list_id,
+    unit_fingerprints.c.fingerprint,
+    unit_fingerprints.c.key,
+    unit_fingerprints.c.fields,
+)
 
 # Subjects (migration 0014): one real-world party across lists. Every entry ever seen
 # is a member of exactly one subject, with the evidence it was linked by

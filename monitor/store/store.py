@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Executable, Row, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from monitor.errors import StoreError
@@ -27,6 +27,34 @@ from monitor.store import schema as t
 from monitor.store.database import describe
 
 BATCH = 2000
+
+
+def plain_rows(connection: Connection, statement: Executable) -> list[Any]:
+    """Every row of ``statement`` as the driver's own tuples, not SQLAlchemy rows.
+
+    For the reads of a whole list's state (a million rows of a large list), where
+    building a Row per row doubled the driver's fetch (2.5 s against 1.2 s for a
+    million fingerprints on SQLite). Only for columns the driver returns as they
+    are meant (text and integers): no result processing is applied.
+    """
+    result = connection.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _current_of_keys(keys: Sequence[str]) -> Any:
+    """The current versions of these keys, for a lookup by key.
+
+    "Current" is written so that no index can serve it: SQLite has no statistics,
+    takes ix_versions_current (list, valid_to) for ``valid_to IS NULL``, which every
+    current row matches, and so scanned the whole list once per batch of keys (4 s
+    for the 6,700 changed keys of a million-entry list) instead of seeking each key
+    in ix_versions_list_key. Snapshot ids start at 1, so 0 stands for "none".
+    """
+    v = t.entity_versions
+    return (func.coalesce(v.c.valid_to, 0) == 0) & v.c.key.in_(keys)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -199,15 +227,41 @@ class ListTransaction:
     def current_hashes(self) -> dict[str, str]:
         """Every current key's content hash: what a new snapshot is compared against first.
 
-        Fetched in one ``fetchall`` as plain tuples: row by row it was a tenth of
-        the apply on the real SDN series.
+        Fetched in one ``fetchall`` as the driver's tuples (:func:`plain_rows`): row by
+        row it was a tenth of the apply on the real SDN series.
         """
-        rows = self.connection.execute(
-            select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
-                t.entity_versions.c.list_id == self.list_id, t.entity_versions.c.valid_to.is_(None)
+        return dict(
+            plain_rows(
+                self.connection,
+                select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
+                    t.entity_versions.c.list_id == self.list_id,
+                    t.entity_versions.c.valid_to.is_(None),
+                ),
             )
         )
-        return dict(rows.all())
+
+    def current_hashes_of(self, keys: Iterable[str]) -> dict[str, str]:
+        """The content hashes of these keys, those of them that are current: a check read
+        unit by unit needs only the hashes of the entries whose raw unit is new."""
+        wanted = list(keys)
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), BATCH):
+            rows = self.connection.execute(
+                select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
+                    t.entity_versions.c.list_id == self.list_id,
+                    _current_of_keys(wanted[start : start + BATCH]),
+                )
+            )
+            found.update((key, content_hash) for key, content_hash in rows)
+        return found
+
+    def current_count(self) -> int:
+        """How many entries the list has now (an index-only count, no row read)."""
+        v = t.entity_versions
+        count = self.connection.execute(
+            select(func.count()).where(v.c.list_id == self.list_id, v.c.valid_to.is_(None))
+        ).scalar_one()
+        return int(count)
 
     def current_records(self, keys: Iterable[str]) -> dict[str, Record]:
         """The current records of these keys only: changed entries, not the whole list."""
@@ -217,8 +271,7 @@ class ListTransaction:
             rows = self.connection.execute(
                 select(t.entity_versions.c.key, t.entity_versions.c.record).where(
                     t.entity_versions.c.list_id == self.list_id,
-                    t.entity_versions.c.valid_to.is_(None),
-                    t.entity_versions.c.key.in_(wanted[start : start + BATCH]),
+                    _current_of_keys(wanted[start : start + BATCH]),
                 )
             )
             found.update((key, Record.from_dict(json.loads(text))) for key, text in rows)
@@ -310,8 +363,7 @@ class ListTransaction:
                 update(t.entity_versions)
                 .where(
                     t.entity_versions.c.list_id == self.list_id,
-                    t.entity_versions.c.valid_to.is_(None),
-                    t.entity_versions.c.key.in_(closed[start : start + BATCH]),
+                    _current_of_keys(closed[start : start + BATCH]),
                 )
                 .values(valid_to=snapshot_id)
             )

@@ -1,7 +1,7 @@
 """A process keeps the state it applied, and uses it only while the database agrees.
 
 Guards the design of :mod:`monitor.ingest.held_state` on real SDN versions: the
-kept hashes and fingerprints are exactly what the database holds after every
+kept count, hashes and fingerprints are exactly what the database holds after every
 version; a version applied by another process (another ``Store``) makes the kept
 state unused, and the results are those of a process that keeps nothing; and a
 version's files are decompressed once, however many stages read them.
@@ -51,10 +51,13 @@ def _database_state(store: Store, list_id: str) -> tuple[Any, dict[str, str], di
     return latest, hashes, known
 
 
+@pytest.mark.parametrize("by_units", [True, False], ids=["units", "full-parse"])
 def test_the_kept_state_is_the_database_s_after_every_version(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    by_units: bool, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(units.ENV, "1")
+    """Read unit by unit, a version keeps the fingerprint set (its hashes were never all
+    read); read in full, it keeps every hash. Either way, what is kept is the database's."""
+    monkeypatch.setenv(units.ENV, "1" if by_units else "0")
     store = Store(open_engine(db_url))
     config = Config(archive=tmp_path / "archive")
     for number, (observed, paths) in enumerate(_sdn_versions(VERSIONS)):
@@ -65,8 +68,13 @@ def test_the_kept_state_is_the_database_s_after_every_version(
             assert kept is None
             continue
         assert kept is not None, f"version {number} not kept"
-        assert dict(kept.hashes) == hashes
-        assert kept.units is not None and dict(kept.units) == known
+        assert kept.count == len(hashes)
+        if by_units:
+            assert kept.hashes is None
+            assert kept.units is not None and dict(kept.units) == known
+        else:
+            assert kept.hashes is not None and dict(kept.hashes) == hashes
+            assert kept.units is None
     store.engine.dispose()
 
 

@@ -77,6 +77,51 @@ def test_field_level_diff_runs_only_for_changed_entries(
     assert len(compared) == result.counts["modified"] < result.record_count / 100
 
 
+def test_a_check_by_units_reads_the_hashes_of_new_units_only(
+    setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the stored fingerprints, the state's hashes are never read whole: only those
+    of the keys whose row changed, and the events are those of the full read."""
+    store, config = setup
+    monkeypatch.setenv(units.ENV, "1")
+    run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    asked: list[str] = []
+    whole: list[int] = []
+    real_of, real_all = ListTransaction.current_hashes_of, ListTransaction.current_hashes
+
+    def hashes_of(self: ListTransaction, keys: Any) -> dict[str, str]:
+        asked.extend(keys)
+        return real_of(self, keys)
+
+    def hashes(self: ListTransaction) -> dict[str, str]:
+        whole.append(1)
+        return real_all(self)
+
+    monkeypatch.setattr(ListTransaction, "current_hashes_of", hashes_of)
+    monkeypatch.setattr(ListTransaction, "current_hashes", hashes)
+    result = run(store, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
+    assert whole == []
+    changed = {e.key for e in result.events if e.kind in ("modified", "listed", "relisted")}
+    assert changed and changed <= set(asked)
+    assert len(asked) < result.record_count / 100
+    monkeypatch.setenv(units.ENV, "0")  # the same version read in full, into a fresh database
+    full_store = Store(open_engine(f"sqlite:///{config.archive.parent / 'full.db'}"))
+    run(
+        full_store,
+        Config(archive=config.archive.parent / "a2"),
+        SDN / "2021-12-10T1850Z" / "sdn.csv.gz",
+    )
+    full = run(
+        full_store,
+        Config(archive=config.archive.parent / "a2"),
+        SDN / "2021-12-16T0142Z" / "sdn.csv.gz",
+    )
+    assert whole  # the full read does read them all
+    assert [(e.kind, e.key, e.changes) for e in full.events] == [
+        (e.kind, e.key, e.changes) for e in result.events
+    ]
+
+
 def test_the_changed_check_keeps_only_changed_records(setup: tuple[Store, Config]) -> None:
     """Unchanged entries are kept as their hash only: memory follows the changes."""
     store, config = setup
