@@ -116,6 +116,9 @@ def _keys(form: NameForm) -> dict[str, int]:
     keys = {t: 1 << i for i, t in enumerate(form.tokens) if is_distinctive(t)}
     for positions, joined in runs(form.tokens):
         keys[joined] = keys.get(joined, 0) | sum(1 << i for i in positions)
+    every = (1 << len(form.tokens)) - 1
+    for acronym in form.acronyms:  # 'ISGS' finds 'ISIS in the Greater Sahara', and back
+        keys[acronym] = keys.get(acronym, 0) | every
     return keys
 
 
@@ -193,6 +196,8 @@ class WatchIndex:
             )
             if form.exact_only:
                 self._by_words[tuple(sorted(form.tokens))].append(number)
+                for acronym in form.acronyms:  # 'NATIONAL IRANIAN OIL COMPANY' is 'NIOC' too
+                    self._by_word[acronym].append((number, (1 << len(form.tokens)) - 1))
             else:
                 for key, mask in _keys(form).items():
                     self._by_word[key].append((number, mask))
