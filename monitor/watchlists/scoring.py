@@ -110,6 +110,7 @@ def spelling_variant(a: str, b: str) -> bool:
     return len(a) == len(b) and _sound(a) == _sound(b)
 
 
+@lru_cache(maxsize=200_000)
 def transliteration_variant(a: str, b: str) -> bool:
     """Two spellings of one word transliterated from Arabic, Persian, Russian or Korean.
 
@@ -172,6 +173,7 @@ def word_similarity(a: str, b: str) -> float:
     return max(_typo_similarity(a, b), sound_alike(a, b))
 
 
+@lru_cache(maxsize=200_000)
 def phonetic_key(word: str) -> str:
     """A word's metaphone (rigour's, a maintained phonetic key) without a leading vowel, a
     voiced consonant read as its voiceless one: 'Oleksandr', 'Aleksandr' and 'Alexander'

@@ -182,12 +182,14 @@ def sounds(word: str) -> str:
 _AS_J = re.compile(r"dzh|dj|zh")
 
 
+@lru_cache(maxsize=200_000)
 def sounds_as_j(word: str) -> str:
     """:func:`sounds`, reading 'zh' and 'dj' as the 'j' they transliterate in Persian,
     Russian and Arabic names written the French way: 'pezhman' and 'pejman' are 'peyman'."""
     return sounds(_AS_J.sub("j", word))
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """A word's consonants as :func:`sounds` reads them: 'qasim' and 'qasem' are 'ksm',
     'chaar' and 'shaar' are 'sr', 'abass' and 'abbas' are 'bs'."""
