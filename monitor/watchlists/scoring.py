@@ -24,7 +24,12 @@ the same way still ranks first, and the reason says so:
   every "ALI, Mohammad X";
 * a listed company whose every word is in the watched name, sharing two
   distinctive words with it: a shorter name of the watched company, or the
-  company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore").
+  company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore"), or
+  one rare on the list when the words left over are generic words frequent on
+  it ("CONGO FUTUR" for "CONGO FUTUR IMPORT").
+
+An organisation written as its initials, five letters at least, scores
+``ACRONYM`` (0.92): "IRISL" for "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES".
 
 A match still rests on a distinctive word: common words alone never match.
 

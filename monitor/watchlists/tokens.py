@@ -101,7 +101,7 @@ class NameForm:
     joined: frozenset[str]  # adjacent words written together: 'sense time' -> 'sensetime'
     person: bool = False  # the name of a listed individual (watched names: unknown, False)
     company: bool = False  # a legal form was found in it: 'A AND M MAHAR COMPANY LIMITED'
-    acronyms: frozenset[str] = frozenset()  # its initials, when long enough: 'isgs'
+    acronyms: frozenset[str] = frozenset()  # its initials, when long enough: 'irisl'
 
     @property
     def distinctive(self) -> tuple[str, ...]:
