@@ -119,6 +119,13 @@ def _keys(form: NameForm) -> dict[str, int]:
     return keys
 
 
+def _acronym_keys(form: NameForm) -> dict[str, int]:
+    """Index keys of a name's initials ('IRGCAF' for 'Islamic Revolutionary Guard Corps Air
+    Force'), each standing for every word; looked up as written, never one typo away."""
+    every = (1 << len(form.tokens)) - 1
+    return dict.fromkeys(form.acronyms, every)
+
+
 @dataclass(frozen=True, slots=True)
 class _WatchedName:
     """A watched name, with what bounds its score: its common words' mask and weights."""
@@ -156,6 +163,7 @@ class WatchIndex:
         self._by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self._by_identifier: dict[str, list[tuple[int, WatchIdentifier]]] = defaultdict(list)
+        self._by_acronym: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._by_skeleton: dict[str, list[str]] = defaultdict(list)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
@@ -196,6 +204,8 @@ class WatchIndex:
             else:
                 for key, mask in _keys(form).items():
                     self._by_word[key].append((number, mask))
+            for key, mask in _acronym_keys(form).items():  # 'NATIONAL IRANIAN OIL CO.' too
+                self._by_acronym[key].append((number, mask))
 
     def _near(self, word: str) -> tuple[str, ...]:
         """Indexed words equal to this one or one typo away; cached, lists repeat words."""
@@ -238,6 +248,13 @@ class WatchIndex:
             for word in self._near(key):
                 for number, mask in self._by_word[word]:
                     found[number] |= mask
+        # A one-word name may be a watched name's initials, a name's initials a watched word.
+        if len(form.tokens) == 1:
+            for number, mask in self._by_acronym.get(form.tokens[0], ()):
+                found[number] |= mask
+        for acronym in form.acronyms:
+            for number, mask in self._by_word.get(acronym, ()):
+                found[number] |= mask
         numbers = [n for n, mask in found.items() if self._names[n].bound(mask) >= threshold]
         return numbers + self._by_words.get(tuple(sorted(form.tokens)), [])
 

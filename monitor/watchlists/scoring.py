@@ -24,7 +24,12 @@ the same way still ranks first, and the reason says so:
   every "ALI, Mohammad X";
 * a listed company whose every word is in the watched name, sharing two
   distinctive words with it: a shorter name of the watched company, or the
-  company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore").
+  company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore"), or
+  one rare on the list when the words left over are generic words frequent on
+  it ("CONGO FUTUR" for "CONGO FUTUR IMPORT").
+
+An organisation written as its initials, five letters at least, scores
+``ACRONYM`` (0.92): "IRISL" for "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES".
 
 A match still rests on a distinctive word: common words alone never match.
 
@@ -47,8 +52,21 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.watchlists.ordinals import ordinal
-from monitor.watchlists.tokens import VOWELS, NameForm, is_distinctive, skeleton, sounds, weight
-from monitor.watchlists.words import ARABIC_ARTICLES, COMMON_PERSON_WORDS, CONNECTORS
+from monitor.watchlists.tokens import (
+    VOWELS,
+    NameForm,
+    is_distinctive,
+    skeleton,
+    sounds,
+    sounds_as_j,
+    weight,
+)
+from monitor.watchlists.words import (
+    ARABIC_ARTICLES,
+    COMMON_PERSON_WORDS,
+    CONNECTORS,
+    GENERIC_WORDS,
+)
 
 FUZZY_MIN_LENGTH = 5
 LONG_WORD = 8  # one typo in a shorter word may be another name: 'Maria' and 'Mariam'
@@ -97,6 +115,7 @@ def spelling_variant(a: str, b: str) -> bool:
     return len(a) == len(b) and _sound(a) == _sound(b)
 
 
+@lru_cache(maxsize=200_000)
 def transliteration_variant(a: str, b: str) -> bool:
     """Two spellings of one word transliterated from Arabic, Persian, Russian or Korean.
 
@@ -115,7 +134,7 @@ def transliteration_variant(a: str, b: str) -> bool:
     if fuzz.ratio(a, b) < VARIANT_MIN_RATIO:
         return False
     x, y = sounds(a), sounds(b)
-    if x == y:
+    if x == y or sounds_as_j(a) == sounds_as_j(b):
         return True
     if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
         return False
@@ -159,6 +178,7 @@ def word_similarity(a: str, b: str) -> float:
     return max(_typo_similarity(a, b), sound_alike(a, b))
 
 
+@lru_cache(maxsize=200_000)
 def phonetic_key(word: str) -> str:
     """A word's metaphone (rigour's, a maintained phonetic key) without a leading vowel, a
     voiced consonant read as its voiceless one: 'Oleksandr', 'Aleksandr' and 'Alexander'
@@ -270,6 +290,9 @@ class NameScore:
                 "the watched name contains every word of the listed name (with given names, "
                 "a patronymic or middle name the list leaves out)"
             )
+        elif self.contained.startswith("acronym"):
+            short = "watched" if "listed" in self.contained else "listed"
+            parts.append(f"the {short} name is the initials of the other")
         elif self.contained == "watched company":
             parts.append(
                 "the watched name contains every word of the listed name (a shorter name of "
@@ -454,6 +477,63 @@ def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float
     return words >= MIN_SHARED_PERSON and rare and all(t in paired for t in listed)
 
 
+def _generic_dropped(
+    listed: NameForm,
+    lst: Sequence[str],
+    pairs: Sequence[tuple[str, str, float]],
+    missing: Sequence[str],
+    frequent: frozenset[str],
+) -> bool:
+    """Whether a listed company is the watched one written without a generic word: 'CONGO
+    FUTUR' for 'CONGO FUTUR IMPORT', 'ARIAN BANK' for 'ARIAN BANK CORPORATION'.
+
+    Every listed word is paired, each watched word left over is a generic business
+    word (:data:`~monitor.watchlists.words.GENERIC_WORDS`) that many of the list's
+    entries share (``frequent``, counted on the list), and a paired word is telling
+    and rare on the list: 'SHAHID INDUSTRIES' is not 'SHAHID'. The listed name has two
+    words at least (the Arabic article aside): 'CHAM BANK' is not 'CHAM HOLDING' (alias
+    'CHAM'), 'SINA BANK' is not a vessel 'SINA'.
+    """
+    if listed.person or not frequent:
+        return False
+    if not all(t in GENERIC_WORDS and t in frequent for t in missing):
+        return False
+    paired = {b for _, b, _ in pairs}
+    if not all(t in paired for t in lst):
+        return False
+    if sum(1 for t in lst if t not in ARABIC_ARTICLES) < MIN_SHARED_PERSON:
+        return False  # 'CHAM' for 'CHAM BANK': one word is a name many companies take
+    return any(
+        is_distinctive(a) and is_distinctive(b) and a not in frequent and b not in frequent
+        for a, b, _ in pairs
+    )
+
+
+ACRONYM = 0.92
+"""The score of an organisation's name against its initials: as two spellings of one word."""
+
+
+def _acronym(watched: NameForm, listed: NameForm) -> NameScore | None:
+    """An organisation written as its initials on one side: 'ISGS' for 'ISIS IN THE GREATER
+    SAHARA' (:func:`~monitor.watchlists.tokens.acronyms`: four words and letters at least).
+
+    The one word must be a telling one ('Bank' is no acronym), and neither name a
+    listed person's: people's initials are no name.
+    """
+    if listed.person:
+        return None
+    for one, many, watched_short in ((watched, listed, True), (listed, watched, False)):
+        if len(one.tokens) != 1 or len(many.tokens) < 2:
+            continue
+        word = one.tokens[0]
+        if is_distinctive(word) and word in many.acronyms:
+            initials = "initials of the listed name" if watched_short else "initials of it"
+            why = (word, " ".join(many.tokens), ACRONYM)
+            pair = why if watched_short else (why[1], word, ACRONYM)
+            return NameScore(ACRONYM, (pair,), (), (), f"acronym: {initials}")
+    return None
+
+
 def score_names(
     watched: NameForm, listed: NameForm, frequent: frozenset[str] = frozenset()
 ) -> NameScore | None:
@@ -470,6 +550,8 @@ def score_names(
     two distinctive words.
     """
     w, lst = watched.tokens, listed.tokens
+    if (acronym := _acronym(watched, listed)) is not None:
+        return acronym
     if watched.joined & listed.token_set or listed.joined & watched.token_set:
         w = merge_runs(w, set(lst))
         lst = merge_runs(lst, set(w))
@@ -506,6 +588,10 @@ def score_names(
         if min(covered, CONTAINED) > score:
             score = min(covered, CONTAINED)
             contained = "watched" if listed.person else "watched company"
+    if missing and not contained and _generic_dropped(listed, lst, pairs, missing, frequent):
+        covered = found / (sum(paired_weights) or 1)
+        if min(covered, CONTAINED) > score:
+            score, contained = min(covered, CONTAINED), "watched company"
     telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
     if len(telling) == 1 and ({*telling[0]} & frequent):
         # 'AL-SHAHID CORPORATION' is not every 'SHAHID ... INDUSTRIES', nor 'SHAHID FUND':

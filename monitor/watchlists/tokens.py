@@ -10,6 +10,8 @@ Legal forms come from two sources: the organisation types of the OpenSanctions
 sirketi"...), removed as whole phrases wherever they stand in the name, and
 the word lists of :mod:`monitor.watchlists.words` for single words and the
 corporate words rigour does not treat as legal forms ("Technology").
+Abbreviations of business words ("INTL", "MFG", "I/E") are read in full
+(:mod:`monitor.watchlists.abbreviations`) in organisations' names.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
+from monitor.watchlists.abbreviations import expand, expand_text
 from monitor.watchlists.words import (
     CJK_LEGAL_FORMS,
     COMMON_WORDS,
@@ -58,6 +61,8 @@ _DOUBLED = re.compile(r"(.)\1+")  # doubled letters: 'Hassan' is 'Hasan'
 _ENDINGS = (("iy", "i"), ("yy", "y"), ("ah", "a"))  # 'Yuriy'/'Yuri', 'Shari'ah'/'Sharia'
 VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
+# 'M & S SYNDICATE', 'M AND S SYNDICATE', 'H&H METALFORM': two letters joined are one word.
+_LETTERS_AND = re.compile(r"(?<![\w.])([^\W\d_])\s*(?:&|\band\b)\s*([^\W\d_])(?![\w.])")
 TYPO_MIN_LENGTH = 6
 _KNOWN = LEGAL_FORMS | GENERIC_WORDS
 
@@ -96,6 +101,7 @@ class NameForm:
     joined: frozenset[str]  # adjacent words written together: 'sense time' -> 'sensetime'
     person: bool = False  # the name of a listed individual (watched names: unknown, False)
     company: bool = False  # a legal form was found in it: 'A AND M MAHAR COMPANY LIMITED'
+    acronyms: frozenset[str] = frozenset()  # its initials, when long enough: 'irisl'
 
     @property
     def distinctive(self) -> tuple[str, ...]:
@@ -170,6 +176,20 @@ def sounds(word: str) -> str:
     return _DOUBLED.sub(r"\1", word[:end]) + word[end:]
 
 
+# 'zh', 'dzh' and 'dj' are also the 'j' of French and older transliterations
+# ('Pezhman'/'Pejman', 'Bozhkov'/'Bojkov', 'Djamel'/'Jamel'); read so in a second reading
+# only, as Chinese 'zh' is 'ch' ('Zhao'/'Chao') and Serbian 'dj' is 'd' ('Djordjevic').
+_AS_J = re.compile(r"dzh|dj|zh")
+
+
+@lru_cache(maxsize=200_000)
+def sounds_as_j(word: str) -> str:
+    """:func:`sounds`, reading 'zh' and 'dj' as the 'j' they transliterate in Persian,
+    Russian and Arabic names written the French way: 'pezhman' and 'pejman' are 'peyman'."""
+    return sounds(_AS_J.sub("j", word))
+
+
+@lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """A word's consonants as :func:`sounds` reads them: 'qasim' and 'qasem' are 'ksm',
     'chaar' and 'shaar' are 'sr', 'abass' and 'abbas' are 'bs'."""
@@ -213,7 +233,8 @@ def _without_org_types(text: str) -> tuple[str, list[str]]:
     lowered = text.casefold()
     dropped: list[str] = []
     for phrase in _org_type_phrases(lowered):
-        pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+        # not a dotted form's start: 's.a' in 's.a.l.' is 'S.A.L.', a form of its own (SAL)
+        pattern = re.compile(r"(?<![\w.])" + re.escape(phrase) + r"(?!\w)(?!\.\w)")
         lowered, count = pattern.subn(" ", lowered)
         if count:
             dropped += fold(phrase.replace(".", "")).split()  # 's.a. de c.v.': sa de cv
@@ -230,12 +251,16 @@ def analyse(name: str, person: bool = False) -> NameForm:
     text, phrase_words = _without_org_types(INNER_APOSTROPHE.sub("", name))
     for word in CJK_LEGAL_FORMS:
         text = text.replace(word, " ")
+    if not person:  # a person's 'IND' or 'ENT' is a name, not an abbreviation
+        text = _LETTERS_AND.sub(r"\1\2", expand_text(text))
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
-    tokens = [_known_word(t) for t in _join_letters(fold(text).split())]
+    words = _join_letters(fold(text).split())
+    tokens = [_known_word(t) for t in (words if person else expand(words))]
     kept = tuple(dict.fromkeys(t for t in tokens if t not in LEGAL_FORMS))
     dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in LEGAL_FORMS)]))
     joined = frozenset(joined for _, joined in runs(kept))
     return NameForm(
+        acronyms=frozenset() if person or "," in name else acronyms(words, kept),
         company=bool(set(dropped) - PARTICLES),
         original=name,
         tokens=kept,
@@ -244,6 +269,28 @@ def analyse(name: str, person: bool = False) -> NameForm:
         joined=joined,
         person=person,
     )
+
+
+ACRONYM_MIN_LENGTH = 5
+"""An organisation's initials make an acronym to match from five letters: shorter ones
+name many organisations of one list ('ASRC' is an SDN alias of two, 'IRMF' of
+'Islamic Revolution Martyrs Foundation' and of another foundation)."""
+
+
+def acronyms(words: list[str], kept: tuple[str, ...]) -> frozenset[str]:
+    """The initials an organisation's name may be written as: 'Ministry of Defense and Armed
+    Forces Logistics' is 'MODAFL' (particles included) and 'MDAFL' (skipped), 'Islamic
+    Revolutionary Guard Corps Air Force' 'IRGCAF'.
+
+    Only from five words and letters (:data:`ACRONYM_MIN_LENGTH`), and never from a
+    name written 'SURNAME, Given names' (a comma in it): a person's initials are no name.
+    """
+    found = set()
+    skipped = [w for w in words if len(w) > 2 and w not in PARTICLES]
+    for sequence in (words, skipped, kept):
+        if len(sequence) >= ACRONYM_MIN_LENGTH and all(w.isalpha() for w in sequence):
+            found.add("".join(w[0] for w in sequence))
+    return frozenset(found)
 
 
 def runs(tokens: tuple[str, ...]) -> list[tuple[range, str]]:

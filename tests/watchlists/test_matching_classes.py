@@ -24,7 +24,14 @@ from monitor.watchlists.hooks import list_rarity
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
-from monitor.watchlists.scoring import inflected, phonetic_key, sound_alike
+from monitor.watchlists.scoring import (
+    VARIANT,
+    inflected,
+    phonetic_key,
+    sound_alike,
+    word_similarity,
+)
+from monitor.watchlists.tokens import analyse
 from tests.conftest import SNAPSHOTS
 from tests.watchlists.conftest import CONS_2021, NOW, make_config, run
 
@@ -169,3 +176,125 @@ def test_alerts_count_the_words_of_the_lists_current_entries(tmp_path: Path) -> 
         counted = list_rarity(connection, "us-ofac-cons", [])
     assert counted.entries == len(records(CONS_2021))
     assert counted == WordRarity.of(records(CONS_2021))
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        ("ABC INTL TRADING LLC", "ABC INTERNATIONAL TRADING"),
+        ("DALIAN SHIPPING I/E CO", "DALIAN SHIPPING IMPORT EXPORT CO"),
+        ("KORYO IMP/EXP CORPORATION", "KORYO IMPORT AND EXPORT CORPORATION"),
+        ("TAJ MFG CO", "TAJ MANUFACTURING COMPANY"),
+        ("SMITH BROS", "SMITH BROTHERS LIMITED"),
+    ],
+)
+def test_abbreviations_in_an_organisations_name_are_read_in_full(watched: str, listed: str) -> None:
+    assert score(watched, entity(listed)) == 1.0
+    assert score(listed, entity(watched)) == 1.0
+
+
+def test_a_persons_name_is_never_read_as_an_abbreviation() -> None:
+    assert analyse("IND, Natl", person=True).tokens == ("ind", "natl")
+    # 'I.E.' may be two initials: only 'I/E' is import-export
+    assert analyse("SMITH, I.E.").tokens == ("smith", "ie")
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        # an SDN entry's name and its own acronym alias (2021-07-07)
+        ("IRISL", "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES"),
+        ("MUJWA", "MOVEMENT FOR UNITY AND JIHAD IN WEST AFRICA"),
+        ("IRGCAF", "ISLAMIC REVOLUTIONARY GUARD CORPS AIR FORCE"),
+    ],
+)
+def test_an_organisation_written_as_its_initials_is_found(short: str, full: str) -> None:
+    assert score(short, entity(full)) >= THRESHOLD
+    assert score(full, entity(short)) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "listed_person"),
+    [
+        # four letters name several parties of one list: SDN aliases of two entries each
+        ("ASRC", "AL-SAHEL REFINERY COMPANY", False),
+        ("IRMF", "ISLAMIC REVOLUTION MARTYRS FOUNDATION", False),
+        ("KISMA", "KIM, Il Sung Myong Ahn", True),  # a person's initials are no name
+    ],
+)
+def test_short_initials_and_peoples_initials_are_no_acronym(
+    short: str, full: str, listed_person: bool
+) -> None:
+    listed = person(full) if listed_person else entity(full)
+    assert score(short, listed) < THRESHOLD
+
+
+def test_a_name_written_surname_first_has_no_acronym() -> None:
+    # SDN 2021: 'SHA'LAN, Abdul Nur Ali' is not the company 'SANA'
+    assert score("SHA'LAN, Abdul Nur Ali Hamid", entity("SANAH")) < THRESHOLD
+    assert analyse("SHA'LAN, Abdul Nur Ali Hamid").acronyms == frozenset()
+
+
+def test_a_common_word_is_no_acronym() -> None:
+    # 'Transport Research And Development Engineering' has the initials T-R-A-D-E
+    listed = entity("TRADE")
+    assert score("TRANSPORT RESEARCH AND DEVELOPMENT ENGINEERING", listed) < THRESHOLD
+
+
+def test_a_company_written_without_a_generic_word_frequent_on_the_list() -> None:
+    rarity = WordRarity.of(records(SDN_2021))
+    assert "import" in rarity.frequent and "futur" not in rarity.frequent
+    # the SDN's own two names of one entry (CONGO FUTUR, 2021)
+    assert score("CONGO FUTUR IMPORT", entity("CONGO FUTUR"), rarity) >= THRESHOLD
+    # nothing known of the list: the dropped word may be a telling one
+    assert score("CONGO FUTUR IMPORT", entity("CONGO FUTUR")) < THRESHOLD
+    # a dropped word that is not generic, or a kept word frequent on the list: another party
+    assert score("CONGO FUTUR KATANGA", entity("CONGO FUTUR"), rarity) < THRESHOLD
+    assert score("SHAHID MOVAHED INDUSTRIES", entity("SHAHID"), rarity) < THRESHOLD
+    # one word left is a name many companies take (SDN: 'CHAM' is an alias of CHAM HOLDING)
+    assert score("CHAM BANK", entity("CHAM"), rarity) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("pejman", "pezhman"), ("djamel", "jamel"), ("bazhenov", "bajenov")],
+)
+def test_zh_and_dj_are_the_j_of_other_transliterations(one: str, other: str) -> None:
+    assert word_similarity(one, other) >= VARIANT
+
+
+@pytest.mark.parametrize(("one", "other"), [("zhang", "yang"), ("zhao", "yao"), ("zhou", "you")])
+def test_chinese_zh_is_not_y(one: str, other: str) -> None:
+    assert word_similarity(one, other) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        ("WEI, Zhao", "WEI, Chao"),
+        ("ZHANG, Wen-Fu", "CHANG, Wen-Fu"),
+        ("DJORDJEVIC, Vlastimir", "DORDEVIC, Vlastimir"),
+    ],
+)
+def test_zh_and_dj_keep_their_other_readings(watched: str, listed: str) -> None:
+    # Chinese 'zh' is Wade-Giles 'ch'; Serbian 'dj' is 'd' (SDN names of one entry each)
+    assert score(watched, person(listed)) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        # the SDN's own names of one entry each (2021-07-07)
+        ("M AND S SYNDICATE (PVT) LTD.", "M & S SYNDICATE (PVT) LTD."),
+        ("H AND H METALFORM GMBH", "H & H METALFORM GMBH"),
+    ],
+)
+def test_two_letters_joined_by_and_are_one_word(watched: str, listed: str) -> None:
+    assert score(watched, entity(listed)) == 1.0
+    assert score("M AND Z SYNDICATE", entity("M & S SYNDICATE")) < THRESHOLD
+
+
+def test_a_dotted_legal_form_is_not_cut_short() -> None:
+    # 'S.A.L.' (societe anonyme libanaise) is not 'S.A.' and a stray 'L'
+    assert analyse("OVLAS TRADING S.A.L.").tokens == ("ovlas", "trading")
+    assert score("OVLAS TRADING S.A.L.", entity("OVLAS TRADING S.A.")) == 1.0
