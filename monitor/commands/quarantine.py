@@ -58,8 +58,9 @@ def list_command(app: AppContext, list_id: str | None, output_format: str) -> No
 
 @quarantine_group.command("approve")
 @click.argument("snapshot", type=int)
+@click.option("--reason", default="", help="Why (kept in the archive with the approval).")
 @pass_app
-def approve_command(app: AppContext, snapshot: int) -> None:
+def approve_command(app: AppContext, snapshot: int, reason: str) -> None:
     """Apply quarantined SNAPSHOT, then re-check the list's later quarantined snapshots in order.
 
     The approval is written into the snapshot's archive folder, so a replay of
@@ -67,11 +68,13 @@ def approve_command(app: AppContext, snapshot: int) -> None:
 
     \b
     Example:
-      watchlist-monitor quarantine approve 42
+      watchlist-monitor quarantine approve 42 --reason "OFAC delisted them (recent actions)"
     """
     from monitor.service import quarantine
 
-    results = quarantine.approve(app.store, app.config, snapshot, now=app.now, progress=_progress)
+    results = quarantine.approve(
+        app.store, app.config, snapshot, now=app.now, progress=_progress, reason=reason
+    )
     if results and results[0].failed:
         sys.exit(1)
 

@@ -82,6 +82,8 @@ class IngestRequest:
     finishing: bool = False
     # Who approved it, written into the archive decision (the web app names the person).
     decided_by: str = ""
+    # Why, written into the archive decision with it.
+    decision_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -430,7 +432,7 @@ def _apply_approved(
         verdict="approved",
         sha256=snapshot.sha256,
         at=utc_iso(snapshot.recorded_at),
-        reason="approved on ingest",
+        reason=request.decision_reason or "approved on ingest",
         by=request.decided_by,
     )
     guards.write_decision(folder, decision)

@@ -116,10 +116,12 @@ def approve(
     now: datetime,
     progress: Callable[[IngestResult, int, int], None] | None = None,
     by: str = "",
+    reason: str = "",
 ) -> list[IngestResult]:
     """Apply a quarantined snapshot, then re-check the list's later quarantined ones in order.
 
-    ``by`` names who approved it in the archive decision (the web app's form).
+    ``by`` names who approved it in the archive decision (the web app's form), and
+    ``reason`` why (the command's ``--reason``).
 
     Running it again after an interruption finishes the re-checks. ``progress`` is
     told of each result as it comes, with its position and the total, so that a
@@ -139,7 +141,11 @@ def approve(
 
     if not _already_approved(held):
         _check_can_approve(store, held)
-        done(ingest(store, config, _request(config, held, approved=True, by=by), now=now))
+        done(
+            ingest(
+                store, config, _request(config, held, approved=True, by=by, reason=reason), now=now
+            )
+        )
         if results[0].status not in ("applied", "baseline"):
             return results
     for snapshot in later:
@@ -172,7 +178,13 @@ def _check_can_approve(store: Store, held: Held) -> None:
 
 
 def _request(
-    config: Config, held: Held, *, approved: bool = False, recheck: bool = False, by: str = ""
+    config: Config,
+    held: Held,
+    *,
+    approved: bool = False,
+    recheck: bool = False,
+    by: str = "",
+    reason: str = "",
 ) -> IngestRequest:
     from monitor.ingest.pipeline import IngestRequest
 
@@ -185,6 +197,7 @@ def _request(
         approved=approved,
         recheck_quarantined=recheck,
         decided_by=by,
+        decision_reason=reason or "approved from the quarantine",
         hooks=hooks_for(EntryPoint.APPROVE, config, config.list_config(held.list_id)),
     )
 

@@ -124,10 +124,16 @@ def test_the_log_of_an_approved_apply_says_whose_decision_it_was(
     )
     assert held.snapshot_id is not None
     with caplog.at_level("WARNING", logger="monitor.ingest.pipeline"):
-        quarantine.approve(store, config, held.snapshot_id, now=NOW, by="A. Analyst")
+        quarantine.approve(
+            store, config, held.snapshot_id, now=NOW, by="A. Analyst", reason="OFAC delisted them"
+        )
     [line] = [r.getMessage() for r in caplog.records if "despite" in r.getMessage()]
     assert line.startswith(f"list {LIST}: approved by A. Analyst at ")
-    assert ": approved on ingest, despite: would delist 89 of 442 entries (20%)" in line
+    assert ": OFAC delisted them, despite: would delist 89 of 442 entries (20%)" in line
+    decision = json.loads(
+        (config.archive / LIST / "2025-12-20T0000Z" / "_decision.json").read_text()
+    )
+    assert (decision["by"], decision["reason"]) == ("A. Analyst", "OFAC delisted them")
 
 
 def test_a_replay_of_the_archive_takes_the_same_decisions(
@@ -255,9 +261,11 @@ def test_the_quarantine_commands(tmp_path: Path, real: bytes) -> None:
         1,
         "error: no snapshot 99; 'watchlist-monitor quarantine list' shows the ids\n",
     )
-    approved = cli("quarantine", "approve", "2")
+    approved = cli("quarantine", "approve", "2", "--reason", "delisted by OFAC on 20 Dec")
     assert approved.exit_code == 0
     assert approved.stdout.strip() == f"{LIST} @ 2025-12-20T00:00:00Z: 89 delisted"
+    decision = next((tmp_path / "archive" / LIST).glob("*/_decision.json"))
+    assert json.loads(decision.read_text())["reason"] == "delisted by OFAC on 20 Dec"
     assert cli("quarantine", "list").stdout == "no quarantined snapshots\n"
     twice = cli("quarantine", "reject", "2")
     assert (twice.exit_code, twice.stderr.strip()) == (
