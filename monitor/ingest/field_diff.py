@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
 # Scalars compared by value, tagged with their type (True == 1 == 1.0 in Python).
 _SCALARS = (str, int, float, bool, type(None))
 # The rule above, for DeepDiff: its default of skipping ``__`` keys switched off.
@@ -61,6 +59,10 @@ def differs(before: Any, after: Any) -> bool:
     try:
         return canonical(before) != canonical(after)
     except _Unusual:
+        # Imported here, not at module level: no record field holds such a value, and
+        # importing deepdiff was about a tenth of an ``ingest`` process's imports.
+        from deepdiff import DeepDiff
+
         return bool(DeepDiff(before, after, **_DEEPDIFF))
 
 

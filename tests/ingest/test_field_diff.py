@@ -15,6 +15,8 @@ import itertools
 import json
 import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -192,3 +194,11 @@ def test_a_value_of_another_type_is_left_to_deepdiff() -> None:
     """No record field holds a set or a path; if one did, DeepDiff still compares it."""
     assert not field_diff.differs({1, 2}, {2, 1})
     assert field_diff.differs(Path("a"), Path("b"))
+
+
+def test_the_ingest_pipeline_does_not_import_deepdiff() -> None:
+    """It is imported only for a value of another type: an ``ingest`` process never pays
+    for it (about a tenth of its imports)."""
+    code = "import sys, monitor.ingest.pipeline; print('deepdiff' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

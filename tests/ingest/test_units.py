@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from monitor.config import Config, Expect, ListConfig
-from monitor.formats import ofac_csv, un_xml
+from monitor.formats import _csv_units, ofac_csv, un_xml
 from monitor.ingest import units
 from monitor.ingest.pipeline import IngestRequest, IngestResult, ingest
 from monitor.store import Store, open_engine
@@ -219,6 +220,43 @@ def test_a_file_the_splitter_refuses_is_parsed_in_full_with_the_same_result(
     )
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied", "applied"]
+
+
+def test_a_lone_cr_in_a_quoted_cell_refuses_the_split_and_reads_as_the_full_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader keeps a CR inside a quoted cell; a cut at every line break would not."""
+    first = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
+    body = gzip.decompress((SDN / "2021-12-16T0142Z" / "sdn.csv.gz").read_bytes())
+    quoted = body.index(b',"', len(body) // 2) + 3  # inside a quoted cell of a real row
+    with_cr = tmp_path / "2021-12-16" / "sdn.csv"
+    with_cr.parent.mkdir()
+    with_cr.write_bytes(body[:quoted] + b"\r" + body[quoted:])
+    versions = [
+        (datetime(2021, 12, 10, tzinfo=UTC), [first]),
+        (datetime(2021, 12, 16, tzinfo=UTC), [with_cr]),
+    ]
+    built = BuiltKeys(monkeypatch)
+    on = _replay(
+        versions, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch, fingerprints=True
+    )
+    second = _rows_by_key(SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
+    assert len(built.take()) == len(_rows_by_key(first)) + len(second)  # the second in full
+    off = _replay(
+        versions, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch, fingerprints=False
+    )
+    assert on == off
+    assert [row[2] for row in on["snapshots"]] == ["applied", "applied"]
+
+
+def test_the_lone_cr_check_agrees_with_counting_crs_against_crlfs() -> None:
+    """Every text of up to six bytes from CR, LF, a quote and a letter, as the cut sees it."""
+    for size in range(7):
+        for text in itertools.product(b'\r\n"a', repeat=size):
+            content = bytes(text)
+            lines = content.splitlines(keepends=True)
+            lone = content.count(b"\r") != content.count(b"\r\n")
+            assert _csv_units._lone_cr(content, lines) == lone, content
 
 
 def test_a_truncated_file_is_rejected_as_the_full_parse_rejects_it(
