@@ -49,17 +49,16 @@ class BaseState:
     list_id: str
     applied_id: int | None  # the list's newest applied snapshot; None: no state yet
     store: Store = field(repr=False, compare=False)
-    # What this process kept when it applied that very state (the hashes, when it had
-    # them all, and the entry count; :mod:`monitor.ingest.held_state`), used instead of
-    # reading them again.
-    held: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
-    held_count: int | None = field(default=None, repr=False, compare=False)
+    # What this process kept when it applied that very state (its entry count, its
+    # fingerprint set, and its hashes when it had them all; :mod:`monitor.ingest.held_state`),
+    # used instead of reading them again.
+    held: held_state.HeldState | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def hashes(self) -> Mapping[str, str]:
         """Every current key's content hash."""
-        if self.held is not None:
-            return self.held
+        if self.held is not None and self.held.hashes is not None:
+            return self.held.hashes
         if self.applied_id is None:
             return {}
         with self.store.read() as connection:
@@ -75,8 +74,8 @@ class BaseState:
     @functools.cached_property
     def count(self) -> int:
         """How many entries the state has."""
-        if self.held_count is not None:
-            return self.held_count
+        if self.held is not None:
+            return self.held.count
         if self.hashes_at_hand:
             return len(self.hashes)
         with self.store.read() as connection:
@@ -85,7 +84,8 @@ class BaseState:
     @property
     def hashes_at_hand(self) -> bool:
         """Held, already read, or none to read: asking for them all costs no query."""
-        return self.held is not None or "hashes" in self.__dict__ or self.applied_id is None
+        held_hashes = self.held is not None and self.held.hashes is not None
+        return held_hashes or "hashes" in self.__dict__ or self.applied_id is None
 
     def is_current(self, tx: ListTransaction) -> bool:
         """Is this still the list's state? Asked under the list's lock."""
@@ -104,13 +104,11 @@ def read_base(store: Store, list_id: str) -> BaseState:
     """
     with store.read() as connection:
         latest = ListTransaction(connection, list_id).latest_applied_snapshot()
-    kept = held_state.held(store, list_id, latest)
     return BaseState(
         list_id=list_id,
         applied_id=latest.id if latest else None,
         store=store,
-        held=kept.hashes if kept is not None else None,
-        held_count=kept.count if kept is not None else None,
+        held=held_state.held(store, list_id, latest),
     )
 
 

@@ -41,7 +41,7 @@ from monitor.ingest.spill import Spill
 from monitor.records import Record
 from monitor.store import fingerprints
 from monitor.store.fingerprints import StoredUnit
-from monitor.store.store import ListTransaction, Store
+from monitor.store.store import Store
 
 log = logging.getLogger(__name__)
 ENV = "WATCHLIST_MONITOR_FINGERPRINTS"
@@ -118,15 +118,14 @@ def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, Store
     """The stored fingerprints of the base's state, when they were made by this code.
 
     The set this process stored itself when it applied that very state is not read
-    again (:mod:`monitor.ingest.held_state`; ``base`` was checked against the database).
+    again (``base.held``: :func:`monitor.ingest.intake.read_base` found it to be the
+    database's state).
     """
     tag = code_tag(fmt)
+    kept = base.held
+    if kept is not None and kept.units is not None and kept.tag == tag:
+        return kept.units
     with store.read() as connection:
-        latest = ListTransaction(connection, base.list_id).latest_applied_snapshot()
-        kept = held_state.held(store, base.list_id, latest)
-        # Kept for the database's newest state, and that is the state ``base`` holds.
-        if kept is not None and kept.units is not None and kept.tag == tag:
-            return kept.units if kept.applied_id == base.applied_id else {}
         return fingerprints.read(connection, base.list_id, base.applied_id, tag)
 
 
