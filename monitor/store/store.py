@@ -243,17 +243,8 @@ class ListTransaction:
     def current_hashes_of(self, keys: Iterable[str]) -> dict[str, str]:
         """The content hashes of these keys, those of them that are current: a check read
         unit by unit needs only the hashes of the entries whose raw unit is new."""
-        wanted = list(keys)
-        found: dict[str, str] = {}
-        for start in range(0, len(wanted), BATCH):
-            rows = self.connection.execute(
-                select(t.entity_versions.c.key, t.entity_versions.c.content_hash).where(
-                    t.entity_versions.c.list_id == self.list_id,
-                    _current_of_keys(wanted[start : start + BATCH]),
-                )
-            )
-            found.update((key, content_hash) for key, content_hash in rows)
-        return found
+        column = t.entity_versions.c.content_hash
+        return dict(self._current_of(column, keys))
 
     def current_count(self) -> int:
         """How many entries the list has now (an index-only count, no row read)."""
@@ -265,17 +256,20 @@ class ListTransaction:
 
     def current_records(self, keys: Iterable[str]) -> dict[str, Record]:
         """The current records of these keys only: changed entries, not the whole list."""
+        rows = self._current_of(t.entity_versions.c.record, keys)
+        return {key: Record.from_dict(json.loads(text)) for key, text in rows}
+
+    def _current_of(self, column: Any, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """(key, column) of the current versions of these keys, looked up a batch at a time."""
         wanted = list(keys)
-        found: dict[str, Record] = {}
         for start in range(0, len(wanted), BATCH):
             rows = self.connection.execute(
-                select(t.entity_versions.c.key, t.entity_versions.c.record).where(
+                select(t.entity_versions.c.key, column).where(
                     t.entity_versions.c.list_id == self.list_id,
                     _current_of_keys(wanted[start : start + BATCH]),
                 )
             )
-            found.update((key, Record.from_dict(json.loads(text))) for key, text in rows)
-        return found
+            yield from ((key, value) for key, value in rows)
 
     def keys_seen_before(self, keys: Iterable[str]) -> set[str]:
         """Keys that had a version in the past: a new listing of one is a relisting."""
