@@ -32,7 +32,7 @@ from monitor.files import SourceFile
 from monitor.formats import _csv_units
 from monitor.formats._readers import UTF8_BOM
 from monitor.formats._xml import SAFE_PARSING
-from monitor.formats.base import SplitRefused, Unit
+from monitor.formats.base import SplitRefused, Unit, row_fingerprint
 
 HIDING = (b"<!--", b"<![CDATA[", b"<!DOCTYPE", b"<!ENTITY")
 ENCODING_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']+)["']""")
@@ -92,7 +92,7 @@ def elements(content: bytes, tags: tuple[str, ...], name: str) -> Iterator[tuple
         skeleton.append(content[end : match.start()])
         end = match.end()
         unit = match.group(0)
-        yield _csv_units.row_fingerprint(unit), unit
+        yield row_fingerprint(unit), unit
     skeleton.append(content[end:])
     _check_skeleton(b"".join(skeleton), set(tags), name)
 

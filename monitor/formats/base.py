@@ -7,6 +7,7 @@ touches no other file.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -27,6 +28,11 @@ class SplitRefused(Exception):
     not read exactly as the parser would (a header row, a lone CR, a duplicate key,
     text that is not UTF-8...): the full parse then gives the exact result or error.
     """
+
+
+def row_fingerprint(row: bytes) -> str:
+    """The fingerprint of a unit that is one byte string (``Format.split_rows``)."""
+    return hashlib.blake2b(row, digest_size=16).hexdigest()
 
 
 class Unit(NamedTuple):
@@ -125,6 +131,26 @@ class Format(ABC):
     def parse_unit(self, unit: Unit) -> Record:
         """The record of one unit from ``split``, equal to the one ``parse`` gives for it."""
         raise SplitRefused(f"{self.kind} is not split into units")
+
+    def split_rows(self, files: Sequence[SourceFile]) -> list[bytes] | None:
+        """Every unit as one byte string, when each unit of this snapshot is exactly that.
+
+        Why: a version is then its set of rows, and compared with the last version's set
+        in C (monitor.ingest.units), where ``split`` yields the units one by one. Checks
+        only what concerns the whole file (raises SplitRefused like ``split``); each new
+        row is checked by ``unit_of_row``, an unchanged one was when it was new. None:
+        these files have units of several parts (OFAC sibling files), ``split`` serves.
+        """
+        return None
+
+    def unit_of_row(self, row: bytes) -> Unit:
+        """The unit of one row from ``split_rows`` (fingerprint ``row_fingerprint(row)``),
+        checked as ``split`` checks each row; SplitRefused when ``split`` would refuse it."""
+        raise SplitRefused(f"{self.kind} is not split into rows")
+
+    def units_of_rows(self, rows: list[bytes]) -> Iterator[Unit]:
+        """``unit_of_row`` of every row, in order, as ``split`` would give them."""
+        return map(self.unit_of_row, rows)
 
     def parse_delta(self, files: Sequence[SourceFile]) -> Iterator[DeltaOp]:
         """The changes a delta file makes to the previous state (formats with ``delta``)."""

@@ -15,7 +15,7 @@ from monitor.files import SourceFile
 from monitor.formats import _csv_units as units
 from monitor.formats import _ofac_common as ofac
 from monitor.formats._readers import without_bom
-from monitor.formats.base import Format, SplitRefused, Unit
+from monitor.formats.base import Format, SplitRefused, Unit, row_fingerprint
 from monitor.records import Record
 
 # What the CSV files give for an entry that the record does not keep, on purpose (the
@@ -215,34 +215,13 @@ class OfacCsv(Format):
         Sibling rows of no primary row are parsed every time: ``parse`` checks
         their width too.
         """
-        roles: dict[int | None, list[SourceFile]] = defaultdict(list)
-        for source in files:
-            try:
-                roles[_role(source)].append(source)
-            except ParseError as exc:
-                raise SplitRefused(str(exc)) from exc
-        unknown = set(roles) - {PRIMARY, *SIBLING_WIDTHS, None}
-        if unknown or len(roles.get(PRIMARY, [])) != 1:
-            raise SplitRefused("not one primary file with known siblings")
-        siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
-        primary = roles[PRIMARY][0]
-        rows = units.rows(units.read_bytes(primary), primary.name)
-        # Whole-list steps rather than a loop over the rows: this runs for every version.
-        keys = [row.partition(b",")[0] for row in rows]
-        if not all(map(bytes.isdigit, keys)) or len(set(keys)) != len(keys):
-            odd = _odd_key(keys)
-            raise SplitRefused(f"{primary.name}: ent_num {odd!r} is a header, odd or repeated")
-        fingerprints = units.row_fingerprints(rows, primary.name)
+        primary, siblings = self._split_files(files)
         if not any(siblings):
-            del keys  # checked; a million-row file keeps only what its units need
-            # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
-            none = repeat(())
-            raws = zip(rows, none, none, none, strict=False)
-            # tuple.__new__(Unit, (fp, raw)) is Unit(fp, raw) built in C: calling the
-            # NamedTuple's Python __new__ for each of ~9,100 rows was a tenth of the split.
-            yield from map(tuple.__new__, repeat(Unit), zip(fingerprints, raws, strict=False))
+            yield from self.units_of_rows(primary)
             return
-        for row, key, fingerprint in zip(rows, keys, fingerprints, strict=True):
+        keys = self._checked_keys(primary)
+        fingerprints = units.row_fingerprints(primary, "sdn.csv with siblings")
+        for row, key, fingerprint in zip(primary, keys, fingerprints, strict=True):
             parts = (siblings[0].pop(key, []), siblings[1].pop(key, []), siblings[2].pop(key, []))
             if parts[0] or parts[1] or parts[2]:
                 widths = zip(SIBLING_WIDTHS, parts, strict=True)
@@ -254,6 +233,53 @@ class OfacCsv(Format):
             for orphans in grouped.values():  # rows of no entry: parse checks their width too
                 for orphan in orphans:
                     units.parse_row(orphan, width, "a sibling row of no entry")
+
+    def split_rows(self, files: Sequence[SourceFile]) -> list[bytes] | None:
+        """The primary file's rows when no sibling file has a row (the SDN list as
+        published: ``sdn.csv`` alone, or with empty sibling files)."""
+        primary, siblings = self._split_files(files)
+        return None if any(siblings) else primary
+
+    def unit_of_row(self, row: bytes) -> Unit:
+        if not row.partition(b",")[0].isdigit():
+            raise SplitRefused(f"ent_num {units.first_cell(row)!r} is a header or odd")
+        return Unit(row_fingerprint(row), (row, (), (), ()))
+
+    def units_of_rows(self, rows: list[bytes]) -> Iterator[Unit]:
+        """Every row's unit, checked in whole-list steps rather than a loop over the rows."""
+        self._checked_keys(rows)  # a million-row file keeps only what its units need
+        fingerprints = units.row_fingerprints(rows, "sdn.csv")
+        # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
+        none = repeat(())
+        raws = zip(rows, none, none, none, strict=False)
+        # tuple.__new__(Unit, (fp, raw)) is Unit(fp, raw) built in C: calling the
+        # NamedTuple's Python __new__ for each of ~9,100 rows was a tenth of the split.
+        return map(tuple.__new__, repeat(Unit), zip(fingerprints, raws, strict=False))
+
+    def _split_files(
+        self, files: Sequence[SourceFile]
+    ) -> tuple[list[bytes], list[dict[bytes, list[bytes]]]]:
+        """The primary file's rows, and each sibling file's rows by ent_num."""
+        roles: dict[int | None, list[SourceFile]] = defaultdict(list)
+        for source in files:
+            try:
+                roles[_role(source)].append(source)
+            except ParseError as exc:
+                raise SplitRefused(str(exc)) from exc
+        unknown = set(roles) - {PRIMARY, *SIBLING_WIDTHS, None}
+        if unknown or len(roles.get(PRIMARY, [])) != 1:
+            raise SplitRefused("not one primary file with known siblings")
+        siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
+        primary = roles[PRIMARY][0]
+        return units.rows(units.read_bytes(primary), primary.name), siblings
+
+    @staticmethod
+    def _checked_keys(rows: list[bytes]) -> list[bytes]:
+        """Each row's ent_num; SplitRefused when one is a header, odd or repeated."""
+        keys = [row.partition(b",")[0] for row in rows]
+        if not all(map(bytes.isdigit, keys)) or len(set(keys)) != len(keys):
+            raise SplitRefused(f"ent_num {_odd_key(keys)!r} is a header, odd or repeated")
+        return keys
 
     @staticmethod
     def _sibling_rows(sources: list[SourceFile]) -> dict[bytes, list[bytes]]:

@@ -7,7 +7,8 @@ from the database for every version although this very process just wrote
 them. Reading them was a fifth of a replay's time.
 
 So once a version is applied (committed), the process keeps the state it
-wrote: its entry count, the fingerprint set and, when the version was read
+wrote: its entry count, the fingerprint set with its keys (and each unit's raw
+row, for a format whose units are single rows) and, when the version was read
 against every stored hash, every key's content hash (a version read unit by
 unit asks the database only for the hashes of the keys whose units are new, so
 it neither needs nor has them all). It is used only when
@@ -42,6 +43,12 @@ class HeldState:
     hashes: Mapping[str, str] | None = None  # key -> content hash, as entity_versions has them
     tag: str = ""  # the code tag of ``units`` (monitor.ingest.units.code_tag)
     units: Mapping[str, StoredUnit] | None = None  # the stored fingerprint set, if any
+    # With ``units``: every key of the state, and how many units have each fields bitmask.
+    keys: frozenset[str] | None = None
+    fields: Mapping[int, int] | None = None
+    # With ``units``, when each unit is one row (Format.split_rows): row -> fingerprint,
+    # so the next version is compared with this one as two sets of rows.
+    rows: Mapping[bytes, str] | None = None
 
     def describes(self, latest: SnapshotInfo | None) -> bool:
         """Is the database's state of the list (its newest applied snapshot) this one?"""

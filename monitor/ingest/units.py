@@ -25,16 +25,17 @@ import functools
 import hashlib
 import logging
 import os
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
 from monitor.errors import ConfigError, ParseError
 from monitor.files import SourceFile
-from monitor.formats.base import Format, SplitRefused, Unit
+from monitor.formats.base import Format, SplitRefused, Unit, row_fingerprint
 from monitor.ingest import differ, guards, held_state
 from monitor.ingest.intake import BaseState, Intake
 from monitor.ingest.spill import Spill
@@ -88,6 +89,8 @@ class UnitPlan:
     gone: set[str]  # stored fingerprints this snapshot no longer has
     replace_all: bool  # the set read was not this state's: write it anew
     known: Mapping[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
+    fields: dict[int, int] = field(default_factory=dict)  # the new set's units by fields bitmask
+    rows: dict[bytes, str] | None = None  # the new set's rows, when each unit is one row
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
         """Store this snapshot's set, in the transaction that applies the snapshot."""
@@ -132,37 +135,50 @@ def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, Store
 def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     """Hold the state just committed by applying ``taken`` as ``snapshot_id`` in memory.
 
-    Its fingerprint set is the one the plan wrote. Its hashes are held when the base's
-    were at hand (held, or read whole by a full parse): the base's hashes with the
-    changed entries' new ones and without the entries the snapshot lacks, exactly what
-    the apply wrote; a version read unit by unit never reads them all just to keep them.
-    A first version (its records are on disk) is not held: the next version reads it
-    from the database once; nor is a state larger than ``held_state.HOLD_LIMIT``.
+    Its fingerprint set is the one the plan wrote, with its keys, fields and (when each
+    unit is one row) rows. Its hashes are held when the base's were at hand (held, or
+    read whole by a full parse): the base's hashes with the changed entries' new ones
+    and without the entries the snapshot lacks, exactly what the apply wrote; a version
+    read unit by unit never reads them all just to keep them, nor does a first version
+    (its records went to disk). A state larger than ``held_state.HOLD_LIMIT`` is not held.
     """
-    if taken.first is not None or taken.count > held_state.HOLD_LIMIT:
+    if taken.count > held_state.HOLD_LIMIT:
         held_state.forget(store, taken.base.list_id)
         return
     hashes: dict[str, str] | None = None
-    if taken.base.hashes_at_hand:
+    if taken.first is None and taken.base.hashes_at_hand:
         old = taken.base.hashes
         hashes = dict(old)
         for key in old.keys() - taken.keys:  # delisted
             del hashes[key]
         for key, record in taken.changed.items():  # listed and modified
             hashes[key] = record.content_hash()
-    stored_units: dict[str, StoredUnit] | None = None
-    tag = ""
+    state = held_state.HeldState(applied_id=snapshot_id, count=taken.count, hashes=hashes)
     if isinstance(taken, UnitIntake):
-        plan = taken.plan
-        stored_units = {} if plan.replace_all else dict(plan.known)
-        for fp in plan.gone:
-            stored_units.pop(fp, None)
-        stored_units.update(plan.added)
-        tag = plan.tag
-    state = held_state.HeldState(
-        applied_id=snapshot_id, count=taken.count, hashes=hashes, tag=tag, units=stored_units
-    )
+        state = replace(state, **_held_units(taken))
+    elif hashes is None:  # a first version read in full: nothing worth holding
+        held_state.forget(store, taken.base.list_id)
+        return
     held_state.keep(store, taken.base.list_id, state)
+
+
+def _held_units(taken: UnitIntake) -> dict[str, Any]:
+    """The fingerprint set the plan wrote, and what goes with it, as HeldState fields."""
+    plan = taken.plan
+    stored_units = {} if plan.replace_all else dict(plan.known)
+    for fp in plan.gone:
+        stored_units.pop(fp, None)
+    stored_units.update(plan.added)
+    rows = plan.rows
+    if rows is not None and set(rows.values()) != stored_units.keys():
+        rows = None  # never expected; the rows must name exactly the set, else none are held
+    return {
+        "tag": plan.tag,
+        "units": stored_units,
+        "keys": frozenset(taken.keys),
+        "fields": plan.fields,
+        "rows": rows,
+    }
 
 
 def fields_of(record: Record) -> int:
@@ -177,10 +193,44 @@ def take(
 
     None when the snapshot must be read by the full parse instead (see the module).
     With a stored set the state's hashes are not read: the set names every current
-    key, so only the hashes of the keys that new units produced are asked for.
+    key, so only the hashes of the keys that new units produced are asked for. When
+    this process holds the state's rows (``held_rows``), the version is compared with
+    them as two sets (:func:`_take_rows`), not unit by unit.
     """
     if known and len(known) != base.count:
         return take(fmt, files, base, {})  # not the state's set after all: trust none
+    try:
+        rows = fmt.split_rows(files)
+        held = held_rows(base, fmt, known)
+        if rows is not None and held is not None:
+            return _take_rows(fmt, rows, base, held)
+        split = fmt.split(files) if rows is None else fmt.units_of_rows(rows)
+        taken = _take_units(fmt, split, base, known)
+    except (SplitRefused, ParseError) as exc:
+        return _refused(base, str(exc))
+    if taken is None or rows is None or len(rows) > held_state.HOLD_LIMIT:
+        return taken
+    # Each unit is its row: hold the rows with the state (keep_applied), for the next version.
+    plan = replace(taken.plan, rows=dict(zip(rows, map(row_fingerprint, rows), strict=True)))
+    return replace(taken, plan=plan)
+
+
+def held_rows(
+    base: BaseState, fmt: Format, known: Mapping[str, StoredUnit]
+) -> held_state.HeldState | None:
+    """The held state, when it has the rows of ``known`` (this code's set of the state)."""
+    kept = base.held
+    if kept is None or kept.units is not known or kept.tag != code_tag(fmt):
+        return None
+    if kept.rows is None or kept.keys is None or kept.fields is None or not known:
+        return None
+    return kept
+
+
+def _take_units(
+    fmt: Format, split: Iterable[Unit], base: BaseState, known: Mapping[str, StoredUnit]
+) -> UnitIntake | None:
+    """``take`` unit by unit: each unit's fingerprint looked up in ``known``."""
     keys: set[str] = set()
     fresh: dict[str, Record] = {}  # records of new units: changed unless the stored hash says not
     kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
@@ -191,40 +241,107 @@ def take(
     # The loop runs once per entry of every version: names bound once, no per-unit
     # duplicate test (a key seen twice shows as fewer keys than units, checked after).
     pop, add_key = unseen.pop, keys.add
-    try:
-        for fp, raw in fmt.split(files):
-            count += 1
-            hit = pop(fp, None)
-            if hit is None:
-                record = fmt.parse_unit(Unit(fp, raw))
-                if guards.record_problem(record):
-                    return _refused(base, "an entry no database can store")
-                key, fields = added[fp] = (record.key, fields_of(record))
-                if first is not None:  # a baseline: every entry new, kept on disk
-                    first.add(record)
-                else:
-                    fresh[key] = record
+    for fp, raw in split:
+        count += 1
+        hit = pop(fp, None)
+        if hit is None:
+            record = fmt.parse_unit(Unit(fp, raw))
+            if guards.record_problem(record):
+                return _refused(base, "an entry no database can store")
+            key, fields = added[fp] = (record.key, fields_of(record))
+            if first is not None:  # a baseline: every entry new, kept on disk
+                first.add(record)
             else:
-                key, fields = hit
-                kept[fields] += 1
-            add_key(key)
-    except (SplitRefused, ParseError) as exc:
-        return _refused(base, str(exc))
+                fresh[key] = record
+        else:
+            key, fields = hit
+            kept[fields] += 1
+        add_key(key)
     if len(keys) != count:
         return _refused(base, "a key appears twice")
+    return _intake(
+        base, keys, fresh, kept, added, set(unseen), known, first=first, tag=code_tag(fmt)
+    )
+
+
+def _take_rows(
+    fmt: Format, rows: list[bytes], base: BaseState, held: held_state.HeldState
+) -> UnitIntake | None:
+    """``take`` when the state's rows are held: this version's rows against them as sets.
+
+    Set operations run in C, where looking each of ~9,100 units up was most of a
+    version's time: the rows that are new are parsed, the rows that are gone name
+    their fingerprints and keys, and every other row stands for its stored record.
+    What the unit-by-unit loop counts (every key, the unchanged entries' fields) is
+    the held state's less the gone units'.
+    """
+    assert held.units is not None and held.rows is not None  # held_rows checked them
+    assert held.keys is not None and held.fields is not None
+    before, known = held.rows, held.units
+    present = set(rows)
+    if len(present) != len(rows):
+        return _refused(base, "a row appears twice")
+    gone = {before[row]: known[before[row]] for row in before.keys() - present}
+    fresh: dict[str, Record] = {}
+    added: dict[str, StoredUnit] = {}
+    new_rows: dict[bytes, str] = {}
+    new = {row: fmt.unit_of_row(row) for row in present - before.keys()}  # all checked first
+    for row, unit in new.items():
+        record = fmt.parse_unit(unit)
+        if guards.record_problem(record):
+            return _refused(base, "an entry no database can store")
+        if record.key in fresh:
+            return _refused(base, "a key appears twice")
+        added[unit.fingerprint] = (record.key, fields_of(record))
+        fresh[record.key] = record
+        new_rows[row] = unit.fingerprint
+    keys = set(held.keys)
+    keys.difference_update(key for key, _ in gone.values())
+    if not keys.isdisjoint(fresh):
+        return _refused(base, "a key appears twice")
+    keys.update(fresh)
+    kept = defaultdict(int, held.fields)
+    for _, fields in gone.values():
+        kept[fields] -= 1
+    taken = _intake(base, keys, fresh, kept, added, set(gone), known, first=None, tag=held.tag)
+    rows_now = dict(before)
+    for row in before.keys() - present:
+        del rows_now[row]
+    rows_now.update(new_rows)
+    return replace(taken, plan=replace(taken.plan, rows=rows_now))
+
+
+def _intake(
+    base: BaseState,
+    keys: set[str],
+    fresh: dict[str, Record],
+    kept: dict[int, int],
+    added: dict[str, StoredUnit],
+    gone: set[str],
+    known: Mapping[str, StoredUnit],
+    *,
+    first: Spill | None,
+    tag: str,
+) -> UnitIntake:
+    """The intake from what a take found: ``kept`` counts the fields of the units seen
+    before, ``fresh`` holds the records of the new units (none for a baseline)."""
+    fields = Counter(kept)  # the new state's units by fields bitmask
+    fields.update(fields for _, fields in added.values())
     stored = base.hashes_of(fresh) if first is None else {}
     changed = {k: r for k, r in fresh.items() if stored.get(k) != r.content_hash()}
     for key, record in fresh.items():
         if key not in changed:  # new bytes, same record
             kept[fields_of(record)] += 1
     plan = UnitPlan(
-        tag=code_tag(fmt),
+        tag=tag,
         added=added,
-        gone=set(unseen),
+        gone=gone,
         replace_all=not known,
         known=known,
+        fields=dict(fields),
     )
     log.debug("list %s: %s of %s units parsed", base.list_id, len(added), len(keys))
+    gone_units = {fp: known[fp] for fp in gone}
     return UnitIntake(
         base=base,
         keys=keys,
@@ -232,7 +349,9 @@ def take(
         kept_fields=_field_counts(kept) if first is None else dict.fromkeys(differ.LOSS_FIELDS, 0),
         first=first,
         plan=plan,
-        classified=_classify(base, keys, changed, stored, known, unseen) if first is None else None,
+        classified=_classify(base, keys, changed, stored, known, gone_units)
+        if first is None
+        else None,
     )
 
 

@@ -1,0 +1,133 @@
+"""A version compared with the held rows of the last one, as two sets: the same results.
+
+Guards :func:`monitor.ingest.units._take_rows`: when a process holds the rows of
+the state it applied (a format whose units are single rows, such as ``sdn.csv``
+alone), the next version's rows are compared with them as sets. The events and
+stored records must be exactly those of the unit-by-unit take and of the full
+parse, over real SDN versions; and what the unit-by-unit take refuses (a key
+twice, a row twice, a header row) the set comparison refuses too, so the full
+parse names the problem.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import Config
+from monitor.dates import date_from_path
+from monitor.ingest import units
+from monitor.ingest.pipeline import IngestResult
+from monitor.store import Store, open_engine
+from tests.conftest import SNAPSHOTS, realdata
+from tests.ingest.test_units import BuiltKeys, _run, _state
+
+SDN = SNAPSHOTS / "us-ofac-sdn"
+FIRST = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
+VERSIONS = 12
+
+
+class RowTakes:
+    """How many versions were taken as sets of rows (the real function still runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = units._take_rows
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(units, "_take_rows", counting)
+
+
+def _real_versions(count: int) -> list[tuple[datetime, list[Path]]]:
+    dated = sorted(p for p in realdata("ofac-sdn").iterdir() if "T" in p.name)[:count]
+    versions = []
+    for folder in dated:
+        observed = date_from_path([folder])
+        assert observed is not None
+        versions.append((observed, sorted(p for p in folder.iterdir() if p.is_file())))
+    return versions
+
+
+def _replay(
+    versions: list[tuple[datetime, list[Path]]], url: str, archive: Path
+) -> list[IngestResult]:
+    store = Store(open_engine(url))
+    config = Config(archive=archive)
+    results = [_run(store, config, paths, observed) for observed, paths in versions]
+    store.engine.dispose()
+    return results
+
+
+def test_real_versions_taken_as_sets_of_rows_equal_unit_by_unit_and_full_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = _real_versions(VERSIONS)
+    monkeypatch.setenv(units.ENV, "1")
+    takes = RowTakes(monkeypatch)
+    _replay(versions, f"sqlite:///{tmp_path / 'rows.db'}", tmp_path / "a1")
+    assert takes.count == VERSIONS - 1  # every version after the baseline
+    by_rows = _state(f"sqlite:///{tmp_path / 'rows.db'}")
+
+    monkeypatch.setattr(units, "held_rows", lambda *args: None)  # unit by unit only
+    _replay(versions, f"sqlite:///{tmp_path / 'units.db'}", tmp_path / "a2")
+    assert takes.count == VERSIONS - 1  # none more
+    assert _state(f"sqlite:///{tmp_path / 'units.db'}") == by_rows
+
+    monkeypatch.setenv(units.ENV, "0")
+    _replay(versions, f"sqlite:///{tmp_path / 'full.db'}", tmp_path / "a3")
+    assert _state(f"sqlite:///{tmp_path / 'full.db'}") == by_rows
+
+
+def _second_version(tmp_path: Path, edit: Callable[[list[bytes]], list[bytes]]) -> Path:
+    lines = gzip.decompress(FIRST.read_bytes()).splitlines(keepends=True)
+    path = tmp_path / "second" / "sdn.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(b"".join(edit(lines)))
+    return path
+
+
+def _key_twice(lines: list[bytes]) -> list[bytes]:
+    """A staying entry's ent_num on a second, new row (a modification appended, not put in)."""
+    return [*lines[:-1], lines[5].replace(b'"', b'"Added remark. ', 1), lines[-1]]
+
+
+def _row_twice(lines: list[bytes]) -> list[bytes]:
+    return [*lines[:-1], lines[5], lines[-1]]
+
+
+def _header(lines: list[bytes]) -> list[bytes]:
+    return [b"ent_num,name,type,programs,title,a,b,c,d,e,f,remarks\r\n", *lines[6:]]
+
+
+@pytest.mark.parametrize("edit", [_key_twice, _row_twice, _header], ids=lambda f: f.__name__)
+def test_what_the_unit_take_refuses_the_set_comparison_refuses_and_the_full_parse_decides(
+    edit: Callable[[list[bytes]], list[bytes]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the result the full parse gives without fingerprints."""
+    second = _second_version(tmp_path, edit)
+    day = datetime(2021, 12, 10, tzinfo=UTC)
+    versions = [(day, [FIRST]), (day + timedelta(days=1), [second])]
+    monkeypatch.setenv(units.ENV, "1")
+    takes = RowTakes(monkeypatch)
+    built = BuiltKeys(monkeypatch)
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'on.db'}"))
+    config = Config(archive=tmp_path / "a1")
+    _run(store, config, [FIRST], day)
+    entries = len(built.take())
+    on = _run(store, config, [second], day + timedelta(days=1))
+    store.engine.dispose()
+    assert takes.count == 1  # compared as sets of rows, refused there
+    assert len(built.take()) >= entries - 6  # then read by the full parse
+
+    monkeypatch.setenv(units.ENV, "0")
+    off = _replay(versions, f"sqlite:///{tmp_path / 'off.db'}", tmp_path / "a2")[-1]
+    assert (on.status, on.message, on.counts) == (off.status, off.message, off.counts)
+    assert on.status == ("applied" if edit is _header else "rejected")  # the header is skipped
