@@ -49,8 +49,16 @@ def size_limit(limit: int) -> Iterator[None]:
 
 def too_large(name: str, limit: int) -> str:
     """The one-line reason a file over the limit is refused, naming the setting."""
+    return f"{name}: {over_limit(limit)}"
+
+
+def over_limit(limit: int, *, claimed: int | None = None) -> str:
+    """``too_large`` without the name: one wording for a gzip file, a plain file and a
+    ZIP member alike; ``claimed`` is the size a ZIP directory gives, refused before
+    anything is inflated."""
+    expands = "expands to" if claimed is None else f"would expand to {claimed} bytes,"
     return (
-        f"{name}: expands to more than {limit / (1 << 20):g} MiB ({limit} bytes), the limit "
+        f"{expands} more than {limit / (1 << 20):g} MiB ({limit} bytes), the limit "
         "for one decompressed file (a decompression bomb?); if the list really is that large, "
         "raise lists[].max_file_size (or max_file_size) in the configuration"
     )

@@ -20,11 +20,11 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from monitor.errors import InputError, ZipInputError
-from monitor.files import SourceFile, max_file_size
+from monitor.files import SourceFile, max_file_size, over_limit
 
 ZIP_MAGIC = b"PK\x03\x04"
-# The size limit is the list's max_file_size setting (files.max_file_size), named in the error.
-SETTING = "(lists[].max_file_size or max_file_size in the configuration)"
+# The size limit is the list's max_file_size setting (files.max_file_size), named in the
+# error in the words of files.over_limit, as for any file.
 DEFAULT_MAX_MEMBERS = 16
 
 
@@ -93,11 +93,7 @@ def open_single_member(
         if info.flag_bits & 0x1:
             raise ZipInputError(label, "the ZIP member is encrypted")
         if info.file_size > max_bytes:
-            raise ZipInputError(
-                label,
-                f"would expand to {info.file_size} bytes, more than the limit of {max_bytes} "
-                f"{SETTING}",
-            )
+            raise ZipInputError(label, over_limit(max_bytes, claimed=info.file_size))
         try:
             member = archive.open(info)
         except (NotImplementedError, zipfile.BadZipFile) as exc:
@@ -135,7 +131,5 @@ class _Limited(io.RawIOBase):
             raise ZipInputError(self._label, f"corrupt ZIP data ({exc})") from exc
         self._left -= len(data)
         if self._left < 0:
-            raise ZipInputError(
-                self._label, f"expands beyond the limit of {self._limit} bytes {SETTING}"
-            )
+            raise ZipInputError(self._label, over_limit(self._limit))
         return data

@@ -137,5 +137,5 @@ def test_a_held_version_is_previewed_under_its_list_limit(tmp_path: Path) -> Non
             lists=(ListConfig(id="cons", format="ofac-enhanced-xml", max_file_size=limit),),
         )
 
-    assert "limit of 2097152 (lists[].max_file_size" in preview(store, config("2MB"), held).error
+    assert "more than 2 MiB (2097152 bytes), the limit" in preview(store, config("2MB"), held).error
     assert preview(store, config("4MB"), held).error == ""

@@ -103,8 +103,9 @@ def test_a_zip_bomb_and_a_lying_zip_are_refused_by_the_format_that_reads_zips(
     outcomes = [(r["outcome"], r["error"]) for r in report["results"]]
     assert all(outcome == "error" for outcome, _ in outcomes), report["results"]
     assert report["results"][2]["message"].endswith(
-        "would expand to 4294967295 bytes, more than the limit of 536870912 "
-        "(lists[].max_file_size or max_file_size in the configuration)"
+        "would expand to 4294967295 bytes, more than 512 MiB (536870912 bytes), the limit for "
+        "one decompressed file (a decompression bomb?); if the list really is that large, "
+        "raise lists[].max_file_size (or max_file_size) in the configuration"
     )
     assert report["peak_mb"] < 400
     assert all(r["seconds"] < 10 for r in report["results"])
