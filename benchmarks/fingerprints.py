@@ -3,6 +3,7 @@
     python benchmarks/fingerprints.py              # 162 real SDN versions + 1,000,000 entries
     python benchmarks/fingerprints.py --quick      # 40 SDN versions + 100,000 entries
     python benchmarks/fingerprints.py --cli-only   # just the 60 versions through the CLI
+    python benchmarks/fingerprints.py --replay-only  # just the real SDN series replay
     python benchmarks/fingerprints.py --splits-only  # just each splitting format's split cost
     python benchmarks/fingerprints.py --check-only [--entries N]  # just the 1%-changed check
     ... --save                                     # and append the table to RESULTS.md
@@ -232,6 +233,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 SDN versions, 100,000 entries")
     parser.add_argument("--cli-only", action="store_true", help="only the 60 CLI versions")
+    parser.add_argument("--replay-only", action="store_true", help="only the real SDN replay")
     parser.add_argument("--splits-only", action="store_true", help="only each format's split")
     parser.add_argument("--check-only", action="store_true", help="only the 1%%-changed check")
     parser.add_argument("--entries", type=int, help="entries of the check (default 1,000,000)")
@@ -239,8 +241,8 @@ def main() -> None:
     options = parser.parse_args()
     entries = options.entries or (100_000 if options.quick else 1_000_000)
     rows: list[list[str]] = []
-    only = options.cli_only or options.splits_only or options.check_only
-    if not only:
+    only = options.cli_only or options.splits_only or options.check_only or options.replay_only
+    if not only or options.replay_only:
         real_series(rows, 40 if options.quick else None)
     if not only or options.check_only:
         changed_check(rows, entries)
@@ -250,6 +252,7 @@ def main() -> None:
         split_costs(rows)
     command = "python benchmarks/fingerprints.py" + (" --quick" if options.quick else "")
     command += " --cli-only" if options.cli_only else ""
+    command += " --replay-only" if options.replay_only else ""
     command += " --splits-only" if options.splits_only else ""
     command += " --check-only" if options.check_only else ""
     command += f" --entries {options.entries}" if options.entries else ""
