@@ -281,7 +281,8 @@ def _take_rows(
     present = set(rows)
     if len(present) != len(rows):
         return _refused(base, "a row appears twice")
-    gone = {before[row]: known[before[row]] for row in before.keys() - present}
+    gone_rows = before.keys() - present
+    gone = {before[row]: known[before[row]] for row in gone_rows}
     fresh: dict[str, Record] = {}
     added: dict[str, StoredUnit] = {}
     new_rows: dict[bytes, str] = {}
@@ -305,7 +306,7 @@ def _take_rows(
         kept[fields] -= 1
     taken = _intake(base, keys, fresh, kept, added, set(gone), known, first=None, tag=held.tag)
     rows_now = dict(before)
-    for row in before.keys() - present:
+    for row in gone_rows:
         del rows_now[row]
     rows_now.update(new_rows)
     return replace(taken, plan=replace(taken.plan, rows=rows_now))
@@ -326,7 +327,7 @@ def _intake(
     """The intake from what a take found: ``kept`` counts the fields of the units seen
     before, ``fresh`` holds the records of the new units (none for a baseline)."""
     fields = Counter(kept)  # the new state's units by fields bitmask
-    fields.update(fields for _, fields in added.values())
+    fields.update(mask for _, mask in added.values())
     stored = base.hashes_of(fresh) if first is None else {}
     changed = {k: r for k, r in fresh.items() if stored.get(k) != r.content_hash()}
     for key, record in fresh.items():
