@@ -21,8 +21,9 @@ from monitor.commands._common import dumps, text_or_json
 def verify_command(app: AppContext, files_only: bool, output_format: str) -> None:
     """Check every archived file's sha256, and that the database equals a replay of the archive.
 
-    The replay goes into a temporary SQLite database; nothing is changed. Exit
-    status 1 when anything differs.
+    The replay goes into a temporary SQLite database; each list's state, events and
+    stored raw-unit fingerprints are compared; nothing is changed. Exit status 1 when
+    anything differs.
 
     \b
     Example:

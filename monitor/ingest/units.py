@@ -80,6 +80,11 @@ def code_tag(fmt: Format) -> str:
     return f"{fmt.kind}:{_code_digest()}"
 
 
+def made_by_this_code(tag: str) -> bool:
+    """Whether a stored set's tag is this code's (for any format): only such a set is used."""
+    return tag.endswith(f":{_code_digest()}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class UnitPlan:
     """How the stored fingerprint set becomes this snapshot's once it is applied."""

@@ -5,9 +5,10 @@ wins. ``verify`` re-reads every archived file and checks its sha256 against
 the one recorded when it was stored, finds archive folders that no stored
 snapshot accounts for (a version archived but never applied), then replays the
 whole archive into a temporary SQLite database (the same pipeline and guards,
-the same operator decisions) and compares each list's current state and its
-whole history of events with the stored ones. Nothing is written to the
-database or the archive being checked.
+the same operator decisions) and compares each list's current state, its
+whole history of events and the raw-unit fingerprints its next version will be
+read against with the stored ones. Nothing is written to the database or the
+archive being checked.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from monitor.config import Config
 from monitor.dates import utc_iso
 from monitor.errors import MonitorError
 from monitor.files import SourceFile, snapshot_digest
+from monitor.ingest import units
 from monitor.ingest.pipeline import IngestRequest, ingest
-from monitor.store import Store, open_engine
+from monitor.store import Store, fingerprints, open_engine
 from monitor.store import schema as t
 from monitor.store.store import as_utc
 from monitor.subjects.corrections import RELINK_HINT, unapplied
@@ -46,7 +48,9 @@ class Problem:
     """One difference found, in one line."""
 
     list_id: str
-    kind: str  # missing-file | bad-hash | bad-digest | unrecorded | corrections | state | events
+    # missing-file | bad-hash | bad-digest | unrecorded | corrections | state | events |
+    # fingerprints
+    kind: str
     text: str
 
     def line(self) -> str:
@@ -183,6 +187,7 @@ def compare_with_replay(
         rebuilt = current_states(scratch)
         stored_events = event_history(store)
         rebuilt_events = event_history(scratch)
+        compare_fingerprints(store, scratch, report)
         scratch.engine.dispose()
     for list_id in sorted(set(stored) | set(rebuilt) | set(stored_events) | set(rebuilt_events)):
         report.lists_compared.append(list_id)
@@ -194,6 +199,38 @@ def compare_with_replay(
         )
         if history:
             report.problems.append(Problem(list_id=list_id, kind="events", text=history))
+
+
+def compare_fingerprints(store: Store, scratch: Store, report: VerifyReport) -> None:
+    """The raw-unit fingerprints a list's next version will be read against, against the
+    rebuild's (by the same code, for the same state, they must be the same set).
+
+    Why: a wrong stored set is silent until the next version, which it would read
+    wrongly (an entry standing for another's record, a change unseen). A set the next
+    version will not use (of an older snapshot, or other code) is not compared.
+    """
+    with store.read() as connection:
+        stored = fingerprints.sets_in_use(connection, units.made_by_this_code)
+    with scratch.read() as connection:
+        rebuilt = fingerprints.sets_in_use(connection, units.made_by_this_code)
+    for list_id, kept in sorted(stored.items()):
+        other = rebuilt.get(list_id)
+        if other is None or other.tag != kept.tag or other.units == kept.units:
+            continue
+        wrong = sorted(fp for fp, unit in kept.units.items() if other.units.get(fp) != unit)
+        missing = sorted(other.units.keys() - kept.units.keys())
+        text = (
+            f"{len(wrong)} stored raw-unit fingerprint(s) not as a rebuild has them "
+            f"{_shown(wrong)}, {len(missing)} missing {_shown(missing)}; the next version "
+            f"would be read against them: take it in with {units.ENV}=0 (the set is then "
+            "written anew)"
+        )
+        report.problems.append(Problem(list_id=list_id, kind="fingerprints", text=text))
+
+
+def _shown(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:SHOWN_KEYS])
+    return f"({shown}{', ...' if len(items) > SHOWN_KEYS else ''})" if items else ""
 
 
 @contextmanager

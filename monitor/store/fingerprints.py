@@ -11,12 +11,13 @@ describes commit together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from monitor.store import schema as t
-from monitor.store.store import plain_rows
+from monitor.store.store import ListTransaction, plain_rows
 
 BATCH = 2000
 
@@ -25,6 +26,14 @@ BATCH = 2000
 # tuple: a list's whole set is read for every version, and building a named tuple per
 # row cost as much as the query.
 StoredUnit = tuple[str, int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitSet:
+    """A list's stored set and the tag of the code that made it."""
+
+    tag: str
+    units: dict[str, StoredUnit]
 
 
 def read(
@@ -83,3 +92,17 @@ def write(
     )
     if done.rowcount == 0:  # under the list's lock: no other writer can insert it meanwhile
         connection.execute(insert(t.unit_sets).values(list_id=list_id, **marker))
+
+
+def sets_in_use(connection: Connection, current: Callable[[str], bool]) -> dict[str, UnitSet]:
+    """Each list's stored set that its next version would be read against: the set of
+    its newest applied snapshot, by code whose tag ``current`` accepts (list -> set)."""
+    markers = connection.execute(
+        select(t.unit_sets.c.list_id, t.unit_sets.c.snapshot_id, t.unit_sets.c.tag)
+    ).all()
+    found: dict[str, UnitSet] = {}
+    for list_id, snapshot_id, tag in markers:
+        latest = ListTransaction(connection, list_id).latest_applied_snapshot()
+        if latest is not None and latest.id == snapshot_id and current(tag):
+            found[list_id] = UnitSet(tag=tag, units=read(connection, list_id, snapshot_id, tag))
+    return found

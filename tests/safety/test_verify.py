@@ -136,3 +136,40 @@ def test_a_stored_history_that_differs_from_the_replay_is_reported(history: Cli)
     assert "1 events in a rebuild from the archive but not in the database" in line
     assert first.key in line
     assert "move the database aside" in result.stderr
+
+
+def test_stored_fingerprints_the_next_version_would_use_are_compared_with_the_rebuild_s(
+    history: Cli,
+) -> None:
+    """The state and events can agree while the raw-unit fingerprints do not: a unit that
+    stands for another entry's record would make the next version read that entry wrongly."""
+    store = store_of(history)
+    u = t.unit_fingerprints
+    with store.engine.begin() as connection:
+        first, second = connection.execute(
+            select(u.c.fingerprint, u.c.key).where(u.c.list_id == LIST).limit(2)
+        ).all()
+        assert connection.execute(select(t.unit_sets.c.list_id)).scalars().all() == [LIST]
+    assert history("verify").exit_code == 0  # in use, and the rebuild's
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(u)
+            .where(u.c.list_id == LIST, u.c.fingerprint == first.fingerprint)
+            .values(key=second.key)
+        )
+    result = history("verify")
+    assert result.exit_code == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith(f"{LIST}: fingerprints:")]
+    assert (
+        f"1 stored raw-unit fingerprint(s) not as a rebuild has them ({first.fingerprint})" in line
+    )
+    assert "take it in with WATCHLIST_MONITOR_FINGERPRINTS=0" in line
+
+
+def test_a_fingerprint_set_no_version_will_use_is_not_compared(history: Cli) -> None:
+    """A set of other code (an upgrade) is never read, so it is no problem."""
+    store = store_of(history)
+    with store.engine.begin() as connection:
+        connection.execute(update(t.unit_sets).values(tag="ofac-csv:older-code"))
+        connection.execute(delete(t.unit_fingerprints).where(t.unit_fingerprints.c.key < "5"))
+    assert history("verify").exit_code == 0
