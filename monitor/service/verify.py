@@ -223,7 +223,7 @@ def compare_fingerprints(store: Store, scratch: Store, report: VerifyReport) -> 
             f"{len(wrong)} stored raw-unit fingerprint(s) not as a rebuild has them "
             f"{_shown(wrong)}, {len(missing)} missing {_shown(missing)}; the next version "
             f"would be read against them: take it in with {units.ENV}=0 (the set is then "
-            "written anew)"
+            "left unused, and written anew by the version after)"
         )
         report.problems.append(Problem(list_id=list_id, kind="fingerprints", text=text))
 
