@@ -210,8 +210,8 @@ def _end_process(code: object) -> None:
     run (logging is flushed and closed, temporary folders go) and the standard streams
     are flushed; the database was closed with the command's context (AppContext.close).
     Returns, for the ordinary exit, when anything else may still be at work (another
-    thread, a non-numeric status) or a stream cannot be flushed (the ordinary exit
-    reports that as Python always does).
+    thread, a profiler, coverage or a debugger, a non-numeric status) or a stream cannot
+    be flushed (the ordinary exit reports that as Python always does).
     """
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     status = 0 if code is None else code
@@ -219,6 +219,8 @@ def _end_process(code: object) -> None:
         return
     if threading.active_count() > 1:
         return
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return  # run under a profiler, coverage or a debugger: they report at exit
     run_exit_handlers()
     try:
         for stream in (sys.stdout, sys.stderr):
