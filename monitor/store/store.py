@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,22 +69,30 @@ def insert_rows(
         _execute_batches(connection, insert(table), dicts)
         return
     sql, order, processors = plan
-    memos: list[dict[Any, Any]] = [{} for _ in order]
+    # Only the columns that have a processor are looked at one by one (on SQLite: JSON,
+    # dates, booleans); the others are picked out in the statement's order in one call.
+    pick = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    processed: list[tuple[int, Any, dict[Any, Any]]] = [
+        (i, p, {}) for i, p in enumerate(processors) if p is not None
+    ]
     batch: list[tuple[Any, ...]] = []
     for row in rows:
-        values = []
-        for position, processor, memo in zip(order, processors, memos, strict=True):
-            value = row[position]
-            if processor is not None and value is not None:
+        if not processed:
+            batch.append(pick(row))
+        else:
+            values = list(pick(row))
+            for i, processor, memo in processed:
+                value = values[i]
+                if value is None:
+                    continue
                 key = _memo_key(value)
                 if key is None:
-                    value = processor(value)
+                    values[i] = processor(value)
                 elif key in memo:
-                    value = memo[key]
+                    values[i] = memo[key]
                 else:
-                    value = memo[key] = processor(value)
-            values.append(value)
-        batch.append(tuple(values))
+                    values[i] = memo[key] = processor(value)
+            batch.append(tuple(values))
         if len(batch) >= BATCH:
             connection.exec_driver_sql(sql, batch)
             batch = []
