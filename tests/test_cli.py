@@ -235,6 +235,21 @@ def test_a_file_that_does_not_parse_leaves_the_state_untouched(tmp_path: Path) -
     assert lists[0]["entries"] == 9154
 
 
+def test_a_process_ends_with_its_output_log_and_database_complete(tmp_path: Path) -> None:
+    """The process ends without the interpreter's tear-down (monitor.cli._end_process):
+    what an exit must do is still done, as before."""
+    good = SNAPSHOTS / "us-ofac-sdn" / "2021-12-16T0142Z" / "sdn.csv.gz"
+    log = tmp_path / "monitor.log"
+    args = ["--db", f"sqlite:///{tmp_path / 'm.db'}", "--log-file", str(log), "-vv"]
+    done = run_cli(*args, "ingest", str(good), "--list", "us-ofac-sdn", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("baseline: 9154 entries\n")
+    assert "us-ofac-sdn: baseline of 9154 entries" in log.read_text(encoding="utf-8")
+    assert not (tmp_path / "m.db-wal").exists()  # closed: the log folded into the database
+    again = run_cli(*args, "ingest", "missing.csv", "--list", "us-ofac-sdn", cwd=tmp_path)
+    assert again.returncode == 1 and again.stderr.startswith("error: ")
+
+
 def test_version_and_help_examples() -> None:
     assert run_cli("--version", cwd=ROOT).stdout.startswith("watchlist-monitor, version")
     for command in ("ingest", "replay", "report", "history", "lists", "formats"):

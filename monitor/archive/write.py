@@ -9,6 +9,7 @@ the next write to that list that finds no other writer at work in it.
 
 from __future__ import annotations
 
+import filecmp
 import gzip
 import os
 import shutil
@@ -75,13 +76,15 @@ def store_snapshot(
     wanted = {safe_file_name(f.name): h for f, h in zip(files, digests, strict=True)}
     try:
         with _writing(list_folder):
-            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=list_folder))
-            try:
-                for source in files:
-                    _compress_into(source, staging / (source.name + ".gz"))
-                target, created = _place(staging, list_folder, stamp, wanted)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+            target, created = _archived_already(list_folder, stamp, wanted, files), False
+            if target is None:
+                staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=list_folder))
+                try:
+                    for source in files:
+                        _compress_into(source, staging / (source.name + ".gz"))
+                    target, created = _place(staging, list_folder, stamp, wanted, files)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise _unwritable(list_id, list_folder, exc) from exc
     archived = [SourceFile(path=target / (f.name + ".gz"), name=f.name) for f in files]
@@ -129,15 +132,37 @@ def _remove_interrupted(list_folder: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _archived_already(
+    list_folder: Path, stamp: str, wanted: dict[str, str], sources: list[SourceFile]
+) -> Path | None:
+    """The folder that already holds this version, found as :func:`_place` would find it.
+
+    Why: a version archived before (a replay of a folder that was taken in, a rerun)
+    was copied, flushed to disk and checked again, only for the copy to be thrown away.
+    """
+    counter = 1
+    while True:
+        candidate = list_folder / (stamp if counter == 1 else f"{stamp}-{counter}")
+        if not candidate.exists():
+            return None
+        if _holds(candidate, wanted, sources):
+            return candidate
+        counter += 1
+
+
 def _place(
-    staging: Path, list_folder: Path, stamp: str, wanted: dict[str, str]
+    staging: Path,
+    list_folder: Path,
+    stamp: str,
+    wanted: dict[str, str],
+    sources: list[SourceFile] | None = None,
 ) -> tuple[Path, bool]:
     """Rename the staged folder to the first free name, or reuse an identical folder;
     says whether the folder is new."""
     counter = 1
     while True:
         candidate = list_folder / (stamp if counter == 1 else f"{stamp}-{counter}")
-        if candidate.exists() and _holds(candidate, wanted):
+        if candidate.exists() and _holds(candidate, wanted, sources):
             return candidate, False
         if not candidate.exists():
             try:
@@ -150,18 +175,31 @@ def _place(
         counter += 1
 
 
-def _holds(folder: Path, wanted: dict[str, str]) -> bool:
-    """True when the folder holds exactly these files with this content."""
+def _holds(folder: Path, wanted: dict[str, str], sources: list[SourceFile] | None = None) -> bool:
+    """True when the folder holds exactly these files with this content.
+
+    A file whose source was gzip already is the same when its bytes are the source's
+    (it is archived as a copy); any other is read and hashed.
+    """
     present = {p.name for p in folder.iterdir() if not p.name.startswith((".", "_"))}
     if present != {name + ".gz" for name in wanted}:
         return False
+    copies = {s.name: s.path for s in sources or ()}
     try:
         return all(
-            SourceFile(path=folder / (name + ".gz"), name=name).sha256() == digest
+            _same_copy(copies.get(name), folder / (name + ".gz"))
+            or SourceFile(path=folder / (name + ".gz"), name=name).sha256() == digest
             for name, digest in wanted.items()
         )
     except (OSError, EOFError, InputError):
         return False
+
+
+def _same_copy(source: Path | None, archived: Path) -> bool:
+    """The archived file is a byte-for-byte copy of a gzip source."""
+    if source is None or not SourceFile(path=source, name=source.name).is_gzip:
+        return False
+    return filecmp.cmp(source, archived, shallow=False)
 
 
 def _compress_into(source: SourceFile, destination: Path) -> None:

@@ -9,15 +9,17 @@ leaves the database as it was before the snapshot or after it.
 from __future__ import annotations
 
 import json
+import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Executable, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Executable, Row, Table, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from monitor.errors import StoreError
@@ -42,6 +44,122 @@ def plain_rows(connection: Connection, statement: Executable) -> list[Any]:
         return list(result.cursor.fetchall())
     finally:
         result.close()
+
+
+def insert_rows(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Insert ``rows`` (each one's values in the order of ``columns``), BATCH at a time.
+
+    Why: for the thousands of rows of a list's first version (its versions, events and
+    subjects), SQLAlchemy's handling of each row's parameters cost more than SQLite's
+    insert itself. On SQLite the compiled statement goes to the driver with plain
+    tuples; each column's own bind processor (JSON, dates...) is applied here, once per
+    distinct value where values repeat (a list's programs, a batch's timestamp), so
+    the stored values are the ones SQLAlchemy writes. Elsewhere (PostgreSQL) the rows
+    go through SQLAlchemy as dictionaries.
+    """
+    names = list(columns)
+    plan = _driver_insert(connection, table, names)
+    if plan is None:
+        dicts = (dict(zip(names, row, strict=True)) for row in rows)
+        _execute_batches(connection, insert(table), dicts)
+        return
+    sql, order, processors = plan
+    # Only the columns that have a processor are looked at one by one (on SQLite: JSON,
+    # dates, booleans); the others are picked out in the statement's order in one call.
+    pick = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    processed: list[tuple[int, Any, dict[Any, Any]]] = [
+        (i, p, {}) for i, p in enumerate(processors) if p is not None
+    ]
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        if not processed:
+            batch.append(pick(row))
+        else:
+            values = list(pick(row))
+            for i, processor, memo in processed:
+                value = values[i]
+                if value is None:
+                    continue
+                key = _memo_key(value)
+                if key is None:
+                    values[i] = processor(value)
+                elif key in memo:
+                    values[i] = memo[key]
+                else:
+                    values[i] = memo[key] = processor(value)
+            batch.append(tuple(values))
+        if len(batch) >= BATCH:
+            connection.exec_driver_sql(sql, batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(sql, batch)
+
+
+def _driver_insert(
+    connection: Connection, table: Table, names: list[str]
+) -> tuple[str, list[int], list[Any]] | None:
+    """The SQL, the columns' positions in a row and their bind processors, for insert_rows
+    on SQLite; None where the rows go through SQLAlchemy (another backend, or a statement
+    that would take more columns than given, e.g. a default). Made once per dialect,
+    table and columns (compiling took half a millisecond, several times a version)."""
+    dialect = connection.dialect
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        return None
+    plans = _DRIVER_INSERTS.setdefault(dialect, {})
+    key = (table, tuple(names))
+    if key not in plans:
+        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        order = list(compiled.positiontup or ())
+        if sorted(order) != sorted(names):
+            plans[key] = None
+        else:
+            processors = [
+                table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order
+            ]
+            plans[key] = (str(compiled), [names.index(n) for n in order], processors)
+    return plans[key]
+
+
+_DriverInsert = tuple[str, list[int], list[Any]]
+# By dialect (an engine's: its JSON serializer is the processors'), held no longer than it.
+_DRIVER_INSERTS: weakref.WeakKeyDictionary[
+    Any, dict[tuple[Table, tuple[str, ...]], _DriverInsert | None]
+]
+_DRIVER_INSERTS = weakref.WeakKeyDictionary()
+
+
+def _memo_key(value: Any) -> Any:
+    """A key under which a processed value may be remembered: exact type and value, for
+    values that cannot stand for another (tuples only of strings), else None."""
+    kind = type(value)
+    if kind is tuple:
+        return (kind, value) if all(type(item) is str for item in value) else None
+    if kind is datetime:  # equal instants in two zones are written differently
+        return (kind, value, value.utcoffset())
+    if kind in _MEMO_TYPES:
+        return (kind, value)
+    return None
+
+
+_MEMO_TYPES = frozenset({str, int, bool, date})
+
+
+def _execute_batches(
+    connection: Connection, statement: Executable, rows: Iterable[dict[str, Any]]
+) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            connection.execute(statement, batch)
+            batch = []
+    if batch:
+        connection.execute(statement, batch)
 
 
 def _current_of_keys(keys: Sequence[str]) -> Any:
@@ -388,46 +506,42 @@ class ListTransaction:
         (tests/ingest/test_mechanisms.py compares them).
         """
         entries = list(listings)
-        self._insert_batches(
+        insert_rows(
+            self.connection,
             t.entity_versions,
-            (
-                {
-                    "list_id": self.list_id,
-                    "key": e.key,
-                    "content_hash": e.content_hash,
-                    "name": e.name,
-                    "record": e.record,
-                    "valid_from": snapshot_id,
-                }
-                for e in entries
-            ),
+            _VERSION_COLUMNS,
+            ((self.list_id, e.key, e.content_hash, e.name, e.record, snapshot_id) for e in entries),
         )
-        self._insert_batches(
-            t.events, (self._listed_row(e, snapshot_id, observed_at) for e in entries)
+        insert_rows(
+            self.connection,
+            t.events,
+            _EVENT_COLUMNS,
+            (self._listed_row(e, snapshot_id, observed_at) for e in entries),
         )
 
     def _listed_row(
         self, entry: Listing, snapshot_id: int, observed_at: datetime
-    ) -> dict[str, Any]:
-        """The event row of a baseline entry: what :func:`_event_row` makes of its event."""
-        return {
-            "list_id": self.list_id,
-            "snapshot_id": snapshot_id,
-            "key": entry.key,
-            "previous_key": None,
-            "kind": EventKind.LISTED,
-            "name": entry.name,
-            "entry_type": entry.entry_type,
-            "source_list": entry.source_list,
-            "programs": list(entry.programs),
-            "countries": list(entry.countries),
-            "notice": entry.notice,
-            "effective_date": parse_iso_date(entry.effective_date),
-            "observed_at": observed_at,
-            "baseline": True,
-            "categories": [],
-            "changes": [],
-        }
+    ) -> tuple[Any, ...]:
+        """The event row of a baseline entry (_EVENT_COLUMNS): what :func:`_event_row`
+        makes of its event."""
+        return (
+            self.list_id,
+            snapshot_id,
+            entry.key,
+            None,
+            EventKind.LISTED,
+            entry.name,
+            entry.entry_type,
+            entry.source_list,
+            entry.programs,
+            entry.countries,
+            entry.notice,
+            parse_iso_date(entry.effective_date),
+            observed_at,
+            True,
+            (),
+            (),
+        )
 
     def _insert_batches(self, table: Any, rows: Iterable[dict[str, Any]]) -> None:
         batch: list[dict[str, Any]] = []
@@ -438,6 +552,27 @@ class ListTransaction:
                 batch = []
         if batch:
             self.connection.execute(insert(table), batch)
+
+
+_VERSION_COLUMNS = ("list_id", "key", "content_hash", "name", "record", "valid_from")
+_EVENT_COLUMNS = (
+    "list_id",
+    "snapshot_id",
+    "key",
+    "previous_key",
+    "kind",
+    "name",
+    "entry_type",
+    "source_list",
+    "programs",
+    "countries",
+    "notice",
+    "effective_date",
+    "observed_at",
+    "baseline",
+    "categories",
+    "changes",
+)
 
 
 def _event_row(event: Event, snapshot_id: int) -> dict[str, Any]:
@@ -507,7 +642,19 @@ class Store:
             raise StoreError(f"cannot read the database: {describe(exc)}") from exc
 
     def ensure_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
-        """Create or update the list row, under the list's lock (two processes may race)."""
+        """Create or update the list row, under the list's lock (two processes may race).
+
+        A row that already says this (every version after a list's first) is left
+        alone without a write transaction: one lock, write and commit fewer per version.
+        """
+        with self.read() as connection:
+            row = connection.execute(
+                select(t.lists.c.title, t.lists.c.format).where(t.lists.c.id == list_id)
+            ).first()
+        if row is not None and (
+            not format or (row.title, row.format) == (title or list_id, format)
+        ):
+            return
         with self.list_transaction(list_id) as tx:
             connection = tx.connection
             exists = connection.execute(select(t.lists.c.id).where(t.lists.c.id == list_id)).first()

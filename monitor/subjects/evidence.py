@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from functools import lru_cache
 
 from monitor.citations import OFAC_CSL_CODES
 from monitor.countries import country_name
@@ -89,9 +90,15 @@ def _code(value: str) -> str:
     return _NON_CODE.sub("", value.upper())
 
 
+@lru_cache(maxsize=1024)
+def _identifier_kind(type_: str) -> str:
+    """The folded identifier type; a list uses a few dozen types over thousands of entries."""
+    return fold(type_)
+
+
 def identifier_token(identifier: Identifier) -> Token | None:
     """The token of a strong identifier, or None for a weak or undated fact ('Gender')."""
-    kind = fold(identifier.type)
+    kind = _identifier_kind(identifier.type)
     value = _code(identifier.value)
     if not value:
         return None
@@ -163,9 +170,13 @@ def _referent(source: str, number: str) -> Token:
     )
 
 
+@lru_cache(maxsize=65536)
 def birth_date(value: str) -> str:
     """One form of a birth date whatever the file wrote: OFAC's '10 Jul 1977' and
-    'Jul 1977' and the CSL's '1977-07-10' ('1977-07'); anything else folded as is."""
+    'Jul 1977' and the CSL's '1977-07-10' ('1977-07'); anything else folded as is.
+
+    Remembered: strptime is slow and tried up to three times, and the same dates
+    recur across entries and every version of a list (its answer never changes)."""
     text = " ".join(value.split())
     for pattern, form in (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y-%m-%d", "%Y-%m-%d")):
         try:

@@ -4,6 +4,7 @@ contradictory bounds and interrupted archive writes, each on real list files."""
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import shutil
@@ -111,6 +112,33 @@ def test_a_folder_another_writer_is_using_is_left_alone(cli: Run, tmp_path: Path
         os.close(descriptor)
     assert applied.returncode == 0, applied.stderr
     assert busy.exists()
+
+
+def test_a_version_archived_before_is_reused_without_a_new_copy(tmp_path: Path) -> None:
+    """The same version archived again (a replay of a folder taken in before) finds its
+    folder before staging anything; other content at the same minute gets a folder of
+    its own, as before."""
+    from monitor.archive.write import store_snapshot
+    from monitor.files import SourceFile
+
+    source = write(tmp_path / "in", "cons_prim.csv.gz", gzip.compress(CONS.read_bytes()))
+    root = tmp_path / "archive"
+    first = store_snapshot(root, "us-ofac-cons", NOW, [SourceFile.from_path(source)])
+    copy = first.folder / "cons_prim.csv.gz"
+    stamp = copy.stat().st_mtime_ns
+    again = store_snapshot(root, "us-ofac-cons", NOW, [SourceFile.from_path(source)])
+    assert (first.created, again.created) == (True, False)
+    assert again.folder == first.folder and copy.stat().st_mtime_ns == stamp
+    assert [f.path for f in again.files] == [copy]
+    plain = write(tmp_path / "plain", "cons_prim.csv", CONS.read_bytes())  # same content
+    assert store_snapshot(root, "us-ofac-cons", NOW, [SourceFile.from_path(plain)]) == again
+    other = write(tmp_path / "other", "cons_prim.csv", drop_rows(CONS.read_bytes(), 0.002))
+    moved = store_snapshot(root, "us-ofac-cons", NOW, [SourceFile.from_path(other)])
+    assert moved.created and moved.folder.name == f"{first.folder.name}-2"
+    assert sorted(p.name for p in (root / "us-ofac-cons").iterdir()) == [
+        first.folder.name,
+        moved.folder.name,
+    ]
 
 
 # --- contradictory bounds ---
