@@ -32,6 +32,8 @@ from monitor.store.store import SnapshotInfo, Store
 
 # Larger states are read from the database each time (memory over speed).
 HOLD_LIMIT = 250_000
+# Rows are held only up to this many bytes in all (the SDN list's are about 3 MiB).
+ROWS_LIMIT = 32 << 20
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -175,6 +175,8 @@ def _held_units(taken: UnitIntake) -> dict[str, Any]:
         stored_units.pop(fp, None)
     stored_units.update(plan.added)
     rows = plan.rows
+    if rows is not None and sum(map(len, rows)) > held_state.ROWS_LIMIT:
+        rows = None  # a large file's rows cost more memory than they save time
     if rows is not None and set(rows.values()) != stored_units.keys():
         rows = None  # never expected; the rows must name exactly the set, else none are held
     return {

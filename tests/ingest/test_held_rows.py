@@ -21,7 +21,7 @@ import pytest
 
 from monitor.config import Config
 from monitor.dates import date_from_path
-from monitor.ingest import units
+from monitor.ingest import held_state, units
 from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
 from tests.conftest import SNAPSHOTS, realdata
@@ -131,3 +131,21 @@ def test_what_the_unit_take_refuses_the_set_comparison_refuses_and_the_full_pars
     off = _replay(versions, f"sqlite:///{tmp_path / 'off.db'}", tmp_path / "a2")[-1]
     assert (on.status, on.message, on.counts) == (off.status, off.message, off.counts)
     assert on.status == ("applied" if edit is _header else "rejected")  # the header is skipped
+
+
+def test_rows_beyond_the_limit_are_not_held_and_the_units_serve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large file's rows are not kept: the next version is read unit by unit, alike."""
+    monkeypatch.setenv(units.ENV, "1")
+    monkeypatch.setattr(held_state, "ROWS_LIMIT", 1 << 20)  # the SDN file is about 3 MiB
+    takes = RowTakes(monkeypatch)
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+    config = Config(archive=tmp_path / "a")
+    second = SDN / "2021-12-16T0142Z" / "sdn.csv.gz"
+    _run(store, config, [FIRST], datetime(2021, 12, 10, tzinfo=UTC))
+    kept = held_state.held(store, "sdn", store.latest_applied_snapshot("sdn"))
+    assert kept is not None and kept.units is not None and kept.rows is None
+    result = _run(store, config, [second], datetime(2021, 12, 16, tzinfo=UTC))
+    store.engine.dispose()
+    assert takes.count == 0 and result.status == "applied" and sum(result.counts.values()) > 0
