@@ -37,6 +37,7 @@ from monitor.watchlists.tokens import (
     COMMON_WEIGHT,
     NameForm,
     analyse,
+    common_key,
     is_distinctive,
     runs,
     skeleton,
@@ -200,7 +201,7 @@ class WatchIndex:
                 )
             )
             if form.exact_only:
-                self._by_words[tuple(sorted(form.tokens))].append(number)
+                self._by_words[common_key(form.tokens)].append(number)
             else:
                 for key, mask in _keys(form).items():
                     self._by_word[key].append((number, mask))
@@ -256,7 +257,7 @@ class WatchIndex:
             for number, mask in self._by_word.get(acronym, ()):
                 found[number] |= mask
         numbers = [n for n, mask in found.items() if self._names[n].bound(mask) >= threshold]
-        return numbers + self._by_words.get(tuple(sorted(form.tokens)), [])
+        return numbers + self._by_words.get(common_key(form.tokens), [])
 
     def match(
         self, listed: ListedEntry, *, threshold: float, rarity: WordRarity = NO_RARITY
