@@ -26,12 +26,14 @@ from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     CONTAINED,
     MIN_SHARED_PERSON,
+    VARIANT,
     fuzzy_word,
     phonetic_key,
     score_names,
     sound_alike,
     transliteration_variant,
     word_similarity,
+    written_article,
 )
 from monitor.watchlists.tokens import (
     COMMON_WEIGHT,
@@ -39,6 +41,7 @@ from monitor.watchlists.tokens import (
     analyse,
     common_key,
     is_distinctive,
+    loose_sounds,
     runs,
     skeleton,
     variants,
@@ -168,6 +171,7 @@ class WatchIndex:
         self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._by_skeleton: dict[str, list[str]] = defaultdict(list)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
+        self._by_loose: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -180,6 +184,7 @@ class WatchIndex:
             if word.isalpha():
                 self._by_skeleton[skeleton(word) or word].append(word)
                 self._by_sound[phonetic_key(word)].append(word)
+                self._by_loose[loose_sounds(written_article(word) or word)].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -231,6 +236,13 @@ class WatchIndex:
             # Spellings beyond a vowel or a letter: 'Oleksandr' for 'Aleksandr', 'Rauf', 'Raouf'.
             found.update(
                 w for w in self._by_sound.get(phonetic_key(word), ()) if sound_alike(word, w)
+            )
+            # The looser reading, an Arabic article written onto either word set aside:
+            # 'Gaddafi' for 'Ghathafi', 'Qadhafi' for 'Elkaddafi'.
+            found.update(
+                w
+                for w in self._by_loose.get(loose_sounds(written_article(word) or word), ())
+                if word_similarity(word, w) >= VARIANT
             )
         result = tuple(found)
         self._near_cache[word] = result

@@ -176,7 +176,7 @@ def word_similarity(a: str, b: str) -> float:
         return 1.0
     if (number := ordinal(a)) is not None:
         return 1.0 if ordinal(b) == number else 0.0
-    if transliteration_variant(a, b) or loose_variant(a, b):
+    if transliteration_variant(a, b) or loose_variant(a, b) or article_variant(a, b):
         return max(VARIANT, _typo_similarity(a, b))
     return max(_typo_similarity(a, b), sound_alike(a, b))
 
@@ -189,7 +189,7 @@ LOOSE_MIN_RATIO = 65
 def loose_variant(a: str, b: str) -> bool:
     """Two spellings of one word that transliterate a letter of the original script two
     ways beyond :func:`transliteration_variant`: 'Katranji'/'Katrangi' (Arabic jim),
-    'Ghathafi'/'Gaddafi'/'Qadhafi', 'Taesong'/'Daesong', 'Toseyeh'/'Tosee': the same in
+    'Ghathafi'/'Gaddafi', 'Taesong'/'Daesong', 'Toseyeh'/'Tosee': the same in
     the second reading (:func:`~monitor.watchlists.tokens.loose_sounds`).
 
     Five letters at least, and a rapidfuzz ratio of 65 or more as written: that
@@ -203,8 +203,44 @@ def loose_variant(a: str, b: str) -> bool:
         return False
     if sounds(a) == sounds(b):
         return False  # read alike already: transliteration_variant judged them
+    return _loosely_one(a, b)
+
+
+def _loosely_one(a: str, b: str) -> bool:
+    """The same in the loose reading, five letters at least, two thirds alike as written."""
+    if min(len(a), len(b)) < LOOSE_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
+        return False
     x, y = loose_sounds(a), loose_sounds(b)
     return x == y and len(x) >= VARIANT_MIN_LENGTH and fuzz.ratio(a, b) >= LOOSE_MIN_RATIO
+
+
+ARTICLE_WORD_LENGTH = 7
+"""A word with the Arabic article written onto it: 'al' or 'el' and five letters more."""
+
+
+def written_article(word: str) -> str:
+    """The word without an Arabic article written onto it ('elkaddafi': 'kaddafi'), or ''
+    when it has none: two letters 'al'/'el' and five letters more, so 'Albert' is none."""
+    if len(word) >= ARTICLE_WORD_LENGTH and word[:2] in ("al", "el"):
+        return word[2:]
+    return ""
+
+
+@lru_cache(maxsize=200_000)
+def article_variant(a: str, b: str) -> bool:
+    """One word written with the Arabic article, the other without: 'ELKADDAFI' for
+    'AL-QADHAFI', 'ELMOBRUK' for 'AL-MOBRUK', 'ALHOSSEINI' for 'AL-HOSEINI' (the list
+    writes the article apart in one name and onto the word in another). The rest must be
+    the other word, or a transliteration of it, in the first reading or the loose one
+    ('kaddafi' and 'qadhafi' read alike but are too far apart as written for the first's
+    own gate; here the article already ties them to one name's way of writing)."""
+    for x, y in ((a, b), (b, a)):
+        rest = written_article(x)
+        if not rest or y.startswith(x[:2]):
+            continue
+        if rest == y or transliteration_variant(rest, y) or _loosely_one(rest, y):
+            return True
+    return False
 
 
 @lru_cache(maxsize=200_000)
@@ -375,15 +411,43 @@ def inflected(a: str, b: str) -> bool:
     )
 
 
+DERIVED = 0.9
+"""How alike two words of one stem are in an organisation's name: below a plural."""
+STEM_MIN_LENGTH = 6
+STEM_ENDING = 3  # letters an ending may replace: 'transport-ation' / 'transport-ing'
+
+
+def derived(a: str, b: str) -> bool:
+    """Whether two words of an organisation's name are one word with other endings:
+    'Economic'/'Economy', 'Revolution'/'Revolutionary', 'Transportation'/'Transporting',
+    'Democratic'/'Democratiques' (one party's names on the SDN list). The stem they share
+    is six letters at least and the shorter word without at most three of its last
+    letters; the longer has at most four letters more. In organisations' names only,
+    as :func:`inflected`: 'Mohammad' and 'Mohammadi' are two people's names."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < STEM_MIN_LENGTH or not (short.isalpha() and long.isalpha()):
+        return False
+    if len(long) - len(short) > STEM_ENDING + 1:
+        return False
+    return any(
+        long.startswith(short[: len(short) - cut])
+        for cut in range(STEM_ENDING + 1)
+        if len(short) - cut >= STEM_MIN_LENGTH
+    )
+
+
 def _align(
     watched: Sequence[str], listed: Sequence[str], person: bool = False
 ) -> list[tuple[str, str, float]]:
     """Pair each watched word with at most one listed word: equal words, then the most alike
-    (in an organisation's name, a word and its plural: :func:`inflected`)."""
+    (in an organisation's name, a word and its plural: :func:`inflected`, or a word of
+    the same stem: :func:`derived`)."""
 
     def alike(a: str, b: str) -> float:
         if not person and inflected(a, b):
             return INFLECTED
+        if not person and derived(a, b):
+            return max(DERIVED, word_similarity(a, b))
         return word_similarity(a, b)
 
     same = set(watched) & set(listed)
@@ -581,9 +645,8 @@ APART_MIN_LENGTH = 4
 
 
 def _article_free(word: str) -> str:
-    """A word without an Arabic article written onto it ('ALHOSSEINI', 'ELKADDAFI'),
-    from six letters: the list writes 'AL-HOSEINI' and 'ALHOSSEINI' for one name."""
-    return word[2:] if len(word) >= 6 and word[:2] in ("al", "el") else word
+    """A word without an Arabic article written onto it (:func:`written_article`)."""
+    return written_article(word) or word
 
 
 def apart_similarity(a: str, b: str) -> float:

@@ -191,21 +191,22 @@ def sounds_as_j(word: str) -> str:
 
 # The second, looser reading of a transliterated word (:func:`loose_sounds`): Arabic jim
 # and qaf ('Katranji'/'Katrangi', 'Qadhafi'/'Gaddafi'), the French 'ou' and 'dj'.
-_LOOSE_LETTERS = (("dzh", "g"), ("dj", "g"), ("j", "g"), ("ou", "u"), ("oo", "u"))
-# Voiced and voiceless consonants ('Taesong'/'Daesong', 'Ghathafi'/'Gaddafi'), 'e'/'i' and
-# 'o'/'u' ('Toseyeh'/'Tosee', 'Sahraoui'/'Sahrawi') read as one; 'k' and 'q' stay apart
-# from 'g' ('Kamal' is not 'Jamal', 'Basij' not 'Bashiq'), 'f' from 'v' ('Jaddawi').
-_LOOSE_SAME = str.maketrans("dbzeo", "tpsiu")
+# 'th' is also the 'dh' of Arabic dhal ('Ghathafi'/'Gaddafi').
+_LOOSE_LETTERS = (("dzh", "g"), ("dj", "g"), ("j", "g"), ("th", "d"), ("ou", "u"), ("oo", "u"))
+# 'b'/'p', 'e'/'i' and 'o'/'u' ('Toseyeh'/'Tosee', 'Sahraoui'/'Sahrawi') read as one; 'k'
+# and 'q' stay apart from 'g' ('Kamal' is not 'Jamal', 'Basij' not 'Bashiq'), 'f' from
+# 'v' ('Jaddawi' is not 'Gaddafi'), 't' from 'd' inside a word ('Khaldi' is not 'Halti').
+_LOOSE_SAME = str.maketrans("bzeo", "psiu")
 
 
 @lru_cache(maxsize=200_000)
 def loose_sounds(word: str) -> str:
     """A second, looser reading than :func:`sounds`, for spellings of one name that
     transliterate one letter of the original script differently: 'j', 'dj', 'g' and
-    'gh' as one letter (Arabic jim, Egyptian 'g'), 'th', 'dh', 'dd' and 'd' as 't',
-    voiced consonants as voiceless ones, 'ou'/'u', 'e'/'i', 'o'/'u', a final 'h' left
-    out: 'katranji', 'katrangi' are 'katrangi'; 'ghathafi', 'gaddafi' are 'gatafi'
-    ('qadhafi' is 'katafi': 'q' is also 'k', and read as 'g' too it would make 'Bashiq'
+    'gh' as one letter (Arabic jim, Egyptian 'g'), 'th', 'dh', 'dd' as 'd', a 'd'
+    beginning a word as 't', 'b' as 'p', 'ou'/'u', 'e'/'i', 'o'/'u', a final 'h' left
+    out: 'katranji', 'katrangi' are 'katrangi'; 'ghathafi', 'gaddafi' are 'gadafi'
+    ('qadhafi' is 'kadafi': 'q' is also 'k', and read as 'g' too it would make 'Bashiq'
     'Basij'); 'tantoush', 'tantouche' are 'tantus', 'tantusi'.
 
     Too loose to pair words on its own ('Nafir' and 'Nasir' are close in it too):
@@ -215,6 +216,8 @@ def loose_sounds(word: str) -> str:
         word = word[:-1]  # 'Mayaleh'/'Mayala', 'Faqih'/'Faqi', not the 'h' of 'sh', 'kh'
     for letters, sound in _LOOSE_LETTERS:
         word = word.replace(letters, sound)
+    if word.startswith("d"):
+        word = "t" + word[1:]  # Korean initials written voiced or not: 'Taesong'/'Daesong'
     read = sounds(word).translate(_LOOSE_SAME)
     # as in sounds(), a vowel doubled at the end stays: 'Sanaye' is not 'Sanai'
     tail = read[-1] if len(read) > 2 and read[-1] == read[-2] and read[-1] in VOWELS else ""

@@ -55,7 +55,9 @@ PARTICLES = frozenset(
 # The Arabic article as the lists write it ("AL-HAQ", "UL-HAQ", "JAMAAT-UD-DAWAH"): a
 # name with it and without it is one name. Kept in the name (it joins 'Al Haramain'
 # to 'ALHARAMAIN') but never missing from a listed name.
-ARABIC_ARTICLES = frozenset({"al", "ul", "ud"})
+# Before a "sun letter" the article takes its sound: "ABD AR-RAHMAN", "KHALIL UR RAHMAN",
+# "SAFI AD-DIN", "AS-SAHAB".
+ARABIC_ARTICLES = frozenset({"al", "ul", "ud", "ur", "ar", "ad", "as", "at", "az", "an"})
 # The Persian and Urdu connector ("BANK-E EGHTESAD NOVIN", "TEHRIK-I-TALIBAN") and the
 # Arabic "and" ("JAISH AL-MUHAJIREEN WA ANSAR"), in names of organisations: in a
 # person's name a lone letter is an initial.

@@ -26,6 +26,8 @@ from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     VARIANT,
+    article_variant,
+    derived,
     inflected,
     phonetic_key,
     sound_alike,
@@ -323,6 +325,7 @@ def test_a_second_looser_reading_joins_transliterations(one: str, other: str) ->
         ("sheng", "ching"),  # 'FENG SHENG CO.' (SDN 15922) and 'LIANG, Ching-fang' (11276)
         ("sanai", "sanaye"),  # a vowel doubled at the end: SDN 30648 and 10862
         ("bashiq", "basic"),  # alike as they sound, too few letters in common as written
+        ("khaldi", "halti"),  # 't' and 'd' inside a word: 'AL KHALDI COMPANY' is not 'HALTI'
     ],
 )
 def test_the_looser_reading_keeps_other_names_apart(one: str, other: str) -> None:
@@ -411,3 +414,50 @@ def test_a_title_and_one_name_are_not_a_person() -> None:
 def test_in_is_a_particle_of_an_organisations_name() -> None:
     listed = entity("ISLAMIC STATE OF IRAQ AND THE LEVANT-LIBYA")  # SDN, one entry
     assert score("ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA", listed) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        # the SDN's own names of one entry each: the article written onto the word
+        ("ELKADDAFI, Mutassim", "AL-QADHAFI, Mutassim"),
+        ("EL MOBRUK, Maftah", "MAFTAH, Elmobruk"),
+        # the article as it sounds before a 'sun letter'
+        ("HAQQANI, Khalil ur Rahman", "HAQQANI, Khalil Al-Rahman"),
+    ],
+)
+def test_the_arabic_article_written_onto_a_word_or_as_it_sounds(watched: str, listed: str) -> None:
+    assert score(watched, person(listed)) >= THRESHOLD
+
+
+def test_a_name_beginning_al_is_not_an_article() -> None:
+    # 'Albert' is no article and 'bert': five letters at least must follow it
+    assert not article_variant("albert", "bert")
+    assert article_variant("elkaddafi", "qadhafi") and article_variant("alhosseini", "hoseini")
+    # both written with it: compared as they are ('ALBOSTANI' is not 'ALBOST')
+    assert not article_variant("albostani", "albost")
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        # the SDN's own names of one entry each
+        ("DANDONG KEHUA ECONOMIC AND TRADE CO. LTD.", "DANDONG KEHUA ECONOMY & TRADE CO., LTD."),
+        ("ISLAMIC REVOLUTION GUARDS CORPS", "ISLAMIC REVOLUTIONARY GUARDS CORPS"),
+        (
+            "AL MOHAIMEN FOR TRANSPORTATION AND CONTRACTING",
+            "AL-MOHAIMEN FOR TRANSPORTING & CONTRACTING",
+        ),
+    ],
+)
+def test_words_of_one_stem_in_an_organisations_name(watched: str, listed: str) -> None:
+    assert score(watched, entity(listed)) >= THRESHOLD
+
+
+def test_a_stem_is_six_letters_and_read_in_organisations_names_only() -> None:
+    # a stem shorter than six letters is no stem ('Metal', 'Metallic'), nor an ending
+    # longer than four letters ('International', 'Internal')
+    assert not derived("metal", "metallic") and not derived("international", "internal")
+    # a listed person's words are not read so: 'Transporting' is no 'Transportation' there
+    assert score("MOHAIMEN TRANSPORTATION", entity("MOHAIMEN TRANSPORTING")) >= THRESHOLD
+    assert score("MOHAIMEN TRANSPORTATION", person("MOHAIMEN TRANSPORTING")) < THRESHOLD
