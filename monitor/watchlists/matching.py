@@ -26,7 +26,9 @@ from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     CONTAINED,
     MIN_SHARED_PERSON,
+    STEM_MIN_LENGTH,
     VARIANT,
+    derived,
     fuzzy_word,
     phonetic_key,
     score_names,
@@ -172,6 +174,7 @@ class WatchIndex:
         self._by_skeleton: dict[str, list[str]] = defaultdict(list)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
         self._by_loose: dict[str, list[str]] = defaultdict(list)
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -185,6 +188,8 @@ class WatchIndex:
                 self._by_skeleton[skeleton(word) or word].append(word)
                 self._by_sound[phonetic_key(word)].append(word)
                 self._by_loose[loose_sounds(written_article(word) or word)].append(word)
+                if len(word) >= STEM_MIN_LENGTH:
+                    self._by_stem[word[:STEM_MIN_LENGTH]].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -243,6 +248,10 @@ class WatchIndex:
                 w
                 for w in self._by_loose.get(loose_sounds(written_article(word) or word), ())
                 if word_similarity(word, w) >= VARIANT
+            )
+            # Words of one stem, read so in organisations' names: 'Revolutionary'.
+            found.update(
+                w for w in self._by_stem.get(word[:STEM_MIN_LENGTH], ()) if derived(word, w)
             )
         result = tuple(found)
         self._near_cache[word] = result

@@ -422,18 +422,23 @@ def derived(a: str, b: str) -> bool:
     'Economic'/'Economy', 'Revolution'/'Revolutionary', 'Transportation'/'Transporting',
     'Democratic'/'Democratiques' (one party's names on the SDN list). The stem they share
     is six letters at least and the shorter word without at most three of its last
-    letters; the longer has at most four letters more. In organisations' names only,
-    as :func:`inflected`: 'Mohammad' and 'Mohammadi' are two people's names."""
+    letters; the longer has at most four letters more; what follows the stem in either
+    is an ending, beginning with a vowel: 'Gazprombank' is another word than 'Gazprom'.
+    In organisations' names only, as :func:`inflected`: 'Mohammad' and 'Mohammadi' are
+    two people's names."""
     short, long = sorted((a, b), key=len)
     if len(short) < STEM_MIN_LENGTH or not (short.isalpha() and long.isalpha()):
         return False
     if len(long) - len(short) > STEM_ENDING + 1:
         return False
-    return any(
-        long.startswith(short[: len(short) - cut])
-        for cut in range(STEM_ENDING + 1)
-        if len(short) - cut >= STEM_MIN_LENGTH
-    )
+    for cut in range(STEM_ENDING + 1):
+        stem = short[: len(short) - cut]
+        if len(stem) < STEM_MIN_LENGTH or not long.startswith(stem):
+            continue
+        endings = (short[len(stem) :], long[len(stem) :])
+        if all(not e or e[0] in VOWELS for e in endings):
+            return True
+    return False
 
 
 def _align(

@@ -461,3 +461,9 @@ def test_a_stem_is_six_letters_and_read_in_organisations_names_only() -> None:
     # a listed person's words are not read so: 'Transporting' is no 'Transportation' there
     assert score("MOHAIMEN TRANSPORTATION", entity("MOHAIMEN TRANSPORTING")) >= THRESHOLD
     assert score("MOHAIMEN TRANSPORTATION", person("MOHAIMEN TRANSPORTING")) < THRESHOLD
+
+
+def test_a_compound_is_no_word_of_the_same_stem() -> None:
+    # 'Gazprombank' is a word of its own, not 'Gazprom' with an ending (OFAC CONS 2021)
+    assert not derived("gazprom", "gazprombank")
+    assert score("GAZPROM TECHNOLOGY", entity("GAZPROMBANK OAO")) < THRESHOLD
