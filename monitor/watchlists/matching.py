@@ -247,11 +247,13 @@ class WatchIndex:
             found.update(
                 w
                 for w in self._by_loose.get(loose_sounds(written_article(word) or word), ())
-                if word_similarity(word, w) >= VARIANT
+                if w not in found and word_similarity(word, w) >= VARIANT
             )
             # Words of one stem, read so in organisations' names: 'Revolutionary'.
             found.update(
-                w for w in self._by_stem.get(word[:STEM_MIN_LENGTH], ()) if derived(word, w)
+                w
+                for w in self._by_stem.get(word[:STEM_MIN_LENGTH], ())
+                if w not in found and derived(word, w)
             )
         result = tuple(found)
         self._near_cache[word] = result

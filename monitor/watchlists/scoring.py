@@ -199,8 +199,8 @@ def loose_variant(a: str, b: str) -> bool:
     already reads alike are left to :func:`transliteration_variant`, whose closer
     gate refused them ('Bashiq', 'Basic').
     """
-    if min(len(a), len(b)) < LOOSE_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
-        return False
+    if min(len(a), len(b)) < LOOSE_MIN_LENGTH or fuzz.ratio(a, b) < LOOSE_MIN_RATIO:
+        return False  # the cheap test first: most word pairs are two words
     if sounds(a) == sounds(b):
         return False  # read alike already: transliteration_variant judged them
     return _loosely_one(a, b)
