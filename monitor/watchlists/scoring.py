@@ -425,7 +425,8 @@ def derived(a: str, b: str) -> bool:
     letters; the longer has at most four letters more; what follows the stem in either
     is an ending, beginning with a vowel: 'Gazprombank' is another word than 'Gazprom'.
     In organisations' names only, as :func:`inflected`: 'Mohammad' and 'Mohammadi' are
-    two people's names."""
+    two people's names; and never the only word a match rests on: 'EXPLORER'
+    is not 'KOREA OIL EXPLORATION CORPORATION'."""
     short, long = sorted((a, b), key=len)
     if len(short) < STEM_MIN_LENGTH or not (short.isalpha() and long.isalpha()):
         return False
@@ -786,6 +787,10 @@ def score_names(
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     pairs, apart = _pair_spelt_apart(w, lst, pairs, frequent)
+    if all(
+        a != b and derived(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)
+    ):
+        return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
     paired_weights = [min(weight(a), weight(b)) for a, b, _ in pairs]
     found = sum(pw * s for pw, (_, _, s) in zip(paired_weights, pairs, strict=True))

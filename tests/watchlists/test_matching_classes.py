@@ -467,3 +467,9 @@ def test_a_compound_is_no_word_of_the_same_stem() -> None:
     # 'Gazprombank' is a word of its own, not 'Gazprom' with an ending (OFAC CONS 2021)
     assert not derived("gazprom", "gazprombank")
     assert score("GAZPROM TECHNOLOGY", entity("GAZPROMBANK OAO")) < THRESHOLD
+
+
+def test_a_word_of_one_stem_alone_is_no_match() -> None:
+    # SDN 2021-07-07: 'EXPLORER' and 'KOREA OIL EXPLORATION CORPORATION', two entries
+    assert derived("explorer", "exploration")
+    assert score("EXPLORER", entity("KOREA OIL EXPLORATION CORPORATION")) < THRESHOLD
