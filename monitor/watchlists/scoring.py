@@ -442,6 +442,15 @@ def derived(a: str, b: str) -> bool:
     return False
 
 
+def _stem_only(pairs: Sequence[tuple[str, str, float]]) -> bool:
+    """Whether every distinctive word two organisations' names share pairs only as a word
+    of one stem (:func:`derived`), not as the same word or a spelling of it."""
+    telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
+    return bool(telling) and all(
+        a != b and derived(a, b) and word_similarity(a, b) < DERIVED for a, b in telling
+    )
+
+
 def _align(
     watched: Sequence[str], listed: Sequence[str], person: bool = False
 ) -> list[tuple[str, str, float]]:
@@ -787,9 +796,7 @@ def score_names(
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     pairs, apart = _pair_spelt_apart(w, lst, pairs, frequent)
-    if all(
-        a != b and derived(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)
-    ):
+    if not listed.person and _stem_only(pairs):
         return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
     paired_weights = [min(weight(a), weight(b)) for a, b, _ in pairs]
