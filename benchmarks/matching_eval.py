@@ -433,10 +433,10 @@ def report(outcome: Outcome, queries: list[Query], command: str) -> str:
     lines.append("\nClosest misses in scope (watch name -> listed entry: best score, why):\n")
     closest = sorted((m for m in outcome.misses if m[0].source in scope), key=lambda m: -m[2])
     for query, record, score, why in closest[:12]:
-        lines.append(f"- {query.name!r} -> {record.name!r}: {score:.2f}, {why}")
+        lines.append(f"- {query.name!r} -> {record.name!r}: {score:.4f}, {why}")
     lines.append("\nOther misses in scope, a sample:\n")
     for query, record, score, why in closest[12 :: max(1, len(closest) // 12)][:12]:
-        lines.append(f"- {query.name!r} -> {record.name!r}: {score:.2f}, {why}")
+        lines.append(f"- {query.name!r} -> {record.name!r}: {score:.4f}, {why}")
     lines.append("\nFalse positives (watch name of one entry -> another entry):\n")
     for query, record, match in outcome.false[:: max(1, len(outcome.false) // 30)][:30]:
         lines.append(

@@ -26,18 +26,24 @@ from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     CONTAINED,
     MIN_SHARED_PERSON,
+    STEM_MIN_LENGTH,
+    VARIANT,
+    derived,
     fuzzy_word,
     phonetic_key,
     score_names,
     sound_alike,
     transliteration_variant,
     word_similarity,
+    written_article,
 )
 from monitor.watchlists.tokens import (
     COMMON_WEIGHT,
     NameForm,
     analyse,
+    common_key,
     is_distinctive,
+    loose_sounds,
     runs,
     skeleton,
     variants,
@@ -167,6 +173,8 @@ class WatchIndex:
         self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._by_skeleton: dict[str, list[str]] = defaultdict(list)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
+        self._by_loose: dict[str, list[str]] = defaultdict(list)
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -179,6 +187,9 @@ class WatchIndex:
             if word.isalpha():
                 self._by_skeleton[skeleton(word) or word].append(word)
                 self._by_sound[phonetic_key(word)].append(word)
+                self._by_loose[loose_sounds(written_article(word) or word)].append(word)
+                if len(word) >= STEM_MIN_LENGTH:
+                    self._by_stem[word[:STEM_MIN_LENGTH]].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -200,7 +211,7 @@ class WatchIndex:
                 )
             )
             if form.exact_only:
-                self._by_words[tuple(sorted(form.tokens))].append(number)
+                self._by_words[common_key(form.tokens)].append(number)
             else:
                 for key, mask in _keys(form).items():
                     self._by_word[key].append((number, mask))
@@ -231,6 +242,19 @@ class WatchIndex:
             found.update(
                 w for w in self._by_sound.get(phonetic_key(word), ()) if sound_alike(word, w)
             )
+            # The looser reading, an Arabic article written onto either word set aside:
+            # 'Gaddafi' for 'Ghathafi', 'Qadhafi' for 'Elkaddafi'.
+            found.update(
+                w
+                for w in self._by_loose.get(loose_sounds(written_article(word) or word), ())
+                if w not in found and word_similarity(word, w) >= VARIANT
+            )
+            # Words of one stem, read so in organisations' names: 'Revolutionary'.
+            found.update(
+                w
+                for w in self._by_stem.get(word[:STEM_MIN_LENGTH], ())
+                if w not in found and derived(word, w)
+            )
         result = tuple(found)
         self._near_cache[word] = result
         return result
@@ -256,7 +280,7 @@ class WatchIndex:
             for number, mask in self._by_word.get(acronym, ()):
                 found[number] |= mask
         numbers = [n for n, mask in found.items() if self._names[n].bound(mask) >= threshold]
-        return numbers + self._by_words.get(tuple(sorted(form.tokens)), [])
+        return numbers + self._by_words.get(common_key(form.tokens), [])
 
     def match(
         self, listed: ListedEntry, *, threshold: float, rarity: WordRarity = NO_RARITY

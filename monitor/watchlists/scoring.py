@@ -46,16 +46,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from monitor.names import fold
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.tokens import (
     VOWELS,
     NameForm,
+    common_key,
     is_distinctive,
+    loose_sounds,
     skeleton,
     sounds,
     sounds_as_j,
@@ -173,9 +176,71 @@ def word_similarity(a: str, b: str) -> float:
         return 1.0
     if (number := ordinal(a)) is not None:
         return 1.0 if ordinal(b) == number else 0.0
-    if transliteration_variant(a, b):
+    if transliteration_variant(a, b) or loose_variant(a, b) or article_variant(a, b):
         return max(VARIANT, _typo_similarity(a, b))
     return max(_typo_similarity(a, b), sound_alike(a, b))
+
+
+LOOSE_MIN_LENGTH = 5
+LOOSE_MIN_RATIO = 65
+
+
+@lru_cache(maxsize=200_000)
+def loose_variant(a: str, b: str) -> bool:
+    """Two spellings of one word that transliterate a letter of the original script two
+    ways beyond :func:`transliteration_variant`: 'Katranji'/'Katrangi' (Arabic jim),
+    'Ghathafi'/'Gaddafi', 'Taesong'/'Daesong', 'Toseyeh'/'Tosee': the same in
+    the second reading (:func:`~monitor.watchlists.tokens.loose_sounds`).
+
+    Five letters at least, and a rapidfuzz ratio of 65 or more as written: that
+    reading makes short names one ('Rami', 'Remi'), and two thirds of the letters
+    in common keep it a reading of one name, not of two ('Sheng' and 'Ching' are
+    'sing' in it, but Chinese 'sh' and 'ch' are two sounds). Words the first reading
+    already reads alike are left to :func:`transliteration_variant`, whose closer
+    gate refused them ('Bashiq', 'Basic').
+    """
+    if min(len(a), len(b)) < LOOSE_MIN_LENGTH or fuzz.ratio(a, b) < LOOSE_MIN_RATIO:
+        return False  # the cheap test first: most word pairs are two words
+    if sounds(a) == sounds(b):
+        return False  # read alike already: transliteration_variant judged them
+    return _loosely_one(a, b)
+
+
+def _loosely_one(a: str, b: str) -> bool:
+    """The same in the loose reading, five letters at least, two thirds alike as written."""
+    if min(len(a), len(b)) < LOOSE_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
+        return False
+    x, y = loose_sounds(a), loose_sounds(b)
+    return x == y and len(x) >= VARIANT_MIN_LENGTH and fuzz.ratio(a, b) >= LOOSE_MIN_RATIO
+
+
+ARTICLE_WORD_LENGTH = 7
+"""A word with the Arabic article written onto it: 'al' or 'el' and five letters more."""
+
+
+def written_article(word: str) -> str:
+    """The word without an Arabic article written onto it ('elkaddafi': 'kaddafi'), or ''
+    when it has none: two letters 'al'/'el' and five letters more, so 'Albert' is none."""
+    if len(word) >= ARTICLE_WORD_LENGTH and word[:2] in ("al", "el"):
+        return word[2:]
+    return ""
+
+
+@lru_cache(maxsize=200_000)
+def article_variant(a: str, b: str) -> bool:
+    """One word written with the Arabic article, the other without: 'ELKADDAFI' for
+    'AL-QADHAFI', 'ELMOBRUK' for 'AL-MOBRUK', 'ALHOSSEINI' for 'AL-HOSEINI' (the list
+    writes the article apart in one name and onto the word in another). The rest must be
+    the other word, or a transliteration of it, in the first reading or the loose one
+    ('kaddafi' and 'qadhafi' read alike but are too far apart as written for the first's
+    own gate; here the article already ties them to one name's way of writing)."""
+    for x, y in ((a, b), (b, a)):
+        rest = written_article(x)
+        if not rest or y.startswith(x[:2]):
+            continue
+        if rest == y or transliteration_variant(rest, y) or _loosely_one(rest, y):
+            return True
+    return False
 
 
 @lru_cache(maxsize=200_000)
@@ -276,6 +341,9 @@ class NameScore:
     extra: tuple[str, ...]
     contained: str = ""  # "listed": the listed name has all the watched words; "watched"
     # (a person) or "watched company": the watched name has all the listed words
+    apart: tuple[tuple[str, str], ...] = ()  # words paired as one spelt apart (see
+    # :func:`_pair_spelt_apart`), the rest of the name the same
+    titles: tuple[str, ...] = ()  # watched titles set aside ('dr', 'colonel')
 
     def explain(self, watched: NameForm, listed: NameForm) -> str:
         words = ", ".join(a if a == b else f"{a}~{b} ({s:.2f})" for a, b, s in self.pairs)
@@ -298,10 +366,18 @@ class NameScore:
                 "the watched name contains every word of the listed name (a shorter name of "
                 "the watched company, or of the company it is named after)"
             )
+        if self.apart:
+            spelt = ", ".join(f"{a}~{b}" for a, b in self.apart)
+            parts.append(
+                f"{spelt}: one word spelt apart, read as one beside the other words "
+                "the two names share"
+            )
         if self.missing:
             parts.append("not in the listed name: " + ", ".join(self.missing))
         if self.extra:
             parts.append("listed name also has: " + ", ".join(self.extra))
+        if self.titles:
+            parts.append("titles set aside: " + ", ".join(self.titles))
         ignored = sorted({*watched.dropped, *listed.dropped})
         if ignored:
             parts.append("legal forms ignored: " + ", ".join(ignored))
@@ -335,15 +411,58 @@ def inflected(a: str, b: str) -> bool:
     )
 
 
+DERIVED = 0.9
+"""How alike two words of one stem are in an organisation's name: below a plural."""
+STEM_MIN_LENGTH = 6
+STEM_ENDING = 3  # letters an ending may replace: 'transport-ation' / 'transport-ing'
+
+
+def derived(a: str, b: str) -> bool:
+    """Whether two words of an organisation's name are one word with other endings:
+    'Economic'/'Economy', 'Revolution'/'Revolutionary', 'Transportation'/'Transporting',
+    'Democratic'/'Democratiques' (one party's names on the SDN list). The stem they share
+    is six letters at least and the shorter word without at most three of its last
+    letters; the longer has at most four letters more; what follows the stem in either
+    is an ending, beginning with a vowel: 'Gazprombank' is another word than 'Gazprom'.
+    In organisations' names only, as :func:`inflected`: 'Mohammad' and 'Mohammadi' are
+    two people's names; and never the only word a match rests on: 'EXPLORER'
+    is not 'KOREA OIL EXPLORATION CORPORATION'."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < STEM_MIN_LENGTH or not (short.isalpha() and long.isalpha()):
+        return False
+    if len(long) - len(short) > STEM_ENDING + 1:
+        return False
+    for cut in range(STEM_ENDING + 1):
+        stem = short[: len(short) - cut]
+        if len(stem) < STEM_MIN_LENGTH or not long.startswith(stem):
+            continue
+        endings = (short[len(stem) :], long[len(stem) :])
+        if all(not e or e[0] in VOWELS for e in endings):
+            return True
+    return False
+
+
+def _stem_only(pairs: Sequence[tuple[str, str, float]]) -> bool:
+    """Whether every distinctive word two organisations' names share pairs only as a word
+    of one stem (:func:`derived`), not as the same word or a spelling of it."""
+    telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
+    return bool(telling) and all(
+        a != b and derived(a, b) and word_similarity(a, b) < DERIVED for a, b in telling
+    )
+
+
 def _align(
     watched: Sequence[str], listed: Sequence[str], person: bool = False
 ) -> list[tuple[str, str, float]]:
     """Pair each watched word with at most one listed word: equal words, then the most alike
-    (in an organisation's name, a word and its plural: :func:`inflected`)."""
+    (in an organisation's name, a word and its plural: :func:`inflected`, or a word of
+    the same stem: :func:`derived`)."""
 
     def alike(a: str, b: str) -> float:
         if not person and inflected(a, b):
             return INFLECTED
+        if not person and derived(a, b):
+            return max(DERIVED, word_similarity(a, b))
         return word_similarity(a, b)
 
     same = set(watched) & set(listed)
@@ -509,6 +628,118 @@ def _generic_dropped(
     )
 
 
+@cache
+def person_titles() -> frozenset[str]:
+    """Titles written before people's names, one word each: rigour's person-name prefixes
+    (a maintained list: 'Dr', 'Colonel', 'Mrs', 'Professor').
+
+    Not the religious titles and honorifics of the lists' Arabic, Persian and Afghan
+    names ('Haji', 'Sheikh', 'Mullah'): there they are as often a surname ('HAJI, Ali
+    Khatib', 'SHEIKH, Mohammad Nayeem'), and set aside they made another person's
+    fuller name out of the rest.
+    """
+    from rigour._core import person_name_prefixes_list  # only when matching runs
+
+    words = {fold(p).strip(".") for p in person_name_prefixes_list() if " " not in p.strip()}
+    return frozenset(w for w in words if w.isalpha())
+
+
+def _named_apart(pairs: Sequence[tuple[str, str, float]]) -> bool:
+    """Whether two names agree on two distinctive words or more: enough of a person's name
+    for a title beside it to be set aside ('ZUMAR, Colonel Abbud' / 'AL-ZUMAR, Abbud'),
+    not a title and one name ('Queen Rania' is not every 'RANIA')."""
+    return sum(1 for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)) >= 2
+
+
+APART_MIN_RATIO = 0.75
+"""How alike, in the loose reading, the one word two names spell apart must be..."""
+APART_CLOSE = 0.8
+"""...unless a single letter apart in it ('Daha'/'Daya', 'Fazi'/'Fari' are 0.75)."""
+APART_MIN_LENGTH = 4
+"""...and how long: a syllable of a Korean or Chinese name spelt apart is another name."""
+
+
+def _article_free(word: str) -> str:
+    """A word without an Arabic article written onto it (:func:`written_article`)."""
+    return written_article(word) or word
+
+
+def apart_similarity(a: str, b: str) -> float:
+    """How alike two words are in the loose reading
+    (:func:`~monitor.watchlists.tokens.loose_sounds`), an Arabic article written onto
+    either left out: 'Kuach'/'Kuac' 0.75, 'Tantoush'/'Tantouche' 0.92, 'Alsharekh'/'Sharikh'
+    1.0, 'Nafir'/'Nasir' 0.8; 0 when they are further apart than one letter and less
+    than ``APART_CLOSE`` alike ('Alighadeer'/'Alizaheer' 0.75, 'Hassan'/'Hossein' 0.6),
+    when one has two letters more than the other ('Juan'/'Julian',
+    'Domingo'/'Dominguez'), or when they begin with another sound: a name spelt apart
+    keeps its first one, another name need not ('THET, Naing Win' and 'WIN, Thet
+    Khaing' are two SDN entries)."""
+    if not (a.isalpha() and b.isalpha()):
+        return 0.0
+    best = 0.0
+    for x, y in ((a, b), (_article_free(a), _article_free(b))):
+        x, y = loose_sounds(x), loose_sounds(y)
+        if abs(len(x) - len(y)) > 1 or x[:1] != y[:1]:
+            continue  # 'Juan' and 'Julian', 'Jafari' and 'Safari', 'Samer' and 'Amer
+        ratio = fuzz.ratio(x, y) / 100
+        if ratio >= APART_CLOSE or Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+            best = max(best, ratio)
+    return best
+
+
+def _pair_spelt_apart(
+    watched: Sequence[str],
+    listed: Sequence[str],
+    pairs: list[tuple[str, str, float]],
+    frequent: frozenset[str],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the one word two names spell apart when every other word is the same.
+
+    'KUACH, Gregory Deng' / 'KUAC, Gregory Deng', 'SAYYED AL-HOSEINI, Akbar' / 'SAYED
+    ALHOSSEINI, Akbar', 'AL-SAHRAOUI, Adnan Abu Walid' / 'AL-SAHRAWI, Adnan Abu Walid': a
+    transliteration or a typo too far for a word on its own is, beside a name that
+    agrees, the same word. Only when:
+
+    * the names share two distinctive words or more, each the same word or a
+      transliteration (:data:`VARIANT` or more), one of them telling: neither a
+      common part of people's names ('Mohammad', 'Ali') nor frequent on the list;
+    * exactly one distinctive word of each name is left over (unpaired or paired
+      loosely), four letters at least, and the two are alike in the loose reading
+      (:func:`apart_similarity`, ``APART_MIN_RATIO``), not both common names
+      ('Hassan' and 'Hossein' are two names).
+
+    The pair counts for that likeness, at most :data:`VARIANT`, so the score still
+    falls with each word (a three-word name spelt apart on one word at 0.75 scores
+    0.92; a two-word name never qualifies: a surname and a given name alone are
+    too little to read a word loosely).
+    """
+    firm = [
+        (a, b, s) for a, b, s in pairs if s >= VARIANT and is_distinctive(a) and is_distinctive(b)
+    ]
+    if len(firm) < MIN_SHARED_PERSON or not any(
+        not common_person_word(a)
+        and not common_person_word(b)
+        and a not in frequent
+        and b not in frequent
+        for a, b, _ in firm
+    ):
+        return pairs, ()
+    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
+    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
+    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
+    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    if len(odd_w) != 1 or len(odd_l) != 1:
+        return pairs, ()
+    a, b = odd_w[0], odd_l[0]
+    if min(len(a), len(b)) < APART_MIN_LENGTH or (common_person_word(a) and common_person_word(b)):
+        return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
+    likeness = min(apart_similarity(a, b), VARIANT)
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    if likeness < APART_MIN_RATIO or likeness <= before:
+        return pairs, ()
+    return [*kept, (a, b, likeness)], ((a, b),)
+
+
 ACRONYM = 0.92
 """The score of an organisation's name against its initials: as two spellings of one word."""
 
@@ -556,14 +787,17 @@ def score_names(
         w = merge_runs(w, set(lst))
         lst = merge_runs(lst, set(w))
     if not any(is_distinctive(t) for t in w):
-        if sorted(w) != sorted(lst):
-            return None
+        if common_key(tuple(w)) != common_key(tuple(lst)):
+            return None  # 'DEFENCE INDUSTRIES ORGANISATION' is 'DEFENSE ... ORGANIZATION'
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
     pairs = _anchored(_align(w, lst, listed.person), w, lst)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
+    pairs, apart = _pair_spelt_apart(w, lst, pairs, frequent)
+    if not listed.person and _stem_only(pairs):
+        return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
     paired_weights = [min(weight(a), weight(b)) for a, b, _ in pairs]
     found = sum(pw * s for pw, (_, _, s) in zip(paired_weights, pairs, strict=True))
@@ -573,6 +807,11 @@ def score_names(
     # are the connectors of Persian and Urdu names ('Jaish-e-Mohammed', 'Jaish-i-Mohammed').
     connectors = ARABIC_ARTICLES if listed.person else ARABIC_ARTICLES | CONNECTORS
     unpaired = [t for t in w if t not in paired_w and t not in connectors]
+    titles: tuple[str, ...] = ()
+    if listed.person and _named_apart(pairs):
+        # 'HAQQANI, Dr. Naseer' is 'HAQQANI, Naseer': a title the list leaves out
+        titles = tuple(t for t in unpaired if t in person_titles())
+        unpaired = [t for t in unpaired if t not in titles]
     recall = found / (sum(paired_weights) + sum(weight(t) for t in unpaired))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
@@ -599,4 +838,4 @@ def score_names(
         left = [t for t in lst if t not in paired_l and t not in ARABIC_ARTICLES | CONNECTORS]
         if missing or left:
             return None
-    return NameScore(round(score, 4), tuple(pairs), missing, extra, contained)
+    return NameScore(round(score, 4), tuple(pairs), missing, extra, contained, apart, titles)

@@ -55,11 +55,17 @@ PARTICLES = frozenset(
 # The Arabic article as the lists write it ("AL-HAQ", "UL-HAQ", "JAMAAT-UD-DAWAH"): a
 # name with it and without it is one name. Kept in the name (it joins 'Al Haramain'
 # to 'ALHARAMAIN') but never missing from a listed name.
-ARABIC_ARTICLES = frozenset({"al", "ul", "ud"})
+# Before a "sun letter" the article takes its sound: "ABD AR-RAHMAN", "KHALIL UR RAHMAN",
+# "SAFI AD-DIN", "AS-SAHAB".
+ARABIC_ARTICLES = frozenset({"al", "ul", "ud", "ur", "ar", "ad", "as", "at", "az", "an"})
 # The Persian and Urdu connector ("BANK-E EGHTESAD NOVIN", "TEHRIK-I-TALIBAN") and the
 # Arabic "and" ("JAISH AL-MUHAJIREEN WA ANSAR"), in names of organisations: in a
 # person's name a lone letter is an initial.
-CONNECTORS = frozenset({"e", "i", "wa"})
+# The English and Arabic "in" too ("ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA" /
+# "...-LIBYA", "TANZIM QA'IDAT AL-JIHAD FI BILAD AL-RAFIDAYN"): a watched name's particle
+# the listed one leaves out is no word missing.
+CONNECTORS = frozenset({"e", "i", "wa", "in", "fi"})
+
 
 # Chinese legal-form words, removed before transliteration: once transliterated,
 # "华为技术有限公司" is one run of syllables that no word list could split.
