@@ -638,6 +638,9 @@ def person_titles() -> frozenset[str]:
     Khatib', 'SHEIKH, Mohammad Nayeem'), and set aside they made another person's
     fuller name out of the rest.
     """
+    # The list rigour's public remove_person_prefixes is built on (its docstring names
+    # it); the words are needed one by one, which that function does not give. rigour is
+    # pinned below 3 in pyproject.toml, and test_matching_classes fails if it moves.
     from rigour._core import person_name_prefixes_list  # only when matching runs
 
     words = {fold(p).strip(".") for p in person_name_prefixes_list() if " " not in p.strip()}
