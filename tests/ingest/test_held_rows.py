@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from monitor.config import Config
-from monitor.dates import date_from_path
 from monitor.ingest import held_state, units
 from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
-from tests.conftest import SNAPSHOTS, realdata
+from tests.conftest import SNAPSHOTS
+from tests.ingest.test_held_state import _sdn_versions
 from tests.ingest.test_units import BuiltKeys, _run, _state
 
 SDN = SNAPSHOTS / "us-ofac-sdn"
@@ -46,16 +46,6 @@ class RowTakes:
         monkeypatch.setattr(units, "_take_rows", counting)
 
 
-def _real_versions(count: int) -> list[tuple[datetime, list[Path]]]:
-    dated = sorted(p for p in realdata("ofac-sdn").iterdir() if "T" in p.name)[:count]
-    versions = []
-    for folder in dated:
-        observed = date_from_path([folder])
-        assert observed is not None
-        versions.append((observed, sorted(p for p in folder.iterdir() if p.is_file())))
-    return versions
-
-
 def _replay(
     versions: list[tuple[datetime, list[Path]]], url: str, archive: Path
 ) -> list[IngestResult]:
@@ -69,7 +59,7 @@ def _replay(
 def test_real_versions_taken_as_sets_of_rows_equal_unit_by_unit_and_full_parse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    versions = _real_versions(VERSIONS)
+    versions = _sdn_versions(VERSIONS)
     monkeypatch.setenv(units.ENV, "1")
     takes = RowTakes(monkeypatch)
     _replay(versions, f"sqlite:///{tmp_path / 'rows.db'}", tmp_path / "a1")
