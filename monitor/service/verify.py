@@ -219,18 +219,16 @@ def compare_fingerprints(store: Store, scratch: Store, report: VerifyReport) -> 
             continue
         wrong = sorted(fp for fp, unit in kept.units.items() if other.units.get(fp) != unit)
         missing = sorted(other.units.keys() - kept.units.keys())
+        parts = [
+            _listed("stored raw-unit fingerprint(s)", "not as a rebuild has them", wrong),
+            _listed("raw-unit fingerprint(s)", "missing from the database", missing),
+        ]
         text = (
-            f"{len(wrong)} stored raw-unit fingerprint(s) not as a rebuild has them "
-            f"{_shown(wrong)}, {len(missing)} missing {_shown(missing)}; the next version "
-            f"would be read against them: take it in with {units.ENV}=0 (the set is then "
-            "left unused, and written anew by the version after)"
+            "; ".join(p for p in parts if p) + f"; the next version would be read against "
+            f"them: take it in with {units.ENV}=0 (the set is then left unused, and written "
+            "anew by the version after)"
         )
         report.problems.append(Problem(list_id=list_id, kind="fingerprints", text=text))
-
-
-def _shown(items: Sequence[str]) -> str:
-    shown = ", ".join(items[:SHOWN_KEYS])
-    return f"({shown}{', ...' if len(items) > SHOWN_KEYS else ''})" if items else ""
 
 
 @contextmanager
@@ -306,10 +304,7 @@ def describe_event_difference(stored: Counter[EventFact], rebuilt: Counter[Event
 
 
 def _facts(label: str, facts: Sequence[EventFact]) -> str:
-    if not facts:
-        return ""
-    shown = ", ".join(f"{when} {kind} {key}" for when, kind, key in facts[:SHOWN_KEYS])
-    return f"{len(facts)} events {label} ({shown}{', ...' if len(facts) > SHOWN_KEYS else ''})"
+    return _listed("events", label, [f"{when} {kind} {key}" for when, kind, key in facts])
 
 
 def describe_difference(stored: dict[str, str], rebuilt: dict[str, str]) -> str:
@@ -318,16 +313,17 @@ def describe_difference(stored: dict[str, str], rebuilt: dict[str, str]) -> str:
     only_rebuilt = sorted(set(rebuilt) - set(stored))
     changed = sorted(k for k in set(stored) & set(rebuilt) if stored[k] != rebuilt[k])
     parts = [
-        _part("not in the replay", only_stored),
-        _part("missing from the database", only_rebuilt),
-        _part("with other content than the replay", changed),
+        _listed("entries", "not in the replay", only_stored),
+        _listed("entries", "missing from the database", only_rebuilt),
+        _listed("entries", "with other content than the replay", changed),
     ]
     text = "; ".join(p for p in parts if p)
     return f"the stored state differs from a fresh replay of the archive: {text}" if text else ""
 
 
-def _part(label: str, keys: Sequence[str]) -> str:
-    if not keys:
+def _listed(noun: str, label: str, items: Sequence[str]) -> str:
+    """'3 entries not in the replay (a, b, c)', the first SHOWN_KEYS named; '' for none."""
+    if not items:
         return ""
-    shown = ", ".join(keys[:SHOWN_KEYS]) + (", ..." if len(keys) > SHOWN_KEYS else "")
-    return f"{len(keys)} entries {label} ({shown})"
+    shown = ", ".join(items[:SHOWN_KEYS]) + (", ..." if len(items) > SHOWN_KEYS else "")
+    return f"{len(items)} {noun} {label} ({shown})"
