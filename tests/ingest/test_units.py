@@ -196,45 +196,30 @@ def test_an_un_entry_is_its_element(
     assert [c.field for c in result.events[0].changes] == ["remarks"]
 
 
+def _with_header(body: bytes) -> bytes:
+    """A header row: the splitter refuses, the full parse skips it."""
+    return b"ent_num,name,type,programs,title,a,b,c,d,e,f,remarks\r\n" + body
+
+
+def _with_lone_cr(body: bytes) -> bytes:
+    """A CR inside a quoted cell of a real row: the reader keeps it there, a cut at
+    every line break would not."""
+    quoted = body.index(b',"', len(body) // 2) + 3
+    return body[:quoted] + b"\r" + body[quoted:]
+
+
+@pytest.mark.parametrize("edit", [_with_header, _with_lone_cr], ids=lambda f: f.__name__)
 def test_a_file_the_splitter_refuses_is_parsed_in_full_with_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    edit: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A header row: the splitter refuses, the full parse reads it (and skips the header)."""
-    first = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
-    with_header = tmp_path / "2021-12-16" / "sdn.csv"
-    with_header.parent.mkdir()
-    body = gzip.decompress((SDN / "2021-12-16T0142Z" / "sdn.csv.gz").read_bytes())
-    with_header.write_bytes(b"ent_num,name,type,programs,title,a,b,c,d,e,f,remarks\r\n" + body)
-    versions = [
-        (datetime(2021, 12, 10, tzinfo=UTC), [first]),
-        (datetime(2021, 12, 16, tzinfo=UTC), [with_header]),
-    ]
-    built = BuiltKeys(monkeypatch)
-    on = _replay(
-        versions, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch, fingerprints=True
-    )
-    second = _rows_by_key(SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
-    assert len(built.take()) == len(_rows_by_key(first)) + len(second)  # the second in full
-    off = _replay(
-        versions, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch, fingerprints=False
-    )
-    assert on == off
-    assert [row[2] for row in on["snapshots"]] == ["applied", "applied"]
-
-
-def test_a_lone_cr_in_a_quoted_cell_refuses_the_split_and_reads_as_the_full_parse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The reader keeps a CR inside a quoted cell; a cut at every line break would not."""
     first = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
     body = gzip.decompress((SDN / "2021-12-16T0142Z" / "sdn.csv.gz").read_bytes())
-    quoted = body.index(b',"', len(body) // 2) + 3  # inside a quoted cell of a real row
-    with_cr = tmp_path / "2021-12-16" / "sdn.csv"
-    with_cr.parent.mkdir()
-    with_cr.write_bytes(body[:quoted] + b"\r" + body[quoted:])
+    edited = tmp_path / "2021-12-16" / "sdn.csv"
+    edited.parent.mkdir()
+    edited.write_bytes(edit(body))
     versions = [
         (datetime(2021, 12, 10, tzinfo=UTC), [first]),
-        (datetime(2021, 12, 16, tzinfo=UTC), [with_cr]),
+        (datetime(2021, 12, 16, tzinfo=UTC), [edited]),
     ]
     built = BuiltKeys(monkeypatch)
     on = _replay(
