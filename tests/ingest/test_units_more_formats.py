@@ -95,6 +95,32 @@ def setup(db_url: str, tmp_path: Path) -> tuple[Store, Config]:
 # --- OFAC classic XML ----------------------------------------------------------------------
 
 
+def _only_it_is_parsed_again(
+    store: Store,
+    config: Config,
+    built: Built,
+    list_id: str,
+    versions: tuple[tuple[Path, datetime], tuple[Path, datetime]],
+    changed: tuple[str, str],
+    entries: int | None = None,
+) -> None:
+    """A baseline, then a version with one entry changed: only that entry is built again,
+    and it is the one modified event, in the one field (``changed``: key, field).
+    ``entries``: how many the baseline builds (every entry), when the test counts them."""
+    (first, first_at), (later, later_at) = versions
+    key, field = changed
+    _run(store, config, [first], first_at, list_id)
+    baseline = built.take()
+    if entries is not None:
+        assert len(baseline) == entries
+
+    result = _run(store, config, [later], later_at, list_id)
+
+    assert built.take() == [key]
+    assert [(e.kind, e.key) for e in result.events] == [("modified", key)]
+    assert [c.field for c in result.events[0].changes] == [field]
+
+
 def test_only_changed_ofac_xml_entries_of_a_real_version_reach_the_parser(
     setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,14 +154,10 @@ def test_one_changed_sdn_entry_is_the_only_one_parsed_again(
     later = tmp_path / "consolidated.xml"
     later.write_bytes(body[:start] + b"ZZ " + body[start:])
     built = Built(monkeypatch, ofac_xml, "entry_record", lambda r: r.key)
-    _run(store, config, [source], _published(source), "ofac-xml")
-    built.take()
-
-    result = _run(store, config, [later], datetime(2018, 4, 7, tzinfo=UTC), "ofac-xml")
-
-    assert built.take() == [changed_key.decode()]
-    assert [(e.kind, e.key) for e in result.events] == [("modified", changed_key.decode())]
-    assert [c.field for c in result.events[0].changes] == ["name"]
+    versions = ((source, _published(source)), (later, datetime(2018, 4, 7, tzinfo=UTC)))
+    _only_it_is_parsed_again(
+        store, config, built, "ofac-xml", versions, (changed_key.decode(), "name")
+    )
 
 
 @pytest.mark.realdata
@@ -223,14 +245,13 @@ def test_one_changed_sanction_entity_is_the_only_one_parsed_again(
     later = tmp_path / "export.xml"
     later.write_bytes(body[:start] + b"Changed. " + body[start:])
     built = Built(monkeypatch, eu_fsf_xml, "entity_record", lambda r: r.key)
-    _run(store, config, [source], datetime(2020, 4, 15, tzinfo=UTC), "eu")
-    assert len(built.take()) == body.count(b"<sanctionEntity ")
-
-    result = _run(store, config, [later], datetime(2020, 4, 16, tzinfo=UTC), "eu")
-
-    assert built.take() == [changed_key.group(1).decode()]
-    assert [(e.kind, e.key) for e in result.events] == [("modified", changed_key.group(1).decode())]
-    assert [c.field for c in result.events[0].changes] == ["remarks"]
+    versions = (
+        (source, datetime(2020, 4, 15, tzinfo=UTC)),
+        (later, datetime(2020, 4, 16, tzinfo=UTC)),
+    )
+    changed = (changed_key.group(1).decode(), "remarks")
+    entries = body.count(b"<sanctionEntity ")
+    _only_it_is_parsed_again(store, config, built, "eu", versions, changed, entries)
 
 
 @pytest.mark.realdata
@@ -305,14 +326,12 @@ def test_a_group_s_rows_are_one_unit_wherever_they_stand(
     edited = tmp_path / "ConList.csv"
     edited.write_bytes(b"\r\n".join(later))
     built = Built(monkeypatch, uk_conlist_csv.Group, "record", lambda r: r.key)
-    _run(store, config, [source], datetime(2020, 4, 27, tzinfo=UTC), "uk")
-    assert len(built.take()) == len(by_group)
-
-    result = _run(store, config, [edited], datetime(2020, 4, 28, tzinfo=UTC), "uk")
-
-    assert built.take() == [changed_group.decode()]
-    assert [(e.kind, e.key) for e in result.events] == [("modified", changed_group.decode())]
-    assert [c.field for c in result.events[0].changes] == ["identifiers"]
+    versions = (
+        (source, datetime(2020, 4, 27, tzinfo=UTC)),
+        (edited, datetime(2020, 4, 28, tzinfo=UTC)),
+    )
+    changed = (changed_group.decode(), "identifiers")
+    _only_it_is_parsed_again(store, config, built, "uk", versions, changed, len(by_group))
 
 
 @pytest.mark.realdata
@@ -370,14 +389,14 @@ def test_one_changed_enhanced_entity_is_the_only_one_parsed_again(
     later = tmp_path / "CONS_ENHANCED.XML"
     later.write_bytes(body[:start] + b"Changed. " + body[start:])
     built = Built(monkeypatch, ofac_enhanced_xml, "entity_record", lambda r: r.key)
-    _run(store, config, [source], datetime(2025, 1, 10, tzinfo=UTC), "enhanced")
-    assert len(built.take()) == body.count(b"<entity ")
-
-    result = _run(store, config, [later], datetime(2025, 1, 11, tzinfo=UTC), "enhanced")
-
-    assert built.take() == [changed_key]
-    assert [(e.kind, e.key) for e in result.events] == [("modified", changed_key)]
-    assert [c.field for c in result.events[0].changes] == ["remarks"]
+    versions = (
+        (source, datetime(2025, 1, 10, tzinfo=UTC)),
+        (later, datetime(2025, 1, 11, tzinfo=UTC)),
+    )
+    entries = body.count(b"<entity ")
+    _only_it_is_parsed_again(
+        store, config, built, "enhanced", versions, (changed_key, "remarks"), entries
+    )
 
 
 @pytest.mark.realdata
