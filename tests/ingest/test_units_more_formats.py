@@ -95,6 +95,20 @@ def setup(db_url: str, tmp_path: Path) -> tuple[Store, Config]:
 # --- OFAC classic XML ----------------------------------------------------------------------
 
 
+def _both_ways(
+    series: list[tuple[datetime, list[Path]]],
+    list_id: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stored outcome of replaying ``series`` with fingerprints on, and with them off."""
+    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
+                 fingerprints=True, list_id=list_id)  # fmt: skip
+    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
+                  fingerprints=False, list_id=list_id)  # fmt: skip
+    return on, off
+
+
 def _only_it_is_parsed_again(
     store: Store,
     config: Config,
@@ -167,10 +181,7 @@ def test_the_real_ofac_xml_versions_give_the_same_events_and_records_both_ways(
     """The four real classic consolidated.xml versions (2016 to 2021), fingerprints on and off."""
     paths = [_ofac_xml(*v) for v in OFAC_XML]
     series = [(_published(p), [p]) for p in paths]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="ofac-xml")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="ofac-xml")  # fmt: skip
+    on, off = _both_ways(series, "ofac-xml", tmp_path, monkeypatch)
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied"] * 4
     assert len(on["events"]) > len(series)
@@ -196,10 +207,7 @@ def test_a_processing_instruction_hiding_an_entry_refuses_the_split(
         (datetime(2020, 3, 17, tzinfo=UTC), [first]),
         (datetime(2020, 3, 18, tzinfo=UTC), [hostile]),
     ]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="ofac-xml")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="ofac-xml")  # fmt: skip
+    on, off = _both_ways(series, "ofac-xml", tmp_path, monkeypatch)
     assert on == off
     assert not any(row[1] == "99999999" for row in on["versions"])
 
@@ -221,10 +229,7 @@ def test_an_entity_declaration_refuses_the_split_and_the_file_is_rejected(
         (datetime(2020, 3, 17, tzinfo=UTC), [first]),
         (datetime(2020, 3, 18, tzinfo=UTC), [hostile]),
     ]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="ofac-xml")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="ofac-xml")  # fmt: skip
+    on, off = _both_ways(series, "ofac-xml", tmp_path, monkeypatch)
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied", "rejected"]
 
@@ -274,10 +279,7 @@ def test_the_real_eu_files_give_the_same_events_and_records_both_ways(
         (datetime(2020, 4, 15, 2, tzinfo=UTC), [twice]),
         (datetime(2020, 4, 15, 3, tzinfo=UTC), [once]),
     ]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="eu")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="eu")  # fmt: skip
+    on, off = _both_ways(series, "eu", tmp_path, monkeypatch)
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied", "rejected", "applied"]
     assert "appears twice" in on["snapshots"][1][5]
@@ -358,10 +360,7 @@ def test_the_uk_list_gives_the_same_events_and_records_both_ways(
         (datetime(2020, 4, 28, tzinfo=UTC), [edited]),
         (datetime(2020, 4, 29, tzinfo=UTC), [source]),
     ]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="uk")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="uk")  # fmt: skip
+    on, off = _both_ways(series, "uk", tmp_path, monkeypatch)
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied"] * 3
     later = [(row[2], row[4]) for row in on["events"] if row[1] != on["events"][0][1]]
@@ -416,10 +415,7 @@ def test_the_enhanced_list_gives_the_same_events_and_records_both_ways(
         (datetime(2025, 1, 10, tzinfo=UTC), [realdata(*ENHANCED)]),
         (datetime(2025, 1, 11, tzinfo=UTC), [later]),
     ]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="enhanced")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="enhanced")  # fmt: skip
+    on, off = _both_ways(series, "enhanced", tmp_path, monkeypatch)
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied", "applied"]
     assert {row[4] for row in on["events"] if row[1] != on["events"][0][1]} >= {"delisted"}
@@ -437,10 +433,7 @@ def test_the_advanced_xml_is_read_in_full_with_the_same_result_either_way(
         list(fmt.split([SourceFile.from_path(realdata("ofac-consolidated", *ADVANCED[0]))]))
     paths = [realdata("ofac-consolidated", *v) for v in ADVANCED]
     series = [(fmt.published_at([SourceFile.from_path(p)]), [p]) for p in paths]
-    on = _replay(series, f"sqlite:///{tmp_path}/on.db", tmp_path / "a1", monkeypatch,
-                 fingerprints=True, list_id="advanced")  # fmt: skip
-    off = _replay(series, f"sqlite:///{tmp_path}/off.db", tmp_path / "a2", monkeypatch,
-                  fingerprints=False, list_id="advanced")  # fmt: skip
+    on, off = _both_ways(series, "advanced", tmp_path, monkeypatch)
     assert on == off
     assert [row[2] for row in on["snapshots"]] == ["applied"] * 3
 
