@@ -30,7 +30,7 @@ from monitor.ingest import differ, guards, held_state
 from monitor.ingest.delta import apply_delta
 from monitor.ingest.spill import Spill
 from monitor.records import Record
-from monitor.store.store import ListTransaction, Store
+from monitor.store.store import ListTransaction, SnapshotInfo, Store
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,9 @@ class BaseState:
         held_hashes = self.held is not None and self.held.hashes is not None
         return held_hashes or "hashes" in self.__dict__ or self.applied_id is None
 
-    def is_current(self, tx: ListTransaction) -> bool:
-        """Is this still the list's state? Asked under the list's lock."""
-        latest = tx.latest_applied_snapshot()
+    def is_current(self, latest: SnapshotInfo | None) -> bool:
+        """Is this still the list's state? ``latest`` is its newest applied snapshot, read
+        under the list's lock."""
         return (latest.id if latest else None) == self.applied_id
 
 

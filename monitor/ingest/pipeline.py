@@ -39,7 +39,14 @@ from monitor.ingest.spill import FirstVersionEvents, Spill
 from monitor.kinds import EventKind, IngestStatus
 from monitor.records import Event
 from monitor.store.locks import list_writer
-from monitor.store.store import ListTransaction, NewSnapshot, SnapshotInfo, Store
+from monitor.store.store import (
+    ListSnapshots,
+    ListTransaction,
+    NewSnapshot,
+    SnapshotInfo,
+    Store,
+    snapshot_folders,
+)
 
 log = logging.getLogger(__name__)
 # How often a snapshot is read again when another process changed the list's state meanwhile.
@@ -182,15 +189,19 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         published_at=fmt.published_at(files),
         recorded_at=now,
     )
-    if not request.finishing:
-        _finish_pending(store, config, request, snapshot, now)
+    # What the checks before the list's lock ask of its snapshots, read once.
+    seen = store.snapshots(list_id, snapshot.sha256, snapshot.observed_at)
+    if not request.finishing and _finish_pending(store, config, request, snapshot, seen, now):
+        seen = store.snapshots(list_id, snapshot.sha256, snapshot.observed_at)
     decision = guards.read_decision(request.paths, digest)
     approved = request.approved or (decision is not None and decision.approved)
     reopen = approved or request.recheck_quarantined
-    early = _known_or_unchanged(store, snapshot, decision, reopen=reopen)
+    early = _known_or_unchanged(store, snapshot, seen, decision, reopen=reopen)
     if early is not None:
         return early
-    verdict = _check_files(store, list_id, fmt, files, file_shapes, decision, approved=approved)
+    verdict = _check_files(
+        seen.latest_applied, fmt, files, file_shapes, decision, approved=approved
+    )
     if verdict.status != "ok":
         rejected = _reject(store, snapshot, verdict.reason, None)
         return replace(rejected, settled=decision is not None and not decision.approved)
@@ -206,25 +217,36 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
 
 
 def _finish_pending(
-    store: Store, config: Config, request: IngestRequest, snapshot: NewSnapshot, now: datetime
-) -> None:
-    """Apply first any earlier version of the list that was archived but never applied.
+    store: Store,
+    config: Config,
+    request: IngestRequest,
+    snapshot: NewSnapshot,
+    seen: ListSnapshots,
+    now: datetime,
+) -> bool:
+    """Apply first any earlier version of the list that was archived but never applied;
+    True when one was taken in (the list's snapshots changed).
 
     A version is archived and applied as one intent: a process killed in
     between leaves the version in the archive only. The archive is the truth,
     so the next version the list takes in finishes that one first, whatever
     the entry point; if it cannot be applied, the error stops the newer one too.
     """
-    latest = store.latest_state_snapshot(snapshot.list_id)
+    latest = seen.latest_state
     after = latest.observed_at if latest else None
     candidates = versions_between(
         config.archive, snapshot.list_id, after=after, before=snapshot.observed_at
     )
+    # The folder of the current state itself is always among them (same minute): a
+    # recorded one, known without asking which other folders are recorded.
+    own = snapshot_folders(latest.files) if latest else set()
+    candidates = [v for v in candidates if v.files and v.folder.resolve() not in own]
     if not candidates:
-        return
+        return False
     recorded = store.recorded_folders(snapshot.list_id, after)
+    finished = False
     for version in candidates:
-        if version.folder.resolve() in recorded or not version.files:
+        if version.folder.resolve() in recorded:
             continue
         log.warning(
             "list %s: finishing %s, archived but never applied, before the newer version",
@@ -241,6 +263,8 @@ def _finish_pending(
             finishing=True,
         )
         ingest(store, config, pending, now=now)
+        finished = True
+    return finished
 
 
 def _read_and_apply(
@@ -269,20 +293,8 @@ def _read_and_apply(
         for fact, copy in zip(snapshot.files, archived.files, strict=True)
     ]
     snapshot = replace(snapshot, files=in_archive)
-    approved = request.approved or (decision is not None and decision.approved)
-    absent = _absent_roles(snapshot, fmt)
     try:
-        if not request.approved and (waiting := _held_earlier(store, snapshot, fmt)) is not None:
-            return _hold(store, snapshot, waiting, taken.count)
-        missing = _missing_roles(store, snapshot, fmt)
-        if missing.status != "ok" and not approved:
-            return _hold(store, snapshot, missing.reason, taken.count)
-        if request.approved and decision is None:
-            return _apply_approved(store, request, snapshot, taken, archived.folder, absent)
-        approval = decision.describe() if approved and decision is not None else ""
-        return _apply(
-            store, request, snapshot, taken, approved=approved, approval=approval, absent=absent
-        )
+        return _apply(store, request, snapshot, fmt, taken, decision, archived.folder)
     except OutOfOrder:
         if archived.created:  # refused: the archive must not tell a version that never applied
             shutil.rmtree(archived.folder, ignore_errors=True)
@@ -319,11 +331,13 @@ def _roles(
     }
 
 
-def _missing_roles(store: Store, snapshot: NewSnapshot, fmt: Format) -> guards.Verdict:
-    """A file role the list's previous applied version had and this one lacks (same format)."""
+def _missing_roles(
+    known: SnapshotInfo | None, snapshot: NewSnapshot, fmt: Format
+) -> guards.Verdict:
+    """A file role the list's previous applied version (``known``) had and this one lacks
+    (same format)."""
     if not fmt.roles:
         return guards.OK
-    known = store.latest_applied_snapshot(snapshot.list_id)
     if known is None or known.format != fmt.kind:
         return guards.OK
     after = {str(fact["role"]) for fact in snapshot.files if fact.get("role")}
@@ -359,8 +373,7 @@ def _absent_roles(snapshot: NewSnapshot, fmt: Format) -> str:
 
 
 def _check_files(
-    store: Store,
-    list_id: str,
+    known: SnapshotInfo | None,
     fmt: Format,
     files: list[SourceFile],
     file_shapes: shapes.Shapes,
@@ -368,13 +381,13 @@ def _check_files(
     *,
     approved: bool,
 ) -> guards.Verdict:
-    """Guards on the raw files: an operator's rejection, another kind of file, a changed shape."""
+    """Guards on the raw files: an operator's rejection, another kind of file, a changed shape
+    (against ``known``, the list's newest applied version)."""
     if decision is not None and not decision.approved:
         return guards.rejected(decision.describe())
     verdict = guards.check_family(files, fmt)
     if verdict.status != "ok" or approved:
         return verdict
-    known = store.latest_applied_snapshot(list_id)
     if known is None:
         return verdict
     reason = shapes.compare(shapes.stored_shapes(known.files), file_shapes)
@@ -414,19 +427,12 @@ def _reject_unreadable(
     return _reject(store, snapshot, str(error), None)
 
 
-def _apply_approved(
-    store: Store,
-    request: IngestRequest,
-    snapshot: NewSnapshot,
-    taken: intake.Intake,
-    folder: Path,
-    absent: str,
-) -> IngestResult | None:
-    """Write the approval into the archive, then apply; an apply that fails or does not
-    happen takes the note back.
+def _note_approval(request: IngestRequest, snapshot: NewSnapshot, folder: Path) -> str:
+    """Write the approval of this ingest into the archive before it applies; described.
 
     The archive is the source of truth: a crash between the two leaves an approved
-    snapshot that the next replay (or the same command) applies.
+    snapshot that the next replay (or the same command) applies. An apply that
+    fails or does not happen takes the note back (:func:`_apply`).
     """
     decision = guards.Decision(
         verdict="approved",
@@ -436,22 +442,7 @@ def _apply_approved(
         by=request.decided_by,
     )
     guards.write_decision(folder, decision)
-    try:
-        result = _apply(
-            store,
-            request,
-            snapshot,
-            taken,
-            approved=True,
-            approval=decision.describe(),
-            absent=absent,
-        )
-    except BaseException:
-        guards.remove_decision(folder)
-        raise
-    if result is None:  # the state moved: nothing applied yet, the next attempt writes it again
-        guards.remove_decision(folder)
-    return result
+    return decision.describe()
 
 
 def _observed_at(
@@ -499,14 +490,20 @@ def _file_facts(
 
 
 def _known_or_unchanged(
-    store: Store, snapshot: NewSnapshot, decision: guards.Decision | None, *, reopen: bool
+    store: Store,
+    snapshot: NewSnapshot,
+    seen: ListSnapshots,
+    decision: guards.Decision | None,
+    *,
+    reopen: bool,
 ) -> IngestResult | None:
-    known = store.snapshot_known(snapshot.list_id, snapshot.sha256, snapshot.observed_at)
+    """Settled before any parse: recorded already, the current content, or out of order."""
+    known = seen.known
     if known is None and decision is not None and not decision.approved:
         known = store.find_rejected(snapshot.list_id, snapshot.sha256, snapshot.observed_at)
     if known is not None and not (reopen and known.status == IngestStatus.QUARANTINED):
         return _skipped(snapshot, known.id)
-    latest = store.latest_state_snapshot(snapshot.list_id)
+    latest = seen.latest_state
     if latest is not None and latest.sha256 == snapshot.sha256:
         return _record_unchanged(store, snapshot)
     if latest is not None and snapshot.observed_at < latest.observed_at:
@@ -516,37 +513,37 @@ def _known_or_unchanged(
             "so it was neither applied nor archived (to add it to the history, rebuild the "
             "database with 'watchlist-monitor replay' over an archive that holds it)"
         )
-    held = _held_copy(store, snapshot, latest)
+    held = _held_copy(seen, snapshot)
     if known is None and held is not None:
         return _skipped(snapshot, held.id, f"same content as quarantined snapshot {held.id}")
     return None
 
 
-def _held_copy(
-    store: Store, snapshot: NewSnapshot, latest: SnapshotInfo | None
-) -> SnapshotInfo | None:
+def _held_copy(seen: ListSnapshots, snapshot: NewSnapshot) -> SnapshotInfo | None:
     """A quarantined snapshot with the same content, still waiting for a decision.
 
     A daemon fetching the same suspicious file every hour reports it once.
     """
-    for held in store.quarantined(snapshot.list_id):
+    latest = seen.latest_state
+    for held in seen.quarantined:
         newer = latest is None or held.observed_at > latest.observed_at
         if newer and held.sha256 == snapshot.sha256:
             return held
     return None
 
 
-def _held_earlier(store: Store, snapshot: NewSnapshot, fmt: Format) -> str | None:
+def _held_earlier(seen: ListSnapshots, snapshot: NewSnapshot, fmt: Format) -> str | None:
     """Why this version must wait: an earlier version of the list is held for review.
 
     Nothing newer is applied over a version that did not apply: applied over a
     held one, it would make the held version's changes silently part of a later
     step (or, for a delta, build a state the publisher never had), and the
     person deciding would find the question already answered. So it waits,
-    quarantined, and approving or rejecting the held one re-checks it.
+    quarantined, and approving or rejecting the held one re-checks it. Asked under the
+    list's lock, after the take, of the snapshots read there (``seen``).
     """
-    latest = store.latest_state_snapshot(snapshot.list_id)
-    for held in store.quarantined(snapshot.list_id):
+    latest = seen.latest_state
+    for held in seen.quarantined:
         after_state = latest is None or held.observed_at > latest.observed_at
         if after_state and held.observed_at < snapshot.observed_at:
             what = "delta snapshot" if fmt.delta else "snapshot"
@@ -558,29 +555,31 @@ def _held_earlier(store: Store, snapshot: NewSnapshot, fmt: Format) -> str | Non
     return None
 
 
-def _hold(store: Store, snapshot: NewSnapshot, reason: str, count: int) -> IngestResult:
+def _hold(
+    tx: ListTransaction, seen: ListSnapshots, snapshot: NewSnapshot, reason: str, count: int
+) -> IngestResult:
     """Quarantine the snapshot (a row already held keeps its place, with the new reason).
 
-    The reason was found before the list's lock was taken: another process may have
-    settled this version meanwhile (it is then skipped: an applied row never turns
-    quarantined) or applied a newer one (then this one is out of order, as in _apply).
+    In the list's locked transaction, against its snapshots read there (``seen``):
+    another process may have settled this version since the checks before the lock
+    (it is then skipped: an applied row never turns quarantined) or applied a newer
+    one (then this one is out of order, as in _apply).
     """
-    with store.list_transaction(snapshot.list_id) as tx:
-        known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
-        if known is not None and known.status != IngestStatus.QUARANTINED:
-            return _skipped(snapshot, known.id)
-        latest = tx.latest_state_snapshot()
-        if known is None and latest is not None and snapshot.observed_at < latest.observed_at:
-            raise OutOfOrder(
-                f"list {snapshot.list_id}: another process applied a newer snapshot "
-                f"({utc_iso(latest.observed_at)}) first; this one "
-                f"({utc_iso(snapshot.observed_at)}) was not held"
-            )
-        log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, reason)
-        target = _Target(snapshot=snapshot, existing=known.id if known else None)
-        snapshot_id = target.record(
-            tx, status=IngestStatus.QUARANTINED, record_count=count, message=reason
+    known = seen.known
+    if known is not None and known.status != IngestStatus.QUARANTINED:
+        return _skipped(snapshot, known.id)
+    latest = seen.latest_state
+    if known is None and latest is not None and snapshot.observed_at < latest.observed_at:
+        raise OutOfOrder(
+            f"list {snapshot.list_id}: another process applied a newer snapshot "
+            f"({utc_iso(latest.observed_at)}) first; this one "
+            f"({utc_iso(snapshot.observed_at)}) was not held"
         )
+    log.warning("list %s: snapshot quarantined: %s", snapshot.list_id, reason)
+    target = _Target(snapshot=snapshot, existing=known.id if known else None)
+    snapshot_id = target.record(
+        tx, status=IngestStatus.QUARANTINED, record_count=count, message=reason
+    )
     return IngestResult.of(
         snapshot,
         IngestStatus.QUARANTINED,
@@ -634,19 +633,27 @@ def _apply(
     store: Store,
     request: IngestRequest,
     snapshot: NewSnapshot,
+    fmt: Format,
     taken: intake.Intake,
-    *,
-    approved: bool,
-    approval: str = "",
-    absent: str = "",
+    decision: guards.Decision | None,
+    folder: Path,
 ) -> IngestResult | None:
-    """Apply under the list's lock; None when the state is no longer the one read against.
+    """Hold or apply under the list's lock; None when the state is no longer the one read
+    against.
 
-    Once committed, the state it made is held in memory for the list's next version.
+    An approval this ingest writes into the archive (``folder``) is taken back when the
+    apply fails or does not happen. Once committed, the state it made is held in memory
+    for the list's next version.
     """
-    result = _apply_locked(
-        store, request, snapshot, taken, approved=approved, approval=approval, absent=absent
-    )
+    noted: list[bool] = []
+    try:
+        result = _apply_locked(store, request, snapshot, fmt, taken, decision, folder, noted)
+    except BaseException:
+        if noted:
+            guards.remove_decision(folder)
+        raise
+    if result is None and noted:  # the state moved: the next attempt writes it again
+        guards.remove_decision(folder)
     committed = (IngestStatus.APPLIED, IngestStatus.BASELINE)
     if result is not None and result.snapshot_id is not None and result.status in committed:
         units.keep_applied(store, taken, result.snapshot_id)
@@ -657,20 +664,35 @@ def _apply_locked(
     store: Store,
     request: IngestRequest,
     snapshot: NewSnapshot,
+    fmt: Format,
     taken: intake.Intake,
-    *,
-    approved: bool,
-    approval: str = "",
-    absent: str = "",
+    decision: guards.Decision | None,
+    folder: Path,
+    noted: list[bool],
 ) -> IngestResult | None:
-    """The apply itself, in one transaction holding the list's lock."""
+    """The checks under the lock and the apply itself, in one transaction holding the
+    list's lock: the list's snapshots are read there once, in one statement, and every
+    rule below is decided on that read (``noted`` is appended to when an approval was
+    written into the archive)."""
     with store.list_transaction(snapshot.list_id) as tx:
-        known = tx.find_snapshot(snapshot.sha256, snapshot.observed_at)
+        seen = tx.snapshots(snapshot.sha256, snapshot.observed_at)
+        if not request.approved and (waiting := _held_earlier(seen, snapshot, fmt)) is not None:
+            return _hold(tx, seen, snapshot, waiting, taken.count)
+        approved = request.approved or (decision is not None and decision.approved)
+        missing = _missing_roles(seen.latest_applied, snapshot, fmt)
+        if missing.status != "ok" and not approved:
+            return _hold(tx, seen, snapshot, missing.reason, taken.count)
+        if request.approved and decision is None:
+            approval = _note_approval(request, snapshot, folder)
+            noted.append(True)
+        else:
+            approval = decision.describe() if approved and decision is not None else ""
+        known = seen.known
         reopen = (approved or request.recheck_quarantined) and known is not None
         if known is not None and not (reopen and known.status == IngestStatus.QUARANTINED):
             return _skipped(snapshot, known.id)
         existing = known.id if known is not None else None
-        latest = tx.latest_state_snapshot()
+        latest = seen.latest_state
         if latest is not None and latest.sha256 == snapshot.sha256:
             snapshot_id = tx.record_snapshot(
                 snapshot, status=IngestStatus.UNCHANGED, record_count=taken.count
@@ -684,7 +706,7 @@ def _apply_locked(
                 f"({utc_iso(latest.observed_at)}) first; this one "
                 f"({utc_iso(snapshot.observed_at)}) was not applied"
             )
-        if not taken.base.is_current(tx):
+        if not taken.base.is_current(seen.latest_applied):
             return None
         if taken.first is not None:  # no stored state: every entry is new
             result = _apply_baseline(tx, snapshot, taken.first, existing)
@@ -692,6 +714,7 @@ def _apply_locked(
             target = _Target(
                 snapshot=snapshot, existing=existing, approved=approved, approval=approval
             )
+            absent = _absent_roles(snapshot, fmt)
             result = _apply_diff(tx, request.list_config, target, taken, absent)
         if result.snapshot_id is not None and result.status in (
             IngestStatus.BASELINE,

@@ -177,7 +177,7 @@ def test_a_state_that_keeps_changing_is_an_error_and_changes_nothing(
 ) -> None:
     store, config = setup
     run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
-    monkeypatch.setattr(intake.BaseState, "is_current", lambda self, tx: False)
+    monkeypatch.setattr(intake.BaseState, "is_current", lambda self, latest: False)
     with pytest.raises(StoreError, match="the stored state changed 3 times"):
         run(store, config, SDN / "2021-12-16T0142Z" / "sdn.csv.gz")
     with store.read() as connection:
