@@ -104,6 +104,12 @@ def read_base(store: Store, list_id: str) -> BaseState:
     """
     with store.read() as connection:
         latest = ListTransaction(connection, list_id).latest_applied_snapshot()
+    return base_at(store, list_id, latest)
+
+
+def base_at(store: Store, list_id: str, latest: SnapshotInfo | None) -> BaseState:
+    """The list's state as of ``latest``, its newest applied snapshot read by the caller
+    (:func:`read_base`, or a read of the list's snapshots just made)."""
     return BaseState(
         list_id=list_id,
         applied_id=latest.id if latest else None,

@@ -205,11 +205,16 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     if verdict.status != "ok":
         rejected = _reject(store, snapshot, verdict.reason, None)
         return replace(rejected, settled=decision is not None and not decision.approved)
-    with list_writer(store, list_id):  # writers of a list queue; readers never wait
+    with list_writer(store, list_id) as waited:  # writers of a list queue; readers never wait
+        # The first attempt reads against the state read just now when no other writer
+        # held the list meanwhile (one read less a version); any later one reads it again.
+        # Either way the apply checks under the lock that it is still the state.
+        latest = None if waited else seen
         for _attempt in range(STATE_ATTEMPTS):
-            result = _read_and_apply(store, config, request, snapshot, fmt, files, decision)
+            result = _read_and_apply(store, config, request, snapshot, fmt, files, decision, latest)
             if result is not None:
                 return result
+            latest = None
     raise StoreError(
         f"list {list_id}: the stored state changed {STATE_ATTEMPTS} times while this snapshot "
         "was being read (other processes are applying snapshots); try again"
@@ -275,10 +280,17 @@ def _read_and_apply(
     fmt: Format,
     files: list[SourceFile],
     decision: guards.Decision | None,
+    seen: ListSnapshots | None,
 ) -> IngestResult | None:
-    """Parse against the current state and apply; None when the state moved meanwhile."""
+    """Parse against the current state and apply; None when the state moved meanwhile.
+
+    The state is the one of ``seen`` (the list's snapshots just read) when given,
+    else read now."""
     list_id = snapshot.list_id
-    base = intake.read_base(store, list_id)
+    if seen is None:
+        base = intake.read_base(store, list_id)
+    else:
+        base = intake.base_at(store, list_id, seen.latest_applied)
     try:
         taken = _take(store, config, base, fmt, files)
     except (ParseError, GuardRejected) as exc:

@@ -18,6 +18,7 @@ import re
 import socket
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,8 +38,16 @@ NAMESPACE = 0x574D  # "WM": the first key of every advisory lock taken here
 
 
 def _key(connection: Connection, name: str) -> int:
-    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    schema = _SCHEMAS.get(connection.engine)
+    if schema is None:  # the engine's URL sets it (search_path): the same on every connection
+        schema = _SCHEMAS[connection.engine] = str(
+            connection.execute(text("SELECT current_schema()")).scalar_one()
+        )
     return zlib.crc32(f"{schema}:{name}".encode()) - (1 << 31)
+
+
+# The schema of each engine's connections, asked once (it was a statement a version).
+_SCHEMAS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def whoami() -> str:
@@ -248,7 +257,7 @@ _POLL_SECONDS = 0.2
 
 
 @contextmanager
-def list_writer(store: Store, list_id: str, *, wait: float | None = None) -> Iterator[None]:
+def list_writer(store: Store, list_id: str, *, wait: float | None = None) -> Iterator[bool]:
     """Writers of one list queue here, from reading its state to applying a version.
 
     Two processes applying versions of the same list at once would each parse
@@ -257,17 +266,21 @@ def list_writer(store: Store, list_id: str, *, wait: float | None = None) -> Ite
     SQLite: a file lock per list beside the database; PostgreSQL: a session
     advisory lock per schema and list, released by the server if the process dies.
     A thread that already holds it goes on (it finishes an earlier version first).
+
+    Yields whether another writer may have changed the list since the caller last
+    read it: True when this process had to wait (or already held the lock), False
+    when the lock was free at once.
     """
     limit = WRITER_WAIT_SECONDS if wait is None else wait
     held = _held_writers.__dict__.setdefault("keys", set())
     key = (store.engine.url.render_as_string(hide_password=False), list_id)
     if key in held:  # this thread already writes this list (a version finished first)
-        yield
+        yield True
         return
     held.add(key)
     try:
-        with _writer(store, list_id, limit):
-            yield
+        with _writer(store, list_id, limit) as waited:
+            yield waited
     finally:
         held.discard(key)
 
@@ -276,21 +289,24 @@ _held_writers = threading.local()
 
 
 @contextmanager
-def _writer(store: Store, list_id: str, limit: float) -> Iterator[None]:
+def _writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
+    """The lock of list_writer; yields whether it had to wait for it."""
     if store.backend == "postgresql":
-        with _pg_writer(store, list_id, limit):
-            yield
+        with _pg_writer(store, list_id, limit) as waited:
+            yield waited
         return
     database = store.engine.url.database
     if not database or database == ":memory:":
-        yield
+        yield False
         return
     folder = Path(f"{database}.locks")
     lock = FileLock(folder / f"{list_id}.lock", thread_local=False)
+    waited = False
     try:
         folder.mkdir(exist_ok=True)
         lock.acquire(timeout=0)
     except Timeout:  # (a TimeoutError, so an OSError: it must come first)
+        waited = True
         _log_waiting(list_id, limit)
         try:
             lock.acquire(timeout=limit)
@@ -299,13 +315,13 @@ def _writer(store: Store, list_id: str, limit: float) -> Iterator[None]:
     except OSError as exc:
         raise StoreError(f"list {list_id}: cannot lock {folder}: {os_reason(exc)}") from exc
     try:
-        yield
+        yield waited
     finally:
         lock.release()
 
 
 @contextmanager
-def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[None]:
+def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
     with store.engine.connect() as connection:
         key = _key(connection, f"writer:{list_id}")
         params = {"ns": NAMESPACE + 2, "key": key}
@@ -323,7 +339,7 @@ def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[None]:
             time.sleep(_POLL_SECONDS)
         connection.commit()
         try:
-            yield
+            yield waited
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), params)
             connection.commit()
