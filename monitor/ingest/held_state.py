@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from monitor.store.fingerprints import StoredUnit
@@ -46,11 +47,12 @@ class HeldState:
     tag: str = ""  # the code tag of ``units`` (monitor.ingest.units.code_tag)
     units: Mapping[str, StoredUnit] | None = None  # the stored fingerprint set, if any
     # With ``units``: every key of the state, and how many units have each fields bitmask.
-    keys: frozenset[str] | None = None
+    keys: AbstractSet[str] | None = None
     fields: Mapping[int, int] | None = None
     # With ``units``, when each unit is one row (Format.split_rows): row -> fingerprint,
     # so the next version is compared with this one as two sets of rows.
     rows: Mapping[bytes, str] | None = None
+    rows_bytes: int = 0  # the rows' length in all (held only up to ROWS_LIMIT)
 
     def describes(self, latest: SnapshotInfo | None) -> bool:
         """Is the database's state of the list (its newest applied snapshot) this one?"""

@@ -28,6 +28,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,10 @@ class UnitPlan:
     known: Mapping[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
     fields: dict[int, int] = field(default_factory=dict)  # the new set's units by fields bitmask
     rows: dict[bytes, str] | None = None  # the new set's rows, when each unit is one row
+    rows_bytes: int = 0  # their length in all
+    # The rows were the held ones with this version's changes (_take_rows): they name
+    # the new set by construction, as the held rows named the set they came with.
+    rows_derived: bool = False
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
         """Store this snapshot's set, in the transaction that applies the snapshot."""
@@ -175,17 +180,29 @@ def _held_units(taken: UnitIntake) -> dict[str, Any]:
         stored_units.pop(fp, None)
     stored_units.update(plan.added)
     rows = plan.rows
-    if rows is not None and sum(map(len, rows)) > held_state.ROWS_LIMIT:
+    if rows is not None and plan.rows_bytes > held_state.ROWS_LIMIT:
         rows = None  # a large file's rows cost more memory than they save time
-    if rows is not None and set(rows.values()) != stored_units.keys():
+    if rows is not None and not _name_the_set(rows, stored_units, derived=plan.rows_derived):
         rows = None  # never expected; the rows must name exactly the set, else none are held
     return {
         "tag": plan.tag,
         "units": stored_units,
-        "keys": frozenset(taken.keys),
+        "keys": taken.keys,  # the intake's own set: nothing changes it once applied
         "fields": plan.fields,
         "rows": rows,
+        "rows_bytes": plan.rows_bytes if rows is not None else 0,
     }
+
+
+def _name_the_set(
+    rows: Mapping[bytes, str], stored_units: Mapping[str, StoredUnit], *, derived: bool
+) -> bool:
+    """Do the rows' fingerprints name exactly the stored set? Compared in full for rows
+    split afresh; for rows derived from held ones that did (``UnitPlan.rows_derived``:
+    the same rows less the gone units' plus the added units'), equal sizes say it."""
+    if derived:
+        return len(rows) == len(stored_units)
+    return set(rows.values()) == stored_units.keys()
 
 
 def fields_of(record: Record) -> int:
@@ -218,7 +235,8 @@ def take(
     if taken is None or rows is None or len(rows) > held_state.HOLD_LIMIT:
         return taken
     # Each unit is its row: hold the rows with the state (keep_applied), for the next version.
-    plan = replace(taken.plan, rows=dict(zip(rows, map(row_fingerprint, rows), strict=True)))
+    fingerprinted = dict(zip(rows, map(row_fingerprint, rows), strict=True))
+    plan = replace(taken.plan, rows=fingerprinted, rows_bytes=sum(map(len, rows)))
     return replace(taken, plan=plan)
 
 
@@ -288,12 +306,15 @@ def _take_rows(
     present = set(rows)
     if len(present) != len(rows):
         return _refused(base, "a row appears twice")
-    gone_rows = before.keys() - present
+    new_set = present.difference(before)
+    # The held rows not in this version; none when every held row is (a common case).
+    same = len(present) - len(new_set) == len(before)
+    gone_rows = [] if same else list(filterfalse(present.__contains__, before))
     gone = {before[row]: known[before[row]] for row in gone_rows}
     fresh: dict[str, Record] = {}
     added: dict[str, StoredUnit] = {}
     new_rows: dict[bytes, str] = {}
-    new = {row: fmt.unit_of_row(row) for row in present - before.keys()}  # all checked first
+    new = {row: fmt.unit_of_row(row) for row in new_set}  # all checked first
     for row, unit in new.items():
         record = fmt.parse_unit(unit)
         if guards.record_problem(record):
@@ -316,7 +337,9 @@ def _take_rows(
     for row in gone_rows:
         del rows_now[row]
     rows_now.update(new_rows)
-    return replace(taken, plan=replace(taken.plan, rows=rows_now))
+    size = held.rows_bytes - sum(map(len, gone_rows)) + sum(map(len, new_rows))
+    plan = replace(taken.plan, rows=rows_now, rows_bytes=size, rows_derived=True)
+    return replace(taken, plan=plan)
 
 
 def _intake(
