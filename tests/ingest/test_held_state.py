@@ -19,9 +19,10 @@ import pytest
 from monitor import files as files_module
 from monitor.config import Config
 from monitor.dates import date_from_path
+from monitor.files import SourceFile
 from monitor.formats import get_format
 from monitor.formats.base import row_fingerprint
-from monitor.ingest import held_state, units
+from monitor.ingest import guards, held_state, units
 from monitor.store import Store, open_engine
 from monitor.store import fingerprints as stored_fingerprints
 from monitor.store.store import ListTransaction
@@ -128,7 +129,16 @@ def test_a_version_s_file_is_decompressed_once(
         opened.append(Path(path))
         return real_open(path, *args, **kwargs)
 
+    real_whole = guards._read_whole
+
+    def whole(source: SourceFile, most: int) -> bytes | None:  # the one-read path
+        content = real_whole(source, most)
+        if content is not None and source.content is None:
+            opened.append(source.path)
+        return content
+
     monkeypatch.setattr(files_module.gzip, "open", counting)
+    monkeypatch.setattr(guards, "_read_whole", whole)
     result = _run(store, config, second_paths, second)
     assert result.status == "applied"
     assert opened == second_paths  # the guards' one read; every later stage read memory
