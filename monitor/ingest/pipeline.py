@@ -821,7 +821,9 @@ def _apply_diff(
     )
     if (held := _held_by(tx, target, taken, verdict)) is not None:
         return held
-    previous = tx.current_records([*classification.removed, *classification.changed])
+    previous, seen_before = tx.before_changes(
+        [*classification.removed, *classification.changed], classification.added
+    )
     events = differ.build_events(
         differ.DiffInput(
             list_id=snapshot.list_id,
@@ -829,7 +831,7 @@ def _apply_diff(
             added={k: by_key[k] for k in classification.added},
             removed={k: previous[k] for k in classification.removed},
             changed={k: (previous[k], by_key[k]) for k in classification.changed},
-            seen_before=tx.keys_seen_before(classification.added),
+            seen_before=seen_before,
             detect_rekeys=list_config.detect_rekeys,
         )
     )

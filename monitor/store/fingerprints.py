@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, insert, select, update
 
 from monitor.store import schema as t
-from monitor.store.store import ListTransaction, plain_rows
+from monitor.store.store import ListTransaction, insert_rows, plain_rows
 
 BATCH = 2000
 
@@ -80,12 +80,8 @@ def write(
                     u.c.fingerprint.in_(dropped[start : start + BATCH]),
                 )
             )
-    rows = [
-        {"list_id": list_id, "fingerprint": fp, "key": key, "fields": fields}
-        for fp, (key, fields) in added.items()
-    ]
-    for start in range(0, len(rows), BATCH):
-        connection.execute(insert(u), rows[start : start + BATCH])
+    rows = ((list_id, fp, key, fields) for fp, (key, fields) in added.items())
+    insert_rows(connection, u, ("list_id", "fingerprint", "key", "fields"), rows)
     marker = {"snapshot_id": snapshot_id, "tag": tag}
     done = connection.execute(
         update(t.unit_sets).where(t.unit_sets.c.list_id == list_id).values(**marker)

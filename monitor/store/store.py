@@ -26,9 +26,11 @@ from sqlalchemy import (
     Row,
     Table,
     bindparam,
+    case,
     func,
     insert,
     literal,
+    null,
     select,
     union_all,
     update,
@@ -469,6 +471,35 @@ class ListTransaction:
             )
             yield from ((key, value) for key, value in rows)
 
+    def before_changes(
+        self, current: Sequence[str], listed: Sequence[str]
+    ) -> tuple[dict[str, Record], set[str]]:
+        """What a version's diff reads of the state: the current records of ``current``
+        (its changed and removed keys, as :meth:`current_records`) and which of ``listed``
+        (its new keys) had a version before (as :meth:`keys_seen_before`).
+
+        One statement a batch of keys instead of one for each question (a round trip
+        less a version on PostgreSQL): every version row of the keys, each with its
+        record only when current (the column is never null, so a null says "past").
+        """
+        v = t.entity_versions
+        record = case((func.coalesce(v.c.valid_to, 0) == 0, v.c.record), else_=null())
+        wanted = list(dict.fromkeys([*current, *listed]))
+        texts: dict[str, str] = {}
+        keys: set[str] = set()
+        for start in range(0, len(wanted), BATCH):
+            rows = self.connection.execute(
+                select(v.c.key, record).where(
+                    v.c.list_id == self.list_id, v.c.key.in_(wanted[start : start + BATCH])
+                )
+            )
+            for key, text in rows:
+                keys.add(key)
+                if text is not None:
+                    texts[key] = text
+        records = {key: Record.from_dict(json.loads(texts[key])) for key in current if key in texts}
+        return records, keys.intersection(listed)
+
     def keys_seen_before(self, keys: Iterable[str]) -> set[str]:
         """Keys that had a version in the past: a new listing of one is a relisting."""
         wanted = list(keys)
@@ -559,21 +590,18 @@ class ListTransaction:
                 )
                 .values(valid_to=snapshot_id)
             )
-        self._insert_batches(
+        insert_rows(
+            self.connection,
             t.entity_versions,
+            _VERSION_COLUMNS,
             (
-                {
-                    "list_id": self.list_id,
-                    "key": r.key,
-                    "content_hash": r.content_hash(),
-                    "name": r.name,
-                    "record": r.to_json(),
-                    "valid_from": snapshot_id,
-                }
+                (self.list_id, r.key, r.content_hash(), r.name, r.to_json(), snapshot_id)
                 for r in records
             ),
         )
-        self._insert_batches(t.events, (_event_row(e, snapshot_id) for e in events))
+        insert_rows(
+            self.connection, t.events, _EVENT_COLUMNS, (_event_row(e, snapshot_id) for e in events)
+        )
 
     def insert_baseline(
         self, snapshot_id: int, listings: Iterable[Listing], observed_at: datetime
@@ -623,16 +651,6 @@ class ListTransaction:
             (),
         )
 
-    def _insert_batches(self, table: Any, rows: Iterable[dict[str, Any]]) -> None:
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                self.connection.execute(insert(table), batch)
-                batch = []
-        if batch:
-            self.connection.execute(insert(table), batch)
-
 
 _VERSION_COLUMNS = ("list_id", "key", "content_hash", "name", "record", "valid_from")
 _EVENT_COLUMNS = (
@@ -655,28 +673,27 @@ _EVENT_COLUMNS = (
 )
 
 
-def _event_row(event: Event, snapshot_id: int) -> dict[str, Any]:
+def _event_row(event: Event, snapshot_id: int) -> tuple[Any, ...]:
+    """The row of an event, its values in the order of _EVENT_COLUMNS."""
     record = event.record
-    return {
-        "list_id": event.list_id,
-        "snapshot_id": snapshot_id,
-        "key": event.key,
-        "previous_key": event.previous_key,
-        "kind": event.kind,
-        "name": record.name,
-        "entry_type": record.entry_type,
-        "source_list": record.source_list,
-        "programs": list(record.programs),
-        "countries": list(record.countries),
-        "notice": record.notice,
-        "effective_date": event.effective_date,
-        "observed_at": event.observed_at,
-        "baseline": event.baseline,
-        "categories": list(event.categories),
-        "changes": [
-            {"field": c.field, "before": c.before, "after": c.after} for c in event.changes
-        ],
-    }
+    return (
+        event.list_id,
+        snapshot_id,
+        event.key,
+        event.previous_key,
+        event.kind,
+        record.name,
+        record.entry_type,
+        record.source_list,
+        list(record.programs),
+        list(record.countries),
+        record.notice,
+        event.effective_date,
+        event.observed_at,
+        event.baseline,
+        list(event.categories),
+        [{"field": c.field, "before": c.before, "after": c.after} for c in event.changes],
+    )
 
 
 def snapshot_folders(files: Iterable[dict[str, Any]]) -> set[Path]:

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from monitor.config import Config, Expect, ListConfig
 from monitor.ingest import units
 from monitor.store import Store, open_engine
+from monitor.store import schema as t
+from monitor.store.store import ListTransaction
 from tests.conftest import SNAPSHOTS, realdata
 from tests.safety.helpers import drop_rows, plain_bytes, run, statuses, write
 
@@ -99,8 +101,7 @@ def test_a_steady_version_reads_its_list_s_snapshots_twice(
         "SELECT snapshots",  # before the lock
         "SELECT entity_versions",  # the stored hashes of the keys of new rows
         "SELECT snapshots",  # under the lock
-        "SELECT entity_versions",  # the changed entries' previous records
-        "SELECT entity_versions",  # which listed keys were listed before
+        "SELECT entity_versions",  # previous records, and which new keys were listed before
         "INSERT snapshots",
         "UPDATE entity_versions",  # close the changed entries' versions
         "INSERT entity_versions",
@@ -149,4 +150,29 @@ def test_an_earlier_version_held_while_this_one_was_read_holds_this_one(
     assert later.status == "quarantined"
     assert later.message.startswith("waits for the quarantined snapshot")
     assert [s for _, s in statuses(store, "cons")] == ["applied", "quarantined", "quarantined"]
+    store.engine.dispose()
+
+
+def test_the_diff_s_one_read_is_the_two_it_replaces(db_url: str, tmp_path: Path) -> None:
+    """before_changes: the current records of the changed and removed keys, and which new
+    keys had a version before, as current_records and keys_seen_before give them."""
+    store = Store(open_engine(db_url))
+    config = Config(archive=tmp_path / "archive")
+    for folder in sorted(p.name for p in SDN.iterdir()):  # every shipped version
+        run(store, config, SDN / folder / "sdn.csv.gz", list_id="sdn")
+    v = t.entity_versions
+    with store.read() as connection:
+        rows = connection.execute(select(v.c.key, v.c.valid_to).where(v.c.list_id == "sdn"))
+        current = sorted({key for key, valid_to in rows if valid_to is None})
+        past = connection.execute(
+            select(v.c.key).where(v.c.list_id == "sdn", v.c.valid_to.is_not(None))
+        ).scalars()
+        delisted = sorted(set(past) - set(current))
+        assert delisted  # the real versions delist entries
+        tx = ListTransaction(connection, "sdn")
+        asked = [*current[:40], *delisted[:5]]
+        listed = [*delisted, "never-listed-1", "never-listed-2"]
+        records, seen = tx.before_changes(asked, listed)
+        assert records == tx.current_records(asked)
+        assert seen == tx.keys_seen_before(listed) == set(delisted)
     store.engine.dispose()
