@@ -175,7 +175,15 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     except FormatDetectionError as exc:
         return _reject_unreadable(store, request, files, hashes, digest, exc, now)
     observed_at = _observed_at(request, fmt, files, now)
-    store.ensure_list(list_id, title=request.list_config.title, format=fmt.kind, now=now)
+    # The list's row, and what the checks before its lock ask of its snapshots, read once.
+    seen = store.ensure_list_and_read(
+        list_id,
+        title=request.list_config.title,
+        format=fmt.kind,
+        now=now,
+        sha256=digest,
+        observed_at=observed_at,
+    )
     file_shapes = {
         f.name: shapes.file_shape(f, c.tail, c.size) for f, c in zip(files, contents, strict=True)
     }
@@ -189,8 +197,6 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         published_at=fmt.published_at(files),
         recorded_at=now,
     )
-    # What the checks before the list's lock ask of its snapshots, read once.
-    seen = store.snapshots(list_id, snapshot.sha256, snapshot.observed_at)
     if not request.finishing and _finish_pending(store, config, request, snapshot, seen, now):
         seen = store.snapshots(list_id, snapshot.sha256, snapshot.observed_at)
     decision = guards.read_decision(request.paths, digest)

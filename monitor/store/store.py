@@ -696,6 +696,14 @@ def _event_row(event: Event, snapshot_id: int) -> tuple[Any, ...]:
     )
 
 
+def _list_says(connection: Connection, list_id: str, title: str, format: str) -> bool:
+    """Does the list's row exist and say this title and format (any, when none is given)?"""
+    row = connection.execute(
+        select(t.lists.c.title, t.lists.c.format).where(t.lists.c.id == list_id)
+    ).first()
+    return row is not None and (not format or (row.title, row.format) == (title or list_id, format))
+
+
 def snapshot_folders(files: Iterable[dict[str, Any]]) -> set[Path]:
     """The folders holding a snapshot's files (its file facts' paths, resolved)."""
     return {Path(str(f["path"])).resolve().parent for f in files if f.get("path")}
@@ -750,13 +758,32 @@ class Store:
         alone without a write transaction: one lock, write and commit fewer per version.
         """
         with self.read() as connection:
-            row = connection.execute(
-                select(t.lists.c.title, t.lists.c.format).where(t.lists.c.id == list_id)
-            ).first()
-        if row is not None and (
-            not format or (row.title, row.format) == (title or list_id, format)
-        ):
-            return
+            says = _list_says(connection, list_id, title, format)
+        if not says:
+            self._write_list(list_id, title=title, format=format, now=now)
+
+    def ensure_list_and_read(
+        self,
+        list_id: str,
+        *,
+        title: str,
+        format: str,
+        now: datetime,
+        sha256: str,
+        observed_at: datetime,
+    ) -> ListSnapshots:
+        """:meth:`ensure_list`, and the list's snapshots as :meth:`snapshots` reads them
+        for the version ``sha256`` observed at ``observed_at``, on one connection: what
+        every version does first (a connection less a version). The snapshots are read
+        before a list row is written, which changes none of them."""
+        with self.read() as connection:
+            says = _list_says(connection, list_id, title, format)
+            seen = ListTransaction(connection, list_id).snapshots(sha256, observed_at)
+        if not says:
+            self._write_list(list_id, title=title, format=format, now=now)
+        return seen
+
+    def _write_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
         with self.list_transaction(list_id) as tx:
             connection = tx.connection
             exists = connection.execute(select(t.lists.c.id).where(t.lists.c.id == list_id)).first()
