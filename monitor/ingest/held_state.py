@@ -8,10 +8,11 @@ them. Reading them was a fifth of a replay's time.
 
 So once a version is applied (committed), the process keeps the state it
 wrote: its entry count, the fingerprint set with its keys (and each unit's raw
-row, for a format whose units are single rows) and, when the version was read
-against every stored hash, every key's content hash (a version read unit by
-unit asks the database only for the hashes of the keys whose units are new, so
-it neither needs nor has them all). It is used only when
+row, for a format whose units are single rows) and every key's content hash,
+from the list's first version on (a version read unit by unit then finds the
+hashes of its new units' keys here instead of asking the database; one read
+against a state this process did not hold asks for those only, and holds no
+hashes after it). It is used only when
 the database says the list's state is still that one: its newest applied
 snapshot is the one kept, with the same entry count. Any other process
 applying a version makes a new applied snapshot, so the kept state is simply

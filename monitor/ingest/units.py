@@ -146,27 +146,36 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     """Hold the state just committed by applying ``taken`` as ``snapshot_id`` in memory.
 
     Its fingerprint set is the one the plan wrote, with its keys, fields and (when each
-    unit is one row) rows. Its hashes are held when the base's were at hand (held, or
-    read whole by a full parse): the base's hashes with the changed entries' new ones
-    and without the entries the snapshot lacks, exactly what the apply wrote; a version
-    read unit by unit never reads them all just to keep them, nor does a first version
-    (its records went to disk). A state larger than ``held_state.HOLD_LIMIT`` is not held.
+    unit is one row) rows. Its hashes are held from a first version on (read back from
+    its spill, where each entry waited with its hash), and after that whenever the
+    base's were at hand (held, or read whole by a full parse): the base's hashes with
+    the changed entries' new ones and without the entries the snapshot lacks, exactly
+    what the apply wrote. So a version read unit by unit finds the hashes of its new
+    units' keys in memory instead of asking the database; one whose base had none
+    (another process applied it) never reads them all just to keep them. A state larger
+    than ``held_state.HOLD_LIMIT`` is not held.
     """
     if taken.count > held_state.HOLD_LIMIT:
         held_state.forget(store, taken.base.list_id)
         return
     hashes: dict[str, str] | None = None
-    if taken.first is None and taken.base.hashes_at_hand:
+    if taken.first is not None:
+        hashes = {e.key: e.content_hash for batch in taken.first.batches() for e in batch}
+    elif taken.base.hashes_at_hand:
         old = taken.base.hashes
         hashes = dict(old)
-        for key in old.keys() - taken.keys:  # delisted
+        if isinstance(taken, UnitIntake) and taken.classified is not None:
+            delisted: Iterable[str] = taken.classified.removed  # no pass over every key
+        else:
+            delisted = old.keys() - taken.keys
+        for key in delisted:
             del hashes[key]
         for key, record in taken.changed.items():  # listed and modified
             hashes[key] = record.content_hash()
     state = held_state.HeldState(applied_id=snapshot_id, count=taken.count, hashes=hashes)
     if isinstance(taken, UnitIntake):
         state = replace(state, **_held_units(taken))
-    elif hashes is None:  # a first version read in full: nothing worth holding
+    elif hashes is None:  # never expected: every full read has its hashes
         held_state.forget(store, taken.base.list_id)
         return
     held_state.keep(store, taken.base.list_id, state)

@@ -81,10 +81,12 @@ def test_a_check_by_units_reads_the_hashes_of_new_units_only(
     setup: tuple[Store, Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the stored fingerprints, the state's hashes are never read whole: only those
-    of the keys whose row changed, and the events are those of the full read."""
-    store, config = setup
+    of the keys whose row changed, and the events are those of the full read. (Another
+    process than the one that applied the state: that one holds the hashes.)"""
+    applier, config = setup
     monkeypatch.setenv(units.ENV, "1")
-    run(store, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    run(applier, config, SDN / "2021-12-10T1850Z" / "sdn.csv.gz")
+    store = Store(open_engine(applier.engine.url.render_as_string(hide_password=False)))
     asked: list[str] = []
     whole: list[int] = []
     real_of, real_all = ListTransaction.current_hashes_of, ListTransaction.current_hashes
@@ -112,7 +114,7 @@ def test_a_check_by_units_reads_the_hashes_of_new_units_only(
         SDN / "2021-12-10T1850Z" / "sdn.csv.gz",
     )
     full = run(
-        full_store,
+        Store(open_engine(f"sqlite:///{config.archive.parent / 'full.db'}")),  # another process
         Config(archive=config.archive.parent / "a2"),
         SDN / "2021-12-16T0142Z" / "sdn.csv.gz",
     )
