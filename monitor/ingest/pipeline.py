@@ -3,10 +3,13 @@
 read files -> same bytes as the current state? stop -> guard the files ->
 read the stored hashes -> parse, checking, hashing and comparing each entry
 as it comes (only changed records are kept: :mod:`monitor.ingest.intake`) -> guard
--> archive -> (locked transaction) still the state read? else read again ->
-diff the changed entries -> store.
+-> archive -> (locked transaction) an earlier version held, or a file role
+missing? hold -> still the state read? else read again -> diff the changed
+entries -> store.
 Each stage is a function of its own module; this module only calls them in
-order and turns their outcome into an :class:`IngestResult`.
+order and turns their outcome into an :class:`IngestResult`. The list's
+snapshots are read once before its lock (with its row) and once inside the
+transaction that applies, and passed down: each rule is decided on those reads.
 """
 
 from __future__ import annotations

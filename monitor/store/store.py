@@ -798,12 +798,6 @@ class Store:
                     .values(title=title or list_id, format=format)
                 )
 
-    def snapshot_known(
-        self, list_id: str, sha256: str, observed_at: datetime
-    ) -> SnapshotInfo | None:
-        with self.read() as connection:
-            return ListTransaction(connection, list_id).find_snapshot(sha256, observed_at)
-
     def recorded_folders(self, list_id: str, since: datetime | None) -> set[Path]:
         """The folders holding the files of the list's snapshots observed since ``since``."""
         statement = select(t.snapshots.c.files).where(t.snapshots.c.list_id == list_id)
