@@ -46,26 +46,34 @@ def _stamp(path: Path) -> _Stamp:
 
 
 def read_whole(path: Path, limit: int, keep: int, tail: int) -> tuple[_Stamp, Read] | None:
-    """The facts of one file read in one go, or None where the first read must decide."""
+    """The facts of one file read in one go, or None where the first read must decide.
+
+    Only a file whose content the first read would keep (at most ``keep`` bytes, and
+    within ``limit``) is read ahead: a larger one is streamed by the first read, never
+    held whole in memory, ahead or not.
+    """
+    cap = min(limit, keep)
     before = _stamp(path)
+    if before[0] > cap:
+        return None
     raw = path.read_bytes()
     if raw[:2] == GZIP_MAGIC:
         inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip, its CRC and size checked
         try:
-            data = inflate.decompress(raw, limit + 1)
+            data = inflate.decompress(raw, cap + 1)
         except zlib.error:
             return None
         if not inflate.eof or inflate.unused_data or inflate.unconsumed_tail:
-            return None  # truncated, another member follows, or over the limit
+            return None  # truncated, another member follows, or larger than cap
     else:
         data = raw
-    if len(data) > limit or _stamp(path) != before:
+    if len(data) > cap or _stamp(path) != before:
         return None
     facts = Read(
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         tail=data[-tail:] if tail else b"",
-        content=data if len(data) <= keep else None,
+        content=data,
     )
     return before, facts
 

@@ -73,6 +73,11 @@ def test_anything_unusual_is_left_to_the_first_read(tmp_path: Path) -> None:
     assert _ahead(tmp_path / "plain.csv", limit=1000) is None
     with pytest.raises(InputError, match="max_file_size"):
         _first(tmp_path / "plain.csv", limit=1000)
+    # larger than the first read keeps: streamed by it, never held whole ahead of time
+    too_big = readahead.read_whole(tmp_path / "members.csv.gz", LIMIT, 1000, guards.TAIL_BYTES)
+    assert too_big is None
+    assert readahead.read_whole(SDN, LIMIT, len(plain) - 1, guards.TAIL_BYTES) is None
+    assert readahead.read_whole(SDN, LIMIT, len(plain), guards.TAIL_BYTES) is not None
 
 
 def test_a_file_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
