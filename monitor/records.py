@@ -35,6 +35,8 @@ def clean_text(value: str | None) -> str:
 
 def sorted_unique(values: Iterable[str | None]) -> tuple[str, ...]:
     """Drop blanks and duplicates and sort, so order in the source never matters."""
+    if isinstance(values, (list, tuple)) and not values:
+        return ()  # most fields of most entries are empty: no set, no sort
     return tuple(sorted({text for v in values if (text := clean_text(v))}))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from monitor.config import validate_list_id
@@ -69,6 +70,13 @@ def _require_id(list_id: str | None, folder: Path) -> str:
     return validate_list_id(list_id or folder.name)
 
 
+@lru_cache(maxsize=4096)
+def _folder_date(name: str) -> datetime | None:
+    """The date of a version folder's name, remembered: versions_between runs before every
+    version a list takes in, so a replay would read each name's date once per version."""
+    return date_from_path([Path(name)])
+
+
 def versions_between(
     archive: Path, list_id: str, *, after: datetime | None, before: datetime
 ) -> list[VersionFolder]:
@@ -86,7 +94,7 @@ def versions_between(
     high = before.replace(second=0, microsecond=0)
     found = []
     for child in folder.iterdir():
-        observed = date_from_path([Path(child.name)]) if _visible(child) else None
+        observed = _folder_date(child.name) if _visible(child) else None
         if observed is None or observed >= high or (low is not None and observed < low):
             continue
         if child.is_dir():

@@ -97,6 +97,8 @@ def replay_command(
       watchlist-monitor replay ../shared/realdata/ofac-sdn --list us-ofac-sdn
     """
     from monitor.archive.discover import discover
+    from monitor.ingest import guards
+    from monitor.ingest.readahead import reading_ahead
 
     versions = discover(list(paths) or [app.config.archive], list_id)
     if not versions:
@@ -107,12 +109,15 @@ def replay_command(
     with (
         click.progressbar(versions, label="replaying", file=sys.stderr, show_pos=True)
         if sys.stderr.isatty()
-        else _nullbar(versions) as bar
+        else _nullbar(versions) as bar,
+        reading_ahead(guards.KEEP_BYTES, guards.TAIL_BYTES) as ahead,
     ):
-        for version in bar:
+        for number, version in enumerate(bar):
             if version.list_id in outcome.stopped:
                 outcome.tally["not tried"] += 1  # never applied over a version that failed
                 continue
+            if number + 1 < len(versions):  # read while this one is applied
+                _read_next(app, ahead, versions[number + 1])
             outcome.record(version, *_replay_one(app, version, input_format))
     click.echo("replay: " + ", ".join(f"{n} {s}" for s, n in sorted(outcome.tally.items())))
     if outcome.incomplete:
@@ -173,6 +178,18 @@ class _nullbar:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def _read_next(app: AppContext, ahead: Any, version: Any) -> None:
+    """Have the worker read the files of the version after this one (its list's limit)."""
+    from monitor.ingest.guards import DECISION_FILE
+
+    try:
+        list_config = app.config.list_config(version.list_id)
+    except MonitorError:  # a bad list id: its own turn says so
+        return
+    files = [p for p in version.files if p.name != DECISION_FILE]
+    ahead.read(files, app.config.file_size_limit(list_config))
 
 
 def _replay_one(app: AppContext, version: Any, input_format: str) -> tuple[str, str, bool]:

@@ -55,12 +55,22 @@ def format_kinds() -> list[str]:
 
 
 def get_format(kind: str) -> Format:
-    """The plugin for ``kind``; an unknown kind names the valid ones."""
-    try:
-        return registry()[kind]()
-    except KeyError:
+    """The plugin for ``kind``; an unknown kind names the valid ones.
+
+    Only the kind's own module is imported (a kind is its module's name): a list of
+    one format never imports the others' parsers (lxml, ZIP and JSON readers, mappings),
+    about a tenth of a ``replay`` or ``ingest`` process's imports.
+    """
+    plugin = base.REGISTRY.get(kind)
+    if plugin is None and kind in format_kinds():
+        importlib.import_module(f"{__name__}.{kind.replace('-', '_')}")
+        plugin = base.REGISTRY.get(kind)
+    if plugin is None:
+        plugin = registry().get(kind)
+    if plugin is None:
         valid = ", ".join([AUTO, *format_kinds()])
-        raise ConfigError(f"unknown input format {kind!r}; valid formats: {valid}") from None
+        raise ConfigError(f"unknown input format {kind!r}; valid formats: {valid}")
+    return plugin()
 
 
 def describe_content(head: bytes) -> str:

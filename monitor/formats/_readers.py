@@ -11,13 +11,13 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import IO
-
-from lxml import etree
+from typing import IO, TYPE_CHECKING
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
-from monitor.formats._xml import iter_elements
+
+if TYPE_CHECKING:  # lxml is imported by the XML plugins that use it, not by every plugin
+    from lxml import etree
 
 READ_ERRORS = (OSError, EOFError, zlib.error)
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -55,6 +55,8 @@ def reading(source: SourceFile) -> Iterator[IO[bytes]]:
 
 def xml_elements(source: SourceFile, tags: set[str]) -> Iterator[etree._Element]:
     """Stream the completed elements named in ``tags`` from one XML file."""
+    from monitor.formats._xml import iter_elements
+
     with reading(source) as stream:
         yield from iter_elements(stream, tags, file=source.name)
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from monitor.config import Expect
 from monitor.errors import InputError
 from monitor.files import GZIP_MAGIC, SourceFile, max_file_size, too_large
+from monitor.ingest import readahead
 from monitor.records import Record
 
 if TYPE_CHECKING:
@@ -112,7 +113,15 @@ def read_contents(files: Sequence[SourceFile], limit: int | None = None) -> list
     """
     # The list's max_file_size setting, in force for this ingest (files.size_limit).
     limit = max_file_size() if limit is None else limit
-    return [_read_content(source, limit) for source in files]
+    return [_read_ahead(source, limit) or _read_content(source, limit) for source in files]
+
+
+def _read_ahead(source: SourceFile, limit: int) -> ContentFacts | None:
+    """The facts a replay's worker read ahead for this file (monitor.ingest.readahead)."""
+    read = readahead.taken(source, limit)
+    if read is None:
+        return None
+    return ContentFacts(sha256=read.sha256, size=read.size, tail=read.tail, content=read.content)
 
 
 def _read_content(source: SourceFile, limit: int) -> ContentFacts:

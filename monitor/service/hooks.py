@@ -67,10 +67,13 @@ def hooks_for(
     environment to render messages with, made from the configuration if not given.
     """
     from monitor.subjects.linking import subject_hook
-    from monitor.watchlists.hooks import watchlist_hooks
 
     # Subjects first: alerts and reports speak of the subjects of this version's entries.
-    hooks: list[ApplyHook] = [subject_hook(config.subjects), *watchlist_hooks(config)]
+    hooks: list[ApplyHook] = [subject_hook(config.subjects)]
+    if config.watchlists:  # else no alert hook: its matching code is not even imported
+        from monitor.watchlists.hooks import watchlist_hooks
+
+        hooks += watchlist_hooks(config)
     if entry not in TELLS_CHANNELS or not _may_tell(config, list_config):
         return tuple(hooks)
     from monitor.outbox.alerts import alert_delivery_hook

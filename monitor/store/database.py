@@ -97,6 +97,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with migration_lock(engine):  # the first commands of a fresh database take turns
             if revision == "head" and current_revision(engine) == head_revision():
                 return  # another process created it while this one waited
+            if revision == "head" and _create_new_sqlite(engine):
+                return
             _migrate(engine, revision, shown)
     except DatabaseError as exc:
         raise StoreError(f"cannot open or migrate the database {shown}: {describe(exc)}") from exc
@@ -142,6 +144,38 @@ def migration_lock(engine: Engine) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+# The version table as alembic creates it (the migrations' schema has it beside schema.py's).
+_ALEMBIC_VERSION = (
+    "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, "
+    "\n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)"
+)
+
+
+def _create_new_sqlite(engine: Engine) -> bool:
+    """Give a brand-new SQLite database (not one table yet) the newest schema in one step,
+    stamped with the head revision, and say whether it did.
+
+    Why: importing alembic and running every migration in turn took about 0.2 s of the
+    first command on a new database (a ``replay`` into a new file rebuilds one from the
+    archive). The migrations build exactly schema.py's tables and indexes (a test compares
+    the two databases' schemas), and a database with any table, or another backend, is
+    migrated by alembic as before; later migrations start from the stamped revision.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    from monitor.store import schema
+
+    with engine.connect().execution_options(immediate=True) as connection, connection.begin():
+        if connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one():
+            return False
+        schema.metadata.create_all(connection)
+        connection.exec_driver_sql(_ALEMBIC_VERSION)
+        connection.exec_driver_sql(
+            "INSERT INTO alembic_version (version_num) VALUES (?)", (head_revision(),)
+        )
+    return True
 
 
 def _migrate(engine: Engine, revision: str, shown: str) -> None:

@@ -170,14 +170,53 @@ def _referent(source: str, number: str) -> Token:
     )
 
 
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2}) ([A-Za-z]{3}) ([0-9]{4})")
+_MONTH_YEAR = re.compile(r"([A-Za-z]{3}) ([0-9]{4})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _plain_date(text: str) -> str | None:
+    """birth_date's answer for the plain forms it meets almost always (a valid date, ASCII
+    digits, an English month), without strptime; None for anything else, which goes
+    through strptime as before. Only what strptime reads the same way is answered here."""
+    try:
+        if found := _DAY_MONTH_YEAR.fullmatch(text):
+            month = _MONTHS.get(found[2].lower())
+            if month:
+                return datetime(int(found[3]), month, int(found[1])).strftime("%Y-%m-%d")
+        elif found := _MONTH_YEAR.fullmatch(text):
+            month = _MONTHS.get(found[1].lower())
+            if month:
+                return datetime(int(found[2]), month, 1).strftime("%Y-%m")
+        elif found := _ISO_DAY.fullmatch(text):
+            day = datetime(int(found[1]), int(found[2]), int(found[3]))
+            return day.strftime("%Y-%m-%d")
+    except ValueError:  # no such day: strptime decides
+        return None
+    return None
+
+
 @lru_cache(maxsize=65536)
 def birth_date(value: str) -> str:
     """One form of a birth date whatever the file wrote: OFAC's '10 Jul 1977' and
     'Jul 1977' and the CSL's '1977-07-10' ('1977-07'); anything else folded as is.
 
     Remembered: strptime is slow and tried up to three times, and the same dates
-    recur across entries and every version of a list (its answer never changes)."""
+    recur across entries and every version of a list (its answer never changes).
+    The plain forms are read without it (a list's first version meets thousands)."""
     text = " ".join(value.split())
+    plain = _plain_date(text)
+    return plain if plain is not None else _parsed_date(text)
+
+
+def _parsed_date(text: str) -> str:
+    """birth_date by strptime (every form it reads), else the folded text."""
     for pattern, form in (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y-%m-%d", "%Y-%m-%d")):
         try:
             return datetime.strptime(text, pattern).strftime(form)

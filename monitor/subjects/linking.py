@@ -24,7 +24,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -110,18 +110,44 @@ def link_events(
     if not entries:
         return
     serialise_transaction(connection, "subjects")  # see the entries other lists just linked
+    by_token = _holders_after(connection, list_id, entries)
     sql.replace_tokens(connection, list_id, {k: e.tokens for k, e in entries.items()})
-    link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings)
+    link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings, by_token)
+
+
+def _holders_after(
+    connection: Connection, list_id: str, entries: dict[str, Entry]
+) -> dict[str, set[EntryRef]]:
+    """Token -> the entries that will carry it once these entries' tokens replace their old
+    ones, read before the replacement: the stored holders but these entries, and these.
+
+    Why not read after writing: the entries' own tokens would come back from the database
+    (a first version of 9,000 entries read back its 15,000 token rows, to learn what it
+    had just written)."""
+    values = {value for e in entries.values() for value, _, _ in e.tokens}
+    by_token: dict[str, set[EntryRef]] = {}
+    for h in sql.holders(connection, values):
+        if h.list_id != list_id or h.key not in entries:
+            by_token.setdefault(h.token, set()).add((h.list_id, h.key))
+    for entry in entries.values():
+        for value, _, _ in entry.tokens:
+            by_token.setdefault(value, set()).add(entry.ref)
+    return by_token
 
 
 def link(
-    connection: Connection, entries: Sequence[Entry], snapshot_id: int, settings: SubjectSettings
+    connection: Connection,
+    entries: Sequence[Entry],
+    snapshot_id: int,
+    settings: SubjectSettings,
+    by_token: dict[str, set[EntryRef]] | None = None,
 ) -> None:
-    """Give each entry its subject; their tokens are stored already."""
-    held = sql.holders(connection, {value for e in entries for value, _, _ in e.tokens})
-    by_token: dict[str, set[EntryRef]] = {}
-    for h in held:
-        by_token.setdefault(h.token, set()).add((h.list_id, h.key))
+    """Give each entry its subject; their tokens are stored already (``by_token``: who
+    carries each of their tokens, when the caller knows it; else it is read)."""
+    if by_token is None:
+        by_token = {}
+        for h in sql.holders(connection, {value for e in entries for value, _, _ in e.tokens}):
+            by_token.setdefault(h.token, set()).add((h.list_id, h.key))
     forced = _always(settings, {e.ref for e in entries})
     wanted = {ref for refs in by_token.values() for ref in refs} | {e.ref for e in entries}
     wanted |= {other for pairs in forced.values() for other in pairs}
@@ -275,7 +301,7 @@ class _Batch:
             self.new_subjects.pop(absorbed, None)
         for ref, member in list(self.known.items()):
             if member.subject_id == absorbed:
-                self.known[ref] = replace(member, subject_id=into)
+                self.known[ref] = member.moved(into)
                 if ref not in self.new_members:
                     self.changed.add(ref)
         log.debug("subject %s merged into %s", absorbed, into)
@@ -291,16 +317,18 @@ class _Batch:
             self.snapshot_id,
         )
         real = dict(zip(sorted(self.new_subjects, reverse=True), ids, strict=True))
-        resolved = {
-            ref: replace(m, subject_id=real.get(m.subject_id, m.subject_id))
-            for ref, m in self.known.items()
-            if ref in self.new_members or ref in self.changed
-        }
+
+        def resolved(ref: EntryRef) -> Member:
+            member = self.known[ref]
+            if member.subject_id > 0:
+                return member
+            return member.moved(real.get(member.subject_id, member.subject_id))
+
         sql.add_members(
-            self.connection, [resolved[r] for r in sorted(self.new_members)], self.snapshot_id
+            self.connection, [resolved(r) for r in sorted(self.new_members)], self.snapshot_id
         )
         for ref in sorted(self.changed - self.new_members):
-            sql.relink_member(self.connection, resolved[ref], self.snapshot_id)
+            sql.relink_member(self.connection, resolved(ref), self.snapshot_id)
 
 
 def _changed(old: Member, new: Member) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from monitor.formats import format_kinds, registry
+from monitor.formats import format_kinds, get_format, registry
 
 
 def test_every_kind_is_its_module_name() -> None:
@@ -21,3 +21,18 @@ def test_loading_the_configuration_imports_no_parser() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['monitor.formats.base']"
+
+
+def test_a_format_asked_by_its_kind_imports_its_own_module_only() -> None:
+    """get_format('ofac-csv') imports the OFAC CSV parser and what it uses, no other plugin
+    (nor lxml); the registry with every plugin is the same afterwards."""
+    code = (
+        "import sys; from monitor.formats import get_format, format_kinds;"
+        "fmt = get_format('ofac-csv');"
+        "plugins = {'monitor.formats.' + k.replace('-', '_') for k in format_kinds()};"
+        "print(type(fmt).__name__, sorted(plugins & set(sys.modules)), 'lxml' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["OfacCsv", "['monitor.formats.ofac_csv']", "False"]
+    for kind, plugin in registry().items():
+        assert type(get_format(kind)) is plugin

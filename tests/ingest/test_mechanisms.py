@@ -16,8 +16,9 @@ from monitor.errors import StoreError
 from monitor.files import SourceFile
 from monitor.formats.ofac_csv import OfacCsv
 from monitor.ingest import differ, intake, units
+from monitor.ingest import spill as spill_module
 from monitor.ingest.pipeline import IngestRequest, ingest
-from monitor.ingest.spill import Spill
+from monitor.ingest.spill import FirstVersionEvents, Spill
 from monitor.records import Record
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
@@ -242,6 +243,7 @@ def test_a_baseline_never_holds_every_record(
     store, config = setup
     monkeypatch.setenv("WATCHLIST_MONITOR_FINGERPRINTS", fingerprints)
     monkeypatch.setattr(store_module, "BATCH", 500)
+    monkeypatch.setattr(spill_module, "KEEP_RECORDS", 0)  # as for a list too large to keep
     before = _live_records()
     during_parse: list[int] = []
     batches: list[tuple[int, int]] = []  # (entries in the batch, live records meanwhile)
@@ -303,3 +305,25 @@ def test_a_streamed_baseline_writes_what_the_whole_list_in_memory_wrote(
     assert len(result.events) == len(events)
     assert list(result.events) == events  # what the apply hooks and the caller see
     assert result.events[-1] == events[-1] and result.events[:2] == events[:2]
+
+
+def test_a_small_first_version_makes_its_events_from_the_parsed_records(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to KEEP_RECORDS entries, the events the apply hooks iterate are made from the very
+    records the parse built (not rebuilt from their JSON), and equal the ones read back from
+    disk; past it the spill holds none of them."""
+    records = list(OfacCsv().parse([SourceFile.from_path(SDN / "2021-12-10T1850Z" / "sdn.csv.gz")]))
+    kept, streamed = Spill(batch=500), Spill(batch=500)
+    for record in records:
+        kept.add(record)
+    monkeypatch.setattr(spill_module, "KEEP_RECORDS", len(records) - 1)
+    for record in records:
+        streamed.add(record)
+    assert kept.records is not None and streamed.records is None
+    from_memory = list(FirstVersionEvents(kept, "sdn", NOW))
+    from_disk = list(FirstVersionEvents(streamed, "sdn", NOW))
+    assert len(from_memory) == len(records) > 9000
+    assert all(e.record is r for e, r in zip(from_memory, records, strict=True))
+    assert all(e.record is not r for e, r in zip(from_disk, records, strict=True))
+    assert from_memory == from_disk

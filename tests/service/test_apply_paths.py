@@ -184,3 +184,19 @@ def test_the_run_report_shows_the_alerts_it_raised(
     assert shown.exit_code == 0, shown.output
     assert "Watchlist alerts (1)" in shown.stdout
     assert "MARTELLY, Michel Joseph" in shown.stdout and "portfolio" in shown.stdout
+
+
+def test_without_watchlists_no_alert_hook_and_no_matching_code() -> None:
+    """A configuration without watchlists gets the subject hook alone at every entry point,
+    and the watchlist matching code is never imported (a replay process paid for it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom monitor.config import Config\n"
+        "from monitor.service.hooks import EntryPoint, hooks_for\n"
+        "hooks = hooks_for(EntryPoint.REPLAY, Config())\n"
+        "print(len(hooks), 'monitor.watchlists.hooks' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "False"]

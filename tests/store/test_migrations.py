@@ -81,3 +81,42 @@ def test_the_head_revision_read_from_the_files_is_alembics() -> None:
 
     script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
     assert [head_revision()] == script.get_heads()
+
+
+def _sqlite_schema(path: Path) -> set[tuple[str, str, str]]:
+    """Every table and index of a SQLite file as (type, name, its SQL, blanks collapsed)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    return {(kind, name, " ".join((sql or "").split())) for kind, name, sql in rows}
+
+
+def test_a_new_sqlite_database_gets_the_migrations_schema_without_alembic(tmp_path: Path) -> None:
+    """A brand-new SQLite file is given schema.py's tables and the head revision in one step,
+    without importing alembic (a new process proves it), and holds exactly what running
+    every migration builds; alembic then sees it at the head."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine
+
+    created = tmp_path / "created.db"
+    code = (
+        "import sys\nfrom monitor.store import open_engine\n"
+        f"open_engine('sqlite:///{created}').dispose()\nprint('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    migrated = tmp_path / "migrated.db"
+    engine = create_engine(f"sqlite:///{migrated}")
+    command.upgrade(alembic_config(engine), "head")  # every migration, as before
+    engine.dispose()
+    assert _sqlite_schema(created) == _sqlite_schema(migrated)
+    assert len(_sqlite_schema(created)) > 20
+    again = open_engine(f"sqlite:///{created}")
+    assert current_revision(again) == current_revision(open_engine(f"sqlite:///{migrated}"))
+    with again.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, t.metadata) == []
+        assert context.get_current_revision() == current_revision(again)

@@ -4,15 +4,22 @@ configuration in a way a replay keeps."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import Connection, create_engine, event, select
 
 from monitor.config import SubjectSettings
+from monitor.ingest import differ
+from monitor.records import Record
 from monitor.store import schema as t
+from monitor.store import subjects as sql
 from monitor.store.database import open_engine
-from monitor.subjects.linking import relink
+from monitor.subjects.evidence import tokens
+from monitor.subjects.linking import Entry, link, link_events, relink
 from tests.conftest import Cli, copy_shipped, realdata
 from tests.reports.conftest import LISTS  # the shipped demo's three lists
 
@@ -193,3 +200,71 @@ def test_verify_names_a_correction_added_after_the_history_until_relinked(tmp_pa
     assert corrected("db", "relink-subjects").exit_code == 0
     again = corrected("verify", "--files-only")
     assert "corrections" not in again.output  # (the demo's SDN folders are not replayed here)
+
+
+def _linked(connection: Connection) -> tuple[list[tuple[object, ...]], ...]:
+    """Every subject, member and token row, in order."""
+    return tuple(
+        [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))]
+        for table in (t.subjects, t.subject_members, t.subject_tokens)
+    )
+
+
+def test_linking_reads_who_holds_the_tokens_before_writing_them_and_links_the_same(
+    tmp_path: Path,
+) -> None:
+    """A version's entries are linked with the holders of their tokens read before their
+    tokens are written (the stored ones but theirs, plus theirs): a first version does not
+    read back what it just wrote. The result equals the reading after the write: the CSL's
+    entries linked again over the shipped history (their own tokens stored, the OFAC
+    entries' too), both ways, in transactions rolled back."""
+    database = _replay(tmp_path, lists=("us-ofac-sdn", "us-ofac-cons", "us-csl"))
+    engine = open_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        snapshot_id = connection.execute(
+            select(t.snapshots.c.id).where(t.snapshots.c.list_id == "us-csl")
+        ).scalar_one()
+        stored = connection.execute(
+            select(t.entity_versions.c.record).where(
+                t.entity_versions.c.list_id == "us-csl", t.entity_versions.c.valid_to.is_(None)
+            )
+        )
+        records = [Record.from_dict(json.loads(row.record)) for row in stored]
+    # every tenth entry changed: its stored tokens are not what it carries now
+    records = [
+        replace(r, name=f"{r.name} II", identifiers=()) if i % 10 == 0 else r
+        for i, r in enumerate(records)
+    ]
+    events = differ.baseline_events("us-csl", datetime(2022, 5, 6, tzinfo=UTC), records)
+    settings = SubjectSettings()
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    with engine.connect() as connection, connection.begin() as transaction:
+        event.listen(engine, "before_cursor_execute", seen)
+        link_events(connection, "us-csl", snapshot_id, events, settings)
+        event.remove(engine, "before_cursor_execute", seen)
+        now = _linked(connection)
+        transaction.rollback()
+    with engine.connect() as connection, connection.begin() as transaction:
+        entries = {
+            r.key: Entry(
+                list_id="us-csl",
+                key=r.key,
+                name=r.name,
+                entry_type=r.entry_type,
+                tokens=tuple((k.value, int(k.strength), k.label) for k in tokens(r, "csl-csv")),
+            )
+            for r in records
+        }
+        sql.replace_tokens(connection, "us-csl", {k: e.tokens for k, e in entries.items()})
+        link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings)
+        after_writing = _linked(connection)
+        transaction.rollback()
+    engine.dispose()
+    assert len(records) > 10000 and now == after_writing
+    read = [i for i, s in enumerate(statements) if s.startswith("select") and "subject_tokens" in s]
+    written = [i for i, s in enumerate(statements) if s.startswith("insert into subject_tokens")]
+    assert read and written and max(read) < min(written)
