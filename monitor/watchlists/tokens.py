@@ -29,8 +29,10 @@ from monitor.watchlists.abbreviations import expand, expand_text
 from monitor.watchlists.words import (
     CJK_LEGAL_FORMS,
     COMMON_WORDS,
+    DOTTED_FORMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    ORGANISATION_FORMS,
     PARTICLES,
 )
 
@@ -61,6 +63,9 @@ _DOUBLED = re.compile(r"(.)\1+")  # doubled letters: 'Hassan' is 'Hasan'
 _ENDINGS = (("iy", "i"), ("yy", "y"), ("ah", "a"))  # 'Yuriy'/'Yuri', 'Shari'ah'/'Sharia'
 VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
+# A dotted legal form closing a name ('HILAL TRAVEL C.A.'), and 'M/S' (messrs) opening one.
+_DOTTED_LAST = re.compile(r"(?<![\w.])([^\W\d_])\.([^\W\d_])\.\s*$")
+_MESSRS = re.compile(r"^\s*m/s\b\.?")
 # 'M & S SYNDICATE', 'M AND S SYNDICATE', 'H&H METALFORM': two letters joined are one word.
 _LETTERS_AND = re.compile(r"(?<![\w.])([^\W\d_])\s*(?:&|\band\b)\s*([^\W\d_])(?![\w.])")
 TYPO_MIN_LENGTH = 6
@@ -300,6 +305,19 @@ def _without_org_types(text: str) -> tuple[str, list[str]]:
     return lowered, dropped
 
 
+def _organisation_forms(text: str) -> tuple[str, list[str]]:
+    """An organisation's name without a dotted legal form closing it ('HILAL TRAVEL C.A.')
+    nor 'M/S' opening it ('M/S. AL ZAROONI EXCHANGE'), and the forms taken out."""
+    found: list[str] = []
+    last = _DOTTED_LAST.search(text)
+    form = "".join(last.groups()) if last else ""
+    if last and form in DOTTED_FORMS and text[: last.start()].split():  # never the whole name
+        text, found = text[: last.start()], [form]
+    if (messrs := _MESSRS.match(text)) and text[messrs.end() :].split():
+        text, found = text[messrs.end() :], [*found, "ms"]
+    return text, found
+
+
 @lru_cache(maxsize=200_000)
 def analyse(name: str, person: bool = False) -> NameForm:
     """The comparable form of a name; cached because list names recur across runs.
@@ -312,11 +330,14 @@ def analyse(name: str, person: bool = False) -> NameForm:
         text = text.replace(word, " ")
     if not person:  # a person's 'IND' or 'ENT' is a name, not an abbreviation
         text = _LETTERS_AND.sub(r"\1\2", expand_text(text))
+        text, closing = _organisation_forms(text)
+        phrase_words += closing
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     words = _join_letters(fold(text).split())
     tokens = [_known_word(t) for t in (words if person else expand(words))]
-    kept = tuple(dict.fromkeys(t for t in tokens if t not in LEGAL_FORMS))
-    dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in LEGAL_FORMS)]))
+    legal = LEGAL_FORMS if person else LEGAL_FORMS | ORGANISATION_FORMS
+    kept = tuple(dict.fromkeys(t for t in tokens if t not in legal))
+    dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in legal)]))
     joined = frozenset(joined for _, joined in runs(kept))
     return NameForm(
         acronyms=frozenset() if person or "," in name else acronyms(words, kept),
