@@ -89,7 +89,7 @@ def name_forms(
     """
     found: dict[tuple[str, ...], tuple[str, str, NameForm]] = {}
     for field, name in named:
-        for variant in variants(name):
+        for variant in variants(name, person):
             form = analyse(variant, person)
             if form.tokens and form.tokens not in found:
                 found[form.tokens] = (field, name, form)

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
 
 from monitor.names import fold
 from monitor.watchlists.tokens import INNER_APOSTROPHE, VOWELS, loose_sounds, sounds
 
 ONE_LETTER_MIN_LENGTH = 4
 """Words shorter than this are syllables (Korean, Chinese) where a letter is another name."""
+LOOSE_MIN_RATIO = 65
+"""How alike as written two words the loose reading makes one must be (rapidfuzz ratio)."""
 
 
 @lru_cache(maxsize=100_000)
@@ -39,14 +42,6 @@ def surname_words(name: str) -> frozenset[str]:
     return frozenset()
 
 
-def _readings(word: str) -> tuple[str, str]:
-    """A word as written and read as it sounds. The loose reading of transliterations
-    (:func:`~monitor.watchlists.tokens.loose_sounds`) only counts when the two are the
-    same in it: a letter apart beside its 'e'/'i' and 'b'/'p' made 'Suthit' 'Suthep' and
-    'Cheyo' 'Chino' (SDN names of other people)."""
-    return (word, sounds(word))
-
-
 def _same_start(x: str, y: str) -> bool:
     """Whether two readings begin alike: the same letter, or a vowel each ('Amid'/'Umid',
     'Esah'/'Isah': Arabic and Persian initial vowels are written any of them)."""
@@ -57,22 +52,27 @@ def _same_start(x: str, y: str) -> bool:
 def one_letter_apart(a: str, b: str) -> bool:
     """Whether two words are one spelling of a name a letter apart: one letter added,
     dropped or changed, or two next to each other swapped (the optimal string alignment
-    distance of rapidfuzz, Damerau's transposition included), as written or read as
-    they sound ('Ghiath'/'Ghayth' are 'giat'/'gait'), beginning alike, or one the
-    other with the initial 'h' Arabic names drop ('Habib'/'Abib').
+    distance of rapidfuzz, Damerau's transposition included), beginning alike; or two
+    letters swapped once read as they sound ('Ghiath'/'Ghayth' are 'giat'/'gait'); or the
+    same in the loose reading of transliterations ('Pong'/'Bong'); or one the other with
+    the initial 'h' Arabic names drop ('Habib'/'Abib').
 
-    Four letters at least and letters only. Not a verdict on its own: 'Tayeb' and
-    'Taleb' are two names; matching reads it so only beside a surname that agrees
-    (:mod:`monitor.watchlists.scoring`).
+    Four letters at least and letters only. A letter apart only once read as they
+    sound or loosely is no such spelling: 'Hishan' and 'Hassan' ('hisan', 'hasan'),
+    'Suthit' and 'Suthep', 'Cheyo' and 'Chino' are other people's names on the SDN list.
+    Not a verdict on its own either: 'Tayeb' and 'Taleb' are two names; matching reads
+    it so only beside a surname that agrees (:mod:`monitor.watchlists.scoring`).
     """
     if a == b or min(len(a), len(b)) < ONE_LETTER_MIN_LENGTH:
         return False
     if not (a.isalpha() and b.isalpha()):
         return False
-    if loose_sounds(a) == loose_sounds(b):
-        return True  # 'Pong'/'Bong': Korean consonants written voiced or not
-    for x, y in zip(_readings(a), _readings(b), strict=True):
-        if OSA.distance(x, y, score_cutoff=1) <= 1 and _same_start(x, y):
-            return True
+    if OSA.distance(a, b, score_cutoff=1) <= 1 and _same_start(a, b):
+        return True
+    x, y = sounds(a), sounds(b)
+    if len(x) == len(y) and OSA.distance(x, y) == 1 and Levenshtein.distance(x, y) == 2:
+        return x[0] == y[0]  # two letters swapped: 'giat', 'gait'
+    if loose_sounds(a) == loose_sounds(b) and fuzz.ratio(a, b) >= LOOSE_MIN_RATIO:
+        return True  # 'Pong'/'Bong'; not 'Sheng'/'Ching', two Chinese sounds
     short, long = sorted((a, b), key=len)
     return long == "h" + short

@@ -737,19 +737,22 @@ def _pair_spelt_apart(
     if not telling:
         return pairs, ()
     person = forms[1].person
-    if len(firm) < MIN_SHARED_PERSON and not (person and _surname_agrees(forms, telling)):
+    one_word = len(firm) < MIN_SHARED_PERSON
+    if one_word and not person:
         return pairs, ()
     kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
     used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
     odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
     odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
     if len(odd_w) != 1 or len(odd_l) != 1:
-        if person and len(firm) >= MIN_SHARED_PERSON:
+        if person and (not one_word or _surname_agrees(forms, telling)):
             return _pair_letter_apart(kept, pairs, odd_w, odd_l)
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
     if min(len(a), len(b)) < APART_MIN_LENGTH or (common_person_word(a) and common_person_word(b)):
         return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
+    if one_word and not (_surname_agrees(forms, telling) or _surname_apart(telling, a, b)):
+        return pairs, ()
     likeness = min(apart_similarity(a, b), VARIANT) if len(firm) >= MIN_SHARED_PERSON else 0.0
     if likeness < ONE_LETTER and one_letter_apart(a, b):
         likeness = ONE_LETTER
@@ -765,10 +768,12 @@ def _pair_letter_apart(
     odd_w: Sequence[str],
     odd_l: Sequence[str],
 ) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
-    """Beside two words of a person's name that agree, one telling, pair the words of the
-    rest a letter apart (:func:`~monitor.watchlists.name_parts.one_letter_apart`), not
-    both common names; the words left are then a fuller or shorter name, or another
-    ('MEJIA MAGNANI, Jhon' / 'MEJIA MAGNANI, John Yvan')."""
+    """Beside two words of a person's name that agree, one telling, or a surname that
+    agrees, pair the words of the rest a letter apart
+    (:func:`~monitor.watchlists.name_parts.one_letter_apart`), not both common names;
+    the words left are then a fuller or shorter name, or another ('MEJIA MAGNANI, Jhon'
+    / 'MEJIA MAGNANI, John Yvan', 'ZDRYLYUK, Serhiy' / 'ZDRILIUK, Serhii
+    Anatoliyovych')."""
     found: list[tuple[str, str, float]] = []
     used: set[str] = set()
     for a in odd_w:
@@ -804,8 +809,8 @@ def _surname_agrees(forms: tuple[NameForm, NameForm], telling: list[tuple[str, s
     and the surname of either name (:func:`~monitor.watchlists.name_parts.surname_words`)
     when either shows which words that is ('KRUNIC, Savko' / 'KRUNIC, Savo'; 'ABIB,
     Soussou' / 'SOUSSOU, Habib'). A given name that agrees beside a surname a letter
-    apart is not: a family shares its surname, people share given names ('TVITO,
-    Daniel' is not read as 'TUITO, Daniel')."""
+    apart is weaker evidence (a family shares its surname, people share given names):
+    :func:`_surname_apart`."""
     watched, listed = forms
     mine, theirs = surname_words(watched.original), surname_words(listed.original)
     return any(
@@ -813,6 +818,21 @@ def _surname_agrees(forms: tuple[NameForm, NameForm], telling: list[tuple[str, s
         and (a in mine or b in theirs or not (mine or theirs))
         for a, b in telling
     )
+
+
+SURNAME_APART_LENGTH = 5
+
+
+def _surname_apart(telling: list[tuple[str, str]], a: str, b: str) -> bool:
+    """Whether a given name that agrees may stand beside a surname a letter apart ('TVITO,
+    Daniel' / 'TUITO, Daniel', 'MAYALA, Adib' / 'MAYALEH, Adib'): weaker evidence than
+    the other way round, so the given name and the surnames are five letters at least
+    ('CENG, Guowei' / 'ZENG, Guowei' begin with other sounds anyway), and neither
+    surname is the other with letters added at its end: 'Ahmad' and 'Ahmadi',
+    'Uzbek' and 'Uzbeki' name other families."""
+    if min(len(a), len(b)) < SURNAME_APART_LENGTH or a.startswith(b) or b.startswith(a):
+        return False
+    return any(min(len(x), len(y)) >= SURNAME_APART_LENGTH for x, y in telling)
 
 
 ACRONYM = 0.92

@@ -66,8 +66,11 @@ _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word ea
 # A dotted legal form closing a name ('HILAL TRAVEL C.A.'), and 'M/S' (messrs) opening one.
 _DOTTED_LAST = re.compile(r"(?<![\w.])([^\W\d_])\.([^\W\d_])\.\s*$")
 _MESSRS = re.compile(r"^\s*m/s\b\.?")
-# 'M & S SYNDICATE', 'M AND S SYNDICATE', 'H&H METALFORM': two letters joined are one word.
-_LETTERS_AND = re.compile(r"(?<![\w.])([^\W\d_])\s*(?:&|\band\b)\s*([^\W\d_])(?![\w.])")
+# 'M & S SYNDICATE', 'M AND S SYNDICATE', 'H&H METALFORM': two letters joined are one word;
+# in Spanish too ('A Y S CARRIER INTERNACIONAL' is 'A & S CARRIER INTERNACIONAL').
+_LETTERS_AND = re.compile(
+    r"(?<![\w.])([^\W\d_])\s*(?:&|\band\b|\by\b)\s*([^\W\d_])(?![\w.])", re.IGNORECASE
+)
 TYPO_MIN_LENGTH = 6
 _KNOWN = LEGAL_FORMS | GENERIC_WORDS
 
@@ -140,24 +143,47 @@ def _join_letters(tokens: list[str]) -> list[str]:
 
 
 def _is_acronym(candidate: str, words: list[str]) -> bool:
-    """'SMIC' after 'Semiconductor Manufacturing International Corporation': its initials."""
+    """'SMIC' after 'Semiconductor Manufacturing International Corporation': its initials,
+    or the first letters of its words ('PEDCO': PEtroiran DEvelopment COmpany, 'NICO':
+    Naftiran Intertrade CO), each word in order giving a beginning or nothing."""
     if not (2 <= len(candidate) <= 8 and candidate.isalpha() and candidate.isupper()):
         return False
-    initials = iter(w[0] for w in words if w)
-    return all(letter in initials for letter in candidate.lower())
+    return _from_beginnings(candidate.lower(), tuple(w for w in words if w))
 
 
-def variants(name: str) -> list[str]:
-    """The name, and the name without an acronym in brackets: 'X Corporation (XC)' is 'X Corp.'
+@lru_cache(maxsize=10_000)
+def _from_beginnings(letters: str, words: tuple[str, ...]) -> bool:
+    """Whether ``letters`` are beginnings of some of ``words``, in order, one at least each."""
+    if not letters:
+        return True
+    for i, word in enumerate(words):
+        for size in range(min(len(word), len(letters)), 0, -1):
+            if word[:size] == letters[:size] and _from_beginnings(letters[size:], words[i + 1 :]):
+                return True
+    return False
 
-    Only acronyms of the words before them are removed: '(Thailand)' in
-    'Huawei Technologies (Thailand) Co.' names another company and stays.
+
+ACRONYM_NAME_LENGTH = 4
+"""A bracketed acronym is a name of its own from four letters: 'PEDCO', 'NICO', not 'DCB'."""
+
+
+def variants(name: str, person: bool = False) -> list[str]:
+    """The name, the name without an acronym in brackets ('X Corporation (XC)' is 'X
+    Corp.'), and that acronym when it is four letters or more: 'PETROIRAN DEVELOPMENT
+    COMPANY (PEDCO) LIMITED' is also 'PEDCO', the name it gives itself.
+
+    Only acronyms of the words before them count: '(Thailand)' in 'Huawei
+    Technologies (Thailand) Co.' names another company and stays. A listed person's
+    initials are no name of theirs (``person``).
     """
     found = [name]
     for match in _BRACKETED.finditer(name):
         before = fold(name[: match.start()]).split()
-        if _is_acronym(match.group(1).strip(), before):
+        acronym = match.group(1).strip()
+        if _is_acronym(acronym, before):
             found.append(" ".join((name[: match.start()] + name[match.end() :]).split()))
+            if len(acronym) >= ACRONYM_NAME_LENGTH and not person:
+                found.append(acronym)
     return found
 
 

@@ -29,13 +29,14 @@ _LEGAL = """
 """
 LEGAL_FORMS = frozenset(_LEGAL.split())
 # Legal forms and register types the lists write short that rigour's table lacks: Russian
-# "FGUP"/"GUP" (federal or state unitary enterprise), Belarusian "UE" (unitary
-# enterprise), "NJSC", "JSB" (joint-stock bank), "KB" (a commercial bank or a design
-# bureau: generic either way), "JV"/"JVC" (joint venture), the Central African
-# "SARLU", the Venezuelan "S.A.C.A.". Dropped from organisations' names only: in a listed
-# person's name two or three letters may be initials.
+# "FGUP"/"GUP" (federal or state unitary enterprise), "GNTs" (state scientific centre:
+# "GNTS RF FGUP TSNIIKHM"), Belarusian "UE" (unitary enterprise), "NJSC", "JSB"
+# (joint-stock bank), "KB" (a commercial bank or a design bureau: generic either way),
+# "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.".
+# Dropped from organisations' names only: in a listed person's name two or three letters
+# may be initials.
 ORGANISATION_FORMS = frozenset(
-    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "jv", "jvc", "ue", "kb"]
+    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb"]
 )
 # Legal forms written as dotted initials closing an organisation's name: the Venezuelan
 # "C.A." (compania anonima), Colombian "C.I." (comercializadora internacional), "E.U."

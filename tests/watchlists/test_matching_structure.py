@@ -17,7 +17,7 @@ from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.name_parts import one_letter_apart, surname_words
 from monitor.watchlists.rarity import WordRarity
-from monitor.watchlists.tokens import analyse
+from monitor.watchlists.tokens import analyse, variants
 from tests.watchlists.test_matching_classes import SDN_2021, entity, person, records, score
 
 THRESHOLD = WatchlistConfig.model_fields["threshold"].default
@@ -48,6 +48,8 @@ def test_a_letter_apart(one: str, other: str) -> None:
         ("mamil", "jamil"),  # another first sound
         ("suthit", "suthep"),  # a letter apart only in the loose reading (e/i): two names
         ("cheyo", "chino"),
+        ("hishan", "hassan"),  # 'hisan', 'hasan' as they sound: SDN names of two people
+        ("sheng", "ching"),  # one in the loose reading, two Chinese sounds
         ("ali", "alia"),  # three letters: too short to tell
         ("luciano", "lucio"),  # three letters apart
     ],
@@ -74,6 +76,9 @@ def test_the_surname_is_before_the_comma_or_in_capitals() -> None:
         ("ELMABRUK, Mustah", "AL MABROOK, Muftah"),  # the surname transliterated
         ("PAEK, Se Pong", "PAEK, Se-Bong"),
         ("MEJIA MAGNANI, Jhon", "MEJIA MAGNANI, John Yvan"),  # and a given name more
+        ("ZDRYLYUK, Serhiy", "ZDRILIUK, Serhii Anatoliyovych"),
+        # the given name agrees and the surname is a letter apart: five letters each
+        ("TVITO, Daniel", "TUITO, Daniel"),
     ],
 )
 def test_a_given_name_a_letter_apart_beside_the_surname(watched: str, listed: str) -> None:
@@ -89,9 +94,9 @@ def test_a_given_name_a_letter_apart_beside_the_surname(watched: str, listed: st
         # distinct SDN entries (2021-07-07): a letter apart only read loosely
         ("SUTHIT, Samsaeng", "SAMSAENG, Suthep"),
         ("CHEYO ANTRAX", "CHINO ANTRAX"),
-        # one entry's names, left apart on purpose: the given name agrees and the
-        # surname is a letter apart (people share given names, a family its surname)...
-        ("TVITO, Daniel", "TUITO, Daniel"),
+        # one entry's names, left apart on purpose: beside a given name that agrees, a
+        # surname with letters added at its end ('Ahmad', 'Ahmadi' are two families)...
+        ("AL-UZBEK, Jaffar", "AL-UZBEKI, Jafar"),
         # ...another first sound ('Mamil', 'Jamil'), two common names ('Hassan',
         # 'Hossein'), a surname common among people's names ('KHAN')
         ("HAMEIAH, Mamil", "HAMEIAH, Jamil"),
@@ -185,3 +190,22 @@ def test_a_number_is_no_generic_word() -> None:
     # one SDN entry's two names, left apart on purpose: 'VALFAJR 8' may be another company
     listed = entity("VALFAJR SHIPPING CO.")
     assert score("VALFAJR 8 SHIPPING CO.", listed, sdn_rarity()) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        # the SDN's own names of one entry each: the acronym a company gives itself
+        ("PEDCO", "PETROIRAN DEVELOPMENT COMPANY (PEDCO) LIMITED"),
+        ("NICO", "NAFTIRAN INTERTRADE CO. (NICO) LIMITED"),
+    ],
+)
+def test_a_bracketed_acronym_is_a_name_of_the_company(watched: str, listed: str) -> None:
+    assert score(watched, entity(listed), sdn_rarity()) == 1.0
+
+
+def test_a_bracketed_acronym_of_three_letters_or_a_person_is_no_name() -> None:
+    # 'DCB' (SDN: 'DAEDONG CREDIT BANK (DCB)'): three letters name several parties
+    assert "DCB" not in variants("DAEDONG CREDIT BANK (DCB)")
+    assert variants("HUAWEI TECHNOLOGIES (THAILAND) CO.") == ["HUAWEI TECHNOLOGIES (THAILAND) CO."]
+    assert "SMIC" not in variants("SEMICONDUCTOR MANUFACTURING INTERNATIONAL (SMIC)", person=True)
