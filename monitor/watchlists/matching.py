@@ -81,15 +81,18 @@ class ListedEntry:
 
 
 def name_forms(
-    named: Iterable[tuple[str, str]], *, person: bool = False
+    named: Iterable[tuple[str, str]], *, person: bool = False, listed: bool = False
 ) -> tuple[tuple[str, str, NameForm], ...]:
     """Each name's forms (with and without an acronym in brackets), blanks and repeats left out.
 
-    ``person``: the names of a listed individual.
+    ``person``: the names of a listed individual. ``listed``: a listed organisation's
+    names, whose bracketed acronym is a name of its own (a watched 'PEDCO' finds 'PETROIRAN
+    DEVELOPMENT COMPANY (PEDCO) LIMITED'); a watched name's is not, or a watched
+    'NAFTIRAN INTERTRADE COMPANY (NICO)' would find every company named 'NICO ...'.
     """
     found: dict[tuple[str, ...], tuple[str, str, NameForm]] = {}
     for field, name in named:
-        for variant in variants(name, person):
+        for variant in variants(name, acronym=listed and not person):
             form = analyse(variant, person)
             if form.tokens and form.tokens not in found:
                 found[form.tokens] = (field, name, form)
@@ -111,7 +114,7 @@ def prepare(record: Record) -> ListedEntry:
     )
     return ListedEntry(
         record=record,
-        names=name_forms(names, person=record.entry_type == "individual"),
+        names=name_forms(names, person=record.entry_type == "individual", listed=True),
         identifiers=identifiers,
         remark_codes=codes,
         places=places_text(record),

@@ -167,23 +167,23 @@ ACRONYM_NAME_LENGTH = 4
 """A bracketed acronym is a name of its own from four letters: 'PEDCO', 'NICO', not 'DCB'."""
 
 
-def variants(name: str, person: bool = False) -> list[str]:
+def variants(name: str, acronym: bool = False) -> list[str]:
     """The name, the name without an acronym in brackets ('X Corporation (XC)' is 'X
-    Corp.'), and that acronym when it is four letters or more: 'PETROIRAN DEVELOPMENT
-    COMPANY (PEDCO) LIMITED' is also 'PEDCO', the name it gives itself.
+    Corp.'), and with ``acronym`` that acronym when it is four letters or more:
+    'PETROIRAN DEVELOPMENT COMPANY (PEDCO) LIMITED' is also 'PEDCO', the name it gives
+    itself (:func:`monitor.watchlists.matching.name_forms` says whose).
 
     Only acronyms of the words before them count: '(Thailand)' in 'Huawei
-    Technologies (Thailand) Co.' names another company and stays. A listed person's
-    initials are no name of theirs (``person``).
+    Technologies (Thailand) Co.' names another company and stays.
     """
     found = [name]
     for match in _BRACKETED.finditer(name):
         before = fold(name[: match.start()]).split()
-        acronym = match.group(1).strip()
-        if _is_acronym(acronym, before):
+        short = match.group(1).strip()
+        if _is_acronym(short, before):
             found.append(" ".join((name[: match.start()] + name[match.end() :]).split()))
-            if len(acronym) >= ACRONYM_NAME_LENGTH and not person:
-                found.append(acronym)
+            if acronym and len(short) >= ACRONYM_NAME_LENGTH:
+                found.append(short)
     return found
 
 

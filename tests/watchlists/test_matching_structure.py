@@ -204,8 +204,13 @@ def test_a_bracketed_acronym_is_a_name_of_the_company(watched: str, listed: str)
     assert score(watched, entity(listed), sdn_rarity()) == 1.0
 
 
-def test_a_bracketed_acronym_of_three_letters_or_a_person_is_no_name() -> None:
+def test_a_bracketed_acronym_is_a_name_of_listed_organisations_only() -> None:
     # 'DCB' (SDN: 'DAEDONG CREDIT BANK (DCB)'): three letters name several parties
-    assert "DCB" not in variants("DAEDONG CREDIT BANK (DCB)")
-    assert variants("HUAWEI TECHNOLOGIES (THAILAND) CO.") == ["HUAWEI TECHNOLOGIES (THAILAND) CO."]
-    assert "SMIC" not in variants("SEMICONDUCTOR MANUFACTURING INTERNATIONAL (SMIC)", person=True)
+    assert "DCB" not in variants("DAEDONG CREDIT BANK (DCB)", acronym=True)
+    assert "NICO" in variants("NAFTIRAN INTERTRADE COMPANY (NICO)", acronym=True)
+    # a watched name's is not: 'NAFTIRAN INTERTRADE COMPANY (NICO)' is no 'NICO ENGINEERING
+    # LIMITED' (SDN entries 11318 and 11642: a false positive of the evaluation)
+    listed = entity("NICO ENGINEERING LIMITED")
+    assert score("NAFTIRAN INTERTRADE COMPANY (NICO)", listed, sdn_rarity()) < THRESHOLD
+    name = "HUAWEI TECHNOLOGIES (THAILAND) CO."
+    assert variants(name, acronym=True) == [name]
