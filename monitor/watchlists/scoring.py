@@ -29,6 +29,10 @@ the same way still ranks first, and the reason says so:
   one rare on the list when the words left over are generic words frequent on
   it ("CONGO FUTUR" for "CONGO FUTUR IMPORT").
 
+A person's given name a letter apart from the listed one is the same name beside a
+surname that agrees ('DALA, Ghiath' for 'DALA, Ghayth': :mod:`monitor.watchlists.name_parts`
+says which words are the surname); the alert says which word is spelt apart.
+
 An organisation written as its initials, five letters at least, scores
 ``ACRONYM`` (0.92): "IRISL" for "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES".
 
@@ -722,13 +726,18 @@ def _pair_spelt_apart(
       common part of people's names ('Mohammad', 'Ali') nor frequent on the list;
     * exactly one distinctive word of each name is left over (unpaired or paired
       loosely), four letters at least, and the two are alike in the loose reading
-      (:func:`apart_similarity`, ``APART_MIN_RATIO``), not both common names
-      ('Hassan' and 'Hossein' are two names).
+      (:func:`apart_similarity`, ``APART_MIN_RATIO``), or a letter apart
+      (:func:`~monitor.watchlists.name_parts.one_letter_apart`, counting
+      :data:`ONE_LETTER`), not both common names ('Hassan' and 'Hossein' are two names).
 
     The pair counts for that likeness, at most :data:`VARIANT`, so the score still
     falls with each word (a three-word name spelt apart on one word at 0.75 scores
-    0.92; a two-word name never qualifies: a surname and a given name alone are
-    too little to read a word loosely).
+    0.92). A person's two-word name shares one word: a surname and a given name
+    alone are too little to read a word loosely, but enough for a letter apart when
+    the surname agrees (:func:`_surname_agrees`: 'DALA, Ghiath' / 'DALA, Ghayth') or,
+    longer, the given name (:func:`_surname_apart`). With more words left over, those
+    a letter apart pair and the rest is a fuller name or another
+    (:func:`_pair_letter_apart`).
     """
     firm = [
         (a, b, s) for a, b, s in pairs if s >= VARIANT and is_distinctive(a) and is_distinctive(b)
