@@ -42,6 +42,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "impexp": ("import", "export"),
     "coop": ("cooperative",),
     "bros": ("brothers",),
+    "tv": ("television",),  # 'ZAWRAH TV STATION', 'AL-ZAWRA TELEVISION STATION'
+    "cb": ("commercial", "bank"),  # 'JSC CB NORTH CREDIT', 'COMMERCIAL BANK NORTH CREDIT'
 }
 """Folded abbreviation -> the folded words it stands for."""
 

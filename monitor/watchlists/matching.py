@@ -26,8 +26,10 @@ from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     CONTAINED,
     MIN_SHARED_PERSON,
+    ONE_LETTER,
     STEM_MIN_LENGTH,
     VARIANT,
+    common_person_word,
     derived,
     fuzzy_word,
     phonetic_key,
@@ -79,15 +81,18 @@ class ListedEntry:
 
 
 def name_forms(
-    named: Iterable[tuple[str, str]], *, person: bool = False
+    named: Iterable[tuple[str, str]], *, person: bool = False, listed: bool = False
 ) -> tuple[tuple[str, str, NameForm], ...]:
     """Each name's forms (with and without an acronym in brackets), blanks and repeats left out.
 
-    ``person``: the names of a listed individual.
+    ``person``: the names of a listed individual. ``listed``: a listed organisation's
+    names, whose bracketed acronym is a name of its own (a watched 'PEDCO' finds 'PETROIRAN
+    DEVELOPMENT COMPANY (PEDCO) LIMITED'); a watched name's is not, or a watched
+    'NAFTIRAN INTERTRADE COMPANY (NICO)' would find every company named 'NICO ...'.
     """
     found: dict[tuple[str, ...], tuple[str, str, NameForm]] = {}
     for field, name in named:
-        for variant in variants(name):
+        for variant in variants(name, acronym=listed and not person):
             form = analyse(variant, person)
             if form.tokens and form.tokens not in found:
                 found[form.tokens] = (field, name, form)
@@ -109,7 +114,7 @@ def prepare(record: Record) -> ListedEntry:
     )
     return ListedEntry(
         record=record,
-        names=name_forms(names, person=record.entry_type == "individual"),
+        names=name_forms(names, person=record.entry_type == "individual", listed=True),
         identifiers=identifiers,
         remark_codes=codes,
         places=places_text(record),
@@ -143,8 +148,9 @@ class _WatchedName:
     common_mask: int
     common_weight: float
     total_weight: float
+    distinctive: int  # how many distinctive words the name has
 
-    def bound(self, found_mask: int) -> float:
+    def bound(self, found_mask: int, telling_mask: int = 0) -> float:
         """The best score this name could reach with these distinctive words found.
 
         Common words are not indexed, so they count as found; a distinctive word
@@ -152,12 +158,16 @@ class _WatchedName:
         names below the threshold are skipped without being scored. A listed
         name sharing two distinctive words may be one the watched name contains
         (a watch with a patronymic the list leaves out), which scores up to
-        ``CONTAINED`` whatever the watched words not found.
+        ``CONTAINED`` whatever the watched words not found. A name with one
+        distinctive word not found, beside a telling word found (``telling_mask``: no
+        common part of people's names), may be a person's name with a given name a
+        letter apart, which counts ``ONE_LETTER``.
         """
         found = (found_mask & ~self.common_mask).bit_count()
         if found >= MIN_SHARED_PERSON:
             return max(CONTAINED, (found + self.common_weight) / self.total_weight)
-        return (found + self.common_weight) / self.total_weight
+        apart = ONE_LETTER if telling_mask and self.distinctive - found == 1 else 0.0
+        return (found + apart + self.common_weight) / self.total_weight
 
 
 class WatchIndex:
@@ -208,6 +218,7 @@ class WatchIndex:
                     common_mask=sum(1 << i for i in common),
                     common_weight=COMMON_WEIGHT * len(common),
                     total_weight=sum(weight(t) for t in form.tokens),
+                    distinctive=len(form.tokens) - len(common),
                 )
             )
             if form.exact_only:
@@ -266,12 +277,16 @@ class WatchIndex:
         names that share only "Mohammad" with it, without scoring them.
         """
         found: dict[int, int] = defaultdict(int)
+        telling: dict[int, int] = defaultdict(int)
         # Common listed words too, for the watched words that are typos of them ('Tradig').
         lookups = [*_keys(form), *(t for t in form.tokens if not is_distinctive(t))]
         for key in lookups:
+            person_word = common_person_word(key)
             for word in self._near(key):
                 for number, mask in self._by_word[word]:
                     found[number] |= mask
+                    if form.person and not person_word:
+                        telling[number] |= mask
         # A one-word name may be a watched name's initials, a name's initials a watched word.
         if len(form.tokens) == 1:
             for number, mask in self._by_acronym.get(form.tokens[0], ()):
@@ -279,7 +294,9 @@ class WatchIndex:
         for acronym in form.acronyms:
             for number, mask in self._by_word.get(acronym, ()):
                 found[number] |= mask
-        numbers = [n for n, mask in found.items() if self._names[n].bound(mask) >= threshold]
+        numbers = [
+            n for n, mask in found.items() if self._names[n].bound(mask, telling[n]) >= threshold
+        ]
         return numbers + self._by_words.get(common_key(form.tokens), [])
 
     def match(

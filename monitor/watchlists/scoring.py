@@ -12,8 +12,9 @@ Containment is a match, capped at ``CONTAINED`` (0.95) so that a name written
 the same way still ranks first, and the reason says so:
 
 * a listed company whose name has every word of the watched name, the watched
-  words leading its distinctive ones: a subsidiary or branch named after it
-  ("Cimex" in "CIMEX IBERICA", "Gazprom" in "Gazprom Neft");
+  words leading its distinctive ones (after what a Latin American company says it
+  is: "BANCO BANDES"): a subsidiary or branch named after it ("Cimex" in "CIMEX
+  IBERICA", "Gazprom" in "Gazprom Neft");
 * a listed person whose name has every word of the watched name and more
   given names, patronymics or middle names ("Yury Kovalchuk" in "KOVALCHUK,
   Yury Valentinovich"), or whose every word is in the watched name ("Pavel
@@ -27,6 +28,10 @@ the same way still ranks first, and the reason says so:
   company it is named after ("SHAHED PHARM" for "Shahed Pharm Drugstore"), or
   one rare on the list when the words left over are generic words frequent on
   it ("CONGO FUTUR" for "CONGO FUTUR IMPORT").
+
+A person's given name a letter apart from the listed one is the same name beside a
+surname that agrees ('DALA, Ghiath' for 'DALA, Ghayth': :mod:`monitor.watchlists.name_parts`
+says which words are the surname); the alert says which word is spelt apart.
 
 An organisation written as its initials, five letters at least, scores
 ``ACRONYM`` (0.92): "IRISL" for "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES".
@@ -52,6 +57,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
+from monitor.watchlists.name_parts import one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.tokens import (
     VOWELS,
@@ -68,6 +74,7 @@ from monitor.watchlists.words import (
     ARABIC_ARTICLES,
     COMMON_PERSON_WORDS,
     CONNECTORS,
+    DESCRIPTORS,
     GENERIC_WORDS,
 )
 
@@ -580,7 +587,8 @@ def _fuller_listed(
         shared, rare = _shared(pairs)
         return shared >= MIN_SHARED_PERSON and rare
     found = {b for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)}
-    leading = [t for t in listed if is_distinctive(t)][: len(found)]
+    # what a Latin American company says it is may come first: 'BANCO BANDES'
+    leading = [t for t in listed if is_distinctive(t) and t not in DESCRIPTORS][: len(found)]
     return len(found) >= MIN_SHARED_PERSON or (bool(found) and set(leading) == found)
 
 
@@ -603,20 +611,29 @@ def _generic_dropped(
     missing: Sequence[str],
     frequent: frozenset[str],
 ) -> bool:
-    """Whether a listed company is the watched one written without a generic word: 'CONGO
-    FUTUR' for 'CONGO FUTUR IMPORT', 'ARIAN BANK' for 'ARIAN BANK CORPORATION'.
+    """Whether a listed company is the watched one written without a generic word or a
+    place: 'CONGO FUTUR' for 'CONGO FUTUR IMPORT', 'ARIAN BANK' for 'ARIAN BANK
+    CORPORATION', 'BOYLE CHEMICAL' for 'SHANGHAI BOYLE CHEMICAL', 'DART AIRLINES' for
+    'DART UKRAINIAN AIRLINES', 'MASHHAD PRISON' for 'MASHHAD CENTRAL PRISON'.
 
-    Every listed word is paired, each watched word left over is a generic business
-    word (:data:`~monitor.watchlists.words.GENERIC_WORDS`) that many of the list's
-    entries share (``frequent``, counted on the list), and a paired word is telling
-    and rare on the list: 'SHAHID INDUSTRIES' is not 'SHAHID'. The listed name has two
+    Every listed word is paired, each watched word left over is a common word of
+    companies' names, in letters (a generic business word or a place,
+    :data:`~monitor.watchlists.words.COMMON_WORDS`; a number is not: 'VALFAJR 8'
+    may be another company than 'VALFAJR'), one only unless each is a generic word
+    many of the list's entries share ('KOREA GENERAL COMPANY FOR EXTERNAL
+    CONSTRUCTION' is not 'EXTERNAL TECHNOLOGY GENERAL CORPORATION'), and a paired
+    word is telling and rare on the list (``frequent``, counted on the list):
+    'SHAHID INDUSTRIES' is not 'SHAHID'.
+    Nothing known of the list, the rule does not apply. The listed name has two
     words at least (the Arabic article aside): 'CHAM BANK' is not 'CHAM HOLDING' (alias
     'CHAM'), 'SINA BANK' is not a vessel 'SINA'.
     """
     if listed.person or not frequent:
         return False
-    if not all(t in GENERIC_WORDS and t in frequent for t in missing):
+    if not all(t.isalpha() and not is_distinctive(t) for t in missing):
         return False
+    if len(missing) > 1 and not all(t in GENERIC_WORDS and t in frequent for t in missing):
+        return False  # 'KOREA ... EXTERNAL CONSTRUCTION' is not 'EXTERNAL GENERAL'
     paired = {b for _, b, _ in pairs}
     if not all(t in paired for t in lst):
         return False
@@ -691,6 +708,7 @@ def apart_similarity(a: str, b: str) -> float:
 
 
 def _pair_spelt_apart(
+    forms: tuple[NameForm, NameForm],
     watched: Sequence[str],
     listed: Sequence[str],
     pairs: list[tuple[str, str, float]],
@@ -708,39 +726,122 @@ def _pair_spelt_apart(
       common part of people's names ('Mohammad', 'Ali') nor frequent on the list;
     * exactly one distinctive word of each name is left over (unpaired or paired
       loosely), four letters at least, and the two are alike in the loose reading
-      (:func:`apart_similarity`, ``APART_MIN_RATIO``), not both common names
-      ('Hassan' and 'Hossein' are two names).
+      (:func:`apart_similarity`, ``APART_MIN_RATIO``), or a letter apart
+      (:func:`~monitor.watchlists.name_parts.one_letter_apart`, counting
+      :data:`ONE_LETTER`), not both common names ('Hassan' and 'Hossein' are two names).
 
     The pair counts for that likeness, at most :data:`VARIANT`, so the score still
     falls with each word (a three-word name spelt apart on one word at 0.75 scores
-    0.92; a two-word name never qualifies: a surname and a given name alone are
-    too little to read a word loosely).
+    0.92). A person's two-word name shares one word: a surname and a given name
+    alone are too little to read a word loosely, but enough for a letter apart when
+    the surname agrees (:func:`_surname_agrees`: 'DALA, Ghiath' / 'DALA, Ghayth') or,
+    longer, the given name (:func:`_surname_apart`). With more words left over, those
+    a letter apart pair and the rest is a fuller name or another
+    (:func:`_pair_letter_apart`).
     """
     firm = [
         (a, b, s) for a, b, s in pairs if s >= VARIANT and is_distinctive(a) and is_distinctive(b)
     ]
-    if len(firm) < MIN_SHARED_PERSON or not any(
-        not common_person_word(a)
-        and not common_person_word(b)
-        and a not in frequent
-        and b not in frequent
-        for a, b, _ in firm
-    ):
+    telling = [(a, b) for a, b, _ in firm if _telling(a, b, frequent)]
+    if not telling:
+        return pairs, ()
+    person = forms[1].person
+    one_word = len(firm) < MIN_SHARED_PERSON
+    if one_word and not person:
         return pairs, ()
     kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
     used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
     odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
     odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
     if len(odd_w) != 1 or len(odd_l) != 1:
+        if person and (not one_word or _surname_agrees(forms, telling)):
+            return _pair_letter_apart(kept, pairs, odd_w, odd_l)
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
     if min(len(a), len(b)) < APART_MIN_LENGTH or (common_person_word(a) and common_person_word(b)):
         return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
-    likeness = min(apart_similarity(a, b), VARIANT)
+    if one_word and not (_surname_agrees(forms, telling) or _surname_apart(telling, a, b)):
+        return pairs, ()
+    likeness = min(apart_similarity(a, b), VARIANT) if len(firm) >= MIN_SHARED_PERSON else 0.0
+    if likeness < ONE_LETTER and one_letter_apart(a, b):
+        likeness = ONE_LETTER
     before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
     if likeness < APART_MIN_RATIO or likeness <= before:
         return pairs, ()
     return [*kept, (a, b, likeness)], ((a, b),)
+
+
+def _pair_letter_apart(
+    kept: list[tuple[str, str, float]],
+    pairs: list[tuple[str, str, float]],
+    odd_w: Sequence[str],
+    odd_l: Sequence[str],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Beside two words of a person's name that agree, one telling, or a surname that
+    agrees, pair the words of the rest a letter apart
+    (:func:`~monitor.watchlists.name_parts.one_letter_apart`), not both common names;
+    the words left are then a fuller or shorter name, or another ('MEJIA MAGNANI, Jhon'
+    / 'MEJIA MAGNANI, John Yvan', 'ZDRYLYUK, Serhiy' / 'ZDRILIUK, Serhii
+    Anatoliyovych')."""
+    found: list[tuple[str, str, float]] = []
+    used: set[str] = set()
+    for a in odd_w:
+        for b in odd_l:
+            if b in used or (common_person_word(a) and common_person_word(b)):
+                continue
+            if one_letter_apart(a, b):
+                found.append((a, b, ONE_LETTER))
+                used.add(b)
+                break
+    if not found:
+        return pairs, ()
+    paired = {a for a, _, _ in found} | used
+    rest = [p for p in pairs if p not in kept and p[0] not in paired and p[1] not in paired]
+    return [*kept, *rest, *found], tuple((a, b) for a, b, _ in found)
+
+
+ONE_LETTER = 0.88
+"""How a given name a letter apart (:func:`~monitor.watchlists.name_parts.one_letter_apart`)
+counts beside a surname that agrees: 'DALA, Ghiath' / 'DALA, Ghayth' scores 0.94, and
+0.90 beside a surname transliterated ('ELMABRUK, Mustah' / 'AL MABROOK, Muftah')."""
+SURNAME_MIN_LENGTH = 4
+
+
+def _telling(a: str, b: str, frequent: frozenset[str]) -> bool:
+    """A pair of words a name can be told by: neither a common part of people's names
+    ('Mohammad', 'Ali') nor frequent on the list."""
+    return not (common_person_word(a) or common_person_word(b) or a in frequent or b in frequent)
+
+
+def _surname_agrees(forms: tuple[NameForm, NameForm], telling: list[tuple[str, str]]) -> bool:
+    """Whether the one telling word two names share is a surname: four letters at least,
+    and the surname of either name (:func:`~monitor.watchlists.name_parts.surname_words`)
+    when either shows which words that is ('KRUNIC, Savko' / 'KRUNIC, Savo'; 'ABIB,
+    Soussou' / 'SOUSSOU, Habib'). A given name that agrees beside a surname a letter
+    apart is weaker evidence (a family shares its surname, people share given names):
+    :func:`_surname_apart`."""
+    watched, listed = forms
+    mine, theirs = surname_words(watched.original), surname_words(listed.original)
+    return any(
+        min(len(a), len(b)) >= SURNAME_MIN_LENGTH
+        and (a in mine or b in theirs or not (mine or theirs))
+        for a, b in telling
+    )
+
+
+SURNAME_APART_LENGTH = 5
+
+
+def _surname_apart(telling: list[tuple[str, str]], a: str, b: str) -> bool:
+    """Whether a given name that agrees may stand beside a surname a letter apart ('TVITO,
+    Daniel' / 'TUITO, Daniel', 'MAYALA, Adib' / 'MAYALEH, Adib'): weaker evidence than
+    the other way round, so the given name and the surnames are five letters at least
+    ('CENG, Guowei' / 'ZENG, Guowei' begin with other sounds anyway), and neither
+    surname is the other with letters added at its end: 'Ahmad' and 'Ahmadi',
+    'Uzbek' and 'Uzbeki' name other families."""
+    if min(len(a), len(b)) < SURNAME_APART_LENGTH or a.startswith(b) or b.startswith(a):
+        return False
+    return any(min(len(x), len(y)) >= SURNAME_APART_LENGTH for x, y in telling)
 
 
 ACRONYM = 0.92
@@ -798,7 +899,7 @@ def score_names(
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
-    pairs, apart = _pair_spelt_apart(w, lst, pairs, frequent)
+    pairs, apart = _pair_spelt_apart((watched, listed), w, lst, pairs, frequent)
     if not listed.person and _stem_only(pairs):
         return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.

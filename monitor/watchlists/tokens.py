@@ -29,8 +29,10 @@ from monitor.watchlists.abbreviations import expand, expand_text
 from monitor.watchlists.words import (
     CJK_LEGAL_FORMS,
     COMMON_WORDS,
+    DOTTED_FORMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    ORGANISATION_FORMS,
     PARTICLES,
 )
 
@@ -61,8 +63,14 @@ _DOUBLED = re.compile(r"(.)\1+")  # doubled letters: 'Hassan' is 'Hasan'
 _ENDINGS = (("iy", "i"), ("yy", "y"), ("ah", "a"))  # 'Yuriy'/'Yuri', 'Shari'ah'/'Sharia'
 VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")  # S.A., J.S.C., C.V.: one word each
-# 'M & S SYNDICATE', 'M AND S SYNDICATE', 'H&H METALFORM': two letters joined are one word.
-_LETTERS_AND = re.compile(r"(?<![\w.])([^\W\d_])\s*(?:&|\band\b)\s*([^\W\d_])(?![\w.])")
+# A dotted legal form closing a name ('HILAL TRAVEL C.A.'), and 'M/S' (messrs) opening one.
+_DOTTED_LAST = re.compile(r"(?<![\w.])([^\W\d_])\.([^\W\d_])\.\s*$")
+_MESSRS = re.compile(r"^\s*m/s\b\.?")
+# 'M & S SYNDICATE', 'M AND S SYNDICATE', 'H&H METALFORM': two letters joined are one word;
+# in Spanish too ('A Y S CARRIER INTERNACIONAL' is 'A & S CARRIER INTERNACIONAL').
+_LETTERS_AND = re.compile(
+    r"(?<![\w.])([^\W\d_])\s*(?:&|\band\b|\by\b)\s*([^\W\d_])(?![\w.])", re.IGNORECASE
+)
 TYPO_MIN_LENGTH = 6
 _KNOWN = LEGAL_FORMS | GENERIC_WORDS
 
@@ -135,24 +143,47 @@ def _join_letters(tokens: list[str]) -> list[str]:
 
 
 def _is_acronym(candidate: str, words: list[str]) -> bool:
-    """'SMIC' after 'Semiconductor Manufacturing International Corporation': its initials."""
+    """'SMIC' after 'Semiconductor Manufacturing International Corporation': its initials,
+    or the first letters of its words ('PEDCO': PEtroiran DEvelopment COmpany, 'NICO':
+    Naftiran Intertrade CO), each word in order giving a beginning or nothing."""
     if not (2 <= len(candidate) <= 8 and candidate.isalpha() and candidate.isupper()):
         return False
-    initials = iter(w[0] for w in words if w)
-    return all(letter in initials for letter in candidate.lower())
+    return _from_beginnings(candidate.lower(), tuple(w for w in words if w))
 
 
-def variants(name: str) -> list[str]:
-    """The name, and the name without an acronym in brackets: 'X Corporation (XC)' is 'X Corp.'
+@lru_cache(maxsize=10_000)
+def _from_beginnings(letters: str, words: tuple[str, ...]) -> bool:
+    """Whether ``letters`` are beginnings of some of ``words``, in order, one at least each."""
+    if not letters:
+        return True
+    for i, word in enumerate(words):
+        for size in range(min(len(word), len(letters)), 0, -1):
+            if word[:size] == letters[:size] and _from_beginnings(letters[size:], words[i + 1 :]):
+                return True
+    return False
 
-    Only acronyms of the words before them are removed: '(Thailand)' in
-    'Huawei Technologies (Thailand) Co.' names another company and stays.
+
+ACRONYM_NAME_LENGTH = 4
+"""A bracketed acronym is a name of its own from four letters: 'PEDCO', 'NICO', not 'DCB'."""
+
+
+def variants(name: str, acronym: bool = False) -> list[str]:
+    """The name, the name without an acronym in brackets ('X Corporation (XC)' is 'X
+    Corp.'), and with ``acronym`` that acronym when it is four letters or more:
+    'PETROIRAN DEVELOPMENT COMPANY (PEDCO) LIMITED' is also 'PEDCO', the name it gives
+    itself (:func:`monitor.watchlists.matching.name_forms` says whose).
+
+    Only acronyms of the words before them count: '(Thailand)' in 'Huawei
+    Technologies (Thailand) Co.' names another company and stays.
     """
     found = [name]
     for match in _BRACKETED.finditer(name):
         before = fold(name[: match.start()]).split()
-        if _is_acronym(match.group(1).strip(), before):
+        short = match.group(1).strip()
+        if _is_acronym(short, before):
             found.append(" ".join((name[: match.start()] + name[match.end() :]).split()))
+            if acronym and len(short) >= ACRONYM_NAME_LENGTH:
+                found.append(short)
     return found
 
 
@@ -300,6 +331,19 @@ def _without_org_types(text: str) -> tuple[str, list[str]]:
     return lowered, dropped
 
 
+def _organisation_forms(text: str) -> tuple[str, list[str]]:
+    """An organisation's name without a dotted legal form closing it ('HILAL TRAVEL C.A.')
+    nor 'M/S' opening it ('M/S. AL ZAROONI EXCHANGE'), and the forms taken out."""
+    found: list[str] = []
+    last = _DOTTED_LAST.search(text)
+    form = "".join(last.groups()) if last else ""
+    if last and form in DOTTED_FORMS and text[: last.start()].split():  # never the whole name
+        text, found = text[: last.start()], [form]
+    if (messrs := _MESSRS.match(text)) and text[messrs.end() :].split():
+        text, found = text[messrs.end() :], [*found, "ms"]
+    return text, found
+
+
 @lru_cache(maxsize=200_000)
 def analyse(name: str, person: bool = False) -> NameForm:
     """The comparable form of a name; cached because list names recur across runs.
@@ -312,11 +356,14 @@ def analyse(name: str, person: bool = False) -> NameForm:
         text = text.replace(word, " ")
     if not person:  # a person's 'IND' or 'ENT' is a name, not an abbreviation
         text = _LETTERS_AND.sub(r"\1\2", expand_text(text))
+        text, closing = _organisation_forms(text)
+        phrase_words += closing
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     words = _join_letters(fold(text).split())
     tokens = [_known_word(t) for t in (words if person else expand(words))]
-    kept = tuple(dict.fromkeys(t for t in tokens if t not in LEGAL_FORMS))
-    dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in LEGAL_FORMS)]))
+    legal = LEGAL_FORMS if person else LEGAL_FORMS | ORGANISATION_FORMS
+    kept = tuple(dict.fromkeys(t for t in tokens if t not in legal))
+    dropped = tuple(dict.fromkeys([*phrase_words, *(t for t in tokens if t in legal)]))
     joined = frozenset(joined for _, joined in runs(kept))
     return NameForm(
         acronyms=frozenset() if person or "," in name else acronyms(words, kept),

@@ -28,6 +28,21 @@ _LEGAL = """
     youxian gongsi youxiangongsi jituan keji jishu gufen konggu
 """
 LEGAL_FORMS = frozenset(_LEGAL.split())
+# Legal forms and register types the lists write short that rigour's table lacks: Russian
+# "FGUP"/"GUP" (federal or state unitary enterprise), "GNTs" (state scientific centre:
+# "GNTS RF FGUP TSNIIKHM"), Belarusian "UE" (unitary enterprise), "NJSC", "JSB"
+# (joint-stock bank), "KB" (a commercial bank or a design bureau: generic either way),
+# "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.".
+# Dropped from organisations' names only: in a listed person's name two or three letters
+# may be initials.
+ORGANISATION_FORMS = frozenset(
+    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb"]
+)
+# Legal forms written as dotted initials closing an organisation's name: the Venezuelan
+# "C.A." (compania anonima), Colombian "C.I." (comercializadora internacional), "E.U."
+# (empresa unipersonal), Mexican "A.C." (asociacion civil): "HILAL TRAVEL C.A.". Only
+# dotted and last: elsewhere the letters may be a name's initials.
+DOTTED_FORMS = frozenset(["ca", "ci", "eu", "ac"])
 # Words of that list that are no legal form but articles and particles, in companies'
 # and people's names alike ("DE VERA, Pio"): dropping them says nothing of a company.
 PARTICLES = frozenset(
@@ -127,6 +142,21 @@ _GENERIC = """
 # from a legal form) is read as that word: 'Internaional' is 'international'.
 # Place names are left out of that: 'Daedong' is not a misspelt 'Dandong'.
 GENERIC_WORDS = frozenset(_GENERIC.split())
+
+# What Latin American companies' names say they are, before the name they are known by
+# ("COMERCIALIZADORA TROPPO", "MULTISERVICIOS JEVIZ S.A. DE C.V.", "BANCO BANDES"): the
+# Spanish generic words most frequent in the SDN's names of organisations. They stay
+# distinctive words (read as common, a company named "DISTRIBUIDORA DE SERVICIOS Y
+# COMBUSTIBLES" kept one word to be found by), but a company named after a watched one
+# may begin with them (:func:`monitor.watchlists.scoring.score_names`).
+_DESCRIPTORS = """
+    banco comercial comercializadora inversiones inmobiliaria servicios servicio
+    multiservicios constructora construcciones distribuidora importadora exportadora
+    operadora industria industrias empresa empresarial fundacion asociacion centro
+    desarrollo desarrollos transportes seguros negocios soluciones consorcio corporativo
+    agropecuaria agricola ganaderia ganadera compania corporacion club deportivo
+"""
+DESCRIPTORS = frozenset(_DESCRIPTORS.split())
 
 # Common words: kept in names (they tell "China Mobile" from "Mobile TeleSystems")
 # but a match needs at least one word outside this set.

@@ -289,6 +289,8 @@ def test_zh_and_dj_keep_their_other_readings(watched: str, listed: str) -> None:
         # the SDN's own names of one entry each (2021-07-07)
         ("M AND S SYNDICATE (PVT) LTD.", "M & S SYNDICATE (PVT) LTD."),
         ("H AND H METALFORM GMBH", "H & H METALFORM GMBH"),
+        ("A Y S CARRIER INTERNACIONAL, S.A. DE C.V.", "A & S CARRIER INTERNACIONAL, S.A. DE C.V."),
+        ("G Y G INTERNACIONAL S.A.S.", "G&G INTERNACIONAL S.A.S."),  # Spanish 'y'
     ],
 )
 def test_two_letters_joined_by_and_are_one_word(watched: str, listed: str) -> None:
