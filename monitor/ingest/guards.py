@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from monitor.config import Expect
 from monitor.errors import InputError
-from monitor.files import GZIP_MAGIC, SourceFile, max_file_size, too_large
+from monitor.files import SourceFile, max_file_size, read_whole, too_large
 from monitor.ingest import readahead
 from monitor.records import Record
 
@@ -133,32 +133,10 @@ def _read_content(source: SourceFile, limit: int) -> ContentFacts:
 
 
 def _read_whole(source: SourceFile, most: int) -> bytes | None:
-    """The decompressed content in one read, for a file of at most ``most`` bytes that is
-    plain or one gzip member; None for any other file, and on any error.
-
-    Why: the streaming read (gzip's reader, 8 KiB at a time, each chunk kept and
-    joined) took twice the time of one decompression and one hash, the floor of
-    every version. Only the plain case is read here; anything else (larger, several
-    members, trailing bytes, truncated or corrupt) goes to the streaming read, which
-    decides as before, with its own errors.
-    """
+    """The content in one read (files.read_whole), or None for the streaming read."""
     if source.content is not None:
         return source.content if len(source.content) <= most else None
-    try:
-        if source.path.stat().st_size > most:
-            return None
-        raw = source.path.read_bytes()
-        if raw[:2] != GZIP_MAGIC:
-            return raw if len(raw) <= most else None
-        if int.from_bytes(raw[-4:], "little") > most:  # the stated size (modulo 4 GiB)
-            return None
-        inflate = zlib.decompressobj(wbits=31)  # a gzip member, its CRC and size checked
-        whole = inflate.decompress(raw, most + 1)
-    except (OSError, zlib.error):
-        return None
-    if len(whole) > most or not inflate.eof or inflate.unused_data:
-        return None
-    return whole
+    return read_whole(source.path, most)
 
 
 def _stream_content(source: SourceFile, limit: int) -> ContentFacts:

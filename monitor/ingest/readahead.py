@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.files import GZIP_MAGIC, SourceFile
+from monitor import files
+from monitor.files import SourceFile
 
 _Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 
@@ -54,20 +54,8 @@ def read_whole(path: Path, limit: int, keep: int, tail: int) -> tuple[_Stamp, Re
     """
     cap = min(limit, keep)
     before = _stamp(path)
-    if before[0] > cap:
-        return None
-    raw = path.read_bytes()
-    if raw[:2] == GZIP_MAGIC:
-        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip, its CRC and size checked
-        try:
-            data = inflate.decompress(raw, cap + 1)
-        except zlib.error:
-            return None
-        if not inflate.eof or inflate.unused_data or inflate.unconsumed_tail:
-            return None  # truncated, another member follows, or larger than cap
-    else:
-        data = raw
-    if len(data) > cap or _stamp(path) != before:
+    data = files.read_whole(path, cap)  # the first read's own fast path, the same bytes
+    if data is None or _stamp(path) != before:
         return None
     facts = Read(
         sha256=hashlib.sha256(data).hexdigest(),
