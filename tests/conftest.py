@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,6 +79,13 @@ def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         _private_user_dirs(patch, tmp_path_factory.mktemp("home"))
         yield
+
+
+def fresh_python(code: str) -> str:
+    """What ``code`` prints when run by a new interpreter: what a module imports, or
+    creates, is seen from a process that has imported nothing else."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout
 
 
 def realdata(*parts: str) -> Path:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from monitor.formats import format_kinds, get_format, registry
+from tests.conftest import fresh_python
 
 
 def test_every_kind_is_its_module_name() -> None:
@@ -19,8 +17,8 @@ def test_loading_the_configuration_imports_no_parser() -> None:
         "import sys; from monitor.config import load_config; load_config(None);"
         "print(sorted(m for m in sys.modules if m.startswith('monitor.formats.')))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "['monitor.formats.base']"
+    printed = fresh_python(code)
+    assert printed.strip() == "['monitor.formats.base']"
 
 
 def test_a_format_asked_by_its_kind_imports_its_own_module_only() -> None:
@@ -32,7 +30,7 @@ def test_a_format_asked_by_its_kind_imports_its_own_module_only() -> None:
         "plugins = {'monitor.formats.' + k.replace('-', '_') for k in format_kinds()};"
         "print(type(fmt).__name__, sorted(plugins & set(sys.modules)), 'lxml' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["OfacCsv", "['monitor.formats.ofac_csv']", "False"]
+    printed = fresh_python(code)
+    assert printed.split() == ["OfacCsv", "['monitor.formats.ofac_csv']", "False"]
     for kind, plugin in registry().items():
         assert type(get_format(kind)) is plugin

@@ -15,8 +15,6 @@ import itertools
 import json
 import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from monitor.formats import get_format, resolve_format
 from monitor.formats.base import Unit
 from monitor.ingest import differ, field_diff
 from monitor.records import FieldChange, Record
-from tests.conftest import realdata
+from tests.conftest import fresh_python, realdata
 
 FULL_ENV = "WATCHLIST_MONITOR_TEST_FULL_REPLAY"
 SDN_SUBSET = 40  # consecutive versions in the normal suite; all 161 with FULL_ENV=1
@@ -200,5 +198,5 @@ def test_the_ingest_pipeline_does_not_import_deepdiff() -> None:
     """It is imported only for a value of another type: an ``ingest`` process never pays
     for it (about a tenth of its imports)."""
     code = "import sys, monitor.ingest.pipeline; print('deepdiff' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    printed = fresh_python(code)
+    assert printed.strip() == "False"

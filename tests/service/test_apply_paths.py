@@ -22,7 +22,7 @@ from monitor.service.check import CheckContext, run_check
 from monitor.service.hooks import TELLS_CHANNELS, EntryPoint
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
-from tests.conftest import SNAPSHOTS, Cli
+from tests.conftest import SNAPSHOTS, Cli, fresh_python
 from tests.safety.helpers import NOW, drop_rows, write
 
 LIST = "us-ofac-cons"
@@ -189,14 +189,11 @@ def test_the_run_report_shows_the_alerts_it_raised(
 def test_without_watchlists_no_alert_hook_and_no_matching_code() -> None:
     """A configuration without watchlists gets the subject hook alone at every entry point,
     and the watchlist matching code is never imported (a replay process paid for it)."""
-    import subprocess
-    import sys
-
     code = (
         "import sys\nfrom monitor.config import Config\n"
         "from monitor.service.hooks import EntryPoint, hooks_for\n"
         "hooks = hooks_for(EntryPoint.REPLAY, Config())\n"
         "print(len(hooks), 'monitor.watchlists.hooks' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["1", "False"]
+    printed = fresh_python(code)
+    assert printed.split() == ["1", "False"]

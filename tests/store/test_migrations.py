@@ -18,7 +18,7 @@ from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from monitor.store import schema as watchlist_tables
 from monitor.store.database import alembic_config, current_revision, upgrade
-from tests.conftest import SNAPSHOTS
+from tests.conftest import SNAPSHOTS, fresh_python
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 assert watchlist_tables.alerts.metadata is t.metadata  # the alerts table is part of the schema
@@ -96,9 +96,6 @@ def test_a_new_sqlite_database_gets_the_migrations_schema_without_alembic(tmp_pa
     """A brand-new SQLite file is given schema.py's tables and the head revision in one step,
     without importing alembic (a new process proves it), and holds exactly what running
     every migration builds; alembic then sees it at the head."""
-    import subprocess
-    import sys
-
     from sqlalchemy import create_engine
 
     created = tmp_path / "created.db"
@@ -106,8 +103,8 @@ def test_a_new_sqlite_database_gets_the_migrations_schema_without_alembic(tmp_pa
         "import sys\nfrom monitor.store import open_engine\n"
         f"open_engine('sqlite:///{created}').dispose()\nprint('alembic' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    printed = fresh_python(code)
+    assert printed.strip() == "False"
     migrated = tmp_path / "migrated.db"
     engine = create_engine(f"sqlite:///{migrated}")
     command.upgrade(alembic_config(engine), "head")  # every migration, as before
