@@ -20,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from monitor.records import Record
+from monitor.watchlists.cyrillic import cyrillic_reading
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.places import country_key, in_place, places_text
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
@@ -39,6 +40,7 @@ from monitor.watchlists.scoring import (
     word_similarity,
     written_article,
 )
+from monitor.watchlists.syllables import korean_reading
 from monitor.watchlists.tokens import (
     COMMON_WEIGHT,
     NameForm,
@@ -137,6 +139,16 @@ def _acronym_keys(form: NameForm) -> dict[str, int]:
     return dict.fromkeys(form.acronyms, every)
 
 
+def _readings(word: str) -> list[str]:
+    """Index keys of a word's Cyrillic and Korean readings, each marked with its system."""
+    found = []
+    if cyrillic := cyrillic_reading(word):
+        found.append("c:" + cyrillic)
+    if korean := korean_reading(word):
+        found.append("k:" + korean)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class _WatchedName:
     """A watched name, with what bounds its score: its common words' mask and weights."""
@@ -185,6 +197,7 @@ class WatchIndex:
         self._by_sound: dict[str, list[str]] = defaultdict(list)
         self._by_loose: dict[str, list[str]] = defaultdict(list)
         self._by_stem: dict[str, list[str]] = defaultdict(list)
+        self._by_reading: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -200,6 +213,8 @@ class WatchIndex:
                 self._by_loose[loose_sounds(written_article(word) or word)].append(word)
                 if len(word) >= STEM_MIN_LENGTH:
                     self._by_stem[word[:STEM_MIN_LENGTH]].append(word)
+            for reading in _readings(word):
+                self._by_reading[reading].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
         for identifier in entry.identifiers:
@@ -260,6 +275,10 @@ class WatchIndex:
                 for w in self._by_loose.get(loose_sounds(written_article(word) or word), ())
                 if w not in found and word_similarity(word, w) >= VARIANT
             )
+            # One Cyrillic name or Korean syllable romanised two ways (scored so in persons'
+            # names): 'Serhiy' for 'Sergey', 'Cheol' for 'Chol'.
+            for reading in _readings(word):
+                found.update(self._by_reading.get(reading, ()))
             # Words of one stem, read so in organisations' names: 'Revolutionary'.
             found.update(
                 w

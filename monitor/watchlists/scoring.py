@@ -57,8 +57,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
+from monitor.watchlists.cyrillic import cyrillic_variant
 from monitor.watchlists.name_parts import one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
+from monitor.watchlists.syllables import korean_reading, korean_variant
 from monitor.watchlists.tokens import (
     VOWELS,
     NameForm,
@@ -391,11 +393,12 @@ class NameScore:
         return "; ".join(parts)
 
 
-def _comparable(token: str) -> bool:
+def _comparable(token: str, person: bool = False) -> bool:
     """Words that may pair with another spelling: typos from five letters, transliterations
-    from four ('Adil'/'Adel')."""
+    from four ('Adil'/'Adel'), in a person's name a Korean syllable ('To'/'Do')."""
     return (
         fuzzy_word(token)
+        or (person and bool(korean_reading(token)))
         or (len(token) >= VARIANT_MIN_LENGTH and token.isalpha())
         or ordinal(token) is not None
     )
@@ -458,24 +461,40 @@ def _stem_only(pairs: Sequence[tuple[str, str, float]]) -> bool:
     )
 
 
+def romanised_apart(a: str, b: str) -> bool:
+    """Two words of a person's name that are one Cyrillic name or one Korean syllable
+    romanised by two systems (:mod:`monitor.watchlists.cyrillic`,
+    :mod:`monitor.watchlists.syllables`): a transliteration, counted ``VARIANT``."""
+    return cyrillic_variant(a, b) or korean_variant(a, b)
+
+
 def _align(
     watched: Sequence[str], listed: Sequence[str], person: bool = False
 ) -> list[tuple[str, str, float]]:
     """Pair each watched word with at most one listed word: equal words, then the most alike
-    (in an organisation's name, a word and its plural: :func:`inflected`, or a word of
-    the same stem: :func:`derived`)."""
+    (in a person's name, one Cyrillic name or Korean syllable romanised two ways counts as
+    a transliteration: :func:`romanised_apart`; in an organisation's name, a word and its
+    plural: :func:`inflected`, or a word of the same stem: :func:`derived`)."""
+
+    # Read so in names of two words or more: one-word aliases ('IARA', 'YARRAYA'; 'KIO',
+    # 'GIO') are nicknames and syllables of many people. Korean syllables only beside a
+    # word written the same ('PAK, To Chun' / 'PAK, Do Chun'): Chinese 'Kang' and 'Gang'
+    # are Wade-Giles and Pinyin of one sound and of others ('Zhao Gang', 'WEI, Shao-Kang').
+    same = set(watched) & set(listed)
+    romanised = person and min(len(watched), len(listed)) >= 2
 
     def alike(a: str, b: str) -> float:
+        if romanised and (cyrillic_variant(a, b) or (same and korean_variant(a, b))):
+            return max(VARIANT, word_similarity(a, b))  # 'Sergey'/'Sergei', 'To'/'Do'
         if not person and inflected(a, b):
             return INFLECTED
         if not person and derived(a, b):
             return max(DERIVED, word_similarity(a, b))
         return word_similarity(a, b)
 
-    same = set(watched) & set(listed)
     pairs = [(t, t, 1.0) for t in watched if t in same]
-    rest_w = [t for t in watched if t not in same and _comparable(t)]
-    rest_l = [t for t in listed if t not in same and _comparable(t)]
+    rest_w = [t for t in watched if t not in same and _comparable(t, person)]
+    rest_l = [t for t in listed if t not in same and _comparable(t, person)]
     if not (rest_w and rest_l):
         return pairs
     candidates = [(s, a, b) for a in rest_w for b in rest_l if (s := alike(a, b)) > 0]
@@ -509,7 +528,10 @@ def _sounds_only(a: str, b: str) -> bool:
 
 
 def _anchored(
-    pairs: list[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+    pairs: list[tuple[str, str, float]],
+    watched: Sequence[str],
+    listed: Sequence[str],
+    person: bool = False,
 ) -> list[tuple[str, str, float]]:
     """Words paired only because they sound alike count when the names also share a telling
     word ('LOAN, Waseem Raouf' / 'LOAN, Waseem Rauf'), or two common parts of people's names
@@ -517,7 +539,9 @@ def _anchored(
     Mohamed'). With one common name besides ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), or words
     left over, they are left unpaired: a loose spelling beside 'Ahmed' or 'Muhammad' finds
     other people."""
-    loose = [p for p in pairs if _sounds_only(p[0], p[1])]
+    loose = [
+        p for p in pairs if _sounds_only(p[0], p[1]) and not (person and romanised_apart(*p[:2]))
+    ]
     if not loose:
         return pairs
     firm = [
@@ -894,7 +918,7 @@ def score_names(
         if common_key(tuple(w)) != common_key(tuple(lst)):
             return None  # 'DEFENCE INDUSTRIES ORGANISATION' is 'DEFENSE ... ORGANIZATION'
         return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
-    pairs = _anchored(_align(w, lst, listed.person), w, lst)
+    pairs = _anchored(_align(w, lst, listed.person), w, lst, listed.person)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):

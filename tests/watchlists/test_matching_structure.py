@@ -74,9 +74,9 @@ def test_the_surname_is_before_the_comma_or_in_capitals() -> None:
         ("AL-KURDI, 'Amid", "AL-KURDI, Umid"),
         ("ARIF SUNARSO", "ARIS SUNARSO"),
         ("ELMABRUK, Mustah", "AL MABROOK, Muftah"),  # the surname transliterated
-        ("PAEK, Se Pong", "PAEK, Se-Bong"),
         ("MEJIA MAGNANI, Jhon", "MEJIA MAGNANI, John Yvan"),  # and a given name more
-        ("ZDRYLYUK, Serhiy", "ZDRILIUK, Serhii Anatoliyovych"),
+        # ('PAEK, Se Pong' / 'PAEK, Se-Bong', 'ZDRYLYUK, Serhiy' / 'ZDRILIUK, Serhii'
+        # are romanisations read as one: test_matching_romanisation.py)
         # the given name agrees and the surname is a letter apart: five letters each
         ("TVITO, Daniel", "TUITO, Daniel"),
     ],
