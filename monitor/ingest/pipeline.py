@@ -179,7 +179,7 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
         return _reject_unreadable(store, request, files, hashes, digest, exc, now)
     observed_at = _observed_at(request, fmt, files, now)
     # The list's row, and what the checks before its lock ask of its snapshots, read once.
-    seen = store.ensure_list_and_read(
+    seen = store.ensure_list(
         list_id,
         title=request.list_config.title,
         format=fmt.kind,

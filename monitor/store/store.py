@@ -335,19 +335,6 @@ class ListTransaction:
         self.connection = connection
         self.list_id = list_id
 
-    def find_snapshot(self, sha256: str, observed_at: datetime) -> SnapshotInfo | None:
-        row = self.connection.execute(
-            select(t.snapshots)
-            .where(
-                t.snapshots.c.list_id == self.list_id,
-                t.snapshots.c.sha256 == sha256,
-                t.snapshots.c.observed_at == observed_at,
-                t.snapshots.c.status != "rejected",
-            )
-            .order_by(t.snapshots.c.id)
-        ).first()
-        return SnapshotInfo.from_row(row) if row else None
-
     def snapshots(
         self, sha256: str | None = None, observed_at: datetime | None = None
     ) -> ListSnapshots:
@@ -751,31 +738,25 @@ class Store:
         except DatabaseError as exc:
             raise StoreError(f"cannot read the database: {describe(exc)}") from exc
 
-    def ensure_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
-        """Create or update the list row, under the list's lock (two processes may race).
-
-        A row that already says this (every version after a list's first) is left
-        alone without a write transaction: one lock, write and commit fewer per version.
-        """
-        with self.read() as connection:
-            says = _list_says(connection, list_id, title, format)
-        if not says:
-            self._write_list(list_id, title=title, format=format, now=now)
-
-    def ensure_list_and_read(
+    def ensure_list(
         self,
         list_id: str,
         *,
         title: str,
         format: str,
         now: datetime,
-        sha256: str,
-        observed_at: datetime,
+        sha256: str | None = None,
+        observed_at: datetime | None = None,
     ) -> ListSnapshots:
-        """:meth:`ensure_list`, and the list's snapshots as :meth:`snapshots` reads them
-        for the version ``sha256`` observed at ``observed_at``, on one connection: what
-        every version does first (a connection less a version). The snapshots are read
-        before a list row is written, which changes none of them."""
+        """Create or update the list row, under the list's lock (two processes may race),
+        and return the list's snapshots as :meth:`snapshots` reads them (for the version
+        ``sha256`` observed at ``observed_at``, when given), on one connection: what every
+        version does first (a connection less a version).
+
+        A row that already says this (every version after a list's first) is left
+        alone without a write transaction: one lock, write and commit fewer per version.
+        The snapshots are read before a list row is written, which changes none of them.
+        """
         with self.read() as connection:
             says = _list_says(connection, list_id, title, format)
             seen = ListTransaction(connection, list_id).snapshots(sha256, observed_at)

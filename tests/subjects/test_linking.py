@@ -268,3 +268,19 @@ def test_linking_reads_who_holds_the_tokens_before_writing_them_and_links_the_sa
     read = [i for i, s in enumerate(statements) if s.startswith("select") and "subject_tokens" in s]
     written = [i for i, s in enumerate(statements) if s.startswith("insert into subject_tokens")]
     assert read and written and max(read) < min(written)
+
+
+def test_a_moved_member_keeps_every_other_field() -> None:
+    """Member.moved is dataclasses.replace of the subject id written out for speed: a field
+    added to Member and forgotten there would be lost silently, so every field is compared."""
+    member = sql.Member(
+        list_id="us-csl",
+        key="k1",
+        subject_id=-3,
+        name="SHENZHEN DJI",
+        strength=2,
+        evidence="identifier",
+        linked_list="us-ofac-sdn",
+        linked_key="36120",
+    )
+    assert member.moved(41) == replace(member, subject_id=41)
