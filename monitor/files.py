@@ -18,9 +18,21 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import IO, cast
 
 from monitor.errors import InputError
+
+# ISA-L inflates a gzip member about 3x faster than zlib, with the same checks (CRC,
+# length); without its wheels (another platform), zlib: the same bytes and refusals.
+_inflating: ModuleType
+try:
+    from isal import isal_zlib as _inflating
+
+    _UNREADABLE: tuple[type[Exception], ...] = (OSError, zlib.error, _inflating.error)
+except ImportError:
+    _inflating = zlib
+    _UNREADABLE = (OSError, zlib.error)
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20
@@ -51,9 +63,9 @@ def read_whole(path: Path, most: int) -> bytes | None:
             return raw if len(raw) <= most else None
         if int.from_bytes(raw[-4:], "little") > most:  # the stated size (modulo 4 GiB)
             return None
-        inflate = zlib.decompressobj(wbits=31)  # a gzip member, its CRC and size checked
-        whole = inflate.decompress(raw, most + 1)
-    except (OSError, zlib.error):
+        inflate = _inflating.decompressobj(wbits=31)  # a gzip member, its CRC and size checked
+        whole: bytes = inflate.decompress(raw, most + 1)
+    except _UNREADABLE:
         return None
     if len(whole) > most or not inflate.eof or inflate.unused_data:
         return None

@@ -39,6 +39,12 @@ def _streaming(files: list[SourceFile], limit: int) -> list[guards.ContentFacts]
     return [guards._stream_content(source, limit) for source in files]
 
 
+def _flipped(data: bytes, at: int) -> bytes:
+    """The bytes with the bits of one byte inverted."""
+    at %= len(data)
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
 def _variants(tmp_path: Path) -> dict[str, Path]:
     plain = gzip.decompress(REAL.read_bytes())
     half = len(plain) // 2
@@ -49,6 +55,9 @@ def _variants(tmp_path: Path) -> dict[str, Path]:
         "trailing bytes": REAL.read_bytes() + b"not gzip",
         "truncated": REAL.read_bytes()[:-1000],
         "wrong size": REAL.read_bytes()[:-4] + (7).to_bytes(4, "little"),
+        # the inflater (ISA-L, else zlib) must refuse what gzip's reader refuses
+        "wrong checksum": _flipped(REAL.read_bytes(), -8),
+        "corrupt body": _flipped(REAL.read_bytes(), 5000),
     }
     paths = {}
     for name, data in made.items():
@@ -72,6 +81,8 @@ def _variants(tmp_path: Path) -> dict[str, Path]:
         "trailing bytes",
         "truncated",
         "wrong size",
+        "wrong checksum",
+        "corrupt body",
         "not compressed",
     ],
 )
