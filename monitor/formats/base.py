@@ -11,12 +11,15 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from monitor.errors import ConfigError, InputError
 from monitor.files import SourceFile
 from monitor.ingest.delta import DeltaOp
 from monitor.records import Record
+
+if TYPE_CHECKING:
+    from monitor.formats._csv_units import Runs
 
 REGISTRY: dict[str, type[Format]] = {}
 
@@ -140,6 +143,16 @@ class Format(ABC):
         only what concerns the whole file (raises SplitRefused like ``split``); each new
         row is checked by ``unit_of_row``, an unchanged one was when it was new. None:
         these files have units of several parts (OFAC sibling files), ``split`` serves.
+        """
+        return None
+
+    def split_runs(self, files: Sequence[SourceFile]) -> Runs | None:
+        """The rows of ``split_rows`` as runs of whole rows cut at a byte string that ends
+        a line, or None (then ``split_rows`` serves).
+
+        Why: a version is then compared with the last as a set of a few hundred runs, and
+        only the runs that changed are cut into rows (monitor.ingest.units). Checks what
+        ``split_rows`` checks of the whole file; each new run is checked as it is cut.
         """
         return None
 

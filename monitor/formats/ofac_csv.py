@@ -29,6 +29,9 @@ IGNORED = {
     "never carries them, so keeping them would make the CSV's record differ from the XML's",
 }
 NULL = "-0-"
+# How the last cell of a row without remarks is written: a row ending so ends a run of rows
+# (units.Runs).
+NULL_LAST_CELL = b",-0- "
 EOF_MARK = "\x1a"
 # Column counts identify the role of each file, whatever it is called.
 PRIMARY, ADDRESSES, ALIASES, COMMENTS = 12, 6, 5, 2
@@ -240,6 +243,14 @@ class OfacCsv(Format):
         primary, siblings = self._split_files(files)
         return None if any(siblings) else primary
 
+    def split_runs(self, files: Sequence[SourceFile]) -> units.Runs | None:
+        """The primary file cut into runs of rows after each row whose last cell is empty
+        (OFAC's ``-0- ``: one row in about sixteen), when ``split_rows`` would give rows."""
+        primary, siblings = self._sources(files)
+        if any(siblings):
+            return None
+        return units.runs(units.read_bytes(primary), primary.name, NULL_LAST_CELL)
+
     def unit_of_row(self, row: bytes) -> Unit:
         if not row.partition(b",")[0].isdigit():
             raise SplitRefused(f"ent_num {units.first_cell(row)!r} is a header or odd")
@@ -260,6 +271,13 @@ class OfacCsv(Format):
         self, files: Sequence[SourceFile]
     ) -> tuple[list[bytes], list[dict[bytes, list[bytes]]]]:
         """The primary file's rows, and each sibling file's rows by ent_num."""
+        primary, siblings = self._sources(files)
+        return units.rows(units.read_bytes(primary), primary.name), siblings
+
+    def _sources(
+        self, files: Sequence[SourceFile]
+    ) -> tuple[SourceFile, list[dict[bytes, list[bytes]]]]:
+        """The primary file, and each sibling file's rows by ent_num."""
         roles: dict[int | None, list[SourceFile]] = defaultdict(list)
         for source in files:
             try:
@@ -270,8 +288,7 @@ class OfacCsv(Format):
         if unknown or len(roles.get(PRIMARY, [])) != 1:
             raise SplitRefused("not one primary file with known siblings")
         siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
-        primary = roles[PRIMARY][0]
-        return units.rows(units.read_bytes(primary), primary.name), siblings
+        return roles[PRIMARY][0], siblings
 
     @staticmethod
     def _checked_keys(rows: list[bytes]) -> list[bytes]:

@@ -39,6 +39,16 @@ ROWS_LIMIT = 32 << 20
 
 
 @dataclass(frozen=True, kw_only=True)
+class HeldRuns:
+    """The state's rows as runs (monitor.formats._csv_units.Runs): their rows are exactly
+    ``HeldState.rows``, so the next version is compared with this one run by run."""
+
+    pieces: AbstractSet[bytes]
+    tail: bytes
+    anchor: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
 class HeldState:
     """A list's state right after this process applied ``applied_id``."""
 
@@ -54,6 +64,7 @@ class HeldState:
     # so the next version is compared with this one as two sets of rows.
     rows: Mapping[bytes, str] | None = None
     rows_bytes: int = 0  # the rows' length in all (held only up to ROWS_LIMIT)
+    runs: HeldRuns | None = None  # with ``rows``, when the format cuts its file into runs
 
     def describes(self, latest: SnapshotInfo | None) -> bool:
         """Is the database's state of the list (its newest applied snapshot) this one?"""

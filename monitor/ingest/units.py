@@ -36,6 +36,7 @@ from sqlalchemy import Connection
 
 from monitor.errors import ConfigError, ParseError
 from monitor.files import SourceFile
+from monitor.formats._csv_units import Runs
 from monitor.formats.base import Format, SplitRefused, Unit, row_fingerprint
 from monitor.ingest import differ, guards, held_state
 from monitor.ingest.intake import BaseState, Intake
@@ -101,6 +102,7 @@ class UnitPlan:
     # The rows were the held ones with this version's changes (_take_rows): they name
     # the new set by construction, as the held rows named the set they came with.
     rows_derived: bool = False
+    runs: held_state.HeldRuns | None = None  # with ``rows``: the same rows as runs of the file
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
         """Store this snapshot's set, in the transaction that applies the snapshot."""
@@ -200,6 +202,7 @@ def _held_units(taken: UnitIntake) -> dict[str, Any]:
         "fields": plan.fields,
         "rows": rows,
         "rows_bytes": plan.rows_bytes if rows is not None else 0,
+        "runs": plan.runs if rows is not None else None,
     }
 
 
@@ -228,15 +231,20 @@ def take(
     With a stored set the state's hashes are not read: the set names every current
     key, so only the hashes of the keys that new units produced are asked for. When
     this process holds the state's rows (``held_rows``), the version is compared with
-    them as two sets (:func:`_take_rows`), not unit by unit.
+    them as two sets: of runs of rows when the state's runs are held too
+    (:func:`_take_runs`), else of rows (:func:`_take_rows`), not unit by unit.
     """
     if known and len(known) != base.count:
         return take(fmt, files, base, {})  # not the state's set after all: trust none
     try:
-        rows = fmt.split_rows(files)
         held = held_rows(base, fmt, known)
+        if held is not None and held.runs is not None:
+            by_runs = _take_runs(fmt, files, base, held)
+            if by_runs is not None:
+                return by_runs
+        rows = fmt.split_rows(files)
         if rows is not None and held is not None:
-            return _take_rows(fmt, rows, base, held)
+            return _with_runs(fmt, files, _take_rows(fmt, rows, base, held))
         split = fmt.split(files) if rows is None else fmt.units_of_rows(rows)
         taken = _take_units(fmt, split, base, known)
     except (SplitRefused, ParseError) as exc:
@@ -306,12 +314,9 @@ def _take_rows(
     Set operations run in C, where looking each of ~9,100 units up was most of a
     version's time: the rows that are new are parsed, the rows that are gone name
     their fingerprints and keys, and every other row stands for its stored record.
-    What the unit-by-unit loop counts (every key, the unchanged entries' fields) is
-    the held state's less the gone units'.
     """
-    assert held.units is not None and held.rows is not None  # held_rows checked them
-    assert held.keys is not None and held.fields is not None
-    before, known = held.rows, held.units
+    assert held.rows is not None  # held_rows checked it
+    before = held.rows
     present = set(rows)
     if len(present) != len(rows):
         return _refused(base, "a row appears twice")
@@ -319,6 +324,102 @@ def _take_rows(
     # The held rows not in this version; none when every held row is (a common case).
     same = len(present) - len(new_set) == len(before)
     gone_rows = [] if same else list(filterfalse(present.__contains__, before))
+    return _take_changes(fmt, new_set, gone_rows, base, held, runs=None)
+
+
+def _take_runs(
+    fmt: Format, files: Sequence[SourceFile], base: BaseState, held: held_state.HeldState
+) -> UnitIntake | None:
+    """``take`` when the state's runs of rows are held (``Format.split_runs``): this
+    version's runs against them as sets, and only the rows of the runs that differ
+    against each other. None when the rows must decide (:func:`_take_rows`).
+
+    Why: cutting all ~9,100 rows and hashing them into a set was most of what was left
+    of a steady version; the runs are a few hundred, cut by one split in C.
+    """
+    assert held.runs is not None and held.rows is not None  # take and held_rows checked
+    try:
+        runs = fmt.split_runs(files)
+        if runs is None or runs.anchor != held.runs.anchor:
+            return None
+        changes = _run_changes(runs, held.runs, held.rows)
+    except SplitRefused as exc:  # a run the cut cannot read: the rows decide
+        log.debug("list %s: compared row by row, not run by run: %s", base.list_id, exc)
+        return None
+    if changes is None:
+        return None
+    new_set, gone_rows, pieces = changes
+    now = held_state.HeldRuns(pieces=pieces, tail=runs.tail, anchor=runs.anchor)
+    return _take_changes(fmt, new_set, gone_rows, base, held, runs=now)
+
+
+def _run_changes(
+    runs: Runs, before: held_state.HeldRuns, rows: Mapping[bytes, str]
+) -> tuple[set[bytes], list[bytes], set[bytes]] | None:
+    """The rows new to this version, the held rows it lacks, and its set of runs: what
+    :func:`_take_rows` finds, from the runs that differ alone. None on anything odd.
+
+    A run is cut into rows by its bytes alone, so a run held stands for the held rows
+    it was cut into. The rows this version has are then those of the runs it shares
+    with the held state and those of its new runs; the held ones, those of the shared
+    runs and of the gone runs. A new run's row that is also in a shared run appears
+    twice (None, as ``_take_rows`` refuses it); otherwise a new run's row is new to
+    the state unless a gone run had it (a row moved between runs).
+    """
+    pieces = set(runs.pieces)
+    if len(pieces) != len(runs.pieces):
+        return None  # a run twice: its rows twice
+    new_rows = [row for piece in pieces.difference(before.pieces) for row in runs.rows_of(piece)]
+    gone_all = [row for piece in before.pieces - pieces for row in runs.rows_of(piece)]
+    if runs.tail != before.tail:
+        new_rows += runs.tail_rows(runs.tail)
+        gone_all += runs.tail_rows(before.tail)
+    new_set, gone_set = set(new_rows), set(gone_all)
+    if len(new_set) != len(new_rows) or len(gone_set) != len(gone_all):
+        return None
+    if not all(map(rows.__contains__, gone_set)):
+        return None  # never expected: the held runs are cut into the held rows
+    if any(row in rows and row not in gone_set for row in new_set):
+        return None  # also in a run this version shares with the state: twice
+    gone_rows = [row for row in gone_set if row not in new_set]
+    return new_set.difference(gone_set), gone_rows, pieces
+
+
+def _with_runs(
+    fmt: Format, files: Sequence[SourceFile], taken: UnitIntake | None
+) -> UnitIntake | None:
+    """The intake with its file's runs, for the next version, when the runs' rows are
+    exactly its rows (every line of the file is one row): its rows are known to be
+    held, and a process that takes versions one after the other compares the next by
+    its runs. Not done for a list's first version in a process (a one-off ``ingest``
+    would never use them)."""
+    if taken is None or taken.plan.rows is None:
+        return taken
+    runs = fmt.split_runs(files)
+    if runs is None or not runs.lines_are_rows():
+        return taken
+    held = held_state.HeldRuns(pieces=set(runs.pieces), tail=runs.tail, anchor=runs.anchor)
+    if len(held.pieces) != len(runs.pieces):
+        return taken  # a run twice: only rows can say
+    return replace(taken, plan=replace(taken.plan, runs=held))
+
+
+def _take_changes(
+    fmt: Format,
+    new_set: set[bytes],
+    gone_rows: list[bytes],
+    base: BaseState,
+    held: held_state.HeldState,
+    *,
+    runs: held_state.HeldRuns | None,
+) -> UnitIntake | None:
+    """The intake from the rows new to this version and the held rows it lacks: the new
+    rows are parsed, the gone ones name their fingerprints and keys, and every other
+    row stands for its stored record. What the unit-by-unit loop counts (every key, the
+    unchanged entries' fields) is the held state's less the gone units'."""
+    assert held.units is not None and held.rows is not None  # held_rows checked them
+    assert held.keys is not None and held.fields is not None
+    before, known = held.rows, held.units
     gone = {before[row]: known[before[row]] for row in gone_rows}
     fresh: dict[str, Record] = {}
     added: dict[str, StoredUnit] = {}
@@ -347,7 +448,7 @@ def _take_rows(
         del rows_now[row]
     rows_now.update(new_rows)
     size = held.rows_bytes - sum(map(len, gone_rows)) + sum(map(len, new_rows))
-    plan = replace(taken.plan, rows=rows_now, rows_bytes=size, rows_derived=True)
+    plan = replace(taken.plan, rows=rows_now, rows_bytes=size, rows_derived=True, runs=runs)
     return replace(taken, plan=plan)
 
 
