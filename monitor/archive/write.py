@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from monitor.config import validate_list_id
 from monitor.dates import folder_stamp
@@ -26,6 +27,18 @@ from monitor.errors import ArchiveError, InputError, os_reason
 from monitor.files import SourceFile
 
 STAGING_PREFIX = ".incoming-"
+
+# A plain file is gzip-compressed into the archive by ISA-L at its level 3 when installed:
+# a fifth of zlib's level-6 time for about 7% more bytes (3 MB of OFAC CSV: 56 ms against
+# 268 ms, 659 kB against 613 kB), the same gzip format every tool reads. Else zlib's 6.
+_gzip_writer: ModuleType
+try:
+    from isal import igzip as _gzip_writer
+
+    COMPRESS_LEVEL = 3
+except ImportError:
+    _gzip_writer = gzip
+    COMPRESS_LEVEL = 6
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,7 +220,7 @@ def _compress_into(source: SourceFile, destination: Path) -> None:
     if source.is_gzip:
         shutil.copyfile(source.path, destination)
     else:
-        with gzip.open(destination, "wb", compresslevel=6) as out:
+        with _gzip_writer.open(destination, "wb", compresslevel=COMPRESS_LEVEL) as out:
             for chunk in source.iter_chunks():
                 out.write(chunk)
     with destination.open("rb") as written:
