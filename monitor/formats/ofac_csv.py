@@ -8,7 +8,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import repeat
-from typing import ClassVar
+from operator import itemgetter
+from typing import ClassVar, overload
 
 from monitor.errors import ParseError
 from monitor.files import SourceFile
@@ -32,6 +33,8 @@ NULL = "-0-"
 # How the last cell of a row without remarks is written: a row ending so ends a run of rows
 # (units.Runs).
 NULL_LAST_CELL = b",-0- "
+# A byte that is not blank (units.BLANK): a sibling file that has one may have rows.
+_NOT_BLANK = re.compile(rb"[^\x1a \r\n]")
 EOF_MARK = "\x1a"
 # Column counts identify the role of each file, whatever it is called.
 PRIMARY, ADDRESSES, ALIASES, COMMENTS = 12, 6, 5, 2
@@ -216,51 +219,59 @@ class OfacCsv(Format):
         ``parse`` would refuse, a header row, a duplicate ent_num or an ent_num
         that is not plain digits refuses the split, and the full parse decides.
         Sibling rows of no primary row are parsed every time: ``parse`` checks
-        their width too.
+        their width too. Each unit is one byte string of ``split_rows``.
         """
-        primary, siblings = self._split_files(files)
-        if not any(siblings):
-            yield from self.units_of_rows(primary)
-            return
-        keys = self._checked_keys(primary)
-        fingerprints = units.row_fingerprints(primary, "sdn.csv with siblings")
-        for row, key, fingerprint in zip(primary, keys, fingerprints, strict=True):
-            parts = (siblings[0].pop(key, []), siblings[1].pop(key, []), siblings[2].pop(key, []))
-            if parts[0] or parts[1] or parts[2]:
-                widths = zip(SIBLING_WIDTHS, parts, strict=True)
-                tagged = [b"%d" % w + r for w, rs in widths for r in rs]
-                yield Unit(units.fingerprint(row, *tagged), (row, *parts))
-            else:
-                yield Unit(fingerprint, (row, (), (), ()))
+        rows = self.split_rows(files)
+        assert rows is not None  # every OFAC CSV set is one byte string per entry
+        yield from self.units_of_rows(rows)
+
+    def split_rows(self, files: Sequence[SourceFile]) -> list[bytes] | None:
+        """Each entry as one byte string: its primary row, with its sibling rows joined
+        to it (``_joined``) when the set has any (OFAC's daily sdn/add/alt/comments set).
+
+        Why: a version is then compared with the last one as a set of byte strings in C
+        (monitor.ingest.units), the sibling files' rows included: an entry whose primary
+        row and sibling rows are all the same bytes is the same byte string.
+        """
+        primary, siblings = self._sources(files, only_blank=True)
+        if siblings is None:  # sibling rows: group them by ent_num and join
+            return self._joined(*self._split_files(files))
+        return units.rows(units.read_bytes(primary), primary.name)
+
+    def _joined(
+        self, primary: list[bytes], siblings: list[dict[bytes, list[bytes]]]
+    ) -> list[bytes]:
+        """Each primary row with its sibling rows joined (:func:`_join`); sibling rows of
+        no entry are checked as ``parse`` checks them, and left out."""
+        found = []
+        for row, key in zip(primary, self._checked_keys(primary), strict=True):
+            parts = (siblings[0].pop(key, ()), siblings[1].pop(key, ()), siblings[2].pop(key, ()))
+            found.append(_join(row, parts) if parts[0] or parts[1] or parts[2] else row)
         for width, grouped in zip(SIBLING_WIDTHS, siblings, strict=True):
             for orphans in grouped.values():  # rows of no entry: parse checks their width too
                 for orphan in orphans:
                     units.parse_row(orphan, width, "a sibling row of no entry")
-
-    def split_rows(self, files: Sequence[SourceFile]) -> list[bytes] | None:
-        """The primary file's rows when no sibling file has a row (the SDN list as
-        published: ``sdn.csv`` alone, or with empty sibling files)."""
-        primary, siblings = self._split_files(files)
-        return None if any(siblings) else primary
+        return found
 
     def split_runs(self, files: Sequence[SourceFile]) -> units.Runs | None:
         """The primary file cut into runs of rows after each row whose last cell is empty
         (OFAC's ``-0- ``: one row in about sixteen), when ``split_rows`` would give rows."""
-        primary, siblings = self._sources(files)
-        if any(siblings):
+        primary, siblings = self._sources(files, only_blank=True)
+        if siblings is None:
             return None
         return units.runs(units.read_bytes(primary), primary.name, NULL_LAST_CELL)
 
     def unit_of_row(self, row: bytes) -> Unit:
         if not row.partition(b",")[0].isdigit():
             raise SplitRefused(f"ent_num {units.first_cell(row)!r} is a header or odd")
-        return Unit(row_fingerprint(row), (row, (), (), ()))
+        return Unit(row_fingerprint(row), _unjoin(row))
 
     def units_of_rows(self, rows: list[bytes]) -> Iterator[Unit]:
         """Every row's unit, checked in whole-list steps rather than a loop over the rows."""
         self._checked_keys(rows)  # a million-row file keeps only what its units need
         fingerprints = units.row_fingerprints(rows, "sdn.csv")
-        # no length prefix: these bytes start "<digits>,", a prefixed part "<digits>:"
+        if any(map(bytes.endswith, rows, repeat(JOINED_END))):  # sibling rows joined
+            return map(Unit, fingerprints, map(_unjoin, rows))
         none = repeat(())
         raws = zip(rows, none, none, none, strict=False)
         # tuple.__new__(Unit, (fp, raw)) is Unit(fp, raw) built in C: calling the
@@ -272,12 +283,29 @@ class OfacCsv(Format):
     ) -> tuple[list[bytes], list[dict[bytes, list[bytes]]]]:
         """The primary file's rows, and each sibling file's rows by ent_num."""
         primary, siblings = self._sources(files)
+        assert siblings is not None  # always grouped unless only_blank
         return units.rows(units.read_bytes(primary), primary.name), siblings
 
+    @overload
     def _sources(
         self, files: Sequence[SourceFile]
-    ) -> tuple[SourceFile, list[dict[bytes, list[bytes]]]]:
-        """The primary file, and each sibling file's rows by ent_num."""
+    ) -> tuple[SourceFile, list[dict[bytes, list[bytes]]]]: ...
+
+    @overload
+    def _sources(
+        self, files: Sequence[SourceFile], *, only_blank: bool
+    ) -> tuple[SourceFile, list[dict[bytes, list[bytes]]] | None]: ...
+
+    def _sources(
+        self, files: Sequence[SourceFile], *, only_blank: bool = False
+    ) -> tuple[SourceFile, list[dict[bytes, list[bytes]]] | None]:
+        """The primary file, and each sibling file's rows by ent_num.
+
+        With ``only_blank``, None instead of the siblings' rows as soon as a sibling file
+        has a byte that is not blank: a caller that serves only lists without sibling rows
+        (``split_rows``) then leaves the set to ``split``, and the sibling files (tens of
+        thousands of rows in OFAC's daily set) are grouped once, not twice a version.
+        """
         roles: dict[int | None, list[SourceFile]] = defaultdict(list)
         for source in files:
             try:
@@ -287,6 +315,12 @@ class OfacCsv(Format):
         unknown = set(roles) - {PRIMARY, *SIBLING_WIDTHS, None}
         if unknown or len(roles.get(PRIMARY, [])) != 1:
             raise SplitRefused("not one primary file with known siblings")
+        if only_blank and any(
+            _NOT_BLANK.search(units.read_bytes_whole(source)) is not None
+            for width in SIBLING_WIDTHS
+            for source in roles.get(width, [])
+        ):
+            return roles[PRIMARY][0], None
         siblings = [self._sibling_rows(roles.get(width, [])) for width in SIBLING_WIDTHS]
         return roles[PRIMARY][0], siblings
 
@@ -302,10 +336,13 @@ class OfacCsv(Format):
     def _sibling_rows(sources: list[SourceFile]) -> dict[bytes, list[bytes]]:
         grouped: dict[bytes, list[bytes]] = defaultdict(list)
         for source in sources:
-            for row in units.rows(units.read_bytes(source), source.name):
-                key = units.first_cell(row)
-                if not key.isdigit():
-                    raise SplitRefused(f"{source.name}: ent_num {key!r} is a header or odd")
+            rows = units.rows(units.read_bytes(source), source.name)
+            # each row's first cell, taken in C (units.first_cell, without a call per row)
+            keys = list(map(itemgetter(0), map(bytes.partition, rows, repeat(b","))))
+            if not all(map(bytes.isdigit, keys)):
+                odd = next(key for key in keys if not key.isdigit())
+                raise SplitRefused(f"{source.name}: ent_num {odd!r} is a header or odd")
+            for key, row in zip(keys, rows, strict=True):
                 grouped[key].append(row)
         return grouped
 
@@ -406,3 +443,42 @@ def build_record(
             },
         },
     )
+
+
+# The last bytes of an entry joined with its sibling rows (no row ends so: rows end "\n").
+JOINED_END = b"\x00"
+_LENGTH_DIGITS = 12
+
+
+def _join(row: bytes, parts: tuple[Sequence[bytes], ...]) -> bytes:
+    """One entry's primary row and sibling rows as one byte string, which ``_unjoin`` reads
+    back: the row, each sibling row prefixed by its file's width and its length, then the
+    row's length. It starts as the row does (its ent_num first)."""
+    tagged = [
+        b"%d:%d:" % (width, len(r)) + r
+        for width, rs in zip(SIBLING_WIDTHS, parts, strict=True)
+        for r in rs
+    ]
+    return b"".join([row, *tagged, b"%0*d" % (_LENGTH_DIGITS, len(row)), JOINED_END])
+
+
+def _unjoin(data: bytes) -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
+    """The raw unit ``parse_unit`` reads: a primary row and its address, alias and comment
+    rows, from a row or a ``_join`` of them."""
+    if not data.endswith(JOINED_END):
+        return (data, (), (), ())
+    end = len(data) - len(JOINED_END) - _LENGTH_DIGITS
+    size = int(data[end:-1])
+    parts: dict[int, list[bytes]] = {width: [] for width in SIBLING_WIDTHS}
+    at = size
+    while at < end:
+        width_end = data.index(b":", at)
+        length_end = data.index(b":", width_end + 1)
+        start = length_end + 1
+        stop = start + int(data[width_end + 1 : length_end])
+        parts[int(data[at:width_end])].append(data[start:stop])
+        at = stop
+    if at != end:
+        raise SplitRefused("an entry's joined rows do not read back")
+    addresses, aliases, comments = (tuple(parts[width]) for width in SIBLING_WIDTHS)
+    return (data[:size], addresses, aliases, comments)
