@@ -334,6 +334,7 @@ class ListTransaction:
     def __init__(self, connection: Connection, list_id: str) -> None:
         self.connection = connection
         self.list_id = list_id
+        self._formats: dict[int, str] = {}  # of the snapshot rows this transaction inserted
 
     def snapshots(
         self, sha256: str | None = None, observed_at: datetime | None = None
@@ -533,7 +534,18 @@ class ListTransaction:
         primary_key = result.inserted_primary_key
         if primary_key is None:
             raise StoreError(f"list {self.list_id}: the database returned no snapshot id")
+        self._formats[int(primary_key[0])] = snapshot.format
         return int(primary_key[0])
+
+    def snapshot_format(self, snapshot_id: int) -> str:
+        """The format of a snapshot row: known without a read when this transaction inserted
+        it (the apply hooks ask it of the version just recorded: a round trip a version)."""
+        if snapshot_id in self._formats:
+            return self._formats[snapshot_id]
+        row = self.connection.execute(
+            select(t.snapshots.c.format).where(t.snapshots.c.id == snapshot_id)
+        ).first()
+        return str(row.format) if row else ""
 
     def update_snapshot(
         self,
@@ -729,10 +741,18 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for reading; a damaged or unreachable database is a StoreError."""
+        """A connection for reading; a damaged or unreachable database is a StoreError.
+
+        On PostgreSQL a read that went through is ended with COMMIT, not the pool's
+        rollback: a read-only transaction's commit writes nothing, while psycopg answers
+        a rollback by dropping its prepared statements (a DEALLOCATE ALL round trip, and
+        the next version's inserts prepared again).
+        """
         try:
             with self.engine.connect() as connection:
                 yield connection
+                if connection.in_transaction() and connection.dialect.name == "postgresql":
+                    connection.commit()
         except IntegrityError:
             raise
         except DatabaseError as exc:
