@@ -17,6 +17,11 @@ versions are taken in by 60 ``ingest`` processes, as a cron job would, start-up 
 against the bare read of the same 60 versions (target <= 2x). For every other format
 that splits, one real file: the split alone (a version with no entry changed) against
 parsing and hashing every record.
+
+With WATCHLIST_MONITOR_BENCH_PG (or WATCHLIST_MONITOR_TEST_PG) set to a database the
+benchmark may fill (run.py's: a private schema, created and dropped), the SDN replay
+(fingerprints on) and the CLI's ``replay`` process also run into PostgreSQL, with
+their ratio to SQLite in the same run (target <= 1.5x).
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from run import REALDATA, RESULTS, environment, measure
+from run import REALDATA, RESULTS, PgSchema, environment, measure, postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_CONFIG = """\
@@ -88,7 +94,33 @@ def real_series(rows: list[list[str]], versions: int | None) -> None:
             "the same" if same else "DIFFERENT",
         ],
     ]
+    if (base := postgres_url()) is not None:
+        pg = _replay_into_postgres(base, str(folder))
+        rows += [
+            [
+                "replay into PostgreSQL, fingerprints on",
+                f"{pg['seconds']:.1f} s",
+                f"{pg['seconds'] / on['seconds']:.2f}x SQLite (target <= 1.5x); "
+                f"peak RSS {pg['peak_rss_mib']:.0f} MiB",
+            ],
+            [
+                "events, entity_versions rows (PostgreSQL)",
+                f"{pg['events']}, {pg['versions_rows']}",
+                "the same as SQLite"
+                if (pg["events"], pg["versions_rows"]) == (on["events"], on["versions_rows"])
+                else "DIFFERENT",
+            ],
+        ]
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replay_into_postgres(base: str, folder: str) -> dict[str, Any]:
+    """replay_real into a private schema of the PostgreSQL database at ``base``."""
+    schema = PgSchema(base)
+    try:
+        return measure("replay_real", folder, schema.url, env=ON)
+    finally:
+        schema.drop()
 
 
 def _copy_versions(count: int) -> Path:
@@ -143,6 +175,7 @@ def cli_series(rows: list[list[str]], count: int) -> None:
         text=True,
     )
     replay_seconds = time.perf_counter() - start
+    pg = _cli_replay_postgres(folder, work, env)
     bare_after = measure("bare_read_real", str(folder), module="unit_workloads")
     bare = (bare_before["seconds"] + bare_after["seconds"]) / 2
     rows += [
@@ -164,8 +197,44 @@ def cli_series(rows: list[list[str]], count: int) -> None:
         ],
         ["CLI / bare read", f"{seconds / bare:.2f}x", "target <= 2x (start-up included)"],
     ]
+    if pg is not None:
+        pg_seconds, pg_done = pg
+        rows.append(
+            [
+                f"the same {count} versions by one `replay` process into PostgreSQL",
+                f"{pg_seconds:.1f} s",
+                f"{pg_seconds / replay_seconds:.2f}x SQLite's `replay` (target <= 1.5x); "
+                f"exit status {pg_done.returncode}: "
+                f"{(pg_done.stdout.strip().splitlines() or [''])[-1]}",
+            ]
+        )
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def _cli_replay_postgres(
+    folder: Path, work: Path, env: dict[str, str]
+) -> tuple[float, subprocess.CompletedProcess[str]] | None:
+    """The ``replay`` process of cli_series into a private PostgreSQL schema, with the same
+    configuration and archive as SQLite's: its seconds and outcome; None without a URL."""
+    base = postgres_url()
+    if base is None:
+        return None
+    config = work / "monitor.yml"
+    schema = PgSchema(base)
+    try:
+        command = [sys.executable, "-m", "monitor", "--db", schema.url, "--config", str(config)]
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*command, "-q", "replay", str(folder), "--list", "us-ofac-sdn"],
+            env=env,
+            capture_output=True,
+            check=False,
+            text=True,
+        )
+        return time.perf_counter() - start, done
+    finally:
+        schema.drop()
 
 
 def changed_check(rows: list[list[str]], count: int) -> None:

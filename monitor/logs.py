@@ -16,7 +16,6 @@ and the JSON formatter only when it is asked for.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import time
 from pathlib import Path
@@ -64,8 +63,11 @@ def setup_logging(
         earlier.close()
     handler: logging.Handler
     if log_file is not None:
+        # only for a log file: logging.handlers brings socket, pickle and queue
+        from logging.handlers import RotatingFileHandler
+
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = RotatingFileHandler(
             log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
     else:

@@ -7,13 +7,20 @@ start with BEGIN IMMEDIATE so two processes never interleave one snapshot.
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    DisconnectionError,
+    SQLAlchemyError,
+)
 
 from monitor.errors import ConfigError, StoreError, os_reason
 from monitor.store.revisions import MIGRATIONS, head_revision
@@ -23,6 +30,35 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATION_WAIT_SECONDS = 300
+PING_AFTER_IDLE_SECONDS = 1.0
+"""A pooled connection idle longer than this is pinged before it is handed out again."""
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection at checkout only when it has been idle for a while.
+
+    Why not ``pool_pre_ping``: it pings at every checkout, and a version takes three
+    connections out of the pool (its reads, the list's writer lock, its transaction):
+    on PostgreSQL three round trips a version to learn that a connection used a few
+    milliseconds before is still there. What the ping is for, a connection that went
+    stale while idle (a restarted server under a long-running daemon), is still
+    caught: a connection idle for PING_AFTER_IDLE_SECONDS is pinged, and one that
+    fails is replaced, as pre-ping does.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"stale pooled connection: {exc}") from exc
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -62,11 +98,12 @@ def _without_password(url: str) -> str:
 def open_engine(url: str, *, migrate: bool = True) -> Engine:
     """An engine for ``url`` with the schema migrated to the latest revision."""
     try:
-        engine = create_engine(normalise_url(url), future=True, pool_pre_ping=True)
+        engine = create_engine(normalise_url(url), future=True)
     except (ArgumentError, SQLAlchemyError, ImportError) as exc:
         shown = _without_password(url)
         reason = str(exc).replace(url, shown)
         raise ConfigError(f"database URL {shown!r} is not usable: {reason}") from None
+    _ping_when_idle(engine)
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
     if migrate:

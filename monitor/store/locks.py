@@ -322,7 +322,10 @@ def _writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
 
 @contextmanager
 def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
-    with store.engine.connect() as connection:
+    """A session advisory lock, taken and released in autocommit: the lock belongs to
+    the session, not to a transaction, so a BEGIN and COMMIT around each of its two
+    statements were four round trips a version for nothing."""
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         key = _key(connection, f"writer:{list_id}")
         params = {"ns": NAMESPACE + 2, "key": key}
         deadline = time.monotonic() + limit

@@ -8,6 +8,7 @@ leaves the database as it was before the snapshot or after it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import weakref
 import zlib
@@ -35,7 +36,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
 
 from monitor.errors import StoreError
 from monitor.kinds import EventKind
@@ -74,16 +75,28 @@ def insert_rows(
     insert itself. On SQLite the compiled statement goes to the driver with plain
     tuples; each column's own bind processor (JSON, dates...) is applied here, once per
     distinct value where values repeat (a list's programs, a batch's timestamp), so
-    the stored values are the ones SQLAlchemy writes. Elsewhere (PostgreSQL) the rows
-    go through SQLAlchemy as dictionaries.
+    the stored values are the ones SQLAlchemy writes. On PostgreSQL the rows, with the
+    same bind processors applied, go to the table by one COPY (:func:`_copy_rows`);
+    elsewhere they go through SQLAlchemy as dictionaries.
     """
     names = list(columns)
+    if _copy_rows(connection, table, names, rows):
+        return
     plan = _driver_insert(connection, table, names)
     if plan is None:
         dicts = (dict(zip(names, row, strict=True)) for row in rows)
         _execute_batches(connection, insert(table), dicts)
         return
     sql, order, processors = plan
+    for batch in _processed_batches(rows, order, processors):
+        connection.exec_driver_sql(sql, batch)
+
+
+def _processed_batches(
+    rows: Iterable[Sequence[Any]], order: list[int], processors: list[Any]
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows as the driver takes them, BATCH at a time: their values in ``order`` and
+    each one through its column's bind processor (once per distinct value, see _memo_key)."""
     # Only the columns that have a processor are looked at one by one (on SQLite: JSON,
     # dates, booleans); the others are picked out in the statement's order in one call.
     pick = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
@@ -109,10 +122,52 @@ def insert_rows(
                     values[i] = memo[key] = processor(value)
             batch.append(tuple(values))
         if len(batch) >= BATCH:
-            connection.exec_driver_sql(sql, batch)
+            yield batch
             batch = []
     if batch:
-        connection.exec_driver_sql(sql, batch)
+        yield batch
+
+
+def _copy_rows(
+    connection: Connection, table: Table, names: list[str], rows: Iterable[Sequence[Any]]
+) -> bool:
+    """On PostgreSQL with psycopg: write ``rows`` with one ``COPY ... FROM STDIN`` inside
+    the caller's transaction and return True; elsewhere False (nothing written).
+
+    Why: psycopg runs an executemany as one execution per row (pipelined), and the
+    server plans and runs each: the 50,000 rows of a first SDN version (versions,
+    events, subject tokens and members, fingerprints) cost seconds of client and server
+    time that a COPY does not. The values are the ones an INSERT binds: each column's
+    own bind processor is applied (JSON written by the engine's serializer, booleans),
+    and psycopg dumps them as it dumps parameters. Durability is the transaction's:
+    the rows commit or roll back with it.
+    """
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    if any(c.default is not None for c in table.c if c.name not in names):
+        return False  # a default SQLAlchemy fills in: only its INSERT writes it
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    batches = _processed_batches(rows, list(range(len(names))), processors)
+    first = next(batches, None)
+    if first is None:
+        return True  # no rows: no statement, as an empty executemany sends none
+    quote = dialect.identifier_preparer
+    columns = ", ".join(quote.format_column(table.c[name]) for name in names)
+    sql = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(sql) as copy:
+            for batch in itertools.chain((first,), batches):
+                for values in batch:
+                    copy.write_row(values)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
+    finally:
+        cursor.close()
+    return True
 
 
 def _driver_insert(
@@ -334,6 +389,7 @@ class ListTransaction:
     def __init__(self, connection: Connection, list_id: str) -> None:
         self.connection = connection
         self.list_id = list_id
+        self._formats: dict[int, str] = {}  # of the snapshot rows this transaction inserted
 
     def snapshots(
         self, sha256: str | None = None, observed_at: datetime | None = None
@@ -533,7 +589,18 @@ class ListTransaction:
         primary_key = result.inserted_primary_key
         if primary_key is None:
             raise StoreError(f"list {self.list_id}: the database returned no snapshot id")
+        self._formats[int(primary_key[0])] = snapshot.format
         return int(primary_key[0])
+
+    def snapshot_format(self, snapshot_id: int) -> str:
+        """The format of a snapshot row: known without a read when this transaction inserted
+        it (the apply hooks ask it of the version just recorded: a round trip a version)."""
+        if snapshot_id in self._formats:
+            return self._formats[snapshot_id]
+        row = self.connection.execute(
+            select(t.snapshots.c.format).where(t.snapshots.c.id == snapshot_id)
+        ).first()
+        return str(row.format) if row else ""
 
     def update_snapshot(
         self,
@@ -729,10 +796,18 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for reading; a damaged or unreachable database is a StoreError."""
+        """A connection for reading; a damaged or unreachable database is a StoreError.
+
+        On PostgreSQL a read that went through is ended with COMMIT, not the pool's
+        rollback: a read-only transaction's commit writes nothing, while psycopg answers
+        a rollback by dropping its prepared statements (a DEALLOCATE ALL round trip, and
+        the next version's inserts prepared again).
+        """
         try:
             with self.engine.connect() as connection:
                 yield connection
+                if connection.in_transaction() and connection.dialect.name == "postgresql":
+                    connection.commit()
         except IntegrityError:
             raise
         except DatabaseError as exc:

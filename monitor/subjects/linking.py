@@ -75,7 +75,8 @@ def subject_hook(settings: SubjectSettings) -> ApplyHook:
     """Link the entries of each applied version (run at every entry point, replay too)."""
 
     def hook(tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime) -> None:
-        link_events(tx.connection, tx.list_id, snapshot_id, events, settings)
+        fmt = tx.snapshot_format(snapshot_id)
+        link_events(tx.connection, tx.list_id, snapshot_id, events, settings, fmt=fmt)
 
     return hook
 
@@ -93,9 +94,14 @@ def link_events(
     snapshot_id: int,
     events: Sequence[Event],
     settings: SubjectSettings,
+    *,
+    fmt: str | None = None,
 ) -> None:
-    """Link the entries these events list or change (a delisting keeps its subject)."""
-    fmt = snapshot_format(connection, snapshot_id)
+    """Link the entries these events list or change (a delisting keeps its subject).
+
+    ``fmt``: the snapshot's format when the caller knows it (read otherwise)."""
+    if fmt is None:
+        fmt = snapshot_format(connection, snapshot_id)
     entries = {
         e.key: Entry(
             list_id=list_id,

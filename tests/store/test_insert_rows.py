@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, event, insert, text
 
 from monitor.kinds import EventKind
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from monitor.store import subjects as sql
 from monitor.store.store import BATCH, NewSnapshot, insert_rows
+from tests.conftest import private_pg_schema
 
 WHEN = datetime(2021, 12, 10, 18, 50, tzinfo=UTC)
 COLUMNS = ("list_id", "snapshot_id", "key", "kind", "name", "entry_type", "source_list")
@@ -112,3 +113,54 @@ def test_new_subjects_get_the_ids_sqlite_would_give(tmp_path: Path) -> None:
     assert first == list(range(1, 1201))
     assert again == [1198, 1199, 1200, 1201, 1202]  # the highest ids were free again
     assert _stored(tmp_path / "fast.db", "subjects") == _stored(tmp_path / "plain.db", "subjects")
+
+
+def _pg_store(url: str) -> tuple[Store, int]:
+    store = Store(open_engine(url))
+    store.ensure_list("us-ofac-sdn", title="SDN", format="ofac-csv", now=WHEN)
+    snapshot = NewSnapshot(
+        list_id="us-ofac-sdn",
+        sha256="0" * 64,
+        files=[],
+        source_uri="",
+        format="ofac-csv",
+        observed_at=WHEN,
+        published_at=None,
+        recorded_at=WHEN,
+    )
+    with store.list_transaction("us-ofac-sdn") as tx:
+        snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=0)
+    return store, snapshot_id
+
+
+def _pg_stored(store: Store, table: str) -> list[str]:
+    """Every row as PostgreSQL writes it out (JSON text, timestamps), in id order."""
+    with store.read() as connection:
+        return list(
+            connection.execute(text(f"SELECT r::text FROM {table} r ORDER BY r.id")).scalars()
+        )
+
+
+def test_insert_rows_copies_into_postgresql_what_sqlalchemy_inserts() -> None:
+    """On PostgreSQL insert_rows writes by COPY: the stored rows are the INSERT's, byte for
+    byte in PostgreSQL's own text form; no rows send no statement."""
+    with private_pg_schema() as fast_url, private_pg_schema() as plain_url:
+        fast, fast_snapshot = _pg_store(fast_url)
+        plain, plain_snapshot = _pg_store(plain_url)
+        statements: list[str] = []
+        event.listen(fast.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        with fast.list_transaction("us-ofac-sdn") as tx:
+            statements.clear()
+            insert_rows(tx.connection, t.events, COLUMNS, _rows(fast_snapshot))
+            insert_rows(tx.connection, t.events, COLUMNS, [])
+            assert not any("INSERT" in s for s in statements)  # the COPY is the driver's
+        with plain.list_transaction("us-ofac-sdn") as tx:
+            tx.connection.execute(
+                insert(t.events),
+                [dict(zip(COLUMNS, row, strict=True)) for row in _rows(plain_snapshot)],
+            )
+        written = _pg_stored(fast, "events")
+        assert len(written) == BATCH + 7
+        assert written == _pg_stored(plain, "events")
+        fast.engine.dispose()
+        plain.engine.dispose()
