@@ -31,6 +31,7 @@ from monitor.watchlists.scoring import (
     STEM_MIN_LENGTH,
     VARIANT,
     common_person_word,
+    could_pair,
     derived,
     fuzzy_word,
     phonetic_key,
@@ -181,6 +182,27 @@ class _WatchedName:
         apart = ONE_LETTER if telling_mask and self.distinctive - found == 1 else 0.0
         return (found + apart + self.common_weight) / self.total_weight
 
+    def may_pair_apart(self, found_mask: int, listed: NameForm) -> bool:
+        """Whether the distinctive words not found may still pair with a listed word, as
+        the word a letter apart the bound counts (``telling_mask``) must.
+
+        Most names that reach the threshold only by that word have none a letter apart,
+        nor alike by any other rule (:func:`~monitor.watchlists.scoring.could_pair`):
+        they score no more than their words found, so the index skips them unscored.
+        Words written together in one name and apart in the other ('Sense Time') are
+        paired as one word by the scoring: such names are always scored.
+        """
+        form = self.form
+        if form.joined & listed.token_set or listed.joined & form.token_set:
+            return True
+        unfound = ~(found_mask | self.common_mask)
+        return any(
+            could_pair(word, other)
+            for i, word in enumerate(form.tokens)
+            if unfound >> i & 1
+            for other in listed.tokens
+        )
+
 
 class WatchIndex:
     """The watch entries of one watchlist, indexed by identifier and by name word."""
@@ -296,27 +318,41 @@ class WatchIndex:
         names that share only "Mohammad" with it, without scoring them.
         """
         found: dict[int, int] = defaultdict(int)
-        telling: dict[int, int] = defaultdict(int)
+        telling: dict[int, int] = defaultdict(int)  # a listed person's telling words
+        by_word = self._by_word
         # Common listed words too, for the watched words that are typos of them ('Tradig').
         lookups = [*_keys(form), *(t for t in form.tokens if not is_distinctive(t))]
         for key in lookups:
-            person_word = common_person_word(key)
+            tells = form.person and not common_person_word(key)
             for word in self._near(key):
-                for number, mask in self._by_word[word]:
+                for number, mask in by_word[word]:
                     found[number] |= mask
-                    if form.person and not person_word:
+                    if tells:
                         telling[number] |= mask
         # A one-word name may be a watched name's initials, a name's initials a watched word.
         if len(form.tokens) == 1:
             for number, mask in self._by_acronym.get(form.tokens[0], ()):
                 found[number] |= mask
         for acronym in form.acronyms:
-            for number, mask in self._by_word.get(acronym, ()):
+            for number, mask in by_word.get(acronym, ()):
                 found[number] |= mask
+        names = self._names
         numbers = [
-            n for n, mask in found.items() if self._names[n].bound(mask, telling[n]) >= threshold
+            n
+            for n, mask in found.items()
+            if names[n].bound(mask) >= threshold
+            or (n in telling and self._reaches_apart(n, mask, telling[n], form, threshold))
         ]
         return numbers + self._by_words.get(common_key(form.tokens), [])
+
+    def _reaches_apart(
+        self, number: int, mask: int, telling: int, form: NameForm, threshold: float
+    ) -> bool:
+        """Whether a watched name its words found leave below the threshold may reach it by
+        a word a letter apart (:meth:`_WatchedName.bound`) that may pair with a listed one
+        (:meth:`_WatchedName.may_pair_apart`)."""
+        watched = self._names[number]
+        return watched.bound(mask, telling) >= threshold and watched.may_pair_apart(mask, form)
 
     def match(
         self, listed: ListedEntry, *, threshold: float, rarity: WordRarity = NO_RARITY
