@@ -3,7 +3,7 @@ threshold finds exactly what scoring every name that shares a word finds, on rea
 
 Persons' names spelt a letter apart are where the bound is tightest (a watched name
 reaching the threshold only by a word a letter apart is scored only when that word may
-pair with a listed one: :meth:`monitor.watchlists.matching._WatchedName.may_pair_apart`),
+pair with a listed one: :meth:`monitor.watchlists.matching._WatchedName.could_reach`),
 so the watched names here are real SDN persons' names with one short word spelt a letter apart,
 beside the CSL's own writing of listed names.
 """
@@ -15,8 +15,9 @@ from functools import cache
 import pytest
 
 from monitor.records import Record
+from monitor.watchlists import matching
 from monitor.watchlists.entry import WatchEntry
-from monitor.watchlists.matching import ListedEntry, Match, WatchIndex, _WatchedName, prepare
+from monitor.watchlists.matching import ListedEntry, Match, WatchIndex, prepare
 from monitor.watchlists.scoring import could_pair, score_names
 from monitor.watchlists.tokens import is_distinctive
 from tests.conftest import SNAPSHOTS
@@ -81,7 +82,7 @@ def every_admitted(
     """The reference: the same screening scoring every name the bound admits, the word a
     letter apart counted whether or not it may pair (as screening did before the check)."""
     with monkeypatch.context() as patch:
-        patch.setattr(_WatchedName, "may_pair_apart", lambda *_: True)
+        patch.setattr(matching, "_may_pair", lambda *_: True)
         return index.match(entry, threshold=threshold)
 
 
