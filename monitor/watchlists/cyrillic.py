@@ -80,14 +80,21 @@ def cyrillic_reading(word: str) -> str:
         word = "aleks" + word[5:]
     for letters, mark in _DIGRAPHS:
         word = word.replace(letters, mark)
-    word = _START_E.sub("e", word)
-    word = _START_IOTA.sub("i", word)
-    word = _SOFT_YO.sub("e", word)
-    word = _BETWEEN_VOWELS.sub("", word)
-    word = _FINAL_E.sub("ei", _FINAL.sub("i", word))
-    word = _SOFT.sub("i", word)
-    word = _HARD_Y.sub("i", word)
-    word = _J_AFTER_VOWEL.sub("i", word)
+    # Each rule only where its letters are: most words have no 'y' nor 'j', and screening
+    # reads every word of a list once.
+    if word[0] in "yij":
+        word = _START_E.sub("e", word)
+        word = _START_IOTA.sub("i", word)
+    if "yo" in word or "io" in word:
+        word = _SOFT_YO.sub("e", word)
+    if "y" in word or "j" in word:
+        word = _BETWEEN_VOWELS.sub("", word)
+    if word[-1] in "iyj":
+        word = _FINAL_E.sub("ei", _FINAL.sub("i", word))
+    if "y" in word or "j" in word:
+        word = _SOFT.sub("i", word)
+        word = _HARD_Y.sub("i", word)
+        word = _J_AFTER_VOWEL.sub("i", word)
     word = word.replace("h", "g").replace("j", "i")
     return _DOUBLED.sub(r"\1", word)
 

@@ -27,12 +27,13 @@ from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
     CONTAINED,
     MIN_SHARED_PERSON,
-    ONE_LETTER,
     STEM_MIN_LENGTH,
     VARIANT,
-    common_person_word,
+    could_pair,
     derived,
     fuzzy_word,
+    inflected,
+    person_titles,
     phonetic_key,
     score_names,
     sound_alike,
@@ -160,26 +161,81 @@ class _WatchedName:
     common_mask: int
     common_weight: float
     total_weight: float
-    distinctive: int  # how many distinctive words the name has
+    set_aside: int  # the mask of titles scoring may set aside ('Dr', 'Colonel')
+    every: int  # the mask of all its words
 
-    def bound(self, found_mask: int, telling_mask: int = 0) -> float:
+    def bound(self, found_mask: int) -> float:
         """The best score this name could reach with these distinctive words found.
 
-        Common words are not indexed, so they count as found; a distinctive word
-        not found pairs with no listed word. Scores never exceed this bound, so
-        names below the threshold are skipped without being scored. A listed
-        name sharing two distinctive words may be one the watched name contains
-        (a watch with a patronymic the list leaves out), which scores up to
-        ``CONTAINED`` whatever the watched words not found. A name with one
-        distinctive word not found, beside a telling word found (``telling_mask``: no
-        common part of people's names), may be a person's name with a given name a
-        letter apart, which counts ``ONE_LETTER``.
+        Common words are not indexed, so they count as found, as do titles a person's
+        name may set aside ('Dr', 'Colonel': :func:`~monitor.watchlists.scoring.
+        person_titles`); a distinctive word not found pairs with no listed word. Scores
+        never exceed this bound, so names below the threshold are skipped without being
+        scored. A listed name sharing two distinctive words may be one the watched name
+        contains (a watch with a patronymic the list leaves out), which scores up to
+        ``CONTAINED`` whatever the watched words not found.
         """
-        found = (found_mask & ~self.common_mask).bit_count()
+        found = ((found_mask | self.set_aside) & ~self.common_mask).bit_count()
         if found >= MIN_SHARED_PERSON:
             return max(CONTAINED, (found + self.common_weight) / self.total_weight)
-        apart = ONE_LETTER if telling_mask and self.distinctive - found == 1 else 0.0
-        return (found + apart + self.common_weight) / self.total_weight
+        return (found + self.common_weight) / self.total_weight
+
+    def could_reach(
+        self, found_mask: int, listed: NameForm, threshold: float, pairable: dict[str, bool]
+    ) -> bool:
+        """Whether the words the index did not find may still lift this name to the
+        threshold: the index finds words equal, a typo or a spelling apart, but scoring
+        also pairs words a letter apart or spelt apart beside others that agree ('Abdu'
+        for 'Abdul', 'Gadet' for 'Gatdeet'), and once two words pair, a watched name
+        with given names the list leaves out scores up to ``CONTAINED``.
+
+        Each watched word not found that any rule of scoring could pair with a listed
+        word (:func:`~monitor.watchlists.scoring.could_pair`; in an organisation's name a
+        plural or a word of one stem too) counts as found: then the bound is a true one.
+        First the cheap test, every such word counted, as many as the listed name has.
+        Words written together in one name and apart in the other ('Sense Time') are
+        paired as one word by the scoring: such names are always scored.
+
+        ``pairable``: what is known of the watched words against this listed name (many
+        watched names share words: 'Mohammad', 'Ali'), filled here.
+        """
+        form = self.form
+        if form.joined & listed.token_set or listed.joined & form.token_set:
+            return True
+        unfound = ~(found_mask | self.common_mask | self.set_aside) & self.every
+        most = min(unfound.bit_count(), len(listed.tokens))
+        if most == 0 or self.bound(found_mask | _lowest(unfound, most)) < threshold:
+            return False
+        for i, word in enumerate(form.tokens):
+            if not unfound >> i & 1:
+                continue
+            if (may := pairable.get(word)) is None:
+                may = pairable[word] = any(
+                    _may_pair(word, other, listed.person) for other in listed.tokens
+                )
+            if may:
+                found_mask |= 1 << i
+                if self.bound(found_mask) >= threshold:
+                    return True
+        return False
+
+
+def _lowest(mask: int, count: int) -> int:
+    """The ``count`` lowest bits set in ``mask`` (any ``count`` of them bound alike)."""
+    picked = 0
+    while count and mask:
+        bit = mask & -mask
+        picked |= bit
+        mask ^= bit
+        count -= 1
+    return picked
+
+
+def _may_pair(a: str, b: str, person: bool) -> bool:
+    """Whether scoring could pair these words: :func:`~monitor.watchlists.scoring.could_pair`,
+    and in an organisation's name a plural or a word of one stem ('Industries',
+    'Revolutionary')."""
+    return could_pair(a, b) or (not person and (inflected(a, b) or derived(a, b)))
 
 
 class WatchIndex:
@@ -223,6 +279,7 @@ class WatchIndex:
             if not form.usable:
                 continue
             number = len(self._names)
+            titles = person_titles()
             common = [i for i, t in enumerate(form.tokens) if not is_distinctive(t)]
             self._names.append(
                 _WatchedName(
@@ -233,7 +290,8 @@ class WatchIndex:
                     common_mask=sum(1 << i for i in common),
                     common_weight=COMMON_WEIGHT * len(common),
                     total_weight=sum(weight(t) for t in form.tokens),
-                    distinctive=len(form.tokens) - len(common),
+                    set_aside=sum(1 << i for i, t in enumerate(form.tokens) if t in titles),
+                    every=(1 << len(form.tokens)) - 1,
                 )
             )
             if form.exact_only:
@@ -296,25 +354,27 @@ class WatchIndex:
         names that share only "Mohammad" with it, without scoring them.
         """
         found: dict[int, int] = defaultdict(int)
-        telling: dict[int, int] = defaultdict(int)
+        by_word = self._by_word
         # Common listed words too, for the watched words that are typos of them ('Tradig').
         lookups = [*_keys(form), *(t for t in form.tokens if not is_distinctive(t))]
         for key in lookups:
-            person_word = common_person_word(key)
             for word in self._near(key):
-                for number, mask in self._by_word[word]:
+                for number, mask in by_word[word]:
                     found[number] |= mask
-                    if form.person and not person_word:
-                        telling[number] |= mask
         # A one-word name may be a watched name's initials, a name's initials a watched word.
         if len(form.tokens) == 1:
             for number, mask in self._by_acronym.get(form.tokens[0], ()):
                 found[number] |= mask
         for acronym in form.acronyms:
-            for number, mask in self._by_word.get(acronym, ()):
+            for number, mask in by_word.get(acronym, ()):
                 found[number] |= mask
+        names = self._names
+        pairable: dict[str, bool] = {}
         numbers = [
-            n for n, mask in found.items() if self._names[n].bound(mask, telling[n]) >= threshold
+            n
+            for n, mask in found.items()
+            if names[n].bound(mask) >= threshold
+            or names[n].could_reach(mask, form, threshold, pairable)
         ]
         return numbers + self._by_words.get(common_key(form.tokens), [])
 
