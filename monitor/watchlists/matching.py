@@ -181,7 +181,12 @@ class _WatchedName:
         return (found + self.common_weight) / self.total_weight
 
     def could_reach(
-        self, found_mask: int, listed: NameForm, threshold: float, pairable: dict[str, bool]
+        self,
+        found_mask: int,
+        listed: NameForm,
+        threshold: float,
+        pairable: dict[str, bool],
+        paired: dict[tuple[str, str], bool],
     ) -> bool:
         """Whether the words the index did not find may still lift this name to the
         threshold: the index finds words equal, a typo or a spelling apart, but scoring
@@ -197,7 +202,10 @@ class _WatchedName:
         paired as one word by the scoring: such names are always scored.
 
         ``pairable``: what is known of the watched words against this listed name (many
-        watched names share words: 'Mohammad', 'Ali'), filled here.
+        watched names share words: 'Mohammad', 'Ali'), filled here; ``paired``: of watched
+        and listed words, against every name of the listed entry (its aliases share words:
+        a third of the pairs asked in the screening benchmark were asked before for the
+        same entry).
         """
         form = self.form
         if form.joined & listed.token_set or listed.joined & form.token_set:
@@ -211,7 +219,7 @@ class _WatchedName:
                 continue
             if (may := pairable.get(word)) is None:
                 may = pairable[word] = any(
-                    _may_pair(word, other, listed.person) for other in listed.tokens
+                    _pairs(word, other, listed.person, paired) for other in listed.tokens
                 )
             if may:
                 found_mask |= 1 << i
@@ -229,6 +237,14 @@ def _lowest(mask: int, count: int) -> int:
         mask ^= bit
         count -= 1
     return picked
+
+
+def _pairs(a: str, b: str, person: bool, paired: dict[tuple[str, str], bool]) -> bool:
+    """:func:`_may_pair`, remembered in ``paired`` (a listed entry's names are of one
+    kind, a person's or not, so the two words say it all)."""
+    if (may := paired.get((a, b))) is None:
+        may = paired[a, b] = _may_pair(a, b, person)
+    return may
 
 
 def _may_pair(a: str, b: str, person: bool) -> bool:
@@ -347,11 +363,14 @@ class WatchIndex:
         self._near_cache[word] = result
         return result
 
-    def _candidates(self, form: NameForm, threshold: float) -> list[int]:
+    def _candidates(
+        self, form: NameForm, threshold: float, paired: dict[tuple[str, str], bool] | None = None
+    ) -> list[int]:
         """Watched names sharing words with this one, enough of them to reach the threshold.
 
         The bound lets a listed "Mohammad Reza" skip the hundreds of watched
-        names that share only "Mohammad" with it, without scoring them.
+        names that share only "Mohammad" with it, without scoring them. ``paired``:
+        what is known of word pairs for this listed entry (:meth:`_WatchedName.could_reach`).
         """
         found: dict[int, int] = defaultdict(int)
         by_word = self._by_word
@@ -370,11 +389,12 @@ class WatchIndex:
                 found[number] |= mask
         names = self._names
         pairable: dict[str, bool] = {}
+        paired = {} if paired is None else paired
         numbers = [
             n
             for n, mask in found.items()
             if names[n].bound(mask) >= threshold
-            or names[n].could_reach(mask, form, threshold, pairable)
+            or names[n].could_reach(mask, form, threshold, pairable, paired)
         ]
         return numbers + self._by_words.get(common_key(form.tokens), [])
 
@@ -388,8 +408,9 @@ class WatchIndex:
         """
         best = self._identifier_matches(listed)
         rank: dict[int, tuple[float, bool, bool]] = {}
+        paired: dict[tuple[str, str], bool] = {}
         for field, value, form in listed.names:
-            for number in self._candidates(form, threshold):
+            for number in self._candidates(form, threshold, paired):
                 watched = self._names[number]
                 if watched.entry in best and watched.entry not in rank:
                     continue  # an identifier matched: it wins over any name
