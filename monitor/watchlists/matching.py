@@ -289,13 +289,13 @@ class WatchIndex:
                 self._by_reading[reading].append(word)
 
     def _add(self, position: int, entry: WatchEntry) -> None:
+        titles = person_titles()
         for identifier in entry.identifiers:
             self._by_identifier[identifier.normalised].append((position, identifier))
         for field, value, form in name_forms(entry.names()):
             if not form.usable:
                 continue
             number = len(self._names)
-            titles = person_titles()
             common = [i for i, t in enumerate(form.tokens) if not is_distinctive(t)]
             self._names.append(
                 _WatchedName(

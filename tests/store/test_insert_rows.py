@@ -23,9 +23,10 @@ COLUMNS += ("programs", "countries", "notice", "effective_date", "observed_at", 
 COLUMNS += ("categories", "changes")
 
 
-def _store(path: Path) -> tuple[Store, int]:
-    """A database with one list and one snapshot (the rows below refer to both)."""
-    store = Store(open_engine(f"sqlite:///{path}"))
+def _store(path: Path | str) -> tuple[Store, int]:
+    """A database (an SQLite file, or a database URL) with one list and one snapshot (the
+    rows below refer to both)."""
+    store = Store(open_engine(path if isinstance(path, str) else f"sqlite:///{path}"))
     store.ensure_list("us-ofac-sdn", title="SDN", format="ofac-csv", now=WHEN)
     snapshot = NewSnapshot(
         list_id="us-ofac-sdn",
@@ -115,24 +116,6 @@ def test_new_subjects_get_the_ids_sqlite_would_give(tmp_path: Path) -> None:
     assert _stored(tmp_path / "fast.db", "subjects") == _stored(tmp_path / "plain.db", "subjects")
 
 
-def _pg_store(url: str) -> tuple[Store, int]:
-    store = Store(open_engine(url))
-    store.ensure_list("us-ofac-sdn", title="SDN", format="ofac-csv", now=WHEN)
-    snapshot = NewSnapshot(
-        list_id="us-ofac-sdn",
-        sha256="0" * 64,
-        files=[],
-        source_uri="",
-        format="ofac-csv",
-        observed_at=WHEN,
-        published_at=None,
-        recorded_at=WHEN,
-    )
-    with store.list_transaction("us-ofac-sdn") as tx:
-        snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=0)
-    return store, snapshot_id
-
-
 def _pg_stored(store: Store, table: str) -> list[str]:
     """Every row as PostgreSQL writes it out (JSON text, timestamps), in id order."""
     with store.read() as connection:
@@ -145,8 +128,8 @@ def test_insert_rows_copies_into_postgresql_what_sqlalchemy_inserts() -> None:
     """On PostgreSQL insert_rows writes by COPY: the stored rows are the INSERT's, byte for
     byte in PostgreSQL's own text form; no rows send no statement."""
     with private_pg_schema() as fast_url, private_pg_schema() as plain_url:
-        fast, fast_snapshot = _pg_store(fast_url)
-        plain, plain_snapshot = _pg_store(plain_url)
+        fast, fast_snapshot = _store(fast_url)
+        plain, plain_snapshot = _store(plain_url)
         statements: list[str] = []
         event.listen(fast.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         with fast.list_transaction("us-ofac-sdn") as tx:
