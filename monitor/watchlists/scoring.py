@@ -759,19 +759,24 @@ def _pair_spelt_apart(
     The pair counts for that likeness, at most :data:`VARIANT`, so the score still
     falls with each word (a three-word name spelt apart on one word at 0.75 scores
     0.92). A person's two-word name shares one word: a surname and a given name
-    alone are too little to read a word loosely, but enough for a letter apart when
-    the surname agrees (:func:`_surname_agrees`: 'DALA, Ghiath' / 'DALA, Ghayth') or,
-    longer, the given name (:func:`_surname_apart`). With more words left over, those
-    a letter apart pair and the rest is a fuller name or another
+    alone are enough for a letter apart when the surname agrees (:func:`_surname_agrees`:
+    'DALA, Ghiath' / 'DALA, Ghayth') or, longer, the given name (:func:`_surname_apart`);
+    for a word read loosely (``APART_CLOSE`` alike: 'DOCRATE, Junaid' / 'DOCKRAT, Junaid',
+    'CHAFFORI, Petit' / 'CHAPORI, Petit') only when both names show which word is the
+    surname and the words pair part for part (:func:`_same_parts`). When every word
+    shared is a common part of people's names: :func:`_pair_common_apart`. With more
+    words left over, those a letter apart pair and the rest is a fuller name or another
     (:func:`_pair_letter_apart`).
     """
     firm = [
         (a, b, s) for a, b, s in pairs if s >= VARIANT and is_distinctive(a) and is_distinctive(b)
     ]
     telling = [(a, b) for a, b, _ in firm if _telling(a, b, frequent)]
-    if not telling:
-        return pairs, ()
     person = forms[1].person
+    if not telling:
+        if person and firm:
+            return _pair_common_apart(forms, firm, pairs, watched, listed)
+        return pairs, ()
     one_word = len(firm) < MIN_SHARED_PERSON
     if one_word and not person:
         return pairs, ()
@@ -788,7 +793,11 @@ def _pair_spelt_apart(
         return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
     if one_word and not (_surname_agrees(forms, telling) or _surname_apart(telling, a, b)):
         return pairs, ()
-    likeness = min(apart_similarity(a, b), VARIANT) if len(firm) >= MIN_SHARED_PERSON else 0.0
+    likeness = min(apart_similarity(a, b), VARIANT)
+    if len(firm) < MIN_SHARED_PERSON and (
+        likeness < APART_CLOSE or not _same_parts(forms, [*telling, (a, b)])
+    ):
+        likeness = 0.0
     if likeness < ONE_LETTER and one_letter_apart(a, b):
         likeness = ONE_LETTER
     before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
@@ -826,6 +835,61 @@ def _pair_letter_apart(
     return [*kept, *rest, *found], tuple((a, b) for a, b, _ in found)
 
 
+COMMON_APART_SHARED = 2
+"""Common parts of people's names ('Abd', 'Rahim', 'Adnan', 'Walid') two persons' names must
+share for the one word left over in each to be read loosely as one spelling; beside one
+such word alone the word left over must be the surname, a letter apart in the loose reading
+(:func:`_pair_common_apart`)."""
+
+
+def _pair_common_apart(
+    forms: tuple[NameForm, NameForm],
+    firm: list[tuple[str, str, float]],
+    pairs: list[tuple[str, str, float]],
+    watched: Sequence[str],
+    listed: Sequence[str],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the one word two persons' names spell apart when the words they share are all
+    common parts of people's names (:data:`~monitor.watchlists.words.COMMON_PERSON_WORDS`),
+    which :func:`_pair_spelt_apart`
+    alone does not rest on: 'AL-TALHI, Abd al-Rahim' / 'AL TAHLI, Abd Al-Rahim',
+    'AL-SAHRAOUI, Adnan Abu Walid' / 'AL-SAHRAWI, Adnan Abu Walid', 'ESAH, Wali Adam' /
+    'ISAH, Wali Adam'.
+
+    Every other distinctive word of both names must agree (as written or transliterated),
+    and the two words left over must not be common names themselves ('Hassan' and
+    'Hossein' are two names). With two common words shared or more, the two are
+    :func:`apart_similarity` ``APART_MIN_RATIO`` alike, as when a telling word is shared.
+    Beside one common name alone ('KASSIR, Ali' / 'QASIR, Ali', 'MOQISEH, Mohammad' /
+    'MOGHISSEH, Mohammad'), far more names are a letter or two apart from each other
+    ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), so the word is the surname in both names
+    (:func:`_same_parts`), five letters at least, ``APART_CLOSE`` alike and a letter apart
+    in the loose reading (:func:`_loosely_a_letter_apart`): 'AHSAN, Muhammad' and
+    'AKHWAN, Muhammad' are two SDN entries.
+    """
+    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
+    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
+    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
+    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    if len(odd_w) != 1 or len(odd_l) != 1:
+        return pairs, ()
+    a, b = odd_w[0], odd_l[0]
+    if min(len(a), len(b)) < APART_MIN_LENGTH or common_person_word(a) or common_person_word(b):
+        return pairs, ()
+    likeness = min(apart_similarity(a, b), VARIANT)
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    if likeness < APART_MIN_RATIO or likeness <= before:
+        return pairs, ()
+    if len(firm) < COMMON_APART_SHARED and (
+        likeness < APART_CLOSE
+        or min(len(a), len(b)) < SURNAME_APART_LENGTH
+        or not _loosely_a_letter_apart(a, b)
+        or not _same_parts(forms, [(x, y) for x, y, _ in firm] + [(a, b)])
+    ):
+        return pairs, ()
+    return [*kept, (a, b, likeness)], ((a, b),)
+
+
 ONE_LETTER = 0.88
 """How a given name a letter apart (:func:`~monitor.watchlists.name_parts.one_letter_apart`)
 counts beside a surname that agrees: 'DALA, Ghiath' / 'DALA, Ghayth' scores 0.94, and
@@ -856,6 +920,38 @@ def _surname_agrees(forms: tuple[NameForm, NameForm], telling: list[tuple[str, s
 
 
 SURNAME_APART_LENGTH = 5
+
+
+def _loosely_a_letter_apart(a: str, b: str) -> bool:
+    """Whether two words are a letter apart in the loose reading
+    (:func:`~monitor.watchlists.tokens.loose_sounds`): 'jililati'/'jleilati', 'moqiseh'/
+    'moghisseh' ('mukisi'/'mugisi'). Not when one is the other with letters added at the
+    end ('Vaziri'/'Wazir', 'Atari'/'Atar' name other families), and below
+    ``LONG_CONSONANT_APART`` letters a changed letter is a vowel: 'Qansu'/'Canko' ('kansu'/
+    'kanku') and 'Ahsan'/'Akhwan' are other names."""
+    x, y = loose_sounds(a), loose_sounds(b)
+    if x.startswith(y) or y.startswith(x):
+        return x == y
+    if Levenshtein.distance(x, y, score_cutoff=1) > 1:
+        return False
+    if len(x) != len(y) or min(len(a), len(b)) >= LONG_CONSONANT_APART:
+        return True
+    return all(c == d or {c, d} <= VOWELS for c, d in zip(x, y, strict=True))
+
+
+LONG_CONSONANT_APART = 6
+"""From six letters a consonant changed in the loose reading may still be one surname."""
+
+
+def _same_parts(forms: tuple[NameForm, NameForm], words: list[tuple[str, str]]) -> bool:
+    """Whether both names show their surname (:func:`~monitor.watchlists.name_parts.
+    surname_words`: 'SURNAME, Given' or 'Given SURNAME') and each pair of ``words`` is of the
+    same part in both: surname with surname, given name with given name. 'DOCRATE, Junaid'
+    / 'DOCKRAT, Junaid' are; 'SUTHIT, Samsaeng' / 'SAMSAENG, Suthep' and 'CHEYO ANTRAX' /
+    'CHINO ANTRAX' (no parts shown) are not: a name loosely alike in another part is as
+    likely another person's."""
+    mine, theirs = surname_words(forms[0].original), surname_words(forms[1].original)
+    return bool(mine and theirs) and all((a in mine) == (b in theirs) for a, b in words)
 
 
 def _surname_apart(telling: list[tuple[str, str]], a: str, b: str) -> bool:
