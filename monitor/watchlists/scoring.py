@@ -756,9 +756,12 @@ def _pair_spelt_apart(
       (:func:`~monitor.watchlists.name_parts.one_letter_apart`, counting
       :data:`ONE_LETTER`), not both common names ('Hassan' and 'Hossein' are two names).
 
-    The pair counts for that likeness, at most :data:`VARIANT`, so the score still
-    falls with each word (a three-word name spelt apart on one word at 0.75 scores
-    0.92). A person's two-word name shares one word: a surname and a given name
+    The pair counts for that likeness, so the score still falls with each word (a
+    three-word name spelt apart on one word at 0.75 scores 0.92); from ``APART_CLOSE``
+    it counts :data:`VARIANT`, as a transliteration does: 'SHEHADEH, Rafik' /
+    'SHIHADAH, Rafiq' (0.83 alike) scores 0.92 as two words transliterated do, where
+    0.875 left it below the threshold beside the transliterated 'Rafiq'. A person's
+    two-word name shares one word: a surname and a given name
     alone are enough for a letter apart when the surname agrees (:func:`_surname_agrees`:
     'DALA, Ghiath' / 'DALA, Ghayth') or, longer, the given name (:func:`_surname_apart`);
     for a word read loosely (``APART_CLOSE`` alike: 'DOCRATE, Junaid' / 'DOCKRAT, Junaid',
@@ -793,7 +796,8 @@ def _pair_spelt_apart(
         return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
     if one_word and not (_surname_agrees(forms, telling) or _surname_apart(telling, a, b)):
         return pairs, ()
-    likeness = min(apart_similarity(a, b), VARIANT)
+    loose = apart_similarity(a, b)
+    likeness = VARIANT if loose >= APART_CLOSE else loose
     if len(firm) < MIN_SHARED_PERSON and (
         likeness < APART_CLOSE or not _same_parts(forms, [*telling, (a, b)])
     ):

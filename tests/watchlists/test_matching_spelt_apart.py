@@ -105,3 +105,10 @@ def test_the_words_spelt_apart_are_ones_the_screening_bound_foresees(
     odd = [(a, b) for a in w for b in lst if a not in lst and b not in w]
     assert odd
     assert any(could_pair(a, b) and may_be_alike(a, b) for a, b in odd)
+
+
+def test_a_word_spelt_apart_counts_as_a_transliteration_beside_another() -> None:
+    """'SHIHADAH, Rafiq' beside 'SHEHADEH, Rafik': the surname read loosely (0.83 alike)
+    counts as a transliteration, so with the given name transliterated too the name
+    scores as two transliterated words do, at the threshold or above."""
+    assert found("SHEHADEH, Rafik", "20946", "SHIHADAH, Rafiq") >= THRESHOLD
