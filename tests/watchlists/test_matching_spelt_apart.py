@@ -44,6 +44,7 @@ COMMON_WORDS_SHARED = [
     ("10477", "AL TAHLI, Abd Al-Rahim", "AL-TALHI, 'Abd al-Rahim"),
     ("24547", "AL-SAHRAOUI, Adnan Abu Walid", "AL-SAHRAWI, Adnan Abu Walid"),
     ("11459", "ESAH, Wali Adam", "ISAH, Wali Adam"),
+    ("6864", "KHAN, Nafir Ali", "KHAN, Nasir Ali"),
 ]
 # A surname spelt apart beside a telling given name, both names 'SURNAME, Given'.
 SURNAME_APART = [
@@ -83,8 +84,6 @@ OTHER_PEOPLE = [
     ("CHEYO ANTRAX", "16161", "CHINO ANTRAX"),
     # the word apart is the surname in one name and the given name in the other
     ("SUTHIT, Samsaeng", "11272", "SAMSAENG, Suthep"),
-    # both words left over are common names
-    ("TAEB, Hassan", "12257", "TAEB, Hossein"),
 ]
 
 
