@@ -109,13 +109,19 @@ def _in(connection: Connection, column: Any, name: str) -> Any:
 
 
 def replace_tokens(
-    connection: Connection, list_id: str, tokens: Mapping[str, Iterable[tuple[str, int, str]]]
+    connection: Connection,
+    list_id: str,
+    tokens: Mapping[str, Iterable[tuple[str, int, str]]],
+    *,
+    deleted: bool = False,
 ) -> None:
-    """The tokens of these entries of one list are now these (value, strength, label)."""
+    """The tokens of these entries of one list are now these (value, strength, label).
+
+    ``deleted``: their old tokens are gone already (:func:`holders_replacing` did it)."""
     keys = sorted(tokens)
     c = t.subject_tokens.c
     statement = delete(t.subject_tokens).where(c.list_id == list_id, _in(connection, c.key, "keys"))
-    for chunk in _lookups(connection, keys):
+    for chunk in _lookups(connection, keys if not deleted else ()):
         connection.execute(statement, {"keys": list(chunk)})
     rows = (
         (list_id, key, value, strength, label)
@@ -153,6 +159,36 @@ def holders(connection: Connection, values: Iterable[str]) -> list[Holder]:
             Holder(token=r.token, list_id=r.list_id, key=r.key, strength=r.strength) for r in rows
         ]
     return found
+
+
+# The holders of some tokens, read while the tokens of some entries are deleted, in one
+# statement: a data-modifying WITH runs with the same snapshot as the SELECT, so the SELECT
+# sees the rows as they were before the delete (as the two statements did in this order),
+# and it runs to completion whether the SELECT reads it or not (PostgreSQL's documented
+# semantics of WITH; the rows are not RETURNed).
+_PG_HOLDERS_REPLACING = text(
+    "WITH gone AS (DELETE FROM subject_tokens WHERE list_id = :list_id AND key = ANY(:keys)) "
+    "SELECT token, list_id, key, strength FROM subject_tokens WHERE token = ANY(:values)"
+)
+
+
+def holders_replacing(
+    connection: Connection, values: Iterable[str], list_id: str, keys: Iterable[str]
+) -> list[Holder] | None:
+    """On PostgreSQL: :func:`holders` of ``values`` as they are now, and the tokens of these
+    entries of ``list_id`` deleted, in one statement (then :func:`replace_tokens` with
+    ``deleted``); elsewhere None, and nothing done.
+
+    Why: a version's linking read the holders of its tokens, then deleted its entries'
+    old tokens: two round trips a version where one does the same.
+    """
+    if connection.dialect.name != "postgresql":
+        return None
+    rows = connection.execute(
+        _PG_HOLDERS_REPLACING,
+        {"list_id": list_id, "keys": sorted(set(keys)), "values": sorted(set(values))},
+    )
+    return [Holder(token=r.token, list_id=r.list_id, key=r.key, strength=r.strength) for r in rows]
 
 
 def members(connection: Connection, refs: Iterable[EntryRef]) -> dict[EntryRef, Member]:
