@@ -286,7 +286,7 @@ def test_a_moved_member_keeps_every_other_field() -> None:
     assert member.moved(41) == replace(member, subject_id=41)
 
 
-def _partition(url: str) -> tuple[set[tuple[object, ...]], ...]:
+def _linking_of(url: str) -> tuple[set[tuple[object, ...]], ...]:
     """The subjects as their members (each subject: its name, type and member entries), the
     members without their subject's number, and the tokens: what linking decided, whatever
     numbers the backend gave the subjects."""
@@ -322,7 +322,7 @@ def test_postgresql_links_the_shipped_history_as_sqlite_does(tmp_path: Path) -> 
         for list_id in lists:
             result = cli("replay", "--list", list_id)
             assert result.exit_code == 0, result.output
-        on_pg = _partition(url)
-    on_sqlite = _partition(f"sqlite:///{database}")
+        on_pg = _linking_of(url)
+    on_sqlite = _linking_of(f"sqlite:///{database}")
     assert len(on_sqlite[0]) > 1000 and len(on_sqlite[2]) > 1000
     assert on_pg == on_sqlite
