@@ -14,13 +14,14 @@ import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    Boolean,
     Connection,
     Engine,
     Executable,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     case,
+    cast,
     func,
     insert,
     literal,
@@ -315,6 +317,7 @@ class ListSnapshots:
     latest_applied: SnapshotInfo | None  # newest applied: the state's entries
     quarantined: tuple[SnapshotInfo, ...]  # awaiting a decision, oldest first
     known: SnapshotInfo | None = None  # the version asked about, unless rejected
+    listed_as: tuple[str, str] | None = None  # the list row's (title, format), when asked
 
 
 def _snapshots_statement() -> Executable:
@@ -329,6 +332,13 @@ def _snapshots_statement() -> Executable:
         inner = select(s, literal(name).label("part")).where(mine, *where).order_by(*order)
         return select(inner.limit(limit).subquery() if limit else inner.subquery())
 
+    # The list's own row, when asked (:meth:`Store.ensure_list`): its title and format in
+    # the columns of the same names' kind, every other column an empty one of its type.
+    carried = {"message": t.lists.c.title, "format": t.lists.c.format}
+    list_row = select(
+        *(carried.get(c.name, cast(null(), c.type)).label(c.name) for c in s.c),
+        literal("list").label("part"),
+    ).where(t.lists.c.id == bindparam("list_id"), bindparam("with_list", type_=Boolean))
     return union_all(
         part("state", s.c.status.in_(("applied", "unchanged")), order=newest, limit=1),
         part("applied", s.c.status == "applied", order=newest, limit=1),
@@ -341,6 +351,7 @@ def _snapshots_statement() -> Executable:
             order=(s.c.id,),
             limit=1,
         ),
+        list_row,
     )
 
 
@@ -392,17 +403,30 @@ class ListTransaction:
         self._formats: dict[int, str] = {}  # of the snapshot rows this transaction inserted
 
     def snapshots(
-        self, sha256: str | None = None, observed_at: datetime | None = None
+        self,
+        sha256: str | None = None,
+        observed_at: datetime | None = None,
+        *,
+        with_list: bool = False,
     ) -> ListSnapshots:
         """The list's newest state, newest applied and held snapshots, and the row of the
         version ``sha256`` observed at ``observed_at`` when given: one statement
-        (:class:`ListSnapshots`)."""
+        (:class:`ListSnapshots`); ``with_list``: the list row's title and format too."""
         rows = self.connection.execute(
             _SNAPSHOTS,
-            {"list_id": self.list_id, "sha256": sha256, "observed_at": observed_at},
+            {
+                "list_id": self.list_id,
+                "sha256": sha256,
+                "observed_at": observed_at,
+                "with_list": with_list,
+            },
         ).all()
         parts: dict[str, list[SnapshotInfo]] = {}
+        listed_as = None
         for row in rows:
+            if row.part == "list":
+                listed_as = (str(row.message), str(row.format))
+                continue
             parts.setdefault(row.part, []).append(SnapshotInfo.from_row(row))
         held = sorted(parts.get("quarantined", ()), key=lambda s: (s.observed_at, s.id))
         return ListSnapshots(
@@ -410,6 +434,7 @@ class ListTransaction:
             latest_applied=next(iter(parts.get("applied", ())), None),
             quarantined=tuple(held),
             known=next(iter(parts.get("known", ())), None),
+            listed_as=listed_as,
         )
 
     def latest_state_snapshot(self) -> SnapshotInfo | None:
@@ -750,12 +775,10 @@ def _event_row(event: Event, snapshot_id: int) -> tuple[Any, ...]:
     )
 
 
-def _list_says(connection: Connection, list_id: str, title: str, format: str) -> bool:
-    """Does the list's row exist and say this title and format (any, when none is given)?"""
-    row = connection.execute(
-        select(t.lists.c.title, t.lists.c.format).where(t.lists.c.id == list_id)
-    ).first()
-    return row is not None and (not format or (row.title, row.format) == (title or list_id, format))
+def _list_says(listed_as: tuple[str, str] | None, list_id: str, title: str, format: str) -> bool:
+    """Does the list's row (its title and format; None: no row) say this title and format
+    (any, when none is given)?"""
+    return listed_as is not None and (not format or listed_as == (title or list_id, format))
 
 
 def snapshot_folders(files: Iterable[dict[str, Any]]) -> set[Path]:
@@ -795,16 +818,21 @@ class Store:
             raise StoreError(f"list {list_id}: database error ({describe(exc)})") from exc
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, *, autocommit: bool = False) -> Iterator[Connection]:
         """A connection for reading; a damaged or unreachable database is a StoreError.
 
         On PostgreSQL a read that went through is ended with COMMIT, not the pool's
         rollback: a read-only transaction's commit writes nothing, while psycopg answers
         a rollback by dropping its prepared statements (a DEALLOCATE ALL round trip, and
-        the next version's inserts prepared again).
+        the next version's inserts prepared again). ``autocommit``: the caller's statements
+        need not see one state together (each is one question), so on PostgreSQL each runs
+        on its own, without the BEGIN and COMMIT round trips of a transaction.
         """
+        connect = self.engine.connect()
+        if autocommit and self.backend == "postgresql":
+            connect = connect.execution_options(isolation_level="AUTOCOMMIT")
         try:
-            with self.engine.connect() as connection:
+            with connect as connection:
                 yield connection
                 if connection.in_transaction() and connection.dialect.name == "postgresql":
                     connection.commit()
@@ -831,21 +859,26 @@ class Store:
         A row that already says this (every version after a list's first) is left
         alone without a write transaction: one lock, write and commit fewer per version.
         The snapshots are read before a list row is written, which changes none of them.
+        The list row comes with them, in the same one statement, which needs no transaction
+        around it (on PostgreSQL the BEGIN, the list's read and the COMMIT were three round
+        trips a version).
         """
-        with self.read() as connection:
-            says = _list_says(connection, list_id, title, format)
-            seen = ListTransaction(connection, list_id).snapshots(sha256, observed_at)
-        if not says:
+        with self.read(autocommit=True) as connection:
+            tx = ListTransaction(connection, list_id)
+            seen = tx.snapshots(sha256, observed_at, with_list=True)
+        if not _list_says(seen.listed_as, list_id, title, format):
             self._write_list(list_id, title=title, format=format, now=now)
-        return seen
+        return replace(seen, listed_as=None)
 
     def _write_list(self, list_id: str, *, title: str, format: str, now: datetime) -> None:
         with self.list_transaction(list_id) as tx:
             connection = tx.connection
             exists = connection.execute(select(t.lists.c.id).where(t.lists.c.id == list_id)).first()
             if exists is None:
-                connection.execute(
-                    insert(t.lists).values(id=list_id, title=title, format=format, created_at=now)
+                connection.execute(  # the title an update writes: the next version reads it as said
+                    insert(t.lists).values(
+                        id=list_id, title=title or list_id, format=format, created_at=now
+                    )
                 )
             elif format:
                 connection.execute(

@@ -116,29 +116,35 @@ def link_events(
     if not entries:
         return
     serialise_transaction(connection, "subjects")  # see the entries other lists just linked
-    by_token = _holders_after(connection, list_id, entries)
-    sql.replace_tokens(connection, list_id, {k: e.tokens for k, e in entries.items()})
+    by_token, deleted = _holders_after(connection, list_id, entries)
+    tokens_now = {k: e.tokens for k, e in entries.items()}
+    sql.replace_tokens(connection, list_id, tokens_now, deleted=deleted)
     link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings, by_token)
 
 
 def _holders_after(
     connection: Connection, list_id: str, entries: dict[str, Entry]
-) -> dict[str, set[EntryRef]]:
+) -> tuple[dict[str, set[EntryRef]], bool]:
     """Token -> the entries that will carry it once these entries' tokens replace their old
-    ones, read before the replacement: the stored holders but these entries, and these.
+    ones, read before the replacement: the stored holders but these entries, and these;
+    and whether the entries' old tokens were deleted by the same statement (PostgreSQL).
 
     Why not read after writing: the entries' own tokens would come back from the database
     (a first version of 9,000 entries read back its 15,000 token rows, to learn what it
     had just written)."""
     values = {value for e in entries.values() for value, _, _ in e.tokens}
+    found = sql.holders_replacing(connection, values, list_id, entries)
+    deleted = found is not None
+    if found is None:
+        found = sql.holders(connection, values)
     by_token: dict[str, set[EntryRef]] = {}
-    for h in sql.holders(connection, values):
+    for h in found:
         if h.list_id != list_id or h.key not in entries:
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
     for entry in entries.values():
         for value, _, _ in entry.tokens:
             by_token.setdefault(value, set()).add(entry.ref)
-    return by_token
+    return by_token, deleted
 
 
 def link(

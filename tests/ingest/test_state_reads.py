@@ -117,12 +117,11 @@ def test_a_steady_version_reads_its_list_s_snapshots_twice(
     assert len(reads) == 2, reads
     assert all("UNION ALL" in statement for statement in reads)
     postgres = store.backend == "postgresql"
-    # the list's row and snapshots before the lock, the applying transaction (+ the
+    # the list's row with its snapshots before the lock, the applying transaction (+ the
     # writer lock's own on PostgreSQL); the state's hashes are held, not read
     assert counted.checkouts == (3 if postgres else 2)
     assert [_what(s) for s in counted.statements if not _control(s)] == [
-        "SELECT lists",  # the row already says so: not written
-        "SELECT snapshots",  # before the lock, on the same connection
+        "SELECT snapshots",  # before the lock, the list's row with them (it says so: kept)
         "SELECT snapshots",  # under the lock
         "SELECT entity_versions",  # previous records, and which new keys were listed before
         "INSERT snapshots",

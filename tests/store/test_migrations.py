@@ -17,7 +17,7 @@ from monitor.records import Record
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from monitor.store import schema as watchlist_tables
-from monitor.store.database import alembic_config, current_revision, upgrade
+from monitor.store.database import alembic_config, current_revision, head_revision, upgrade
 from tests.conftest import SNAPSHOTS, fresh_python
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -117,3 +117,98 @@ def test_a_new_sqlite_database_gets_the_migrations_schema_without_alembic(tmp_pa
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, t.metadata) == []
         assert context.get_current_revision() == current_revision(again)
+
+
+# The catalog of the search path's schema, with the schema's own name taken out of the
+# definitions (two private schemas are compared): every table's columns (type, nullability,
+# default), indexes and constraints (their definitions, names included), and sequences.
+_PG_CATALOG = {
+    "column": """
+        SELECT c.relname, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+               || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+          AND a.attnum > 0 AND NOT a.attisdropped""",
+    "index": """
+        SELECT c.relname, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+        WHERE c.relnamespace = current_schema()::regnamespace""",
+    "constraint": """
+        SELECT c.relname, k.conname || ' ' || pg_get_constraintdef(k.oid)
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        WHERE c.relnamespace = current_schema()::regnamespace""",
+    "relation": """
+        SELECT c.relkind::text, c.relname FROM pg_class c
+        WHERE c.relnamespace = current_schema()::regnamespace""",
+}
+
+
+def _pg_schema(url: str) -> set[tuple[str, str, str]]:
+    """Every column, index, constraint and relation of a PostgreSQL schema, as
+    (what, its table, its definition)."""
+    from sqlalchemy import create_engine, text
+
+    from monitor.store.database import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            found = {
+                (what, table, definition.replace(f"{schema}.", "<schema>."))
+                for what, sql in _PG_CATALOG.items()
+                for table, definition in connection.execute(text(sql))
+            }
+    finally:
+        engine.dispose()
+    return found
+
+
+def test_a_new_postgresql_schema_gets_the_migrations_schema_without_alembic() -> None:
+    """As for SQLite: a schema with no relation yet is given schema.py's tables and the head
+    revision in one transaction without alembic, and its catalog is exactly what running
+    every migration builds (types, defaults, indexes, constraints and their names)."""
+    from sqlalchemy import create_engine
+
+    from monitor.store.database import normalise_url
+    from tests.conftest import private_pg_schema
+
+    with private_pg_schema() as created, private_pg_schema() as migrated:
+        code = (
+            "import sys\nfrom monitor.store import open_engine\n"
+            f"open_engine({created!r}).dispose()\nprint('alembic' in sys.modules)"
+        )
+        assert fresh_python(code).strip() == "False"
+        engine = create_engine(normalise_url(migrated))
+        command.upgrade(alembic_config(engine), "head")  # every migration, as before
+        engine.dispose()
+        made = _pg_schema(created)
+        assert made == _pg_schema(migrated)
+        kinds = {what for what, _table, _definition in made}
+        assert kinds == set(_PG_CATALOG) and len(made) > 100
+        again = open_engine(created)
+        assert current_revision(again) == head_revision()
+        with again.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, t.metadata) == []
+        again.dispose()
+
+
+def test_a_postgresql_schema_that_holds_anything_is_left_to_alembic() -> None:
+    """A schema with a relation of its own (not ours) is not a new one: alembic migrates it
+    as before, and the relation stays."""
+    from sqlalchemy import text
+
+    from tests.conftest import private_pg_schema
+
+    with private_pg_schema() as url:
+        engine = open_engine(url, migrate=False)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE SEQUENCE somebody_elses"))
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT nextval('somebody_elses')")).scalar_one() == 1
+        engine.dispose()

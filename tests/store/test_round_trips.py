@@ -9,6 +9,7 @@ snapshot row its transaction inserted.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,3 +130,94 @@ def test_the_format_of_a_snapshot_inserted_by_the_transaction_is_known_without_a
         assert tx.snapshot_format(snapshot_id) == "ofac-csv"
         assert any("snapshots.format" in s for s in statements)
     store.engine.dispose()
+
+
+class _Sent:
+    """The round trips psycopg makes, counted where it makes them: each statement and each
+    COPY, the BEGIN it sends before the first statement of a transaction (not in autocommit),
+    and a COMMIT or ROLLBACK of an open transaction (it sends none for an idle one)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import psycopg
+        from psycopg import pq
+
+        self.sent: list[str] = []
+        idle = pq.TransactionStatus.IDLE
+
+        def begins(connection: Any) -> None:
+            if not connection.autocommit and connection.pgconn.transaction_status == idle:
+                self.sent.append("BEGIN")
+
+        def counted(method: Any, name: Any) -> Any:
+            def wrapper(cursor: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
+                begins(cursor.connection)
+                self.sent.append(name(statement))
+                return method(cursor, statement, *args, **kwargs)
+
+            return wrapper
+
+        def first_words(statement: Any) -> str:
+            words = str(statement.as_string() if hasattr(statement, "as_string") else statement)
+            return " ".join(words.split()[:3])
+
+        def ended(method: Any, name: str) -> Any:
+            def wrapper(connection: Any) -> Any:
+                if connection.pgconn.transaction_status != idle:
+                    self.sent.append(name)
+                return method(connection)
+
+            return wrapper
+
+        cursor, connection = psycopg.Cursor, psycopg.Connection
+        monkeypatch.setattr(cursor, "execute", counted(cursor.execute, first_words))
+        monkeypatch.setattr(cursor, "executemany", counted(cursor.executemany, first_words))
+        monkeypatch.setattr(cursor, "copy", counted(cursor.copy, first_words))
+        monkeypatch.setattr(connection, "commit", ended(connection.commit, "COMMIT"))
+        monkeypatch.setattr(connection, "rollback", ended(connection.rollback, "ROLLBACK"))
+
+
+SDN_VERSIONS = ("2021-12-07T1851Z", "2021-12-08T1850Z", "2021-12-09T1850Z")
+STEADY_ROUND_TRIPS = 22
+"""The round trips of a steady version on PostgreSQL (2021-12-09: 15 listed, 1 modified,
+new subjects among them), down from 26 (and 35 before that): the list's row comes with the
+snapshots' read, which needs no transaction (BEGIN, a read and COMMIT less), and the holders
+of the version's tokens are read while its entries' old tokens are deleted (a DELETE less).
+What remains: the snapshots read and the writer lock before the parse; in the one
+transaction BEGIN, the list's lock, the snapshots under it, the version's previous records,
+its snapshot row, the versions it closes and writes, its events and fingerprints, the
+subjects lock, tokens, members and new subjects, COMMIT; the writer lock's release."""
+
+
+def test_a_steady_version_on_postgresql_costs_a_known_number_of_round_trips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two real SDN versions, then the round trips of the third, one transaction with one
+    COMMIT of its writes, with the subjects linked as replay links them."""
+    from monitor.config import Config, ListConfig, SubjectSettings
+    from monitor.ingest.pipeline import IngestRequest, ingest
+    from monitor.subjects.linking import subject_hook
+    from tests.conftest import SNAPSHOTS
+
+    config = Config(archive=tmp_path / "archive")
+    hooks = (subject_hook(SubjectSettings()),)
+
+    def take(store: Store, folder: str) -> str:
+        request = IngestRequest(
+            list_config=ListConfig(id="us-ofac-sdn"),
+            paths=[SNAPSHOTS / "us-ofac-sdn" / folder / "sdn.csv.gz"],
+            hooks=hooks,
+        )
+        return str(ingest(store, config, request, now=datetime(2026, 12, 2, tzinfo=UTC)).status)
+
+    with private_pg_schema() as url:
+        store = Store(open_engine(url))
+        assert [take(store, v) for v in SDN_VERSIONS[:2]] == ["baseline", "applied"]
+        monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600.0)  # (its own test)
+        counted = _Sent(monkeypatch)
+        assert take(store, SDN_VERSIONS[2]) == "applied"
+        sent = list(counted.sent)
+        store.engine.dispose()
+    assert sent.count("COMMIT") == 1 and sent.count("BEGIN") == 1  # one transaction
+    assert sum(s.startswith("SELECT lists") for s in sent) == 0  # read with the snapshots
+    assert not any(s.startswith("DELETE FROM subject_tokens") for s in sent)
+    assert len(sent) <= STEADY_ROUND_TRIPS, sent

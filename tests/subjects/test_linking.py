@@ -284,3 +284,45 @@ def test_a_moved_member_keeps_every_other_field() -> None:
         linked_key="36120",
     )
     assert member.moved(41) == replace(member, subject_id=41)
+
+
+def _linking_of(url: str) -> tuple[set[tuple[object, ...]], ...]:
+    """The subjects as their members (each subject: its name, type and member entries), the
+    members without their subject's number, and the tokens: what linking decided, whatever
+    numbers the backend gave the subjects."""
+    engine = open_engine(url)
+    with engine.connect() as connection:
+        subjects = {r.id: (r.name, r.entry_type) for r in connection.execute(select(t.subjects))}
+        members = connection.execute(select(t.subject_members)).all()
+        tokens_ = {tuple(r) for r in connection.execute(select(t.subject_tokens))}
+    engine.dispose()
+    grouped: dict[int, set[tuple[str, str]]] = {}
+    for m in members:
+        grouped.setdefault(m.subject_id, set()).add((m.list_id, m.key))
+    return (
+        {(*subjects[i], frozenset(refs)) for i, refs in grouped.items()},
+        {
+            (m.list_id, m.key, m.name, m.strength, m.evidence, m.linked_list, m.linked_key)
+            for m in members
+        },
+        tokens_,
+    )
+
+
+def test_postgresql_links_the_shipped_history_as_sqlite_does(tmp_path: Path) -> None:
+    """PostgreSQL looks the tokens and members up with one array per statement and draws new
+    subjects' ids from the column's sequence (one statement, then a COPY): the replayed
+    shipped history is linked exactly as on SQLite, subject for subject."""
+    from tests.conftest import private_pg_schema
+
+    lists = ("us-ofac-sdn", "us-ofac-cons", "us-csl")
+    database = _replay(tmp_path / "sqlite", lists=lists)
+    with private_pg_schema() as url:
+        cli = Cli(url, _config(tmp_path / "sqlite", tmp_path / "sqlite" / "archive"))
+        for list_id in lists:
+            result = cli("replay", "--list", list_id)
+            assert result.exit_code == 0, result.output
+        on_pg = _linking_of(url)
+    on_sqlite = _linking_of(f"sqlite:///{database}")
+    assert len(on_sqlite[0]) > 1000 and len(on_sqlite[2]) > 1000
+    assert on_pg == on_sqlite
