@@ -357,6 +357,8 @@ class OfacCsv(Format):
         ]
         if not row[0].isdigit():
             raise SplitRefused(f"ent_num {row[0]!r} is not numeric")
+        if not (parts[0] or parts[1] or parts[2]):  # a row alone: most entries of most sets
+            return build_record(row, row[11], [], [])
         addresses, aliases, comments = (
             [[_clean(c) for c in units.parse_row(r, width, "sibling row")] for r in rows]
             for width, rows in zip(SIBLING_WIDTHS, parts, strict=True)
