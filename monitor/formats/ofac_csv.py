@@ -99,7 +99,7 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
                 line = reader.line_num
                 if not row or (len(row) == 1 and not row[0].strip(EOF_MARK + " ")):
                     continue
-                yield [_clean(cell) for cell in row]
+                yield [("" if (text := cell.strip()) == NULL else text) for cell in row]  # _clean
             if not tracker.complete:
                 raise ParseError(
                     "the last row has no line break: the file was cut short (truncated download?)",
