@@ -35,9 +35,16 @@ def clean_text(value: str | None) -> str:
 
 def sorted_unique(values: Iterable[str | None]) -> tuple[str, ...]:
     """Drop blanks and duplicates and sort, so order in the source never matters."""
-    if isinstance(values, (list, tuple)) and not values:
-        return ()  # most fields of most entries are empty: no set, no sort
-    return tuple(sorted({text for v in values if (text := clean_text(v))}))
+    if isinstance(values, (list, tuple)):
+        if not values:
+            return ()  # most fields of most entries are empty: no set, no sort
+        if len(values) == 1:  # the next most common: one value, nothing to sort
+            text = " ".join(values[0].replace('"', "'").split()) if values[0] else ""
+            return (text,) if text else ()
+    # clean_text written inline: this runs for five fields of every entry of every snapshot
+    return tuple(
+        sorted({text for v in values if v and (text := " ".join(v.replace('"', "'").split()))})
+    )
 
 
 def joined(values: Iterable[str | None], separator: str = "; ") -> str:
@@ -57,6 +64,22 @@ class Identifier:
     def label(self) -> str:
         suffix = f" ({self.country})" if self.country else ""
         return f"{self.type} {self.value}{suffix}"
+
+
+_COLLECTIONS = ("programs", "aliases", "countries", "addresses", "birth_dates")
+
+
+def _sorted_identifiers(identifiers: Iterable[Identifier]) -> tuple[Identifier, ...]:
+    """Identifiers without duplicates, sorted by (type, value, country).
+
+    Keyed by that tuple rather than put in a set: the dataclass's hash and equality are
+    Python calls per comparison, and the keys are unique, so the identifiers themselves
+    are never compared.
+    """
+    if isinstance(identifiers, (list, tuple)) and len(identifiers) < 2:
+        return tuple(identifiers)
+    by_fields = {(i.type, i.value, i.country): i for i in identifiers}
+    return tuple(by_fields[fields] for fields in sorted(by_fields))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -82,13 +105,11 @@ class Record:
     @classmethod
     def build(cls, **values: Any) -> Record:
         """Build a record, sorting and de-duplicating every collection."""
-        for name in ("programs", "aliases", "countries", "addresses", "birth_dates"):
+        for name in _COLLECTIONS:
             if name in values:
                 values[name] = sorted_unique(values[name])
         if "identifiers" in values:
-            values["identifiers"] = tuple(
-                sorted(set(values["identifiers"]), key=lambda i: (i.type, i.value, i.country))
-            )
+            values["identifiers"] = _sorted_identifiers(values["identifiers"])
         if "extra" in values:
             extra = values["extra"]
             items = extra.items() if isinstance(extra, Mapping) else extra

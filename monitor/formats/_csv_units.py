@@ -225,7 +225,16 @@ def parse_row(data: bytes, width: int, name: str) -> list[str]:
     full parse reads the file and names the problem.
     """
     try:
-        lines = [line.decode("utf-8") for line in data.splitlines(keepends=True)]
+        # one line ending, at the end (nearly every row): bytes.splitlines gives the row
+        # itself, so it is decoded whole
+        if data.endswith(b"\r\n"):
+            body = data[:-2]
+        else:
+            body = data[:-1] if data.endswith((b"\n", b"\r")) else data
+        if b"\n" not in body and b"\r" not in body:
+            lines = [data.decode("utf-8")]
+        else:
+            lines = [line.decode("utf-8") for line in data.splitlines(keepends=True)]
         parsed = list(csv.reader(lines, strict=True))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise SplitRefused(f"{name}: a row the splitter cannot read ({exc})") from exc

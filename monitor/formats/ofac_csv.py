@@ -7,6 +7,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 from typing import ClassVar, overload
@@ -17,7 +18,7 @@ from monitor.formats import _csv_units as units
 from monitor.formats import _ofac_common as ofac
 from monitor.formats._readers import without_bom
 from monitor.formats.base import Format, SplitRefused, Unit, row_fingerprint
-from monitor.records import Record
+from monitor.records import Record, sorted_unique
 
 # What the CSV files give for an entry that the record does not keep, on purpose (the
 # completeness test of tests/formats checks every other value is kept).
@@ -98,7 +99,7 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
                 line = reader.line_num
                 if not row or (len(row) == 1 and not row[0].strip(EOF_MARK + " ")):
                     continue
-                yield [_clean(cell) for cell in row]
+                yield [("" if (text := cell.strip()) == NULL else text) for cell in row]  # _clean
             if not tracker.complete:
                 raise ParseError(
                     "the last row has no line break: the file was cut short (truncated download?)",
@@ -349,9 +350,15 @@ class OfacCsv(Format):
     def parse_unit(self, unit: Unit) -> Record:
         """The record of one entry's rows, built as ``parse`` builds it."""
         primary, *parts = unit.raw
-        row = [_clean(c) for c in units.parse_row(primary, PRIMARY, "primary row")]
+        # _clean written inline: twelve cells of every entry
+        row = [
+            "" if (cell := c.strip()) == NULL else cell
+            for c in units.parse_row(primary, PRIMARY, "primary row")
+        ]
         if not row[0].isdigit():
             raise SplitRefused(f"ent_num {row[0]!r} is not numeric")
+        if not (parts[0] or parts[1] or parts[2]):  # a row alone: most entries of most sets
+            return build_record(row, row[11], [], [])
         addresses, aliases, comments = (
             [[_clean(c) for c in units.parse_row(r, width, "sibling row")] for r in rows]
             for width, rows in zip(SIBLING_WIDTHS, parts, strict=True)
@@ -417,32 +424,44 @@ def build_record(
     row: list[str], remarks: str, address_rows: list[list[str]], alias_rows: list[list[str]]
 ) -> Record:
     """One normalised record from a primary row and its sibling rows."""
-    parts = ofac.parse_remarks(remarks)
-    # The CSV repeats the title column inside the remarks; the XML does not.
-    title_parts = {t.strip().rstrip(".") for t in row[4].split(";")}
-    parts.other = [segment for segment in parts.other if segment.rstrip(".") not in title_parts]
+    parts = ofac.parse_remarks(remarks) if remarks else ofac.RemarkParts()
+    title = row[4]
+    if parts.other:
+        # The CSV repeats the title column inside the remarks; the XML does not.
+        title_parts = {t.strip().rstrip(".") for t in title.split(";")}
+        parts.other = [s for s in parts.other if s.rstrip(".") not in title_parts]
     address_lines = [ofac.address_line(a[2], a[3], a[4]) for a in address_rows]
     address_countries = [a[4] for a in address_rows]
+    # the vessel columns are empty for all but a few hundred entries: Record.build drops
+    # empty values, so only the others are made numeric
+    extra = {
+        name: ofac.numeric(value)
+        for name, value in zip(EXTRA_COLUMNS[1:], row[5:11], strict=True)
+        if value
+    }
+    if title:
+        extra["title"] = ofac.title_text([title])
     return Record.build(
         key=row[0],
         name=row[1],
         entry_type=ofac.entry_type(row[2]),
-        programs=ofac.split_programs(row[3]),
+        programs=_programs(row[3]),
         aliases=[a[3] for a in alias_rows] + parts.aliases,
         countries=ofac.countries_of(address_countries, parts),
         addresses=address_lines,
         identifiers=parts.identifiers,
         birth_dates=parts.birth_dates,
-        effective_date=ofac.cmic_listing_date(parts.identifiers),
+        effective_date=ofac.cmic_listing_date(parts.identifiers) if parts.identifiers else None,
         remarks=ofac.remarks_text(parts),
-        extra={
-            "title": ofac.title_text([row[4]]),
-            **{
-                name: ofac.numeric(value)
-                for name, value in zip(EXTRA_COLUMNS[1:], row[5:11], strict=True)
-            },
-        },
+        extra=extra,
     )
+
+
+@lru_cache(maxsize=4096)
+def _programs(raw: str) -> tuple[str, ...]:
+    """The programs column split, kept per distinct value: a list has a few hundred
+    distinct program columns over thousands of entries."""
+    return sorted_unique(ofac.split_programs(raw))
 
 
 # The last bytes of an entry joined with its sibling rows (no row ends so: rows end "\n").
