@@ -82,7 +82,9 @@ def _move_elsewhere(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "change", [_edit_config, _edit_entries, _change_variable, _move_elsewhere], ids=repr
+    "change",
+    [_edit_config, _edit_entries, _change_variable, _move_elsewhere],
+    ids=lambda f: f.__name__,
 )
 def test_any_change_to_what_was_validated_means_validating_again(
     folder: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[..., None]
