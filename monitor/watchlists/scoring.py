@@ -792,8 +792,10 @@ def _pair_spelt_apart(
             return _pair_letter_apart(kept, pairs, odd_w, odd_l)
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
-    if min(len(a), len(b)) < APART_MIN_LENGTH or (common_person_word(a) and common_person_word(b)):
+    if min(len(a), len(b)) < APART_MIN_LENGTH:
         return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
+    if common_person_word(a) and common_person_word(b) and not _common_spelt_apart(a, b):
+        return pairs, ()  # 'Hassan' and 'Hossein' are two names
     if one_word and not (_surname_agrees(forms, telling) or _surname_apart(telling, a, b)):
         return pairs, ()
     loose = apart_similarity(a, b)
@@ -808,6 +810,23 @@ def _pair_spelt_apart(
     if likeness < APART_MIN_RATIO or likeness <= before:
         return pairs, ()
     return [*kept, (a, b, likeness)], ((a, b),)
+
+
+COMMON_APART_LENGTH = 6
+"""Letters two common names must have for one to be the other spelt apart: 'Abdullah' and
+'Abdallah' are one name, 'Hamid' and 'Hamad' two."""
+
+
+def _common_spelt_apart(a: str, b: str) -> bool:
+    """Whether two common parts of people's names are one name spelt apart: six letters at
+    least, ``APART_CLOSE`` alike and a letter apart in the loose reading
+    (:func:`_loosely_a_letter_apart`): 'Abdullah'/'Abdallah' ('RAGAB, Abdullah' / 'RAJAB,
+    Abdallah'), where 'Hassan'/'Hossein' are two names."""
+    return (
+        min(len(a), len(b)) >= COMMON_APART_LENGTH
+        and apart_similarity(a, b) >= APART_CLOSE
+        and _loosely_a_letter_apart(a, b)
+    )
 
 
 def _pair_letter_apart(
