@@ -899,7 +899,8 @@ def _pair_common_apart(
     a, b = odd_w[0], odd_l[0]
     if min(len(a), len(b)) < APART_MIN_LENGTH or common_person_word(a) or common_person_word(b):
         return pairs, ()
-    likeness = min(apart_similarity(a, b), VARIANT)
+    loose = apart_similarity(a, b)
+    likeness = VARIANT if loose >= APART_CLOSE else loose
     before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
     if likeness < APART_MIN_RATIO or likeness <= before:
         return pairs, ()
