@@ -788,6 +788,8 @@ def _pair_spelt_apart(
     odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
     odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
     if len(odd_w) != 1 or len(odd_l) != 1:
+        if person and (every := _pair_each_apart(forms, telling, odd_w, odd_l)):
+            return [*kept, *every], tuple((a, b) for a, b, _ in every)
         if person and (not one_word or _surname_agrees(forms, telling)):
             return _pair_letter_apart(kept, pairs, odd_w, odd_l)
         return pairs, ()
@@ -810,6 +812,42 @@ def _pair_spelt_apart(
     if likeness < APART_MIN_RATIO or likeness <= before:
         return pairs, ()
     return [*kept, (a, b, likeness)], ((a, b),)
+
+
+def _pair_each_apart(
+    forms: tuple[NameForm, NameForm],
+    telling: list[tuple[str, str]],
+    odd_w: Sequence[str],
+    odd_l: Sequence[str],
+) -> list[tuple[str, str, float]]:
+    """Beside a telling word that agrees, pair every word left over in either person's
+    name, as many in each, with one spelt apart (``APART_CLOSE`` alike in the loose reading,
+    four letters at least, not both common names), each counting :data:`VARIANT`, when
+    both names show their surname and every pair is of the same part ('GUMAN LOERAL,
+    Joaquin' / 'GUZMAN LOERA, Joaquin'); [] otherwise."""
+    if len(odd_w) != len(odd_l):
+        return []
+    found: list[tuple[str, str, float]] = []
+    used: set[str] = set()
+    for a in odd_w:
+        b = next(
+            (
+                b
+                for b in odd_l
+                if b not in used
+                and min(len(a), len(b)) >= APART_MIN_LENGTH
+                and not (common_person_word(a) and common_person_word(b))
+                and apart_similarity(a, b) >= APART_CLOSE
+            ),
+            "",
+        )
+        if not b:
+            return []
+        found.append((a, b, VARIANT))
+        used.add(b)
+    if not _same_parts(forms, [*telling, *((a, b) for a, b, _ in found)]):
+        return []
+    return found
 
 
 COMMON_APART_LENGTH = 6
