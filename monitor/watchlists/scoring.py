@@ -939,17 +939,30 @@ def _pair_common_apart(
         return pairs, ()
     loose = apart_similarity(a, b)
     likeness = VARIANT if loose >= APART_CLOSE else loose
+    if len(firm) < COMMON_APART_SHARED:
+        shown = [(x, y) for x, y, _ in firm] + [(a, b)]
+        if min(len(a), len(b)) < SURNAME_APART_LENGTH or not _same_parts(forms, shown):
+            return pairs, ()
+        if likeness < APART_CLOSE or not _loosely_a_letter_apart(a, b):
+            likeness = ONE_LETTER if _surname_a_letter_apart(forms, a, b) else 0.0
     before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
     if likeness < APART_MIN_RATIO or likeness <= before:
         return pairs, ()
-    if len(firm) < COMMON_APART_SHARED and (
-        likeness < APART_CLOSE
-        or min(len(a), len(b)) < SURNAME_APART_LENGTH
-        or not _loosely_a_letter_apart(a, b)
-        or not _same_parts(forms, [(x, y) for x, y, _ in firm] + [(a, b)])
-    ):
-        return pairs, ()
     return [*kept, (a, b, likeness)], ((a, b),)
+
+
+def _surname_a_letter_apart(forms: tuple[NameForm, NameForm], a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the watched and the listed surname, a letter apart as
+    written (:func:`~monitor.watchlists.name_parts.one_letter_apart`), neither the other
+    with letters added at its end: 'TVITO, Daniel' / 'TUITO, Daniel', 'MPANO, Douglas' /
+    'MPAMO, Douglas' beside a common given name that agrees ('Uzbek' and 'Uzbeki' name
+    other families)."""
+    return (
+        a in surname_words(forms[0].original)
+        and b in surname_words(forms[1].original)
+        and not (a.startswith(b) or b.startswith(a))
+        and one_letter_apart(a, b)
+    )
 
 
 ONE_LETTER = 0.88

@@ -59,9 +59,34 @@ SURNAME_BESIDE_COMMON = [
     ("15194", "AL-JILILATI, MOHAMMAD", "AL-JLEILATI, MOHAMMAD"),
 ]
 
+# Two common names spelt apart (six letters, a letter apart loosely) beside a surname
+# that agrees.
+COMMON_NAME_APART = [
+    ("10327", "RAGAB, Abdullah", "RAJAB, Abdallah"),
+]
+# A word read loosely beside common names that agree counts as a transliteration.
+LOOSE_BESIDE_COMMON = [
+    ("26126", "YAQUBI, Hosein", "YAGHOOBI, Hossein"),
+    ("17284", "SULAYMAN, Ma'alin", "SULEIMAN, Ma'alim"),
+]
+# Every word left over spelt apart, part for part, beside a telling word that agrees.
+EACH_WORD_APART = [
+    ("6861", "GUMAN LOERAL, Joaquin", "GUZMAN LOERA, Joaquin"),
+    ("10570", "KHAYR-BAYK, Muhammad Nasif", "KHEIR BEIK, Mohamad Nassif"),
+]
+# A surname a letter apart as written beside a common given name that agrees.
+SURNAME_LETTER_BESIDE_COMMON = [
+    ("7224", "TVITO, Daniel", "TUITO, Daniel"),
+    ("22885", "TARAK, Musah", "TARAH, Musah"),
+]
+NEAR_MISSES = (
+    COMMON_NAME_APART + LOOSE_BESIDE_COMMON + EACH_WORD_APART + SURNAME_LETTER_BESIDE_COMMON
+)
+
 
 @pytest.mark.parametrize(
-    ("key", "watched", "listed"), COMMON_WORDS_SHARED + SURNAME_APART + SURNAME_BESIDE_COMMON
+    ("key", "watched", "listed"),
+    COMMON_WORDS_SHARED + SURNAME_APART + SURNAME_BESIDE_COMMON + NEAR_MISSES,
 )
 def test_one_word_spelt_apart_beside_words_that_agree_is_the_same_person(
     key: str, watched: str, listed: str
@@ -84,6 +109,9 @@ OTHER_PEOPLE = [
     ("CHEYO ANTRAX", "16161", "CHINO ANTRAX"),
     # the word apart is the surname in one name and the given name in the other
     ("SUTHIT, Samsaeng", "11272", "SAMSAENG, Suthep"),
+    # a surname a letter apart beside a common given name, but itself a common name
+    ("QASIM, Muhammad", "24544", "QASIR, Muhammad"),
+    ("QASIR, Muhammad", "15581", "QASIM, Muhammad"),
 ]
 
 
@@ -93,7 +121,8 @@ def test_another_person_spelt_nearly_alike_is_no_match(watched: str, key: str, l
 
 
 @pytest.mark.parametrize(
-    ("key", "watched", "listed"), COMMON_WORDS_SHARED + SURNAME_APART + SURNAME_BESIDE_COMMON
+    ("key", "watched", "listed"),
+    COMMON_WORDS_SHARED + SURNAME_APART + SURNAME_BESIDE_COMMON + NEAR_MISSES,
 )
 def test_the_words_spelt_apart_are_ones_the_screening_bound_foresees(
     key: str, watched: str, listed: str
