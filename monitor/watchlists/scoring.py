@@ -767,9 +767,12 @@ def _pair_spelt_apart(
     for a word read loosely (``APART_CLOSE`` alike: 'DOCRATE, Junaid' / 'DOCKRAT, Junaid',
     'CHAFFORI, Petit' / 'CHAPORI, Petit') only when both names show which word is the
     surname and the words pair part for part (:func:`_same_parts`). When every word
-    shared is a common part of people's names: :func:`_pair_common_apart`. With more
-    words left over, those a letter apart pair and the rest is a fuller name or another
-    (:func:`_pair_letter_apart`).
+    shared is a common part of people's names: :func:`_pair_common_apart`. Two common
+    names left over are one spelt apart only when long and a letter apart in the loose
+    reading (:func:`_common_spelt_apart`: 'RAGAB, Abdullah' / 'RAJAB, Abdallah'). With
+    more words left over, as many in each name, all spelt apart part for part pair
+    (:func:`_pair_each_apart`); otherwise those a letter apart pair and the rest is a
+    fuller name or another (:func:`_pair_letter_apart`).
     """
     firm = [
         (a, b, s) for a, b, s in pairs if s >= VARIANT and is_distinctive(a) and is_distinctive(b)
@@ -796,7 +799,11 @@ def _pair_spelt_apart(
     a, b = odd_w[0], odd_l[0]
     if min(len(a), len(b)) < APART_MIN_LENGTH:
         return pairs, ()  # Korean syllables: 'KIM, Sou-kwang' is not 'KIM, Kwang Chun'
-    if common_person_word(a) and common_person_word(b) and not _common_spelt_apart(a, b):
+    if (
+        common_person_word(a)
+        and common_person_word(b)
+        and not _common_spelt_apart(a, b, COMMON_APART_LENGTH - (0 if one_word else 1))
+    ):
         return pairs, ()  # 'Hassan' and 'Hossein' are two names
     if one_word and not (_surname_agrees(forms, telling) or _surname_apart(telling, a, b)):
         return pairs, ()
@@ -851,17 +858,18 @@ def _pair_each_apart(
 
 
 COMMON_APART_LENGTH = 6
-"""Letters two common names must have for one to be the other spelt apart: 'Abdullah' and
-'Abdallah' are one name, 'Hamid' and 'Hamad' two."""
+"""Letters two common names must have for one to be the other spelt apart beside one word
+that agrees: 'Abdullah' and 'Abdallah' are one name, 'Hamid' and 'Hamad' two; beside two
+words or more, a letter less ('ZLEITNI, Abdel-Hafez' / 'ZLITNI, Abdul Hafiz')."""
 
 
-def _common_spelt_apart(a: str, b: str) -> bool:
-    """Whether two common parts of people's names are one name spelt apart: six letters at
-    least, ``APART_CLOSE`` alike and a letter apart in the loose reading
+def _common_spelt_apart(a: str, b: str, length: int = COMMON_APART_LENGTH) -> bool:
+    """Whether two common parts of people's names are one name spelt apart: ``length``
+    letters at least, ``APART_CLOSE`` alike and a letter apart in the loose reading
     (:func:`_loosely_a_letter_apart`): 'Abdullah'/'Abdallah' ('RAGAB, Abdullah' / 'RAJAB,
     Abdallah'), where 'Hassan'/'Hossein' are two names."""
     return (
-        min(len(a), len(b)) >= COMMON_APART_LENGTH
+        min(len(a), len(b)) >= length
         and apart_similarity(a, b) >= APART_CLOSE
         and _loosely_a_letter_apart(a, b)
     )

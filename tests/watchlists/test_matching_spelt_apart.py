@@ -63,6 +63,7 @@ SURNAME_BESIDE_COMMON = [
 # that agrees.
 COMMON_NAME_APART = [
     ("10327", "RAGAB, Abdullah", "RAJAB, Abdallah"),
+    ("12684", "ZLEITNI, Abdel-Hafez", "ZLITNI, Abdul Hafiz"),
 ]
 # A word read loosely beside common names that agree counts as a transliteration.
 LOOSE_BESIDE_COMMON = [
