@@ -98,6 +98,15 @@ def _identifier_kind(type_: str) -> str:
 
 def identifier_token(identifier: Identifier) -> Token | None:
     """The token of a strong identifier, or None for a weak or undated fact ('Gender')."""
+    return _identifier_token(identifier.type, identifier.value, identifier.country)
+
+
+@lru_cache(maxsize=65536)
+def _identifier_token(type_: str, raw: str, country_code: str) -> Token | None:
+    """identifier_token of one (type, value, country), remembered: tokens are immutable,
+    and a list's identifiers recur in every version it publishes (each version's changed
+    entries are tokenised again; a first version tokenises thousands)."""
+    identifier = Identifier(type=type_, value=raw, country=country_code)
     kind = _identifier_kind(identifier.type)
     value = _code(identifier.value)
     if not value:
@@ -162,7 +171,9 @@ def _ofac(number: str) -> Token:
     return _referent("ofac", number)
 
 
+@lru_cache(maxsize=65536)
 def _referent(source: str, number: str) -> Token:
+    """Remembered: every OFAC entry carries one, in every version (tokens are immutable)."""
     return Token(
         value=f"ref:{source}:{int(number)}",
         strength=Strength.REFERENCE,
@@ -228,21 +239,45 @@ def _parsed_date(text: str) -> str:
 def name_token(record: Record) -> Token | None:
     """Folded name, type and countries (and a person's birth dates): None when the entry
     gives no country, or is a person without a birth date (a name alone is too common)."""
-    folded = fold(record.name)
-    countries = sorted({country_name(c).casefold() for c in record.countries if c.strip()})
-    if not folded or not countries:
+    return _name_token(record.name, record.entry_type, record.countries, record.birth_dates)
+
+
+@lru_cache(maxsize=65536)
+def _name_token(
+    name: str, entry_type: str, countries: tuple[str, ...], birth_dates: tuple[str, ...]
+) -> Token | None:
+    """name_token of these fields, remembered: an entry's name token is computed again
+    whenever the entry changes, and most of a list's names outlive many versions."""
+    countries_key, shown = _countries(countries)
+    if not countries_key:
         return None
-    parts = [record.entry_type, folded, ",".join(countries)]
-    if record.entry_type == "individual":
-        if not record.birth_dates:
+    folded = fold(name)
+    if not folded:
+        return None
+    parts = [entry_type, folded, countries_key]
+    if entry_type == "individual":
+        if not birth_dates:
             return None
-        parts.append(",".join(sorted({birth_date(d) for d in record.birth_dates})))
-    shown = ", ".join(country_name(c) for c in sorted(set(record.countries)) if c.strip())
+        parts.append(_birth_dates(birth_dates))
     return Token(
         value="name:" + "|".join(parts),
         strength=Strength.NAME,
-        label=f"same name, type and country ({record.name!r}, {record.entry_type}, {shown})",
+        label=f"same name, type and country ({name!r}, {entry_type}, {shown})",
     )
+
+
+@lru_cache(maxsize=4096)
+def _countries(countries: tuple[str, ...]) -> tuple[str, str]:
+    """A name token's countries: folded for its value, named for its label ('' when none).
+    A list's entries share a few hundred combinations of countries."""
+    folded = sorted({country_name(c).casefold() for c in countries if c.strip()})
+    shown = ", ".join(country_name(c) for c in sorted(set(countries)) if c.strip())
+    return ",".join(folded), shown
+
+
+def _birth_dates(dates: tuple[str, ...]) -> str:
+    """A person's birth dates, as a name token holds them."""
+    return ",".join(sorted({birth_date(d) for d in dates}))
 
 
 def tokens(record: Record, list_format: str) -> list[Token]:
