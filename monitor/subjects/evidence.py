@@ -291,3 +291,14 @@ def tokens(record: Record, list_format: str) -> list[Token]:
     for token in found:
         unique.setdefault(token.value, token)
     return list(unique.values())
+
+
+def token_rows(record: Record, list_format: str) -> tuple[tuple[str, int, str], ...]:
+    """:func:`tokens` as the linking stores them: (value, strength, label) each."""
+    return tuple(
+        (tk.value, _STRENGTH_NUMBER[tk.strength], tk.label) for tk in tokens(record, list_format)
+    )
+
+
+# int() of each token's IntEnum strength, looked up rather than converted per token.
+_STRENGTH_NUMBER = {s: int(s) for s in Strength}

@@ -36,7 +36,7 @@ from monitor.store import schema as t
 from monitor.store import subjects as sql
 from monitor.store.locks import serialise_transaction
 from monitor.store.subjects import EntryRef, Member
-from monitor.subjects.evidence import Strength, tokens
+from monitor.subjects.evidence import Strength, token_rows
 
 if TYPE_CHECKING:
     from monitor.config import SubjectSettings
@@ -108,7 +108,7 @@ def link_events(
             key=e.key,
             name=e.record.name,
             entry_type=e.record.entry_type,
-            tokens=tuple((tk.value, int(tk.strength), tk.label) for tk in tokens(e.record, fmt)),
+            tokens=token_rows(e.record, fmt),
         )
         for e in events
         if e.kind != EventKind.DELISTED
@@ -200,7 +200,11 @@ def _options(
         if other in known
     ]
     for value, strength, label in entry.tokens:
-        holders = by_token.get(value, set())
+        holders = by_token.get(value)
+        # Most tokens are carried by this entry alone (a first version: nearly all of them):
+        # no other entry to link to, whatever the strength, and nothing to sort.
+        if not holders or (len(holders) == 1 and me in holders):
+            continue
         if strength == Strength.NAME and _ambiguous(holders):
             continue
         for other in sorted(holders - {me}):
@@ -376,13 +380,12 @@ def relink(connection: Connection, settings: SubjectSettings) -> int:
     entries: dict[EntryRef, Entry] = {}
     for ref, (stored, snapshot_id) in latest.items():
         record = Record.from_dict(json.loads(stored))
-        found = tokens(record, formats.get(snapshot_id, ""))
         entries[ref] = Entry(
             list_id=ref[0],
             key=ref[1],
             name=record.name,
             entry_type=record.entry_type,
-            tokens=tuple((tk.value, int(tk.strength), tk.label) for tk in found),
+            tokens=token_rows(record, formats.get(snapshot_id, "")),
         )
     sql.clear_subjects(connection)
     sql.clear_tokens(connection)
