@@ -142,8 +142,9 @@ def _holders_after(
         if h.list_id != list_id or h.key not in entries:
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
     for entry in entries.values():
+        ref = entry.ref
         for value, _, _ in entry.tokens:
-            by_token.setdefault(value, set()).add(entry.ref)
+            by_token.setdefault(value, set()).add(ref)
     return by_token, deleted
 
 
@@ -160,12 +161,14 @@ def link(
         by_token = {}
         for h in sql.holders(connection, {value for e in entries for value, _, _ in e.tokens}):
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
-    forced = _always(settings, {e.ref for e in entries})
-    wanted = {ref for refs in by_token.values() for ref in refs} | {e.ref for e in entries}
+    mine = {e.ref for e in entries}
+    forced = _always(settings, mine)
+    wanted = {ref for refs in by_token.values() for ref in refs} | mine
     wanted |= {other for pairs in forced.values() for other in pairs}
     batch = _Batch(connection, sql.members(connection, wanted), snapshot_id, settings)
+    none: set[EntryRef] = set()  # shared, never changed: most entries are forced to nothing
     for entry in entries:
-        options = _options(entry, by_token, forced.get(entry.ref, set()), batch.known, settings)
+        options = _options(entry, by_token, forced.get(entry.ref, none), batch.known, settings)
         batch.place(entry, options)
     batch.write()
 
@@ -196,7 +199,7 @@ def _options(
             other=other,
             subject_id=known[other].subject_id,
         )
-        for other in sorted(forced)
+        for other in (sorted(forced) if forced else ())
         if other in known
     ]
     for value, strength, label in entry.tokens:
@@ -217,6 +220,8 @@ def _options(
                         subject_id=known[other].subject_id,
                     )
                 )
+    if len(found) < 2:
+        return found  # nothing to order (most entries of a first version: nothing at all)
     return sorted(found, key=lambda o: (o.strength, o.subject_id, o.other))
 
 
