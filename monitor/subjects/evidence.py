@@ -82,6 +82,8 @@ _NATIONAL = {
     "diplomatic passport": "passport",
     "national id no": "national id",
 }
+# A vessel's registration is its IMO number when it says so.
+_VESSEL = "vessel registration identification"
 # National documents that identify only with the country that issued them.
 _NEED_COUNTRY = {"passport", "national id"}
 
@@ -98,11 +100,21 @@ def _identifier_kind(type_: str) -> str:
 
 def identifier_token(identifier: Identifier) -> Token | None:
     """The token of a strong identifier, or None for a weak or undated fact ('Gender')."""
-    kind = _identifier_kind(identifier.type)
-    value = _code(identifier.value)
+    return _identifier_token(identifier.type, identifier.value, identifier.country)
+
+
+@lru_cache(maxsize=65536)
+def _identifier_token(type_: str, raw: str, country_code: str) -> Token | None:
+    """identifier_token of one (type, value, country), remembered: tokens are immutable,
+    and a list's identifiers recur in every version it publishes (each version's changed
+    entries are tokenised again; a first version tokenises thousands)."""
+    kind = _identifier_kind(type_)
+    if kind not in _GLOBAL and kind not in _NATIONAL and kind != _VESSEL:
+        return None  # a weak fact ('Gender', 'Website'): most of a list's identifiers
+    value = _code(raw)
     if not value:
         return None
-    if kind == "vessel registration identification" and identifier.value.upper().startswith("IMO"):
+    if kind == _VESSEL and raw.upper().startswith("IMO"):
         kind = "imo"
     if kind in _GLOBAL:
         category = _GLOBAL[kind]
@@ -120,14 +132,14 @@ def identifier_token(identifier: Identifier) -> Token | None:
         )
     if kind in _NATIONAL:
         category = _NATIONAL[kind]
-        country = country_name(identifier.country).casefold() if identifier.country else ""
+        country = country_name(country_code).casefold() if country_code else ""
         if category in _NEED_COUNTRY and not country:
             return None
-        where = f" ({country_name(identifier.country)})" if country else ""
+        where = f" ({country_name(country_code)})" if country else ""
         return Token(
             value=f"id:{category}:{country}:{value}",
             strength=Strength.IDENTIFIER,
-            label=f"{category} {identifier.value}{where}",
+            label=f"{category} {raw}{where}",
         )
     return None
 
@@ -135,15 +147,18 @@ def identifier_token(identifier: Identifier) -> Token | None:
 def reference_tokens(record: Record, list_format: str) -> list[Token]:
     """The publisher numbers an entry carries or quotes."""
     found: list[Token] = []
-    if list_format.startswith("ofac-") and record.key.isdigit():
-        found.append(_ofac(record.key))
-    if list_format.startswith("csl-"):
+    family = _family(list_format)
+    if family == "ofac-":
+        if record.key.isdigit():
+            found.append(_ofac(record.key))
+    elif family == "csl-":
         match = _CSL_OFAC_KEY.match(record.key)
         if match and match.group("code") in OFAC_CSL_CODES:
             found.append(_ofac(match.group("number")))
-    if list_format.startswith("uk-") and record.key.isdigit():
-        found.append(_referent("gb-hmt", record.key))
-    if list_format.startswith("ftm-"):
+    elif family == "uk-":
+        if record.key.isdigit():
+            found.append(_referent("gb-hmt", record.key))
+    elif family == "ftm-":
         found.append(
             Token(
                 value=f"ref:opensanctions:{record.key}",
@@ -158,11 +173,20 @@ def reference_tokens(record: Record, list_format: str) -> list[Token]:
     return found
 
 
+@lru_cache(maxsize=64)
+def _family(list_format: str) -> str:
+    """The prefix of a format that quotes publisher numbers ('' for none): asked once per
+    format, not four times per entry."""
+    return next((p for p in ("ofac-", "csl-", "uk-", "ftm-") if list_format.startswith(p)), "")
+
+
 def _ofac(number: str) -> Token:
     return _referent("ofac", number)
 
 
+@lru_cache(maxsize=65536)
 def _referent(source: str, number: str) -> Token:
+    """Remembered: every OFAC entry carries one, in every version (tokens are immutable)."""
     return Token(
         value=f"ref:{source}:{int(number)}",
         strength=Strength.REFERENCE,
@@ -228,31 +252,71 @@ def _parsed_date(text: str) -> str:
 def name_token(record: Record) -> Token | None:
     """Folded name, type and countries (and a person's birth dates): None when the entry
     gives no country, or is a person without a birth date (a name alone is too common)."""
-    folded = fold(record.name)
-    countries = sorted({country_name(c).casefold() for c in record.countries if c.strip()})
-    if not folded or not countries:
+    return _name_token(record.name, record.entry_type, record.countries, record.birth_dates)
+
+
+@lru_cache(maxsize=65536)
+def _name_token(
+    name: str, entry_type: str, countries: tuple[str, ...], birth_dates: tuple[str, ...]
+) -> Token | None:
+    """name_token of these fields, remembered: an entry's name token is computed again
+    whenever the entry changes, and most of a list's names outlive many versions."""
+    countries_key, shown = _countries(countries)
+    if not countries_key:
         return None
-    parts = [record.entry_type, folded, ",".join(countries)]
-    if record.entry_type == "individual":
-        if not record.birth_dates:
+    folded = fold(name)
+    if not folded:
+        return None
+    parts = [entry_type, folded, countries_key]
+    if entry_type == "individual":
+        if not birth_dates:
             return None
-        parts.append(",".join(sorted({birth_date(d) for d in record.birth_dates})))
-    shown = ", ".join(country_name(c) for c in sorted(set(record.countries)) if c.strip())
+        parts.append(_birth_dates(birth_dates))
     return Token(
         value="name:" + "|".join(parts),
         strength=Strength.NAME,
-        label=f"same name, type and country ({record.name!r}, {record.entry_type}, {shown})",
+        label=f"same name, type and country ({name!r}, {entry_type}, {shown})",
     )
+
+
+@lru_cache(maxsize=4096)
+def _countries(countries: tuple[str, ...]) -> tuple[str, str]:
+    """A name token's countries: folded for its value, named for its label ('' when none).
+    A list's entries share a few hundred combinations of countries."""
+    folded = sorted({country_name(c).casefold() for c in countries if c.strip()})
+    shown = ", ".join(country_name(c) for c in sorted(set(countries)) if c.strip())
+    return ",".join(folded), shown
+
+
+def _birth_dates(dates: tuple[str, ...]) -> str:
+    """A person's birth dates, as a name token holds them."""
+    return ",".join(sorted({birth_date(d) for d in dates}))
 
 
 def tokens(record: Record, list_format: str) -> list[Token]:
     """Every token of an entry, strongest first, each value once."""
     found = reference_tokens(record, list_format)
-    found += [t for t in (identifier_token(i) for i in record.identifiers) if t]
+    for identifier in record.identifiers:
+        token = _identifier_token(identifier.type, identifier.value, identifier.country)
+        if token is not None:
+            found.append(token)
     name = name_token(record)
     if name is not None:
         found.append(name)
+    if len(found) < 2:
+        return found  # nothing to repeat
     unique: dict[str, Token] = {}
     for token in found:
         unique.setdefault(token.value, token)
     return list(unique.values())
+
+
+def token_rows(record: Record, list_format: str) -> tuple[tuple[str, int, str], ...]:
+    """:func:`tokens` as the linking stores them: (value, strength, label) each."""
+    return tuple(
+        (tk.value, _STRENGTH_NUMBER[tk.strength], tk.label) for tk in tokens(record, list_format)
+    )
+
+
+# int() of each token's IntEnum strength, looked up rather than converted per token.
+_STRENGTH_NUMBER = {s: int(s) for s in Strength}

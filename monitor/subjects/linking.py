@@ -36,7 +36,7 @@ from monitor.store import schema as t
 from monitor.store import subjects as sql
 from monitor.store.locks import serialise_transaction
 from monitor.store.subjects import EntryRef, Member
-from monitor.subjects.evidence import Strength, tokens
+from monitor.subjects.evidence import Strength, token_rows
 
 if TYPE_CHECKING:
     from monitor.config import SubjectSettings
@@ -108,7 +108,7 @@ def link_events(
             key=e.key,
             name=e.record.name,
             entry_type=e.record.entry_type,
-            tokens=tuple((tk.value, int(tk.strength), tk.label) for tk in tokens(e.record, fmt)),
+            tokens=token_rows(e.record, fmt),
         )
         for e in events
         if e.kind != EventKind.DELISTED
@@ -142,8 +142,9 @@ def _holders_after(
         if h.list_id != list_id or h.key not in entries:
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
     for entry in entries.values():
+        ref = entry.ref
         for value, _, _ in entry.tokens:
-            by_token.setdefault(value, set()).add(entry.ref)
+            by_token.setdefault(value, set()).add(ref)
     return by_token, deleted
 
 
@@ -160,12 +161,14 @@ def link(
         by_token = {}
         for h in sql.holders(connection, {value for e in entries for value, _, _ in e.tokens}):
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
-    forced = _always(settings, {e.ref for e in entries})
-    wanted = {ref for refs in by_token.values() for ref in refs} | {e.ref for e in entries}
+    mine = {e.ref for e in entries}
+    forced = _always(settings, mine)
+    wanted = {ref for refs in by_token.values() for ref in refs} | mine
     wanted |= {other for pairs in forced.values() for other in pairs}
     batch = _Batch(connection, sql.members(connection, wanted), snapshot_id, settings)
+    none: set[EntryRef] = set()  # shared, never changed: most entries are forced to nothing
     for entry in entries:
-        options = _options(entry, by_token, forced.get(entry.ref, set()), batch.known, settings)
+        options = _options(entry, by_token, forced.get(entry.ref, none), batch.known, settings)
         batch.place(entry, options)
     batch.write()
 
@@ -196,11 +199,15 @@ def _options(
             other=other,
             subject_id=known[other].subject_id,
         )
-        for other in sorted(forced)
+        for other in (sorted(forced) if forced else ())
         if other in known
     ]
     for value, strength, label in entry.tokens:
-        holders = by_token.get(value, set())
+        holders = by_token.get(value)
+        # Most tokens are carried by this entry alone (a first version: nearly all of them):
+        # no other entry to link to, whatever the strength, and nothing to sort.
+        if not holders or (len(holders) == 1 and me in holders):
+            continue
         if strength == Strength.NAME and _ambiguous(holders):
             continue
         for other in sorted(holders - {me}):
@@ -213,6 +220,8 @@ def _options(
                         subject_id=known[other].subject_id,
                     )
                 )
+    if len(found) < 2:
+        return found  # nothing to order (most entries of a first version: nothing at all)
     return sorted(found, key=lambda o: (o.strength, o.subject_id, o.other))
 
 
@@ -376,13 +385,12 @@ def relink(connection: Connection, settings: SubjectSettings) -> int:
     entries: dict[EntryRef, Entry] = {}
     for ref, (stored, snapshot_id) in latest.items():
         record = Record.from_dict(json.loads(stored))
-        found = tokens(record, formats.get(snapshot_id, ""))
         entries[ref] = Entry(
             list_id=ref[0],
             key=ref[1],
             name=record.name,
             entry_type=record.entry_type,
-            tokens=tuple((tk.value, int(tk.strength), tk.label) for tk in found),
+            tokens=token_rows(record, formats.get(snapshot_id, "")),
         )
     sql.clear_subjects(connection)
     sql.clear_tokens(connection)
