@@ -39,7 +39,7 @@ def sorted_unique(values: Iterable[str | None]) -> tuple[str, ...]:
         if not values:
             return ()  # most fields of most entries are empty: no set, no sort
         if len(values) == 1:  # the next most common: one value, nothing to sort
-            text = " ".join(values[0].replace('"', "'").split()) if values[0] else ""
+            text = clean_text(values[0])
             return (text,) if text else ()
     # clean_text written inline: this runs for five fields of every entry of every snapshot
     return tuple(

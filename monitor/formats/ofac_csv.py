@@ -18,7 +18,7 @@ from monitor.formats import _csv_units as units
 from monitor.formats import _ofac_common as ofac
 from monitor.formats._readers import without_bom
 from monitor.formats.base import Format, SplitRefused, Unit, row_fingerprint
-from monitor.records import Record, sorted_unique
+from monitor.records import Record
 
 # What the CSV files give for an entry that the record does not keep, on purpose (the
 # completeness test of tests/formats checks every other value is kept).
@@ -460,8 +460,8 @@ def build_record(
 @lru_cache(maxsize=4096)
 def _programs(raw: str) -> tuple[str, ...]:
     """The programs column split, kept per distinct value: a list has a few hundred
-    distinct program columns over thousands of entries."""
-    return sorted_unique(ofac.split_programs(raw))
+    distinct program columns over thousands of entries (Record.build sorts them)."""
+    return tuple(ofac.split_programs(raw))
 
 
 # The last bytes of an entry joined with its sibling rows (no row ends so: rows end "\n").
