@@ -25,7 +25,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from monitor.store import schema as t
 from monitor.store.store import insert_rows
@@ -114,6 +113,10 @@ _ONE_PARAMETER = ("postgresql", "sqlite")
 def _in(connection: Connection, column: Any, name: str) -> Any:
     """``column`` among the values bound as ``name``, as :func:`_lookups` sends them."""
     if connection.dialect.name == "postgresql":
+        # Imported here: the PostgreSQL dialect's package is about 30 ms of a SQLite
+        # command's start-up (a replay's), and an engine on PostgreSQL has it loaded.
+        from sqlalchemy.dialects.postgresql import ARRAY
+
         return column == any_(bindparam(name, type_=ARRAY(Text)))
     if connection.dialect.name == "sqlite":
         values = func.json_each(bindparam(name, type_=JSON()))
