@@ -129,6 +129,10 @@ def _holders_after(
     ones, read before the replacement: the stored holders but these entries, and these;
     and whether the entries' old tokens were deleted by the same statement (PostgreSQL).
 
+    Only the tokens that two entries or more will carry are given: a token one entry alone
+    carries links it to nothing (:func:`_options` passes it by alike), and those are
+    nearly all of a first version's (15,000 tokens of 9,000 entries, each a set of one).
+
     Why not read after writing: the entries' own tokens would come back from the database
     (a first version of 9,000 entries read back its 15,000 token rows, to learn what it
     had just written)."""
@@ -141,10 +145,17 @@ def _holders_after(
     for h in found:
         if h.list_id != list_id or h.key not in entries:
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
+    first: dict[str, EntryRef] = {}  # a token none of the above carries: its first entry
     for entry in entries.values():
         ref = entry.ref
         for value, _, _ in entry.tokens:
-            by_token.setdefault(value, set()).add(ref)
+            holders = by_token.get(value)
+            if holders is not None:
+                holders.add(ref)
+                continue
+            other = first.setdefault(value, ref)
+            if other != ref:  # a second entry carries it (an entry's tokens differ)
+                by_token[value] = {other, ref}
     return by_token, deleted
 
 
@@ -156,7 +167,8 @@ def link(
     by_token: dict[str, set[EntryRef]] | None = None,
 ) -> None:
     """Give each entry its subject; their tokens are stored already (``by_token``: who
-    carries each of their tokens, when the caller knows it; else it is read)."""
+    carries each of their tokens, when the caller knows it, else it is read; a token it
+    leaves out is one an entry alone carries)."""
     if by_token is None:
         by_token = {}
         for h in sql.holders(connection, {value for e in entries for value, _, _ in e.tokens}):
@@ -166,9 +178,17 @@ def link(
     wanted = {ref for refs in by_token.values() for ref in refs} | mine
     wanted |= {other for pairs in forced.values() for other in pairs}
     batch = _Batch(connection, sql.members(connection, wanted), snapshot_id, settings)
-    none: set[EntryRef] = set()  # shared, never changed: most entries are forced to nothing
+    none: list[_Option] = []  # shared, never changed: most entries have no option
     for entry in entries:
-        options = _options(entry, by_token, forced.get(entry.ref, none), batch.known, settings)
+        forced_to = forced.get(entry.ref)
+        if forced_to is None:
+            for value, _, _ in entry.tokens:
+                if value in by_token:
+                    break
+            else:  # no other entry shares a token: nothing to look at (most of a first version)
+                batch.place(entry, none)
+                continue
+        options = _options(entry, by_token, forced_to or set(), batch.known, settings)
         batch.place(entry, options)
     batch.write()
 
@@ -345,8 +365,12 @@ class _Batch:
                 return member
             return member.moved(real.get(member.subject_id, member.subject_id))
 
+        known = self.known
         sql.add_members(
-            self.connection, [resolved(r) for r in sorted(self.new_members)], self.snapshot_id
+            self.connection,
+            [known[r] for r in sorted(self.new_members)],
+            self.snapshot_id,
+            subject_ids=real,
         )
         for ref in sorted(self.changed - self.new_members):
             sql.relink_member(self.connection, resolved(ref), self.snapshot_id)
