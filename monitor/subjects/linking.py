@@ -267,6 +267,10 @@ class _Batch:
         self.snapshot_id = snapshot_id
         self.settings = settings
         self.new_subjects: dict[int, tuple[str, str]] = {}
+        # The last provisional number given: never reused, though a merge drops a new
+        # subject (numbered by the count of new subjects, the next one took the number of
+        # a subject still in use, and its entry joined that subject).
+        self.last_provisional = 0
         self.new_members: set[EntryRef] = set()
         self.changed: set[EntryRef] = set()
 
@@ -277,7 +281,8 @@ class _Batch:
             options = [o for o in options if self._may_merge(current.subject_id, o.subject_id)]
         if not options:
             if current is None:
-                subject_id = -(len(self.new_subjects) + 1)
+                self.last_provisional -= 1
+                subject_id = self.last_provisional
                 self.new_subjects[subject_id] = (entry.name, entry.entry_type)
                 self._set(
                     Member(
