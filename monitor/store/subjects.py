@@ -184,11 +184,11 @@ def _members_statement(connection: Connection) -> Any:
 def holders(connection: Connection, values: Iterable[str]) -> list[Holder]:
     """Every entry that carries one of these tokens."""
     found: list[Holder] = []
-    wanted = sorted(set(values))
+    wanted = set(values)
     if _nothing_to_find(connection, t.subject_tokens, len(wanted)):
         return found
     statement = _holders_statement(connection)
-    for chunk in _lookups(connection, wanted):
+    for chunk in _lookups(connection, sorted(wanted)):
         rows = connection.execute(statement, {"values": list(chunk)})
         found += [
             Holder(token=r.token, list_id=r.list_id, key=r.key, strength=r.strength) for r in rows
@@ -229,11 +229,11 @@ def holders_replacing(
 def members(connection: Connection, refs: Iterable[EntryRef]) -> dict[EntryRef, Member]:
     """The members among these entries (an entry never seen by the linking has none)."""
     by_list: dict[str, list[str]] = {}
-    wanted = sorted(set(refs))
+    wanted = set(refs)
     found: dict[EntryRef, Member] = {}
     if _nothing_to_find(connection, t.subject_members, len(wanted)):
         return found
-    for list_id, key in wanted:
+    for list_id, key in sorted(wanted):
         by_list.setdefault(list_id, []).append(key)
     statement = _members_statement(connection)
     for list_id, keys in by_list.items():

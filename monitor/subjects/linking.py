@@ -271,7 +271,9 @@ class _Batch:
         # subject (numbered by the count of new subjects, the next one took the number of
         # a subject still in use, and its entry joined that subject).
         self.last_provisional = 0
-        self.new_members: set[EntryRef] = set()
+        # In the order placed (the entries' order: sorted, so sorting them again to write
+        # them costs one pass, not a sort of 9,000 entries in a set's order).
+        self.new_members: dict[EntryRef, None] = {}
         self.changed: set[EntryRef] = set()
 
     def place(self, entry: Entry, options: list[_Option]) -> None:
@@ -319,7 +321,10 @@ class _Batch:
     def _set(self, member: Member, *, new: bool) -> None:
         ref = (member.list_id, member.key)
         self.known[ref] = member
-        (self.new_members if new else self.changed).add(ref)
+        if new:
+            self.new_members[ref] = None
+        else:
+            self.changed.add(ref)
 
     def _may_merge(self, a: int, b: int) -> bool:
         """Whether two subjects may become one: no never_link pair would end up together."""
@@ -377,7 +382,7 @@ class _Batch:
             self.snapshot_id,
             subject_ids=real,
         )
-        for ref in sorted(self.changed - self.new_members):
+        for ref in sorted(self.changed - self.new_members.keys()):
             sql.relink_member(self.connection, resolved(ref), self.snapshot_id)
 
 
