@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -48,9 +48,11 @@ FIRST = 9  # the strength stored for the entry a subject started with
 STRONG = Strength.IDENTIFIER  # links at least this strong merge subjects
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Entry:
-    """An entry to link: who it is and its tokens (value, strength, label)."""
+class Entry(NamedTuple):
+    """An entry to link: who it is and its tokens (value, strength, label).
+
+    A named tuple, not a frozen dataclass: a first version makes one per entry, and a
+    frozen dataclass sets each field through object.__setattr__ (twice the cost)."""
 
     list_id: str
     key: str
