@@ -205,7 +205,9 @@ def _create_new_sqlite(engine: Engine) -> bool:
     with engine.connect().execution_options(immediate=True) as connection, connection.begin():
         if connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one():
             return False
-        _create_schema(connection, checkfirst=True)
+        # No table to ask about: the count was read under this transaction's write lock
+        # (BEGIN IMMEDIATE), so none appeared since (asking for each cost about 10 ms).
+        _create_schema(connection, checkfirst=False)
     return True
 
 

@@ -48,6 +48,23 @@ class Token:
     label: str
 
 
+Row = tuple[str, int, str]
+"""A token as the linking stores it: (value, strength as a number, label).
+
+The evidence is computed as rows, and a :class:`Token` is made from one only when
+asked for: the linking of a list's first version computes some 15,000 tokens, and
+building each as a Token and then converting it to the row it stores cost about a
+third of that work."""
+
+_REFERENCE = int(Strength.REFERENCE)
+_IDENTIFIER = int(Strength.IDENTIFIER)
+_NAME = int(Strength.NAME)
+
+
+def _token(row: Row) -> Token:
+    return Token(value=row[0], strength=Strength(row[1]), label=row[2])
+
+
 _NON_CODE = re.compile(r"[^0-9A-Z]+")
 _DIGITS = re.compile(r"\d{7}")
 _CSL_OFAC_KEY = re.compile(r"^(?P<code>[^:]+):(?P<number>\d+)$")
@@ -100,12 +117,13 @@ def _identifier_kind(type_: str) -> str:
 
 def identifier_token(identifier: Identifier) -> Token | None:
     """The token of a strong identifier, or None for a weak or undated fact ('Gender')."""
-    return _identifier_token(identifier.type, identifier.value, identifier.country)
+    row = _identifier_row(identifier.type, identifier.value, identifier.country)
+    return _token(row) if row is not None else None
 
 
 @lru_cache(maxsize=65536)
-def _identifier_token(type_: str, raw: str, country_code: str) -> Token | None:
-    """identifier_token of one (type, value, country), remembered: tokens are immutable,
+def _identifier_row(type_: str, raw: str, country_code: str) -> Row | None:
+    """identifier_token of one (type, value, country) as a row, remembered: rows are immutable,
     and a list's identifiers recur in every version it publishes (each version's changed
     entries are tokenised again; a first version tokenises thousands)."""
     kind = _identifier_kind(type_)
@@ -125,45 +143,41 @@ def _identifier_token(type_: str, raw: str, country_code: str) -> Token | None:
             value = found.group(0)
         if category == "SWIFT/BIC":
             value = value[:8]  # a branch code after the 8 letters names the same bank
-        return Token(
-            value=f"id:{category}:{value}",
-            strength=Strength.IDENTIFIER,
-            label=f"{category} {value}",
-        )
+        return (f"id:{category}:{value}", _IDENTIFIER, f"{category} {value}")
     if kind in _NATIONAL:
         category = _NATIONAL[kind]
         country = country_name(country_code).casefold() if country_code else ""
         if category in _NEED_COUNTRY and not country:
             return None
         where = f" ({country_name(country_code)})" if country else ""
-        return Token(
-            value=f"id:{category}:{country}:{value}",
-            strength=Strength.IDENTIFIER,
-            label=f"{category} {raw}{where}",
-        )
+        return (f"id:{category}:{country}:{value}", _IDENTIFIER, f"{category} {raw}{where}")
     return None
 
 
 def reference_tokens(record: Record, list_format: str) -> list[Token]:
     """The publisher numbers an entry carries or quotes."""
-    found: list[Token] = []
+    return [_token(row) for row in _reference_rows(record, list_format)]
+
+
+def _reference_rows(record: Record, list_format: str) -> list[Row]:
+    """reference_tokens as rows."""
     family = _family(list_format)
     if family == "ofac-":
-        if record.key.isdigit():
-            found.append(_ofac(record.key))
-    elif family == "csl-":
+        return [_referent("ofac", record.key)] if record.key.isdigit() else []
+    found: list[Row] = []
+    if family == "csl-":
         match = _CSL_OFAC_KEY.match(record.key)
         if match and match.group("code") in OFAC_CSL_CODES:
-            found.append(_ofac(match.group("number")))
+            found.append(_referent("ofac", match.group("number")))
     elif family == "uk-":
         if record.key.isdigit():
             found.append(_referent("gb-hmt", record.key))
     elif family == "ftm-":
         found.append(
-            Token(
-                value=f"ref:opensanctions:{record.key}",
-                strength=Strength.REFERENCE,
-                label=f"OpenSanctions id {record.key}",
+            (
+                f"ref:opensanctions:{record.key}",
+                _REFERENCE,
+                f"OpenSanctions id {record.key}",
             )
         )
         for referent in dict(record.extra).get("referents", "").split():
@@ -180,18 +194,11 @@ def _family(list_format: str) -> str:
     return next((p for p in ("ofac-", "csl-", "uk-", "ftm-") if list_format.startswith(p)), "")
 
 
-def _ofac(number: str) -> Token:
-    return _referent("ofac", number)
-
-
 @lru_cache(maxsize=65536)
-def _referent(source: str, number: str) -> Token:
-    """Remembered: every OFAC entry carries one, in every version (tokens are immutable)."""
-    return Token(
-        value=f"ref:{source}:{int(number)}",
-        strength=Strength.REFERENCE,
-        label=f"{REFERENT_LABELS[source]} {int(number)}",
-    )
+def _referent(source: str, number: str) -> Row:
+    """Remembered: every OFAC entry carries one, in every version (rows are immutable)."""
+    value = int(number)
+    return (f"ref:{source}:{value}", _REFERENCE, f"{REFERENT_LABELS[source]} {value}")
 
 
 _MONTHS = {
@@ -213,17 +220,32 @@ def _plain_date(text: str) -> str | None:
         if found := _DAY_MONTH_YEAR.fullmatch(text):
             month = _MONTHS.get(found[2].lower())
             if month:
-                return datetime(int(found[3]), month, int(found[1])).strftime("%Y-%m-%d")
+                return _day(datetime(int(found[3]), month, int(found[1])))
         elif found := _MONTH_YEAR.fullmatch(text):
             month = _MONTHS.get(found[1].lower())
             if month:
-                return datetime(int(found[2]), month, 1).strftime("%Y-%m")
+                return _month(datetime(int(found[2]), month, 1))
         elif found := _ISO_DAY.fullmatch(text):
-            day = datetime(int(found[1]), int(found[2]), int(found[3]))
-            return day.strftime("%Y-%m-%d")
+            return _day(datetime(int(found[1]), int(found[2]), int(found[3])))
     except ValueError:  # no such day: strptime decides
         return None
     return None
+
+
+def _day(moment: datetime) -> str:
+    """strftime("%Y-%m-%d") written out for a four-digit year, as strftime writes it
+    (several times cheaper; a first version meets thousands of dates). A year before 1000
+    is left to strftime, whose %Y pads it or not depending on the platform."""
+    if moment.year < 1000:
+        return moment.strftime("%Y-%m-%d")
+    return f"{moment.year}-{moment.month:02d}-{moment.day:02d}"
+
+
+def _month(moment: datetime) -> str:
+    """strftime("%Y-%m"), as :func:`_day` writes it."""
+    if moment.year < 1000:
+        return moment.strftime("%Y-%m")
+    return f"{moment.year}-{moment.month:02d}"
 
 
 @lru_cache(maxsize=65536)
@@ -252,14 +274,15 @@ def _parsed_date(text: str) -> str:
 def name_token(record: Record) -> Token | None:
     """Folded name, type and countries (and a person's birth dates): None when the entry
     gives no country, or is a person without a birth date (a name alone is too common)."""
-    return _name_token(record.name, record.entry_type, record.countries, record.birth_dates)
+    row = _name_row(record.name, record.entry_type, record.countries, record.birth_dates)
+    return _token(row) if row is not None else None
 
 
 @lru_cache(maxsize=65536)
-def _name_token(
+def _name_row(
     name: str, entry_type: str, countries: tuple[str, ...], birth_dates: tuple[str, ...]
-) -> Token | None:
-    """name_token of these fields, remembered: an entry's name token is computed again
+) -> Row | None:
+    """name_token of these fields as a row, remembered: an entry's name token is computed again
     whenever the entry changes, and most of a list's names outlive many versions."""
     countries_key, shown = _countries(countries)
     if not countries_key:
@@ -272,10 +295,10 @@ def _name_token(
         if not birth_dates:
             return None
         parts.append(_birth_dates(birth_dates))
-    return Token(
-        value="name:" + "|".join(parts),
-        strength=Strength.NAME,
-        label=f"same name, type and country ({name!r}, {entry_type}, {shown})",
+    return (
+        "name:" + "|".join(parts),
+        _NAME,
+        f"same name, type and country ({name!r}, {entry_type}, {shown})",
     )
 
 
@@ -295,28 +318,23 @@ def _birth_dates(dates: tuple[str, ...]) -> str:
 
 def tokens(record: Record, list_format: str) -> list[Token]:
     """Every token of an entry, strongest first, each value once."""
-    found = reference_tokens(record, list_format)
+    return [_token(row) for row in token_rows(record, list_format)]
+
+
+def token_rows(record: Record, list_format: str) -> tuple[Row, ...]:
+    """:func:`tokens` as the linking stores them: (value, strength, label) each."""
+    found = _reference_rows(record, list_format)
     for identifier in record.identifiers:
-        token = _identifier_token(identifier.type, identifier.value, identifier.country)
-        if token is not None:
-            found.append(token)
-    name = name_token(record)
+        row = _identifier_row(identifier.type, identifier.value, identifier.country)
+        if row is not None:
+            found.append(row)
+    name = _name_row(record.name, record.entry_type, record.countries, record.birth_dates)
     if name is not None:
         found.append(name)
     if len(found) < 2:
-        return found  # nothing to repeat
-    unique: dict[str, Token] = {}
-    for token in found:
-        unique.setdefault(token.value, token)
-    return list(unique.values())
-
-
-def token_rows(record: Record, list_format: str) -> tuple[tuple[str, int, str], ...]:
-    """:func:`tokens` as the linking stores them: (value, strength, label) each."""
-    return tuple(
-        (tk.value, _STRENGTH_NUMBER[tk.strength], tk.label) for tk in tokens(record, list_format)
-    )
-
-
-# int() of each token's IntEnum strength, looked up rather than converted per token.
-_STRENGTH_NUMBER = {s: int(s) for s in Strength}
+        return tuple(found)  # nothing to repeat
+    unique: dict[str, Row] = {}
+    for row in found:
+        if row[0] not in unique:
+            unique[row[0]] = row
+    return tuple(unique.values())

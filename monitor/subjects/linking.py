@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -48,9 +48,11 @@ FIRST = 9  # the strength stored for the entry a subject started with
 STRONG = Strength.IDENTIFIER  # links at least this strong merge subjects
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Entry:
-    """An entry to link: who it is and its tokens (value, strength, label)."""
+class Entry(NamedTuple):
+    """An entry to link: who it is and its tokens (value, strength, label).
+
+    A named tuple, not a frozen dataclass: a first version makes one per entry, and a
+    frozen dataclass sets each field through object.__setattr__ (twice the cost)."""
 
     list_id: str
     key: str
@@ -129,6 +131,10 @@ def _holders_after(
     ones, read before the replacement: the stored holders but these entries, and these;
     and whether the entries' old tokens were deleted by the same statement (PostgreSQL).
 
+    Only the tokens that two entries or more will carry are given: a token one entry alone
+    carries links it to nothing (:func:`_options` passes it by alike), and those are
+    nearly all of a first version's (15,000 tokens of 9,000 entries, each a set of one).
+
     Why not read after writing: the entries' own tokens would come back from the database
     (a first version of 9,000 entries read back its 15,000 token rows, to learn what it
     had just written)."""
@@ -141,10 +147,17 @@ def _holders_after(
     for h in found:
         if h.list_id != list_id or h.key not in entries:
             by_token.setdefault(h.token, set()).add((h.list_id, h.key))
+    first: dict[str, EntryRef] = {}  # a token none of the above carries: its first entry
     for entry in entries.values():
         ref = entry.ref
         for value, _, _ in entry.tokens:
-            by_token.setdefault(value, set()).add(ref)
+            holders = by_token.get(value)
+            if holders is not None:
+                holders.add(ref)
+                continue
+            other = first.setdefault(value, ref)
+            if other != ref:  # a second entry carries it (an entry's tokens differ)
+                by_token[value] = {other, ref}
     return by_token, deleted
 
 
@@ -156,7 +169,8 @@ def link(
     by_token: dict[str, set[EntryRef]] | None = None,
 ) -> None:
     """Give each entry its subject; their tokens are stored already (``by_token``: who
-    carries each of their tokens, when the caller knows it; else it is read)."""
+    carries each of their tokens, when the caller knows it, else it is read; a token it
+    leaves out is one an entry alone carries)."""
     if by_token is None:
         by_token = {}
         for h in sql.holders(connection, {value for e in entries for value, _, _ in e.tokens}):
@@ -166,9 +180,17 @@ def link(
     wanted = {ref for refs in by_token.values() for ref in refs} | mine
     wanted |= {other for pairs in forced.values() for other in pairs}
     batch = _Batch(connection, sql.members(connection, wanted), snapshot_id, settings)
-    none: set[EntryRef] = set()  # shared, never changed: most entries are forced to nothing
+    none: list[_Option] = []  # shared, never changed: most entries have no option
     for entry in entries:
-        options = _options(entry, by_token, forced.get(entry.ref, none), batch.known, settings)
+        forced_to = forced.get(entry.ref)
+        if forced_to is None:
+            for value, _, _ in entry.tokens:
+                if value in by_token:
+                    break
+            else:  # no other entry shares a token: nothing to look at (most of a first version)
+                batch.place(entry, none)
+                continue
+        options = _options(entry, by_token, forced_to or set(), batch.known, settings)
         batch.place(entry, options)
     batch.write()
 
@@ -247,7 +269,13 @@ class _Batch:
         self.snapshot_id = snapshot_id
         self.settings = settings
         self.new_subjects: dict[int, tuple[str, str]] = {}
-        self.new_members: set[EntryRef] = set()
+        # The last provisional number given: never reused, though a merge drops a new
+        # subject (numbered by the count of new subjects, the next one took the number of
+        # a subject still in use, and its entry joined that subject).
+        self.last_provisional = 0
+        # In the order placed (the entries' order: sorted, so sorting them again to write
+        # them costs one pass, not a sort of 9,000 entries in a set's order).
+        self.new_members: dict[EntryRef, None] = {}
         self.changed: set[EntryRef] = set()
 
     def place(self, entry: Entry, options: list[_Option]) -> None:
@@ -257,7 +285,8 @@ class _Batch:
             options = [o for o in options if self._may_merge(current.subject_id, o.subject_id)]
         if not options:
             if current is None:
-                subject_id = -(len(self.new_subjects) + 1)
+                self.last_provisional -= 1
+                subject_id = self.last_provisional
                 self.new_subjects[subject_id] = (entry.name, entry.entry_type)
                 self._set(
                     Member(
@@ -294,7 +323,10 @@ class _Batch:
     def _set(self, member: Member, *, new: bool) -> None:
         ref = (member.list_id, member.key)
         self.known[ref] = member
-        (self.new_members if new else self.changed).add(ref)
+        if new:
+            self.new_members[ref] = None
+        else:
+            self.changed.add(ref)
 
     def _may_merge(self, a: int, b: int) -> bool:
         """Whether two subjects may become one: no never_link pair would end up together."""
@@ -345,10 +377,14 @@ class _Batch:
                 return member
             return member.moved(real.get(member.subject_id, member.subject_id))
 
+        known = self.known
         sql.add_members(
-            self.connection, [resolved(r) for r in sorted(self.new_members)], self.snapshot_id
+            self.connection,
+            [known[r] for r in sorted(self.new_members)],
+            self.snapshot_id,
+            subject_ids=real,
         )
-        for ref in sorted(self.changed - self.new_members):
+        for ref in sorted(self.changed - self.new_members.keys()):
             sql.relink_member(self.connection, resolved(ref), self.snapshot_id)
 
 

@@ -326,3 +326,38 @@ def test_postgresql_links_the_shipped_history_as_sqlite_does(tmp_path: Path) -> 
     on_sqlite = _linking_of(f"sqlite:///{database}")
     assert len(on_sqlite[0]) > 1000 and len(on_sqlite[2]) > 1000
     assert on_pg == on_sqlite
+
+
+def test_a_subject_made_after_a_merge_in_one_batch_is_a_subject_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """Provisional subjects are numbered -1, -2, ... within a batch, and a merge of two of
+    them drops one: the next new subject must not take a number still in use (it was
+    numbered by the count of provisional subjects, so a fourth unrelated entry joined the
+    subject of three, under its own name). A and B each carry an identifier C carries
+    both of (C links to B, then A's subject merges into B's); D shares nothing."""
+    database = _replay(tmp_path, lists=("us-ofac-sdn",))
+    engine = open_engine(f"sqlite:///{database}")
+    tokens_of = {
+        "A": (("id:test:a", 2, "test a"),),
+        "B": (("id:test:b", 2, "test b"),),
+        "C": (("id:test:a", 2, "test a"), ("id:test:b", 2, "test b")),
+        "D": (("id:test:d", 2, "test d"),),
+    }
+    entries = [
+        Entry(list_id="test", key=k, name=f"ENTRY {k}", entry_type="entity", tokens=v)
+        for k, v in tokens_of.items()
+    ]
+    with engine.begin() as connection:
+        snapshot_id = connection.execute(select(t.snapshots.c.id)).scalars().first()
+        sql.replace_tokens(connection, "test", tokens_of)
+        link(connection, entries, snapshot_id, SubjectSettings())
+        rows = connection.execute(
+            select(t.subject_members.c.key, t.subjects.c.name)
+            .join(t.subjects, t.subjects.c.id == t.subject_members.c.subject_id)
+            .where(t.subject_members.c.list_id == "test")
+        ).all()
+    engine.dispose()
+    subject_of = {key: name for key, name in rows}
+    assert subject_of["A"] == subject_of["B"] == subject_of["C"] != subject_of["D"]
+    assert subject_of["D"] == "ENTRY D"
