@@ -258,6 +258,13 @@ def serialise_transaction(connection: Connection, name: str) -> None:
     connection.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), params)
 
 
+def _simple_query(connection: Connection, statements: str) -> None:
+    """Send ``statements`` (several, separated by semicolons, no parameters) in one round
+    trip: without parameters psycopg sends them as one simple query, and never prepares it.
+    (The option is this call's only: SQLAlchemy 2 changes a Connection's own in place.)"""
+    connection.exec_driver_sql(statements, execution_options={"no_parameters": True})
+
+
 # The names serialise_transaction need not lock again: (the transaction, its names).
 _SERIALISED = "watchlist_monitor_serialised"
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -297,9 +304,7 @@ def begin_list_locked(connection: Connection, list_key: int, serialise: Sequence
     """
     locks = [f"pg_advisory_xact_lock({int(list_key)})"]
     locks += [f"pg_advisory_xact_lock({NAMESPACE + 3}, {_key(connection, n)})" for n in serialise]
-    connection.execution_options(no_parameters=True).exec_driver_sql(
-        "BEGIN; SELECT " + ", ".join(locks)
-    )
+    _simple_query(connection, "BEGIN; SELECT " + ", ".join(locks))
     connection.info[_SERIALISED] = (connection.get_transaction(), frozenset(serialise))
 
 
@@ -387,7 +392,7 @@ def commit_releasing(session: WriterSession) -> None:
     if session.nested:
         return
     statement = f"COMMIT; {session.unlock}"
-    session.connection.execution_options(no_parameters=True).exec_driver_sql(statement)
+    _simple_query(session.connection, statement)
     session.released = True
 
 

@@ -127,6 +127,8 @@ def test_a_serialised_name_is_locked_as_the_transaction_begins_and_not_asked_aga
     with _store_and_observer() as (store, observer):
         with store.list_transaction("sdn", serialise=("subjects",)) as tx:
             assert _held(observer) == 2  # the list's lock and the subjects'
+            # the BEGIN's options were its own: later statements go as they always went
+            assert "no_parameters" not in tx.connection.get_execution_options()
             statements: list[str] = []
             connection = tx.connection
 
