@@ -41,7 +41,7 @@ from monitor.ingest.gcpause import collector_paused
 from monitor.ingest.spill import FirstVersionEvents, Spill
 from monitor.kinds import EventKind, IngestStatus
 from monitor.records import Event
-from monitor.store.locks import list_writer
+from monitor.store.locks import list_writer, serialised_by
 from monitor.store.store import (
     ListSnapshots,
     ListTransaction,
@@ -692,60 +692,77 @@ def _apply_locked(
     noted: list[bool],
 ) -> IngestResult | None:
     """The checks under the lock and the apply itself, in one transaction holding the
-    list's lock: the list's snapshots are read there once, in one statement, and every
-    rule below is decided on that read (``noted`` is appended to when an approval was
-    written into the archive)."""
-    with store.list_transaction(snapshot.list_id) as tx:
-        seen = tx.snapshots(snapshot.sha256, snapshot.observed_at)
-        if not request.approved and (waiting := _held_earlier(seen, snapshot, fmt)) is not None:
-            return _hold(tx, seen, snapshot, waiting, taken.count)
-        approved = request.approved or (decision is not None and decision.approved)
-        missing = _missing_roles(seen.latest_applied, snapshot, fmt)
-        if missing.status != "ok" and not approved:
-            return _hold(tx, seen, snapshot, missing.reason, taken.count)
-        if request.approved and decision is None:
-            approval = _note_approval(request, snapshot, folder)
-            noted.append(True)
-        else:
-            approval = decision.describe() if approved and decision is not None else ""
-        known = seen.known
-        reopen = (approved or request.recheck_quarantined) and known is not None
-        if known is not None and not (reopen and known.status == IngestStatus.QUARANTINED):
-            return _skipped(snapshot, known.id)
-        existing = known.id if known is not None else None
-        latest = seen.latest_state
-        if latest is not None and latest.sha256 == snapshot.sha256:
-            snapshot_id = tx.record_snapshot(
-                snapshot, status=IngestStatus.UNCHANGED, record_count=taken.count
-            )
-            return IngestResult.of(
-                snapshot, IngestStatus.UNCHANGED, snapshot_id=snapshot_id, record_count=taken.count
-            )
-        if latest is not None and snapshot.observed_at < latest.observed_at:
-            raise OutOfOrder(
-                f"list {snapshot.list_id}: another process applied a newer snapshot "
-                f"({utc_iso(latest.observed_at)}) first; this one "
-                f"({utc_iso(snapshot.observed_at)}) was not applied"
-            )
-        if not taken.base.is_current(seen.latest_applied):
-            return None
-        if taken.first is not None:  # no stored state: every entry is new
-            result = _apply_baseline(tx, snapshot, taken.first, existing)
-        else:
-            target = _Target(
-                snapshot=snapshot, existing=existing, approved=approved, approval=approval
-            )
-            absent = _absent_roles(snapshot, fmt)
-            result = _apply_diff(tx, request.list_config, target, taken, absent)
-        if result.snapshot_id is not None and result.status in (
-            IngestStatus.BASELINE,
-            IngestStatus.APPLIED,
-        ):
-            if isinstance(taken, units.UnitIntake):  # the fingerprints of the new state
-                taken.plan.write(tx.connection, snapshot.list_id, result.snapshot_id)
-            for hook in request.hooks:
-                hook(tx, result.snapshot_id, result.events, snapshot.recorded_at)
+    list's lock (and the locks its hooks serialise on): the list's snapshots are read there
+    once, in one statement, and every rule is decided on that read (``noted`` is appended
+    to when an approval was written into the archive). A result is final: the writer
+    applies nothing more after this transaction (None: it reads the state again)."""
+    serialise = serialised_by(request.hooks)
+    with store.list_transaction(snapshot.list_id, serialise=serialise) as tx:
+        result = _decide_and_apply(tx, request, snapshot, fmt, taken, decision, folder, noted)
+        if result is not None:
+            tx.end_writer()
         return result
+
+
+def _decide_and_apply(
+    tx: ListTransaction,
+    request: IngestRequest,
+    snapshot: NewSnapshot,
+    fmt: Format,
+    taken: intake.Intake,
+    decision: guards.Decision | None,
+    folder: Path,
+    noted: list[bool],
+) -> IngestResult | None:
+    """The body of _apply_locked, in its transaction."""
+    seen = tx.snapshots(snapshot.sha256, snapshot.observed_at)
+    if not request.approved and (waiting := _held_earlier(seen, snapshot, fmt)) is not None:
+        return _hold(tx, seen, snapshot, waiting, taken.count)
+    approved = request.approved or (decision is not None and decision.approved)
+    missing = _missing_roles(seen.latest_applied, snapshot, fmt)
+    if missing.status != "ok" and not approved:
+        return _hold(tx, seen, snapshot, missing.reason, taken.count)
+    if request.approved and decision is None:
+        approval = _note_approval(request, snapshot, folder)
+        noted.append(True)
+    else:
+        approval = decision.describe() if approved and decision is not None else ""
+    known = seen.known
+    reopen = (approved or request.recheck_quarantined) and known is not None
+    if known is not None and not (reopen and known.status == IngestStatus.QUARANTINED):
+        return _skipped(snapshot, known.id)
+    existing = known.id if known is not None else None
+    latest = seen.latest_state
+    if latest is not None and latest.sha256 == snapshot.sha256:
+        snapshot_id = tx.record_snapshot(
+            snapshot, status=IngestStatus.UNCHANGED, record_count=taken.count
+        )
+        return IngestResult.of(
+            snapshot, IngestStatus.UNCHANGED, snapshot_id=snapshot_id, record_count=taken.count
+        )
+    if latest is not None and snapshot.observed_at < latest.observed_at:
+        raise OutOfOrder(
+            f"list {snapshot.list_id}: another process applied a newer snapshot "
+            f"({utc_iso(latest.observed_at)}) first; this one "
+            f"({utc_iso(snapshot.observed_at)}) was not applied"
+        )
+    if not taken.base.is_current(seen.latest_applied):
+        return None
+    if taken.first is not None:  # no stored state: every entry is new
+        result = _apply_baseline(tx, snapshot, taken.first, existing)
+    else:
+        target = _Target(snapshot=snapshot, existing=existing, approved=approved, approval=approval)
+        absent = _absent_roles(snapshot, fmt)
+        result = _apply_diff(tx, request.list_config, target, taken, absent)
+    if result.snapshot_id is not None and result.status in (
+        IngestStatus.BASELINE,
+        IngestStatus.APPLIED,
+    ):
+        if isinstance(taken, units.UnitIntake):  # the fingerprints of the new state
+            taken.plan.write(tx.connection, snapshot.list_id, result.snapshot_id)
+        for hook in request.hooks:
+            hook(tx, result.snapshot_id, result.events, snapshot.recorded_at)
+    return result
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,17 +20,20 @@ import threading
 import time
 import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, text
 
 from monitor.errors import AlreadyRunning, ConfigError, StoreError, os_reason
-from monitor.store.store import Store
+
+if TYPE_CHECKING:
+    from monitor.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -248,8 +251,61 @@ def serialise_transaction(connection: Connection, name: str) -> None:
     """
     if connection.dialect.name != "postgresql":
         return
+    taken = connection.info.get(_SERIALISED)
+    if taken is not None and taken[0] is connection.get_transaction() and name in taken[1]:
+        return  # taken with the list's lock when this transaction began (begin_list_locked)
     params = {"ns": NAMESPACE + 3, "key": _key(connection, name)}
     connection.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), params)
+
+
+def _simple_query(connection: Connection, statements: str) -> None:
+    """Send ``statements`` (several, separated by semicolons, no parameters) in one round
+    trip: without parameters psycopg sends them as one simple query, and never prepares it.
+    (The option is this call's only: SQLAlchemy 2 changes a Connection's own in place.)"""
+    connection.exec_driver_sql(statements, execution_options={"no_parameters": True})
+
+
+# The names serialise_transaction need not lock again: (the transaction, its names).
+_SERIALISED = "watchlist_monitor_serialised"
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def serialising(*names: str) -> Callable[[_F], _F]:
+    """Mark an apply hook as one that calls serialise_transaction for ``names``: the list's
+    transaction then takes those locks as it begins (:func:`serialised_by`)."""
+
+    def mark(hook: _F) -> _F:
+        setattr(hook, "serialises", names)  # noqa: B010 (a function's attribute)
+        return hook
+
+    return mark
+
+
+def serialised_by(hooks: Iterable[object]) -> tuple[str, ...]:
+    """The names the hooks serialise their transaction on (see :func:`serialising`)."""
+    names = (name for hook in hooks for name in getattr(hook, "serialises", ()))
+    return tuple(dict.fromkeys(names))
+
+
+def begin_list_locked(connection: Connection, list_key: int, serialise: Sequence[str]) -> None:
+    """BEGIN a list's transaction on PostgreSQL holding its lock, and the locks of
+    ``serialise`` (serialise_transaction's), in one round trip.
+
+    Why: psycopg sends its BEGIN on its own before the first statement, then the list's
+    lock and, later in the apply, the subjects' lock were a statement each: three round
+    trips a version where one does. ``connection`` is in autocommit at the driver (it
+    sends no BEGIN of its own; its COMMIT or ROLLBACK still ends the transaction), and
+    the statements go as one simple query, each in turn as before: the locks are held
+    from the transaction's first statement to its end, and each later statement sees
+    what the holders before it committed. A serialised lock is taken where its transaction
+    begins instead of where the hook asks: after the list's lock, as before, and only
+    for the few milliseconds of the apply more. Lock keys are integers, so they are
+    written into the statement.
+    """
+    locks = [f"pg_advisory_xact_lock({int(list_key)})"]
+    locks += [f"pg_advisory_xact_lock({NAMESPACE + 3}, {_key(connection, n)})" for n in serialise]
+    _simple_query(connection, "BEGIN; SELECT " + ", ".join(locks))
+    connection.info[_SERIALISED] = (connection.get_transaction(), frozenset(serialise))
 
 
 WRITER_WAIT_SECONDS = 600.0
@@ -272,32 +328,87 @@ def list_writer(store: Store, list_id: str, *, wait: float | None = None) -> Ite
     when the lock was free at once.
     """
     limit = WRITER_WAIT_SECONDS if wait is None else wait
-    held = _held_writers.__dict__.setdefault("keys", set())
+    held: dict[tuple[str, str], WriterSession | None]
+    held = _held_writers.__dict__.setdefault("keys", {})
     key = (store.engine.url.render_as_string(hide_password=False), list_id)
     if key in held:  # this thread already writes this list (a version finished first)
-        yield True
+        outer = held[key]
+        if outer is not None:
+            outer.nested += 1  # only the frame that took the lock may let it go
+        try:
+            yield True
+        finally:
+            if outer is not None:
+                outer.nested -= 1
         return
-    held.add(key)
+    held[key] = None
     try:
-        with _writer(store, list_id, limit) as waited:
+        with _writer(store, list_id, limit) as (waited, session):
+            held[key] = session
             yield waited
     finally:
-        held.discard(key)
+        held.pop(key, None)
 
 
 _held_writers = threading.local()
 
 
+@dataclass(eq=False)
+class WriterSession:
+    """The connection holding this thread's writer lock on a list (PostgreSQL), lent to
+    the list's transactions on the thread (:func:`lent_writer`)."""
+
+    connection: Connection
+    unlock: str  # the statement releasing the lock, its integer keys written in
+    nested: int = 0  # list_writer frames of the list inside the one that took the lock
+    released: bool = False  # by the COMMIT of the last transaction (commit_releasing)
+
+
+def lent_writer(store: Store, list_id: str) -> WriterSession | None:
+    """The connection of this thread's writer lock on the list, for its transaction.
+
+    Why: the transaction took a connection of its own out of the pool while the
+    writer's sat idle beside it; on the writer's one, the last transaction's COMMIT
+    and the lock's release go as one round trip (:func:`commit_releasing`). A session
+    advisory lock and the transaction's own locks do not interfere on one connection.
+    None on SQLite, without the lock, or while its connection is in a transaction.
+    """
+    held = _held_writers.__dict__.get("keys", {})
+    session = held.get((store.engine.url.render_as_string(hide_password=False), list_id))
+    if session is None or session.released or session.connection.engine is not store.engine:
+        return None
+    return None if session.connection.in_transaction() else session
+
+
+def commit_releasing(session: WriterSession) -> None:
+    """COMMIT the transaction on the writer's connection and release the writer lock in
+    the same round trip: for the transaction after which the writer applies nothing more.
+
+    The lock is released after the COMMIT, as list_writer's exit would have released
+    it, and only once the transaction committed; list_writer's exit then sends nothing.
+    A frame of list_writer inside the one that took the lock (an earlier version
+    finished first) does not end it: its COMMIT goes alone.
+    """
+    if session.nested:
+        return
+    statement = f"COMMIT; {session.unlock}"
+    _simple_query(session.connection, statement)
+    session.released = True
+
+
 @contextmanager
-def _writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
-    """The lock of list_writer; yields whether it had to wait for it."""
+def _writer(
+    store: Store, list_id: str, limit: float
+) -> Iterator[tuple[bool, WriterSession | None]]:
+    """The lock of list_writer; yields whether it had to wait for it, and on PostgreSQL the
+    connection holding it."""
     if store.backend == "postgresql":
-        with _pg_writer(store, list_id, limit) as waited:
-            yield waited
+        with _pg_writer(store, list_id, limit) as (waited, session):
+            yield waited, session
         return
     database = store.engine.url.database
     if not database or database == ":memory:":
-        yield False
+        yield False, None
         return
     folder = Path(f"{database}.locks")
     lock = FileLock(folder / f"{list_id}.lock", thread_local=False)
@@ -315,16 +426,17 @@ def _writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
     except OSError as exc:
         raise StoreError(f"list {list_id}: cannot lock {folder}: {os_reason(exc)}") from exc
     try:
-        yield waited
+        yield waited, None
     finally:
         lock.release()
 
 
 @contextmanager
-def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
+def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[tuple[bool, WriterSession]]:
     """A session advisory lock, taken and released in autocommit: the lock belongs to
     the session, not to a transaction, so a BEGIN and COMMIT around each of its two
-    statements were four round trips a version for nothing."""
+    statements were four round trips a version for nothing. Its release is sent with the
+    COMMIT of the list's last transaction when that ran on this connection."""
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         key = _key(connection, f"writer:{list_id}")
         params = {"ns": NAMESPACE + 2, "key": key}
@@ -341,11 +453,13 @@ def _pg_writer(store: Store, list_id: str, limit: float) -> Iterator[bool]:
                 raise _still_busy(list_id, limit)
             time.sleep(_POLL_SECONDS)
         connection.commit()
+        session = WriterSession(connection, f"SELECT pg_advisory_unlock({NAMESPACE + 2}, {key})")
         try:
-            yield waited
+            yield waited, session
         finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), params)
-            connection.commit()
+            if not session.released and not connection.invalidated:
+                connection.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), params)
+                connection.commit()
 
 
 def _log_waiting(list_id: str, limit: float) -> None:

@@ -34,7 +34,7 @@ from monitor.kinds import EventKind
 from monitor.records import Event, Record
 from monitor.store import schema as t
 from monitor.store import subjects as sql
-from monitor.store.locks import serialise_transaction
+from monitor.store.locks import serialise_transaction, serialising
 from monitor.store.subjects import EntryRef, Member
 from monitor.subjects.evidence import Strength, token_rows
 
@@ -76,6 +76,7 @@ class _Option:
 def subject_hook(settings: SubjectSettings) -> ApplyHook:
     """Link the entries of each applied version (run at every entry point, replay too)."""
 
+    @serialising("subjects")  # link_events's lock, taken as the transaction begins
     def hook(tx: ListTransaction, snapshot_id: int, events: Sequence[Event], now: datetime) -> None:
         fmt = tx.snapshot_format(snapshot_id)
         link_events(tx.connection, tx.list_id, snapshot_id, events, settings, fmt=fmt)
