@@ -563,7 +563,8 @@ def _anchored(
     with every word of both names paired ('AKIEL, Ibrahim Mohamed' / 'AKIL, Ibrahim
     Mohamed'). With one common name besides ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), or words
     left over, they are left unpaired: a loose spelling beside 'Ahmed' or 'Muhammad' finds
-    other people."""
+    other people. In an organisation's name the word so paired counts when every other word
+    is the same in both (:func:`_same_but_one`)."""
     loose = [
         p for p in pairs if _sounds_only(p[0], p[1]) and not (person and romanised_apart(*p[:2]))
     ]
@@ -582,7 +583,22 @@ def _anchored(
     )
     if len(firm) >= MIN_SHARED_PERSON and every:
         return pairs
+    if not person and _same_but_one(loose, watched, listed):
+        return pairs
     return [p for p in pairs if p not in loose]
+
+
+def _same_but_one(
+    loose: Sequence[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> bool:
+    """Whether two organisations' names are the same words but for the one pair spelt as it
+    sounds: 'IRAN POUYA' / 'IRAN POOYA', 'KHEITI HOLDING GROUP' / 'KHITI HOLDING GROUP'
+    (one SDN entry's names each). The name is that word, written two ways; beside other
+    words that differ it stays unpaired, as in a person's name."""
+    if len(loose) != 1:
+        return False
+    a, b, _ = loose[0]
+    return set(watched) - {a} == set(listed) - {b}
 
 
 def _is_initial(token: str) -> bool:

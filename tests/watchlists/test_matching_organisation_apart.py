@@ -70,3 +70,34 @@ def test_the_words_apart_are_ones_the_screening_bound_foresees(
     odd = [(a, b) for a in w for b in lst if a not in lst and b not in w]
     assert odd
     assert any(_may_pair(a, b, person=False) for a, b in odd)
+
+
+# The same words but one, spelt as it sounds ('ou'/'oo', 'ei'/'i'): one entry's names.
+ONE_WORD_AS_IT_SOUNDS = [
+    ("15564", "IRAN POUYA", "IRAN POOYA"),
+    ("15564", "IRAN PUYA", "IRAN POUYA"),
+    ("30163", "KHEITI HOLDING GROUP", "KHITI HOLDING GROUP"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), ONE_WORD_AS_IT_SOUNDS)
+def test_an_organisation_spelt_as_it_sounds_beside_the_same_words_is_found(
+    key: str, watched: str, listed: str
+) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
+# Distinct SDN entries, one word each, spelt alike as they sound: the pair counts for how
+# alike the two are, below the threshold.
+OTHER_SOUNDING_ALIKE = [
+    ("HAMAS", "23628", "HAMMS"),
+    ("SURATEL", "10890", "SYRIATEL"),
+]
+
+
+@pytest.mark.parametrize(("watched", "key", "listed"), OTHER_SOUNDING_ALIKE)
+def test_another_organisation_sounding_alike_is_no_match(
+    watched: str, key: str, listed: str
+) -> None:
+    assert found(watched, key, listed) < THRESHOLD
