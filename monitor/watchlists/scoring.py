@@ -813,6 +813,9 @@ def _pair_spelt_apart(
     (:func:`_pair_each_apart`); otherwise those a letter apart pair and the rest is a
     fuller name or another (:func:`_pair_letter_apart`).
 
+    When a person's names have one distinctive word each and the rest the same ('Abu'
+    is none), that word is judged alone: :func:`_pair_only_word_apart`.
+
     Organisations: beside two firm words the one word left over pairs as above, or as a
     word cut short (:func:`cut_short`: 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL
     STIFTELSE'); beside one telling word, closer spellings only
@@ -826,6 +829,8 @@ def _pair_spelt_apart(
     if not telling:
         if person and firm:
             return _pair_common_apart(forms, firm, pairs, watched, listed)
+        if person:
+            return _pair_only_word_apart(pairs, watched, listed)
         return pairs, ()
     one_word = len(firm) < MIN_SHARED_PERSON
     if one_word and not person:
@@ -1352,3 +1357,38 @@ def _pair_organisation_apart(
 ORGANISATION_APART_LENGTH = 5
 """Letters the word two organisations' names spell apart must have when they share one
 telling word only (:func:`_pair_organisation_apart`)."""
+
+
+def _pair_only_word_apart(
+    pairs: list[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the one distinctive word of two persons' names when it is spelt a letter apart
+    and the rest of both names is the same: an alias of one word ('Kalume' / 'Karume',
+    'Mukade' / 'Mukake', 'BIGARUKA' / 'BIGARURA') or a kunya ('THERAB, Abu' / 'THURAB,
+    Abu': 'Abu' is no word to tell a person by), the SDN list's own spellings of one
+    person. Not beside another word that agrees: :func:`_pair_spelt_apart` and
+    :func:`_pair_common_apart` judge those.
+
+    The word is five letters at least, ``APART_CLOSE`` alike and a letter apart in the
+    loose reading (:func:`_loosely_a_letter_apart`), not a common name in both ('Hassan'
+    and 'Hossein' are two names), and not the other with its last vowel changed: 'Patricia'
+    and 'Patricio', 'Maria' and 'Mario' are a woman's and a man's names.
+    """
+    odd_w = [t for t in watched if is_distinctive(t)]
+    odd_l = [t for t in listed if is_distinctive(t)]
+    if len(odd_w) != 1 or len(odd_l) != 1:
+        return pairs, ()
+    a, b = odd_w[0], odd_l[0]
+    if set(watched) - {a} != set(listed) - {b} or min(len(a), len(b)) < SURNAME_APART_LENGTH:
+        return pairs, ()
+    if common_person_word(a) or common_person_word(b):
+        return pairs, ()
+    if a[:-1] == b[:-1] and {a[-1], b[-1]} <= VOWELS:
+        return pairs, ()
+    if apart_similarity(a, b) < APART_CLOSE or not _loosely_a_letter_apart(a, b):
+        return pairs, ()
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    if before >= VARIANT:
+        return pairs, ()
+    kept = [p for p in pairs if p[0] != a and p[1] != b]
+    return [*kept, (a, b, VARIANT)], ((a, b),)
