@@ -749,11 +749,30 @@ def _article_free(word: str) -> str:
     return written_article(word) or word
 
 
+def qaf_reading(word: str) -> str:
+    """A word with 'q' written 'gh': Persian qaf and ghayn are one sound, written either
+    way ('Qolamshahi'/'Gholamshahi', 'Qolizadeh'/'Gholizadeh', 'Eqtesad'/'Eghtesad'), and
+    Gulf and Libyan Arabic say qaf 'g' ('Saqar'/'Sagar', 'Qadhafi'/'Gaddafi'). The loose
+    reading (:func:`~monitor.watchlists.tokens.loose_sounds`) then reads both 'g'.
+
+    For the rules that pair one word spelt apart beside others that agree
+    (:func:`apart_similarity`, :func:`_loosely_a_letter_apart`), and only when one of the
+    two words has a 'q' and the other none: read so on its own it would make 'Bashiq'
+    'Basij'."""
+    return word.replace("q", "gh")
+
+
+def _qaf_apart(a: str, b: str) -> bool:
+    """Whether one word has a 'q' and the other none (:func:`qaf_reading`)."""
+    return ("q" in a) != ("q" in b)
+
+
 def apart_similarity(a: str, b: str) -> float:
     """How alike two words are in the loose reading
     (:func:`~monitor.watchlists.tokens.loose_sounds`), an Arabic article written onto
-    either left out: 'Kuach'/'Kuac' 0.75, 'Tantoush'/'Tantouche' 0.92, 'Alsharekh'/'Sharikh'
-    1.0, 'Nafir'/'Nasir' 0.8; 0 when they are further apart than one letter and less
+    either left out, or 'q' read as 'gh' in one of them (:func:`qaf_reading`): 'Kuach'/'Kuac'
+    0.75, 'Tantoush'/'Tantouche' 0.92, 'Alsharekh'/'Sharikh' 1.0, 'Nafir'/'Nasir' 0.8,
+    'Qolamshahi'/'Gholamshahi' 1.0; 0 when they are further apart than one letter and less
     than ``APART_CLOSE`` alike ('Alighadeer'/'Alizaheer' 0.75, 'Hassan'/'Hossein' 0.6),
     when one has two letters more than the other ('Juan'/'Julian',
     'Domingo'/'Dominguez'), or when they begin with another sound: a name spelt apart
@@ -762,7 +781,10 @@ def apart_similarity(a: str, b: str) -> float:
     if not (a.isalpha() and b.isalpha()):
         return 0.0
     best = 0.0
-    for x, y in ((a, b), (_article_free(a), _article_free(b))):
+    readings = [(a, b), (_article_free(a), _article_free(b))]
+    if _qaf_apart(a, b):
+        readings.append((qaf_reading(a), qaf_reading(b)))
+    for x, y in readings:
         x, y = loose_sounds(x), loose_sounds(y)
         if abs(len(x) - len(y)) > 1 or x[:1] != y[:1]:
             continue  # 'Juan' and 'Julian', 'Jafari' and 'Safari', 'Samer' and 'Amer
@@ -1062,7 +1084,10 @@ def _loosely_a_letter_apart(a: str, b: str) -> bool:
     'moghisseh' ('mukisi'/'mugisi'). Not when one is the other with letters added at the
     end ('Vaziri'/'Wazir', 'Atari'/'Atar' name other families), and below
     ``LONG_CONSONANT_APART`` letters a changed letter is a vowel: 'Qansu'/'Canko' ('kansu'/
-    'kanku') and 'Ahsan'/'Akhwan' are other names."""
+    'kanku') and 'Ahsan'/'Akhwan' are other names. A 'q' in one word alone is read 'gh'
+    (:func:`qaf_reading`: 'Saqar'/'Sagar')."""
+    if _qaf_apart(a, b):
+        a, b = qaf_reading(a), qaf_reading(b)
     x, y = loose_sounds(a), loose_sounds(b)
     if x.startswith(y) or y.startswith(x):
         return x == y
@@ -1242,6 +1267,7 @@ class _Readings:
     sounds: str
     loose: str
     loose_bare: str  # the loose reading without an Arabic article written onto the word
+    loose_qaf: str  # the loose reading of the word with 'q' written 'gh' (qaf_reading)
     bare: str  # the word without that article, or ''
     cyrillic: str
     korean: str
@@ -1257,6 +1283,7 @@ def _readings(word: str) -> _Readings:
         sounds=sounds(word),
         loose=loose_sounds(word),
         loose_bare=loose_sounds(_article_free(word)),
+        loose_qaf=loose_sounds(qaf_reading(word)),
         bare=written_article(word),
         cyrillic=cyrillic_reading(word),
         korean=korean_reading(word),
@@ -1284,7 +1311,8 @@ def may_be_alike(a: str, b: str) -> bool:
     * the word without an Arabic article written onto it equal to the other, or 65
       alike (:func:`article_variant`: a transliteration or the loose reading of it);
     * letters only, a loose reading (:func:`~monitor.watchlists.tokens.loose_sounds`),
-      an article written on aside or not, ``APART_MIN_RATIO`` alike
+      an article written on aside or not, 'q' read as 'gh' or not (:func:`qaf_reading`),
+      ``APART_MIN_RATIO`` alike
       (:func:`apart_similarity`; the same loose reading of :func:`~monitor.watchlists.
       name_parts.one_letter_apart` too);
     * letters only, four at least: read as they sound, ``SOUND_RATIO`` alike
@@ -1313,6 +1341,8 @@ def may_be_alike(a: str, b: str) -> bool:
     if fuzz.ratio(x.loose, y.loose, score_cutoff=apart) or x.loose == y.loose:
         return True
     if fuzz.ratio(x.loose_bare, y.loose_bare, score_cutoff=apart):
+        return True
+    if fuzz.ratio(x.loose_qaf, y.loose_qaf, score_cutoff=apart):
         return True
     if not (x.long and y.long):
         return False

@@ -185,3 +185,31 @@ def test_the_one_word_apart_is_one_the_screening_bound_foresees(
     w, lst = analyse(watched).tokens, analyse(listed, person=True).tokens
     odd = [(a, b) for a in w for b in lst if a not in lst and b not in w]
     assert any(could_pair(a, b) and may_be_alike(a, b) for a, b in odd)
+
+
+# Persian qaf and ghayn one sound ('Q'/'GH'), Gulf Arabic qaf said 'g': one entry's names.
+QAF_WRITTEN_APART = [
+    ("26936", "QOLAMSHAHI, Abbas", "GHOLAMSHAHI, Abbas"),
+    ("28685", "QOLIZADEH, Vali", "GHOLIZADEH, Vali"),
+    ("30624", "SAGAR, Abu", "SAQAR, Abu"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), QAF_WRITTEN_APART)
+def test_qaf_written_q_or_gh_is_the_same_person(key: str, watched: str, listed: str) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
+def test_qaf_read_as_gh_makes_no_other_kunya_the_same() -> None:
+    """'SAQAR, Abu' (SDN 30624) and 'SHACKER, Abu' (SDN 18531) are two people."""
+    assert found("SAQAR, Abu", "18531", "SHACKER, Abu") < THRESHOLD
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), QAF_WRITTEN_APART)
+def test_qaf_pairs_are_ones_the_screening_bound_foresees(
+    key: str, watched: str, listed: str
+) -> None:
+    w, lst = analyse(watched).tokens, analyse(listed, person=True).tokens
+    odd = [(a, b) for a in w for b in lst if a not in lst and b not in w]
+    assert any(could_pair(a, b) and may_be_alike(a, b) for a, b in odd)
