@@ -30,6 +30,7 @@ from monitor.watchlists.scoring import (
     STEM_MIN_LENGTH,
     VARIANT,
     could_pair,
+    cut_short,
     derived,
     fuzzy_word,
     inflected,
@@ -249,9 +250,11 @@ def _pairs(a: str, b: str, person: bool, paired: dict[tuple[str, str], bool]) ->
 
 def _may_pair(a: str, b: str, person: bool) -> bool:
     """Whether scoring could pair these words: :func:`~monitor.watchlists.scoring.could_pair`,
-    and in an organisation's name a plural or a word of one stem ('Industries',
-    'Revolutionary')."""
-    return could_pair(a, b) or (not person and (inflected(a, b) or derived(a, b)))
+    and in an organisation's name a plural, a word of one stem ('Industries',
+    'Revolutionary') or a word cut short ('Spanm', 'Spanmal')."""
+    return could_pair(a, b) or (
+        not person and (inflected(a, b) or derived(a, b) or cut_short(a, b))
+    )
 
 
 class WatchIndex:

@@ -454,6 +454,29 @@ def derived(a: str, b: str) -> bool:
     return False
 
 
+CUT_SHORT_LENGTH = 5
+CUT_SHORT_ENDING = 3
+
+
+def cut_short(a: str, b: str) -> bool:
+    """Whether one word of an organisation's name is the other cut short or given another
+    ending: five letters at least, the other word those letters and at most three more
+    ('Spanm'/'Spanmal', 'Tamil'/'Tamilsk': one foundation's and one organisation's names on
+    the SDN list, a word cut where the list's field or the writer stopped, a Norwegian
+    adjective for the noun). :func:`derived` asks for a longer stem and a vowel after it.
+
+    In organisations' names only, and only as the one word left over beside two telling
+    words that agree (:func:`_pair_spelt_apart`): 'Gazprom' and 'Gazprombank' are two
+    companies, and in a person's name 'Kalash' and 'Kalashov' are two families."""
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= CUT_SHORT_LENGTH
+        and len(long) - len(short) <= CUT_SHORT_ENDING
+        and long.startswith(short)
+        and long.isalpha()
+    )
+
+
 def _stem_only(pairs: Sequence[tuple[str, str, float]]) -> bool:
     """Whether every distinctive word two organisations' names share pairs only as a word
     of one stem (:func:`derived`), not as the same word or a spelling of it."""
@@ -540,7 +563,8 @@ def _anchored(
     with every word of both names paired ('AKIEL, Ibrahim Mohamed' / 'AKIL, Ibrahim
     Mohamed'). With one common name besides ('ASSIRI, Ahmed' / 'VAZIRI, Ahmed'), or words
     left over, they are left unpaired: a loose spelling beside 'Ahmed' or 'Muhammad' finds
-    other people."""
+    other people. In an organisation's name the word so paired counts when every other word
+    is the same in both (:func:`_same_but_one`)."""
     loose = [
         p for p in pairs if _sounds_only(p[0], p[1]) and not (person and romanised_apart(*p[:2]))
     ]
@@ -559,7 +583,22 @@ def _anchored(
     )
     if len(firm) >= MIN_SHARED_PERSON and every:
         return pairs
+    if not person and _same_but_one(loose, watched, listed):
+        return pairs
     return [p for p in pairs if p not in loose]
+
+
+def _same_but_one(
+    loose: Sequence[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> bool:
+    """Whether two organisations' names are the same words but for the one pair spelt as it
+    sounds: 'IRAN POUYA' / 'IRAN POOYA', 'KHEITI HOLDING GROUP' / 'KHITI HOLDING GROUP'
+    (one SDN entry's names each). The name is that word, written two ways; beside other
+    words that differ it stays unpaired, as in a person's name."""
+    if len(loose) != 1:
+        return False
+    a, b, _ = loose[0]
+    return set(watched) - {a} == set(listed) - {b}
 
 
 def _is_initial(token: str) -> bool:
@@ -710,11 +749,30 @@ def _article_free(word: str) -> str:
     return written_article(word) or word
 
 
+def qaf_reading(word: str) -> str:
+    """A word with 'q' written 'gh': Persian qaf and ghayn are one sound, written either
+    way ('Qolamshahi'/'Gholamshahi', 'Qolizadeh'/'Gholizadeh', 'Eqtesad'/'Eghtesad'), and
+    Gulf and Libyan Arabic say qaf 'g' ('Saqar'/'Sagar', 'Qadhafi'/'Gaddafi'). The loose
+    reading (:func:`~monitor.watchlists.tokens.loose_sounds`) then reads both 'g'.
+
+    For the rules that pair one word spelt apart beside others that agree
+    (:func:`apart_similarity`, :func:`_loosely_a_letter_apart`), and only when one of the
+    two words has a 'q' and the other none: read so on its own it would make 'Bashiq'
+    'Basij'."""
+    return word.replace("q", "gh")
+
+
+def _qaf_apart(a: str, b: str) -> bool:
+    """Whether one word has a 'q' and the other none (:func:`qaf_reading`)."""
+    return ("q" in a) != ("q" in b)
+
+
 def apart_similarity(a: str, b: str) -> float:
     """How alike two words are in the loose reading
     (:func:`~monitor.watchlists.tokens.loose_sounds`), an Arabic article written onto
-    either left out: 'Kuach'/'Kuac' 0.75, 'Tantoush'/'Tantouche' 0.92, 'Alsharekh'/'Sharikh'
-    1.0, 'Nafir'/'Nasir' 0.8; 0 when they are further apart than one letter and less
+    either left out, or 'q' read as 'gh' in one of them (:func:`qaf_reading`): 'Kuach'/'Kuac'
+    0.75, 'Tantoush'/'Tantouche' 0.92, 'Alsharekh'/'Sharikh' 1.0, 'Nafir'/'Nasir' 0.8,
+    'Qolamshahi'/'Gholamshahi' 1.0; 0 when they are further apart than one letter and less
     than ``APART_CLOSE`` alike ('Alighadeer'/'Alizaheer' 0.75, 'Hassan'/'Hossein' 0.6),
     when one has two letters more than the other ('Juan'/'Julian',
     'Domingo'/'Dominguez'), or when they begin with another sound: a name spelt apart
@@ -723,7 +781,10 @@ def apart_similarity(a: str, b: str) -> float:
     if not (a.isalpha() and b.isalpha()):
         return 0.0
     best = 0.0
-    for x, y in ((a, b), (_article_free(a), _article_free(b))):
+    readings = [(a, b), (_article_free(a), _article_free(b))]
+    if _qaf_apart(a, b):
+        readings.append((qaf_reading(a), qaf_reading(b)))
+    for x, y in readings:
         x, y = loose_sounds(x), loose_sounds(y)
         if abs(len(x) - len(y)) > 1 or x[:1] != y[:1]:
             continue  # 'Juan' and 'Julian', 'Jafari' and 'Safari', 'Samer' and 'Amer
@@ -773,6 +834,14 @@ def _pair_spelt_apart(
     more words left over, as many in each name, all spelt apart part for part pair
     (:func:`_pair_each_apart`); otherwise those a letter apart pair and the rest is a
     fuller name or another (:func:`_pair_letter_apart`).
+
+    When a person's names have one distinctive word each and the rest the same ('Abu'
+    is none), that word is judged alone: :func:`_pair_only_word_apart`.
+
+    Organisations: beside two firm words the one word left over pairs as above, or as a
+    word cut short (:func:`cut_short`: 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL
+    STIFTELSE'); beside one telling word, closer spellings only
+    (:func:`_pair_organisation_apart`).
     """
     firm = [
         (a, b, s) for a, b, s in pairs if s >= VARIANT and is_distinctive(a) and is_distinctive(b)
@@ -782,10 +851,12 @@ def _pair_spelt_apart(
     if not telling:
         if person and firm:
             return _pair_common_apart(forms, firm, pairs, watched, listed)
+        if person:
+            return _pair_only_word_apart(pairs, watched, listed)
         return pairs, ()
     one_word = len(firm) < MIN_SHARED_PERSON
     if one_word and not person:
-        return pairs, ()
+        return _pair_organisation_apart(watched, listed, pairs, firm)
     kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
     used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
     odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
@@ -809,6 +880,8 @@ def _pair_spelt_apart(
         return pairs, ()
     loose = apart_similarity(a, b)
     likeness = VARIANT if loose >= APART_CLOSE else loose
+    if not person and cut_short(a, b):
+        likeness = VARIANT  # 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL STIFTELSE'
     if len(firm) < MIN_SHARED_PERSON and (
         likeness < APART_CLOSE or not _same_parts(forms, [*telling, (a, b)])
     ):
@@ -1011,7 +1084,10 @@ def _loosely_a_letter_apart(a: str, b: str) -> bool:
     'moghisseh' ('mukisi'/'mugisi'). Not when one is the other with letters added at the
     end ('Vaziri'/'Wazir', 'Atari'/'Atar' name other families), and below
     ``LONG_CONSONANT_APART`` letters a changed letter is a vowel: 'Qansu'/'Canko' ('kansu'/
-    'kanku') and 'Ahsan'/'Akhwan' are other names."""
+    'kanku') and 'Ahsan'/'Akhwan' are other names. A 'q' in one word alone is read 'gh'
+    (:func:`qaf_reading`: 'Saqar'/'Sagar')."""
+    if _qaf_apart(a, b):
+        a, b = qaf_reading(a), qaf_reading(b)
     x, y = loose_sounds(a), loose_sounds(b)
     if x.startswith(y) or y.startswith(x):
         return x == y
@@ -1191,6 +1267,7 @@ class _Readings:
     sounds: str
     loose: str
     loose_bare: str  # the loose reading without an Arabic article written onto the word
+    loose_qaf: str  # the loose reading of the word with 'q' written 'gh' (qaf_reading)
     bare: str  # the word without that article, or ''
     cyrillic: str
     korean: str
@@ -1206,6 +1283,7 @@ def _readings(word: str) -> _Readings:
         sounds=sounds(word),
         loose=loose_sounds(word),
         loose_bare=loose_sounds(_article_free(word)),
+        loose_qaf=loose_sounds(qaf_reading(word)),
         bare=written_article(word),
         cyrillic=cyrillic_reading(word),
         korean=korean_reading(word),
@@ -1233,7 +1311,8 @@ def may_be_alike(a: str, b: str) -> bool:
     * the word without an Arabic article written onto it equal to the other, or 65
       alike (:func:`article_variant`: a transliteration or the loose reading of it);
     * letters only, a loose reading (:func:`~monitor.watchlists.tokens.loose_sounds`),
-      an article written on aside or not, ``APART_MIN_RATIO`` alike
+      an article written on aside or not, 'q' read as 'gh' or not (:func:`qaf_reading`),
+      ``APART_MIN_RATIO`` alike
       (:func:`apart_similarity`; the same loose reading of :func:`~monitor.watchlists.
       name_parts.one_letter_apart` too);
     * letters only, four at least: read as they sound, ``SOUND_RATIO`` alike
@@ -1263,8 +1342,83 @@ def may_be_alike(a: str, b: str) -> bool:
         return True
     if fuzz.ratio(x.loose_bare, y.loose_bare, score_cutoff=apart):
         return True
+    if fuzz.ratio(x.loose_qaf, y.loose_qaf, score_cutoff=apart):
+        return True
     if not (x.long and y.long):
         return False
     if len(x.sounds) == len(y.sounds) and x.sounds[:1] == y.sounds[:1]:
         return True
     return bool(fuzz.ratio(x.sounds, y.sounds, score_cutoff=SOUND_RATIO * 100 - _SLACK))
+
+
+def _pair_organisation_apart(
+    watched: Sequence[str],
+    listed: Sequence[str],
+    pairs: list[tuple[str, str, float]],
+    firm: list[tuple[str, str, float]],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the one word two organisations' names spell apart when they share one telling
+    word and nothing else distinctive is left over: 'ANCAR DINE' / 'ANSAR AL-DINE', 'SILSILET
+    AL THAHAB' / 'SELSELAT AL THAHAB', 'WILAYAH QAWKAZ' / 'WILAYAT QAWQAZ', 'MODABERAN
+    EGHTESAD' / 'MODABBERAN EQTESAD' (the same names on the SDN list).
+
+    With one word to rest on, the word spelt apart is held closer than beside two: five
+    letters at least, ``APART_CLOSE`` alike in the loose reading (:func:`apart_similarity`)
+    and beginning with the same letter as written. The loose reading makes Arabic jim 'g',
+    but 'JEMAAH ISLAMIYAH' (Indonesian) and 'GAMA'A AL-ISLAMIYYA' (Egyptian) are two
+    groups; Korean 'Taedong' and 'Daesong' two banks' names."""
+    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
+    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
+    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
+    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    if len(odd_w) != 1 or len(odd_l) != 1:
+        return pairs, ()
+    a, b = odd_w[0], odd_l[0]
+    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
+        return pairs, ()
+    if apart_similarity(a, b) < APART_CLOSE:
+        return pairs, ()
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    if before >= VARIANT:
+        return pairs, ()
+    return [*kept, (a, b, VARIANT)], ((a, b),)
+
+
+ORGANISATION_APART_LENGTH = 5
+"""Letters the word two organisations' names spell apart must have when they share one
+telling word only (:func:`_pair_organisation_apart`)."""
+
+
+def _pair_only_word_apart(
+    pairs: list[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the one distinctive word of two persons' names when it is spelt a letter apart
+    and the rest of both names is the same: an alias of one word ('Kalume' / 'Karume',
+    'Mukade' / 'Mukake', 'BIGARUKA' / 'BIGARURA') or a kunya ('THERAB, Abu' / 'THURAB,
+    Abu': 'Abu' is no word to tell a person by), the SDN list's own spellings of one
+    person. Not beside another word that agrees: :func:`_pair_spelt_apart` and
+    :func:`_pair_common_apart` judge those.
+
+    The word is five letters at least, ``APART_CLOSE`` alike and a letter apart in the
+    loose reading (:func:`_loosely_a_letter_apart`), not a common name in both ('Hassan'
+    and 'Hossein' are two names), and not the other with its last vowel changed: 'Patricia'
+    and 'Patricio', 'Maria' and 'Mario' are a woman's and a man's names.
+    """
+    odd_w = [t for t in watched if is_distinctive(t)]
+    odd_l = [t for t in listed if is_distinctive(t)]
+    if len(odd_w) != 1 or len(odd_l) != 1:
+        return pairs, ()
+    a, b = odd_w[0], odd_l[0]
+    if set(watched) - {a} != set(listed) - {b} or min(len(a), len(b)) < SURNAME_APART_LENGTH:
+        return pairs, ()
+    if common_person_word(a) or common_person_word(b):
+        return pairs, ()
+    if a[:-1] == b[:-1] and {a[-1], b[-1]} <= VOWELS:
+        return pairs, ()
+    if apart_similarity(a, b) < APART_CLOSE or not _loosely_a_letter_apart(a, b):
+        return pairs, ()
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    if before >= VARIANT:
+        return pairs, ()
+    kept = [p for p in pairs if p[0] != a and p[1] != b]
+    return [*kept, (a, b, VARIANT)], ((a, b),)

@@ -141,3 +141,75 @@ def test_a_word_spelt_apart_counts_as_a_transliteration_beside_another() -> None
     counts as a transliteration, so with the given name transliterated too the name
     scores as two transliterated words do, at the threshold or above."""
     assert found("SHEHADEH, Rafik", "20946", "SHIHADAH, Rafiq") >= THRESHOLD
+
+
+# A person's one distinctive word spelt a letter apart, the rest of both names the same:
+# one-word aliases and kunyas ('Abu' tells no one apart), one SDN entry's names each.
+ONLY_WORD_APART = [
+    ("28029", "Kalume", "Karume"),
+    ("28026", "Mukade", "Mukake"),
+    ("11391", "BIGARUKA", "BIGARURA"),
+    ("10329", "THERAB, Abu", "THURAB, Abu"),
+    ("18643", "Abu Khalif", "Abu Khanif"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), ONLY_WORD_APART)
+def test_a_one_word_alias_or_kunya_spelt_a_letter_apart_is_the_same_person(
+    key: str, watched: str, listed: str
+) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
+# Distinct SDN entries: a common name a letter from another word ('Khalid'/'Khalif',
+# 'Bashir'/'Bashiq'), a last vowel changed ('La Negra' is a woman, 'El Negro' a man).
+OTHER_PEOPLE_ONE_WORD = [
+    ("ABU KHALID", "18643", "Abu Khalif"),
+    ("Bashir", "20881", "BASHIQ"),
+    ("LA NEGRA", "8170", "EL NEGRO"),
+]
+
+
+@pytest.mark.parametrize(("watched", "key", "listed"), OTHER_PEOPLE_ONE_WORD)
+def test_another_person_of_one_word_a_letter_apart_is_no_match(
+    watched: str, key: str, listed: str
+) -> None:
+    assert found(watched, key, listed) < THRESHOLD
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), ONLY_WORD_APART)
+def test_the_one_word_apart_is_one_the_screening_bound_foresees(
+    key: str, watched: str, listed: str
+) -> None:
+    w, lst = analyse(watched).tokens, analyse(listed, person=True).tokens
+    odd = [(a, b) for a in w for b in lst if a not in lst and b not in w]
+    assert any(could_pair(a, b) and may_be_alike(a, b) for a, b in odd)
+
+
+# Persian qaf and ghayn one sound ('Q'/'GH'), Gulf Arabic qaf said 'g': one entry's names.
+QAF_WRITTEN_APART = [
+    ("26936", "QOLAMSHAHI, Abbas", "GHOLAMSHAHI, Abbas"),
+    ("28685", "QOLIZADEH, Vali", "GHOLIZADEH, Vali"),
+    ("30624", "SAGAR, Abu", "SAQAR, Abu"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), QAF_WRITTEN_APART)
+def test_qaf_written_q_or_gh_is_the_same_person(key: str, watched: str, listed: str) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
+def test_qaf_read_as_gh_makes_no_other_kunya_the_same() -> None:
+    """'SAQAR, Abu' (SDN 30624) and 'SHACKER, Abu' (SDN 18531) are two people."""
+    assert found("SAQAR, Abu", "18531", "SHACKER, Abu") < THRESHOLD
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), QAF_WRITTEN_APART)
+def test_qaf_pairs_are_ones_the_screening_bound_foresees(
+    key: str, watched: str, listed: str
+) -> None:
+    w, lst = analyse(watched).tokens, analyse(listed, person=True).tokens
+    odd = [(a, b) for a in w for b in lst if a not in lst and b not in w]
+    assert any(could_pair(a, b) and may_be_alike(a, b) for a, b in odd)
