@@ -83,10 +83,15 @@ def rows(content: bytes, name: str) -> list[bytes]:
 
     A CR without LF refuses the split: the reader ends a row there, the cut would not.
     """
+    return _rows(content, name, odd=_odd_quotes(content))
+
+
+def _rows(content: bytes, name: str, *, odd: bool) -> list[bytes]:
+    """:func:`rows`, told whether a line has an odd count of quotes (``_odd_quotes``)."""
     lines = content.splitlines(keepends=True)
     if _lone_cr(content, lines):
         raise SplitRefused(f"{name}: a CR without LF (the reader ends a row there)")
-    if not _odd_quotes(content):  # every line is one row (the usual case)
+    if not odd:  # every line is one row (the usual case)
         while lines and not lines[-1].strip(BLANK):  # the end-of-file mark, trailing blanks
             lines.pop()
         if all(map(bytes.strip, lines, repeat(BLANK))):  # in C: no Python call per line
@@ -149,6 +154,29 @@ class Runs:
         """The rows of a file's ``tail``."""
         return _lines_as_rows(tail, self.name)
 
+    def piece_changes(self, new: bytes, old: bytes) -> tuple[list[bytes], list[bytes]]:
+        """The rows of run ``new`` and of run ``old`` (a held one), less the lines both
+        begin and end with (:func:`changed_lines`)."""
+        return self.changes(new + self.anchor, old + self.anchor)
+
+    def changes(self, new: bytes, old: bytes) -> tuple[list[bytes], list[bytes]]:
+        """The rows of ``new`` and of ``old`` (runs with their anchors, or tails), less the
+        lines both begin and end with: those rows are in both, so they cancel out
+        wherever the rows of two versions' runs are compared as sets.
+
+        Why: a run of a few hundred rows that changed in one row, or a file's tail that
+        grew by the rows added to the list (new entries seldom end a run: the tail of
+        the real SDN file is ~2,000 rows), was cut into rows whole, twice, every version.
+        The lines in between are cut as :meth:`rows_of` cuts a run, quotes checked; the
+        lines left out were cut and checked when ``old`` was.
+        """
+        new_rows: list[bytes] = []
+        old_rows: list[bytes] = []
+        for new_part, old_part in differing_parts(new, old):
+            new_rows += _lines_as_rows(new_part, self.name)
+            old_rows += _lines_as_rows(old_part, self.name)
+        return new_rows, old_rows
+
     def lines_are_rows(self) -> bool:
         """Whether every line of the file is one row (no quoted cell spans lines): then
         the rows of the runs are exactly the rows :func:`rows` cuts from the file."""
@@ -167,12 +195,124 @@ def runs(content: bytes, name: str, last_cell: bytes) -> Runs | None:
     return Runs(pieces=pieces, tail=tail, anchor=anchor, name=name)
 
 
+# A differing middle this long (both sides) is cut in two at a line both have, and each
+# half is compared again; a shorter one is cut into rows as it is.
+SPLIT_ABOVE = 8192
+SYNC_TRIES = 8  # lines tried, from the middle on, for one the other side has too
+
+
+def differing_parts(new: bytes, old: bytes, depth: int = 24) -> list[tuple[bytes, bytes]]:
+    """The parts of ``new`` and ``old`` that differ, in whole lines, in order: the lines
+    outside them are the same lines in both.
+
+    The two are cut where they stop and start agreeing (:func:`changed_lines`); a long
+    middle left between, as when a tail both grew at its end and changed near its
+    start, is cut again at a line both have (one whose first cell, the OFAC ent_num,
+    starts a line of the other too) and each half compared on its own.
+    """
+    start, new_end, old_end = changed_lines(new, old)
+    new, old = new[start:new_end], old[start:old_end]
+    if depth and new and old and len(new) + len(old) > SPLIT_ABOVE:
+        halves = _sync(new, old)
+        if halves is not None:
+            return [
+                *differing_parts(new[: halves[0]], old[: halves[1]], depth - 1),
+                *differing_parts(new[halves[0] :], old[halves[1] :], depth - 1),
+            ]
+    return [(new, old)] if new or old else []
+
+
+def _sync(new: bytes, old: bytes) -> tuple[int, int] | None:
+    """A line start in each, both lines beginning with the same first cell, neither at
+    the very start (each half then shorter than the whole); None when none is found."""
+    at = len(new) // 2
+    for _ in range(SYNC_TRIES):
+        at = new.find(b"\n", at) + 1
+        if at <= 0 or at >= len(new):
+            return None
+        comma = new.find(b",", at, new.find(b"\n", at))
+        if comma > at:
+            other = old.find(b"\n" + new[at : comma + 1]) + 1
+            if 0 < other < len(old):
+                return at, other
+    return None
+
+
+def changed_lines(new: bytes, old: bytes) -> tuple[int, int, int]:
+    """Where ``new`` and ``old`` differ, in whole lines: ``new[start:new_end]`` and
+    ``old[start:old_end]``, between the longest run of whole lines they begin with and the
+    longest run of whole lines they end with (the two never overlap).
+
+    A cut falls only after a line feed (or at either end), so each part is whole
+    lines of its own bytes: ``rows`` of the three parts is ``rows`` of the whole.
+    """
+    start = _common_start(new, old)
+    start = new.rfind(b"\n", 0, start) + 1  # back to the start of the line
+    same = _common_end(new, old, min(len(new), len(old)) - start)
+    new_end, old_end = len(new) - same, len(old) - same
+    if not (_line_starts(new, new_end, start) and _line_starts(old, old_end, start)):
+        # forward to the first line start inside the common end, the same in both
+        feed = new.find(b"\n", new_end)
+        same = 0 if feed < 0 else len(new) - feed - 1
+        new_end, old_end = len(new) - same, len(old) - same
+    return start, new_end, old_end
+
+
+def _line_starts(content: bytes, at: int, start: int) -> bool:
+    """Whether a line of ``content`` starts at ``at`` (``start`` is known to be one)."""
+    return at == start or content[at - 1 : at] == b"\n"
+
+
+_FIRST_STEP = 256  # bytes compared first; the step doubles while the bytes agree
+
+
+def _common_start(a: bytes, b: bytes) -> int:
+    """The length of the longest common prefix of ``a`` and ``b``: chunks of doubling size
+    compared in C, then the chunk that differs halved down to the byte."""
+    size = min(len(a), len(b))
+    low, step = 0, _FIRST_STEP
+    while True:
+        if low >= size:
+            return size
+        high = min(low + step, size)
+        if a[low:high] != b[low:high]:
+            break
+        low, step = high, step * 2
+    while high - low > 1:  # a[:low] == b[:low]; they differ before ``high``
+        middle = (low + high) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _common_end(a: bytes, b: bytes, limit: int) -> int:
+    """The length of the longest common suffix of ``a`` and ``b``, at most ``limit``."""
+    low, step = 0, _FIRST_STEP
+    a_size, b_size = len(a), len(b)
+    while True:
+        if low >= limit:
+            return limit
+        high = min(low + step, limit)
+        if a[a_size - high : a_size - low] != b[b_size - high : b_size - low]:
+            break
+        low, step = high, step * 2
+    while high - low > 1:  # the last ``low`` bytes agree; they differ within ``high``
+        middle = (low + high) // 2
+        if a[a_size - middle : a_size - low] == b[b_size - middle : b_size - low]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
 def _lines_as_rows(content: bytes, name: str) -> list[bytes]:
     """:func:`rows` of a run, refusing one where a quoted cell spans lines (its cut may
     have fallen inside the cell)."""
     if _odd_quotes(content):
         raise SplitRefused(f"{name}: a quoted cell spans lines in a run of rows")
-    return rows(content, name)
+    return _rows(content, name, odd=False)  # its quotes were just counted
 
 
 def first_cell(row: bytes) -> bytes:

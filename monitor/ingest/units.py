@@ -27,6 +27,7 @@ import logging
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import filterfalse
 from pathlib import Path
@@ -365,24 +366,75 @@ def _run_changes(
     runs and of the gone runs. A new run's row that is also in a shared run appears
     twice (None, as ``_take_rows`` refuses it); otherwise a new run's row is new to
     the state unless a gone run had it (a row moved between runs).
+
+    A new run paired with a gone one (:func:`_paired`), and the new tail with the held
+    one, are cut only where they differ (``Runs.changes``): the lines both begin and
+    end with are rows of the held state that this version has too, in a new run as in
+    a gone one, so they would cancel out below. Leaving them out changes no outcome:
+    the held rows are distinct, so such a row that this version also has elsewhere
+    is found here as a new row the held state has outside the gone rows (None).
     """
     pieces = set(runs.pieces)
     if len(pieces) != len(runs.pieces):
         return None  # a run twice: its rows twice
-    new_rows = [row for piece in pieces.difference(before.pieces) for row in runs.rows_of(piece)]
-    gone_all = [row for piece in before.pieces - pieces for row in runs.rows_of(piece)]
+    new_rows: list[bytes] = []
+    gone_all: list[bytes] = []
+    pairs, new_alone, gone_alone = _paired(pieces.difference(before.pieces), before.pieces - pieces)
+    for new, old in pairs:
+        new_part, old_part = runs.piece_changes(new, old)
+        new_rows += new_part
+        gone_all += old_part
+    new_rows += [row for piece in new_alone for row in runs.rows_of(piece)]
+    gone_all += [row for piece in gone_alone for row in runs.rows_of(piece)]
     if runs.tail != before.tail:
-        new_rows += runs.tail_rows(runs.tail)
-        gone_all += runs.tail_rows(before.tail)
+        new_part, old_part = runs.changes(runs.tail, before.tail)
+        new_rows += new_part
+        gone_all += old_part
     new_set, gone_set = set(new_rows), set(gone_all)
     if len(new_set) != len(new_rows) or len(gone_set) != len(gone_all):
         return None
-    if not all(map(rows.__contains__, gone_set)):
+    held = rows.keys()
+    if not held >= gone_set:
         return None  # never expected: the held runs are cut into the held rows
-    if any(row in rows and row not in gone_set for row in new_set):
+    new_rows_only = new_set - gone_set
+    if not held.isdisjoint(new_rows_only):
         return None  # also in a run this version shares with the state: twice
-    gone_rows = [row for row in gone_set if row not in new_set]
-    return new_set.difference(gone_set), gone_rows, pieces
+    return new_rows_only, list(gone_set - new_set), pieces
+
+
+def _paired(
+    new: AbstractSet[bytes], gone: AbstractSet[bytes]
+) -> tuple[list[tuple[bytes, bytes]], list[bytes], list[bytes]]:
+    """The new runs paired with gone ones that begin, else end, with the same line (a
+    run with a row edited in it, as it is now and as it was), and those left alone.
+
+    Any pairing gives the same rows (``_run_changes``); a good one leaves few to cut.
+    """
+    pairs: list[tuple[bytes, bytes]] = []
+    alone: list[bytes] = []
+    left = set(gone)
+    for line_of in (_first_line, _last_line):
+        by_line = {line_of(piece): piece for piece in left}
+        alone = []
+        for piece in new:
+            old = by_line.pop(line_of(piece), None)
+            if old is None:
+                alone.append(piece)
+            else:
+                pairs.append((piece, old))
+                left.discard(old)
+        new = set(alone)
+    return pairs, alone, list(left)
+
+
+def _first_line(piece: bytes) -> bytes:
+    """A run's first line, its line end included."""
+    return piece[: piece.find(b"\n") + 1]
+
+
+def _last_line(piece: bytes) -> bytes:
+    """A run's last line, up to its anchor (left out of the piece)."""
+    return piece[piece.rfind(b"\n") + 1 :]
 
 
 def _with_runs(
