@@ -96,13 +96,16 @@ class UnitPlan:
     added: dict[str, StoredUnit]  # new fingerprints (every one when ``replace_all``)
     gone: set[str]  # stored fingerprints this snapshot no longer has
     replace_all: bool  # the set read was not this state's: write it anew
-    known: Mapping[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
+    known: dict[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
     fields: dict[int, int] = field(default_factory=dict)  # the new set's units by fields bitmask
     rows: dict[bytes, str] | None = None  # the new set's rows, when each unit is one row
     rows_bytes: int = 0  # their length in all
     # The rows were the held ones with this version's changes (_take_rows): they name
     # the new set by construction, as the held rows named the set they came with.
     rows_derived: bool = False
+    # With ``rows_derived``: ``rows`` are the held rows themselves, which become the new
+    # set's (these rows out, these in) only once the version is committed (keep_applied).
+    rows_change: tuple[list[bytes], dict[bytes, str]] | None = None
     runs: held_state.HeldRuns | None = None  # with ``rows``: the same rows as runs of the file
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
@@ -130,7 +133,7 @@ class UnitIntake(Intake):
         return self.classified if self.classified is not None else super().classify()
 
 
-def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, StoredUnit]:
+def read_known(store: Store, base: BaseState, fmt: Format) -> dict[str, StoredUnit]:
     """The stored fingerprints of the base's state, when they were made by this code.
 
     The set this process stored itself when it applied that very state is not read
@@ -157,16 +160,22 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     units' keys in memory instead of asking the database; one whose base had none
     (another process applied it) never reads them all just to keep them. A state larger
     than ``held_state.HOLD_LIMIT`` is not held.
+
+    The base's containers (its hashes, fingerprint set, keys and rows: each ~9,100 entries
+    of the SDN list, of which a version changes a few dozen) become the new state's in
+    place rather than copied; the base's state is superseded by the commit, and it is
+    forgotten first, so an error half-way leaves nothing held (the next version reads
+    the database). Nothing else reads them: the list's writer alone uses held states.
     """
+    held_state.forget(store, taken.base.list_id)
     if taken.count > held_state.HOLD_LIMIT:
-        held_state.forget(store, taken.base.list_id)
         return
     hashes: dict[str, str] | None = None
     if taken.first is not None:
         hashes = {e.key: e.content_hash for batch in taken.first.batches() for e in batch}
     elif taken.base.hashes_at_hand:
         old = taken.base.hashes
-        hashes = dict(old)
+        hashes = old if isinstance(old, dict) else dict(old)  # changed in place
         if isinstance(taken, UnitIntake) and taken.classified is not None:
             delisted: Iterable[str] = taken.classified.removed  # no pass over every key
         else:
@@ -179,19 +188,26 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     if isinstance(taken, UnitIntake):
         state = replace(state, **_held_units(taken))
     elif hashes is None:  # never expected: every full read has its hashes
-        held_state.forget(store, taken.base.list_id)
         return
     held_state.keep(store, taken.base.list_id, state)
 
 
 def _held_units(taken: UnitIntake) -> dict[str, Any]:
-    """The fingerprint set the plan wrote, and what goes with it, as HeldState fields."""
+    """The fingerprint set the plan wrote, and what goes with it, as HeldState fields:
+    the set read and (``UnitPlan.rows_change``) the held rows changed in place."""
     plan = taken.plan
-    stored_units = {} if plan.replace_all else dict(plan.known)
+    stored_units = {} if plan.replace_all else plan.known
     for fp in plan.gone:
         stored_units.pop(fp, None)
     stored_units.update(plan.added)
     rows = plan.rows
+    if rows is not None and plan.rows_change is not None:
+        gone_rows, new_rows = plan.rows_change
+        for row in gone_rows:
+            del rows[row]
+        rows.update(new_rows)
+    keys = taken.keys
+    keys = keys.apply() if isinstance(keys, held_state.SetAfter) else set(keys)
     if rows is not None and plan.rows_bytes > held_state.ROWS_LIMIT:
         rows = None  # a large file's rows cost more memory than they save time
     if rows is not None and not _name_the_set(rows, stored_units, derived=plan.rows_derived):
@@ -199,7 +215,7 @@ def _held_units(taken: UnitIntake) -> dict[str, Any]:
     return {
         "tag": plan.tag,
         "units": stored_units,
-        "keys": taken.keys,  # the intake's own set: nothing changes it once applied
+        "keys": keys,
         "fields": plan.fields,
         "rows": rows,
         "rows_bytes": plan.rows_bytes if rows is not None else 0,
@@ -224,7 +240,7 @@ def fields_of(record: Record) -> int:
 
 
 def take(
-    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: Mapping[str, StoredUnit]
+    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: dict[str, StoredUnit]
 ) -> UnitIntake | None:
     """The intake of this snapshot, parsing only units whose fingerprint is not in ``known``.
 
@@ -271,7 +287,7 @@ def held_rows(
 
 
 def _take_units(
-    fmt: Format, split: Iterable[Unit], base: BaseState, known: Mapping[str, StoredUnit]
+    fmt: Format, split: Iterable[Unit], base: BaseState, known: dict[str, StoredUnit]
 ) -> UnitIntake | None:
     """``take`` unit by unit: each unit's fingerprint looked up in ``known``."""
     keys: set[str] = set()
@@ -486,32 +502,35 @@ def _take_changes(
         added[unit.fingerprint] = (record.key, fields_of(record))
         fresh[record.key] = record
         new_rows[row] = unit.fingerprint
-    keys = set(held.keys)
-    keys.difference_update(key for key, _ in gone.values())
-    if not keys.isdisjoint(fresh):
+    gone_keys = {key for key, _ in gone.values()}
+    if not held.keys.isdisjoint(fresh.keys() - gone_keys):
         return _refused(base, "a key appears twice")
-    keys.update(fresh)
+    # The held keys less the gone units' plus the new ones', read through (not copied)
+    keys = held_state.SetAfter(held.keys, gone_keys, set(fresh))
     kept = defaultdict(int, held.fields)
     for _, fields in gone.values():
         kept[fields] -= 1
     taken = _intake(base, keys, fresh, kept, added, set(gone), known, first=None, tag=held.tag)
-    rows_now = dict(before)
-    for row in gone_rows:
-        del rows_now[row]
-    rows_now.update(new_rows)
     size = held.rows_bytes - sum(map(len, gone_rows)) + sum(map(len, new_rows))
-    plan = replace(taken.plan, rows=rows_now, rows_bytes=size, rows_derived=True, runs=runs)
+    plan = replace(
+        taken.plan,
+        rows=before,  # the held rows: changed in place once committed (_held_units)
+        rows_change=(gone_rows, new_rows),
+        rows_bytes=size,
+        rows_derived=True,
+        runs=runs,
+    )
     return replace(taken, plan=plan)
 
 
 def _intake(
     base: BaseState,
-    keys: set[str],
+    keys: AbstractSet[str],
     fresh: dict[str, Record],
     kept: dict[int, int],
     added: dict[str, StoredUnit],
     gone: set[str],
-    known: Mapping[str, StoredUnit],
+    known: dict[str, StoredUnit],
     *,
     first: Spill | None,
     tag: str,
@@ -550,10 +569,10 @@ def _intake(
 
 def _classify(
     base: BaseState,
-    keys: set[str],
+    keys: AbstractSet[str],
     changed: dict[str, Record],
     stored: dict[str, str],
-    known: Mapping[str, StoredUnit],
+    known: dict[str, StoredUnit],
     gone: dict[str, StoredUnit],
 ) -> differ.Classification:
     """What happened to each key, without the state's hashes when a stored set was used:
