@@ -19,11 +19,12 @@ the split, and the full parse reads the file.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 
 from monitor.files import SourceFile
 from monitor.formats.base import SplitRefused, row_fingerprint
@@ -141,10 +142,77 @@ class Runs:
     rows :func:`rows` cuts from the whole file whenever every run's lines are rows.
     """
 
-    pieces: list[bytes]  # each run up to an anchor, the anchor left out
-    tail: bytes  # the rows after the last anchor (the end-of-file mark included)
+    content: bytes  # the file's bytes (without a byte-order mark)
+    end: int  # where the tail starts: right after the last anchor
     anchor: bytes
     name: str
+
+    @functools.cached_property
+    def pieces(self) -> list[bytes]:
+        """Each run up to an anchor, the anchor left out: one split of the file. (A file
+        compared with held runs is not split: :meth:`against`.)"""
+        pieces = self.content.split(self.anchor)
+        pieces.pop()  # the tail
+        return pieces
+
+    @functools.cached_property
+    def tail(self) -> bytes:
+        """The rows after the last anchor (the end-of-file mark included)."""
+        return self.content[self.end :]
+
+    def against(
+        self, held: Sequence[bytes], index: Mapping[bytes, int]
+    ) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
+        """This file's runs compared with ``held`` (runs in file order, ``index`` their
+        places): its runs in order (a held run as its held object), its runs ``held``
+        lacks, and the held runs it lacks; None when a run appears twice.
+
+        Why: splitting the whole file copied all of it into a few hundred new byte
+        strings, and comparing them as a set hashed all of it, every version, to find
+        the few runs that changed. Walked in file order instead, each held run is
+        matched where the last one ended by comparing bytes in place (no copy, no
+        hash); only a run that does not match there is cut out and looked up, which
+        also finds the place to go on from after runs were removed or moved. The cuts
+        are those of ``pieces``: the first anchor at or after the run's start.
+        """
+        content, anchor, end = self.content, self.anchor, self.end
+        size = len(anchor)
+        find, starts = content.find, content.startswith
+        seen = bytearray(len(held))
+        order: list[bytes] = []
+        new: list[bytes] = []
+        start = place = 0
+        while start < end:
+            if place < len(held):
+                piece = held[place]
+                stop = start + len(piece)
+                # the held run is here, and the first anchor after its start ends it
+                # (none begins inside it: it has none, and none overlaps its end)
+                if (
+                    starts(piece, start)
+                    and starts(anchor, stop)
+                    and find(anchor, max(start, stop - size + 1), stop + size - 1) < 0
+                ):
+                    seen[place] = 1
+                    order.append(piece)
+                    place += 1
+                    start = stop + size
+                    continue
+            stop = find(anchor, start)
+            piece = content[start:stop]
+            start = stop + size
+            found = index.get(piece)
+            if found is None:
+                new.append(piece)
+                order.append(piece)
+                continue
+            if seen[found]:
+                return None  # a held run twice
+            seen[found] = 1
+            order.append(held[found])
+            place = max(place, found + 1)
+        gone = list(compress(held, seen.translate(_FLIP)))
+        return order, new, gone
 
     def rows_of(self, piece: bytes) -> list[bytes]:
         """The rows of one run of ``pieces`` (its anchor put back), as :func:`rows` cuts them."""
@@ -188,11 +256,17 @@ def runs(content: bytes, name: str, last_cell: bytes) -> Runs | None:
     break); None when that gives fewer than ``MIN_RUNS`` runs (rows serve better)."""
     line_break = b"\r\n" if content[: content.find(b"\n") + 1].endswith(b"\r\n") else b"\n"
     anchor = last_cell + line_break
-    pieces = content.split(anchor)
-    tail = pieces.pop()
-    if len(pieces) < MIN_RUNS:
-        return None
-    return Runs(pieces=pieces, tail=tail, anchor=anchor, name=name)
+    # As many runs as anchors (it ends with its only line feed: no two overlap). Only
+    # the first MIN_RUNS are looked for: counting them all scanned the whole file.
+    found = -len(anchor)
+    for _ in range(MIN_RUNS):
+        found = content.find(anchor, found + len(anchor))
+        if found < 0:
+            return None
+    return Runs(content=content, end=content.rfind(anchor) + len(anchor), anchor=anchor, name=name)
+
+
+_FLIP = bytes([1, 0]) + bytes(254)  # bytes.translate: 0 -> 1, 1 -> 0 (the runs not seen)
 
 
 # A differing middle this long (both sides) is cut in two at a line both have, and each

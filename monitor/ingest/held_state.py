@@ -25,7 +25,7 @@ checks.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import chain, filterfalse
@@ -44,9 +44,18 @@ class HeldRuns:
     """The state's rows as runs (monitor.formats._csv_units.Runs): their rows are exactly
     ``HeldState.rows``, so the next version is compared with this one run by run."""
 
-    pieces: AbstractSet[bytes]
+    pieces: Sequence[bytes]  # in the file's order, each once
+    index: Mapping[bytes, int]  # each piece's place in ``pieces``
     tail: bytes
     anchor: bytes
+
+    @classmethod
+    def of(cls, pieces: Sequence[bytes], tail: bytes, anchor: bytes) -> HeldRuns | None:
+        """The runs held, or None when a run appears twice (its rows twice: rows decide)."""
+        index = {piece: place for place, piece in enumerate(pieces)}
+        if len(index) != len(pieces):
+            return None
+        return cls(pieces=pieces, index=index, tail=tail, anchor=anchor)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -365,15 +365,14 @@ def _take_runs(
         return None
     if changes is None:
         return None
-    new_set, gone_rows, pieces = changes
-    now = held_state.HeldRuns(pieces=pieces, tail=runs.tail, anchor=runs.anchor)
+    new_set, gone_rows, now = changes
     return _take_changes(fmt, new_set, gone_rows, base, held, runs=now)
 
 
 def _run_changes(
     runs: Runs, before: held_state.HeldRuns, rows: Mapping[bytes, str]
-) -> tuple[set[bytes], list[bytes], set[bytes]] | None:
-    """The rows new to this version, the held rows it lacks, and its set of runs: what
+) -> tuple[set[bytes], list[bytes], held_state.HeldRuns] | None:
+    """The rows new to this version, the held rows it lacks, and its runs to hold: what
     :func:`_take_rows` finds, from the runs that differ alone. None on anything odd.
 
     A run is cut into rows by its bytes alone, so a run held stands for the held rows
@@ -390,12 +389,16 @@ def _run_changes(
     the held rows are distinct, so such a row that this version also has elsewhere
     is found here as a new row the held state has outside the gone rows (None).
     """
-    pieces = set(runs.pieces)
-    if len(pieces) != len(runs.pieces):
+    compared = runs.against(before.pieces, before.index)
+    if compared is None:
         return None  # a run twice: its rows twice
+    order, new_pieces, gone_pieces = compared
+    now = held_state.HeldRuns.of(order, runs.tail, runs.anchor)
+    if now is None:
+        return None  # a new run twice
     new_rows: list[bytes] = []
     gone_all: list[bytes] = []
-    pairs, new_alone, gone_alone = _paired(pieces.difference(before.pieces), before.pieces - pieces)
+    pairs, new_alone, gone_alone = _paired(new_pieces, gone_pieces)
     for new, old in pairs:
         new_part, old_part = runs.piece_changes(new, old)
         new_rows += new_part
@@ -415,11 +418,11 @@ def _run_changes(
     new_rows_only = new_set - gone_set
     if not held.isdisjoint(new_rows_only):
         return None  # also in a run this version shares with the state: twice
-    return new_rows_only, list(gone_set - new_set), pieces
+    return new_rows_only, list(gone_set - new_set), now
 
 
 def _paired(
-    new: AbstractSet[bytes], gone: AbstractSet[bytes]
+    new: Iterable[bytes], gone: Iterable[bytes]
 ) -> tuple[list[tuple[bytes, bytes]], list[bytes], list[bytes]]:
     """The new runs paired with gone ones that begin, else end, with the same line (a
     run with a row edited in it, as it is now and as it was), and those left alone.
@@ -439,7 +442,7 @@ def _paired(
             else:
                 pairs.append((piece, old))
                 left.discard(old)
-        new = set(alone)
+        new = alone
     return pairs, alone, list(left)
 
 
@@ -466,8 +469,8 @@ def _with_runs(
     runs = fmt.split_runs(files)
     if runs is None or not runs.lines_are_rows():
         return taken
-    held = held_state.HeldRuns(pieces=set(runs.pieces), tail=runs.tail, anchor=runs.anchor)
-    if len(held.pieces) != len(runs.pieces):
+    held = held_state.HeldRuns.of(runs.pieces, runs.tail, runs.anchor)
+    if held is None:
         return taken  # a run twice: only rows can say
     return replace(taken, plan=replace(taken.plan, runs=held))
 
