@@ -134,12 +134,13 @@ class Runs:
     Why: a version of a list differs from the last in a few dozen rows, yet cutting
     every row and comparing the two sets of rows was a third of a steady version's
     time. Cut at a byte string that ends a line (OFAC's empty last cell and the line
-    break) the file is a few hundred runs instead of thousands of rows: one C-level
-    split, and a set of runs compared with the last version's in C. Only the runs that
-    are new (or gone) are cut into rows (:meth:`rows_of`). A cut falls only at a line
-    end; whether every line of a run is one row is checked when the run is cut into
-    rows (a quoted cell that spans lines refuses), so the rows of all runs are the
-    rows :func:`rows` cuts from the whole file whenever every run's lines are rows.
+    break) the file is a few hundred runs instead of thousands of rows, matched with
+    the last version's in place (:meth:`against`). Only the runs that are new (or gone)
+    are cut into rows (:meth:`rows_of`, or where they differ: :meth:`changes`). A cut
+    falls only at a line end; whether every line of a run is one row is checked when
+    the run is cut into rows (a quoted cell that spans lines refuses), so the rows of
+    all runs are the rows :func:`rows` cuts from the whole file whenever every run's
+    lines are rows.
     """
 
     content: bytes  # the file's bytes (without a byte-order mark)

@@ -348,11 +348,12 @@ def _take_runs(
     fmt: Format, files: Sequence[SourceFile], base: BaseState, held: held_state.HeldState
 ) -> UnitIntake | None:
     """``take`` when the state's runs of rows are held (``Format.split_runs``): this
-    version's runs against them as sets, and only the rows of the runs that differ
-    against each other. None when the rows must decide (:func:`_take_rows`).
+    version's runs against them (``Runs.against``), and only the rows where the runs
+    that differ differ (:func:`_run_changes`). None when the rows must decide
+    (:func:`_take_rows`).
 
     Why: cutting all ~9,100 rows and hashing them into a set was most of what was left
-    of a steady version; the runs are a few hundred, cut by one split in C.
+    of a steady version; the runs are a few hundred, matched in place.
     """
     assert held.runs is not None and held.rows is not None  # take and held_rows checked
     try:

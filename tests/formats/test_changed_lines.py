@@ -132,3 +132,48 @@ def test_the_rows_of_a_changed_run_less_its_common_lines() -> None:
     new_rows, old_rows = found.piece_changes(new_piece, piece)
     assert (new_rows, old_rows) == ([edited], [piece_lines[middle]])
     assert set(found.rows_of(new_piece)) - set(found.rows_of(piece)) == {edited}
+
+
+def _as_sets(runs: _csv_units.Runs, held: list[bytes]) -> tuple[set[bytes], set[bytes]] | None:
+    """What ``Runs.against`` must find, by splitting the whole file and comparing sets."""
+    pieces = runs.content.split(runs.anchor)[:-1]
+    if len(set(pieces)) != len(pieces):
+        return None
+    return set(pieces) - set(held), set(held) - set(pieces)
+
+
+@pytest.mark.realdata
+def test_runs_matched_in_place_are_the_runs_a_split_compares_as_sets() -> None:
+    """Runs removed, added, edited, moved to another place or written twice: the walk in
+    file order finds the new and the gone runs a split of the whole file finds, keeps
+    the file's order, and refuses a run twice as the set comparison does."""
+    content = b"".join(_sdn_lines(120))
+    held_runs = _csv_units.runs(content, "sdn.csv", b",-0- ")
+    assert held_runs is not None
+    held, anchor, tail = held_runs.pieces, held_runs.anchor, held_runs.tail
+    index = {piece: place for place, piece in enumerate(held)}
+    at = next(i for i in range(40, len(held)) if b'."\r\n' in held[i])  # a run of rows
+    edited = held[at].replace(b'."\r\n', b'; Edited."\r\n', 1)
+    versions = {
+        "the same": held,
+        "three runs gone": [*held[:10], *held[13:]],
+        "a run added": [*held[:10], held[5] + b"x", *held[10:]],
+        "a run edited": [*held[:at], edited, *held[at + 1 :]],
+        "a run moved forward": [held[300], *held[:300], *held[301:]],
+        "a run moved back": [*held[1:300], held[0], *held[300:]],
+        "the first and last gone": held[1:-1],
+        "a held run twice": [*held, held[7]],
+        "a new run twice": [*held[:3], b"9", *held[3:], b"9"],
+    }
+    for name, pieces in versions.items():
+        runs = _csv_units.runs(b"".join(p + anchor for p in pieces) + tail, "sdn.csv", b",-0- ")
+        assert runs is not None, name
+        found = runs.against(held, index)
+        expected = _as_sets(runs, held)
+        if found is None or expected is None:
+            assert name.endswith("run twice") and expected is None, name
+            assert found is None or len(set(found[1])) != len(found[1]), name
+            continue
+        order, new, gone = found
+        assert order == pieces, name  # the held objects stand in, equal to the file's runs
+        assert (set(new), set(gone)) == expected, name
