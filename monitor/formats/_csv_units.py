@@ -19,11 +19,12 @@ the split, and the full parse reads the file.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 
 from monitor.files import SourceFile
 from monitor.formats.base import SplitRefused, row_fingerprint
@@ -83,10 +84,15 @@ def rows(content: bytes, name: str) -> list[bytes]:
 
     A CR without LF refuses the split: the reader ends a row there, the cut would not.
     """
+    return _rows(content, name, odd=_odd_quotes(content))
+
+
+def _rows(content: bytes, name: str, *, odd: bool) -> list[bytes]:
+    """:func:`rows`, told whether a line has an odd count of quotes (``_odd_quotes``)."""
     lines = content.splitlines(keepends=True)
     if _lone_cr(content, lines):
         raise SplitRefused(f"{name}: a CR without LF (the reader ends a row there)")
-    if not _odd_quotes(content):  # every line is one row (the usual case)
+    if not odd:  # every line is one row (the usual case)
         while lines and not lines[-1].strip(BLANK):  # the end-of-file mark, trailing blanks
             lines.pop()
         if all(map(bytes.strip, lines, repeat(BLANK))):  # in C: no Python call per line
@@ -128,18 +134,86 @@ class Runs:
     Why: a version of a list differs from the last in a few dozen rows, yet cutting
     every row and comparing the two sets of rows was a third of a steady version's
     time. Cut at a byte string that ends a line (OFAC's empty last cell and the line
-    break) the file is a few hundred runs instead of thousands of rows: one C-level
-    split, and a set of runs compared with the last version's in C. Only the runs that
-    are new (or gone) are cut into rows (:meth:`rows_of`). A cut falls only at a line
-    end; whether every line of a run is one row is checked when the run is cut into
-    rows (a quoted cell that spans lines refuses), so the rows of all runs are the
-    rows :func:`rows` cuts from the whole file whenever every run's lines are rows.
+    break) the file is a few hundred runs instead of thousands of rows, matched with
+    the last version's in place (:meth:`against`). Only the runs that are new (or gone)
+    are cut into rows (:meth:`rows_of`, or where they differ: :meth:`changes`). A cut
+    falls only at a line end; whether every line of a run is one row is checked when
+    the run is cut into rows (a quoted cell that spans lines refuses), so the rows of
+    all runs are the rows :func:`rows` cuts from the whole file whenever every run's
+    lines are rows.
     """
 
-    pieces: list[bytes]  # each run up to an anchor, the anchor left out
-    tail: bytes  # the rows after the last anchor (the end-of-file mark included)
+    content: bytes  # the file's bytes (without a byte-order mark)
+    end: int  # where the tail starts: right after the last anchor
     anchor: bytes
     name: str
+
+    @functools.cached_property
+    def pieces(self) -> list[bytes]:
+        """Each run up to an anchor, the anchor left out: one split of the file. (A file
+        compared with held runs is not split: :meth:`against`.)"""
+        pieces = self.content.split(self.anchor)
+        pieces.pop()  # the tail
+        return pieces
+
+    @functools.cached_property
+    def tail(self) -> bytes:
+        """The rows after the last anchor (the end-of-file mark included)."""
+        return self.content[self.end :]
+
+    def against(
+        self, held: Sequence[bytes], index: Mapping[bytes, int]
+    ) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
+        """This file's runs compared with ``held`` (runs in file order, ``index`` their
+        places): its runs in order (a held run as its held object), its runs ``held``
+        lacks, and the held runs it lacks; None when a run appears twice.
+
+        Why: splitting the whole file copied all of it into a few hundred new byte
+        strings, and comparing them as a set hashed all of it, every version, to find
+        the few runs that changed. Walked in file order instead, each held run is
+        matched where the last one ended by comparing bytes in place (no copy, no
+        hash); only a run that does not match there is cut out and looked up, which
+        also finds the place to go on from after runs were removed or moved. The cuts
+        are those of ``pieces``: the first anchor at or after the run's start.
+        """
+        content, anchor, end = self.content, self.anchor, self.end
+        size = len(anchor)
+        find, starts = content.find, content.startswith
+        seen = bytearray(len(held))
+        order: list[bytes] = []
+        new: list[bytes] = []
+        start = place = 0
+        while start < end:
+            if place < len(held):
+                piece = held[place]
+                stop = start + len(piece)
+                # the held run is here, and the first anchor after its start ends it
+                # (none begins inside it: it has none, and none overlaps its end)
+                if (
+                    starts(piece, start)
+                    and starts(anchor, stop)
+                    and find(anchor, max(start, stop - size + 1), stop + size - 1) < 0
+                ):
+                    seen[place] = 1
+                    order.append(piece)
+                    place += 1
+                    start = stop + size
+                    continue
+            stop = find(anchor, start)
+            piece = content[start:stop]
+            start = stop + size
+            found = index.get(piece)
+            if found is None:
+                new.append(piece)
+                order.append(piece)
+                continue
+            if seen[found]:
+                return None  # a held run twice
+            seen[found] = 1
+            order.append(held[found])
+            place = max(place, found + 1)
+        gone = list(compress(held, seen.translate(_FLIP)))
+        return order, new, gone
 
     def rows_of(self, piece: bytes) -> list[bytes]:
         """The rows of one run of ``pieces`` (its anchor put back), as :func:`rows` cuts them."""
@@ -148,6 +222,29 @@ class Runs:
     def tail_rows(self, tail: bytes) -> list[bytes]:
         """The rows of a file's ``tail``."""
         return _lines_as_rows(tail, self.name)
+
+    def piece_changes(self, new: bytes, old: bytes) -> tuple[list[bytes], list[bytes]]:
+        """The rows of run ``new`` and of run ``old`` (a held one), less the lines both
+        begin and end with (:func:`changed_lines`)."""
+        return self.changes(new + self.anchor, old + self.anchor)
+
+    def changes(self, new: bytes, old: bytes) -> tuple[list[bytes], list[bytes]]:
+        """The rows of ``new`` and of ``old`` (runs with their anchors, or tails), less the
+        lines both begin and end with: those rows are in both, so they cancel out
+        wherever the rows of two versions' runs are compared as sets.
+
+        Why: a run of a few hundred rows that changed in one row, or a file's tail that
+        grew by the rows added to the list (new entries seldom end a run: the tail of
+        the real SDN file is ~2,000 rows), was cut into rows whole, twice, every version.
+        The lines in between are cut as :meth:`rows_of` cuts a run, quotes checked; the
+        lines left out were cut and checked when ``old`` was.
+        """
+        new_rows: list[bytes] = []
+        old_rows: list[bytes] = []
+        for new_part, old_part in differing_parts(new, old):
+            new_rows += _lines_as_rows(new_part, self.name)
+            old_rows += _lines_as_rows(old_part, self.name)
+        return new_rows, old_rows
 
     def lines_are_rows(self) -> bool:
         """Whether every line of the file is one row (no quoted cell spans lines): then
@@ -160,11 +257,129 @@ def runs(content: bytes, name: str, last_cell: bytes) -> Runs | None:
     break); None when that gives fewer than ``MIN_RUNS`` runs (rows serve better)."""
     line_break = b"\r\n" if content[: content.find(b"\n") + 1].endswith(b"\r\n") else b"\n"
     anchor = last_cell + line_break
-    pieces = content.split(anchor)
-    tail = pieces.pop()
-    if len(pieces) < MIN_RUNS:
-        return None
-    return Runs(pieces=pieces, tail=tail, anchor=anchor, name=name)
+    # As many runs as anchors (it ends with its only line feed: no two overlap). Only
+    # the first MIN_RUNS are looked for: counting them all scanned the whole file.
+    found = -len(anchor)
+    for _ in range(MIN_RUNS):
+        found = content.find(anchor, found + len(anchor))
+        if found < 0:
+            return None
+    return Runs(content=content, end=content.rfind(anchor) + len(anchor), anchor=anchor, name=name)
+
+
+_FLIP = bytes([1, 0]) + bytes(254)  # bytes.translate: 0 -> 1, 1 -> 0 (the runs not seen)
+
+
+# A differing middle this long (both sides) is cut in two at a line both have, and each
+# half is compared again; a shorter one is cut into rows as it is.
+SPLIT_ABOVE = 8192
+SYNC_TRIES = 8  # lines tried, from the middle on, for one the other side has too
+
+
+def differing_parts(new: bytes, old: bytes, depth: int = 24) -> list[tuple[bytes, bytes]]:
+    """The parts of ``new`` and ``old`` that differ, in whole lines, in order: the lines
+    outside them are the same lines in both.
+
+    The two are cut where they stop and start agreeing (:func:`changed_lines`); a long
+    middle left between, as when a tail both grew at its end and changed near its
+    start, is cut again at a line both have (one whose first cell, the OFAC ent_num,
+    starts a line of the other too) and each half compared on its own.
+    """
+    start, new_end, old_end = changed_lines(new, old)
+    new, old = new[start:new_end], old[start:old_end]
+    if depth and new and old and len(new) + len(old) > SPLIT_ABOVE:
+        halves = _sync(new, old)
+        if halves is not None:
+            return [
+                *differing_parts(new[: halves[0]], old[: halves[1]], depth - 1),
+                *differing_parts(new[halves[0] :], old[halves[1] :], depth - 1),
+            ]
+    return [(new, old)] if new or old else []
+
+
+def _sync(new: bytes, old: bytes) -> tuple[int, int] | None:
+    """A line start in each, both lines beginning with the same first cell, neither at
+    the very start (each half then shorter than the whole); None when none is found."""
+    at = len(new) // 2
+    for _ in range(SYNC_TRIES):
+        at = new.find(b"\n", at) + 1
+        if at <= 0 or at >= len(new):
+            return None
+        comma = new.find(b",", at, new.find(b"\n", at))
+        if comma > at:
+            other = old.find(b"\n" + new[at : comma + 1]) + 1
+            if 0 < other < len(old):
+                return at, other
+    return None
+
+
+def changed_lines(new: bytes, old: bytes) -> tuple[int, int, int]:
+    """Where ``new`` and ``old`` differ, in whole lines: ``new[start:new_end]`` and
+    ``old[start:old_end]``, between the longest run of whole lines they begin with and the
+    longest run of whole lines they end with (the two never overlap).
+
+    A cut falls only after a line feed (or at either end), so each part is whole
+    lines of its own bytes: ``rows`` of the three parts is ``rows`` of the whole.
+    """
+    start = _common_start(new, old)
+    start = new.rfind(b"\n", 0, start) + 1  # back to the start of the line
+    same = _common_end(new, old, min(len(new), len(old)) - start)
+    new_end, old_end = len(new) - same, len(old) - same
+    if not (_line_starts(new, new_end, start) and _line_starts(old, old_end, start)):
+        # forward to the first line start inside the common end, the same in both
+        feed = new.find(b"\n", new_end)
+        same = 0 if feed < 0 else len(new) - feed - 1
+        new_end, old_end = len(new) - same, len(old) - same
+    return start, new_end, old_end
+
+
+def _line_starts(content: bytes, at: int, start: int) -> bool:
+    """Whether a line of ``content`` starts at ``at`` (``start`` is known to be one)."""
+    return at == start or content[at - 1 : at] == b"\n"
+
+
+_FIRST_STEP = 256  # bytes compared first; the step doubles while the bytes agree
+
+
+def _common_start(a: bytes, b: bytes) -> int:
+    """The length of the longest common prefix of ``a`` and ``b``: chunks of doubling size
+    compared in C, then the chunk that differs halved down to the byte."""
+    size = min(len(a), len(b))
+    low, step = 0, _FIRST_STEP
+    while True:
+        if low >= size:
+            return size
+        high = min(low + step, size)
+        if a[low:high] != b[low:high]:
+            break
+        low, step = high, step * 2
+    while high - low > 1:  # a[:low] == b[:low]; they differ before ``high``
+        middle = (low + high) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _common_end(a: bytes, b: bytes, limit: int) -> int:
+    """The length of the longest common suffix of ``a`` and ``b``, at most ``limit``."""
+    low, step = 0, _FIRST_STEP
+    a_size, b_size = len(a), len(b)
+    while True:
+        if low >= limit:
+            return limit
+        high = min(low + step, limit)
+        if a[a_size - high : a_size - low] != b[b_size - high : b_size - low]:
+            break
+        low, step = high, step * 2
+    while high - low > 1:  # the last ``low`` bytes agree; they differ within ``high``
+        middle = (low + high) // 2
+        if a[a_size - middle : a_size - low] == b[b_size - middle : b_size - low]:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _lines_as_rows(content: bytes, name: str) -> list[bytes]:
@@ -172,7 +387,7 @@ def _lines_as_rows(content: bytes, name: str) -> list[bytes]:
     have fallen inside the cell)."""
     if _odd_quotes(content):
         raise SplitRefused(f"{name}: a quoted cell spans lines in a run of rows")
-    return rows(content, name)
+    return _rows(content, name, odd=False)  # its quotes were just counted
 
 
 def first_cell(row: bytes) -> bytes:

@@ -25,9 +25,10 @@ checks.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import chain, filterfalse
 
 from monitor.store.fingerprints import StoredUnit
 from monitor.store.store import SnapshotInfo, Store
@@ -43,9 +44,18 @@ class HeldRuns:
     """The state's rows as runs (monitor.formats._csv_units.Runs): their rows are exactly
     ``HeldState.rows``, so the next version is compared with this one run by run."""
 
-    pieces: AbstractSet[bytes]
+    pieces: Sequence[bytes]  # in the file's order, each once
+    index: Mapping[bytes, int]  # each piece's place in ``pieces``
     tail: bytes
     anchor: bytes
+
+    @classmethod
+    def of(cls, pieces: Sequence[bytes], tail: bytes, anchor: bytes) -> HeldRuns | None:
+        """The runs held, or None when a run appears twice (its rows twice: rows decide)."""
+        index = {piece: place for place, piece in enumerate(pieces)}
+        if len(index) != len(pieces):
+            return None
+        return cls(pieces=pieces, index=index, tail=tail, anchor=anchor)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,13 +66,16 @@ class HeldState:
     count: int  # entries in the state
     hashes: Mapping[str, str] | None = None  # key -> content hash, as entity_versions has them
     tag: str = ""  # the code tag of ``units`` (monitor.ingest.units.code_tag)
-    units: Mapping[str, StoredUnit] | None = None  # the stored fingerprint set, if any
+    # The containers below become the next state's in place once the next version
+    # applied over this one is committed (monitor.ingest.units.keep_applied), so only
+    # the list's writer may read them (intake.read_base's ``use_held``).
+    units: dict[str, StoredUnit] | None = None  # the stored fingerprint set, if any
     # With ``units``: every key of the state, and how many units have each fields bitmask.
-    keys: AbstractSet[str] | None = None
+    keys: set[str] | None = None
     fields: Mapping[int, int] | None = None
     # With ``units``, when each unit is one row (Format.split_rows): row -> fingerprint,
     # so the next version is compared with this one as two sets of rows.
-    rows: Mapping[bytes, str] | None = None
+    rows: dict[bytes, str] | None = None
     rows_bytes: int = 0  # the rows' length in all (held only up to ROWS_LIMIT)
     runs: HeldRuns | None = None  # with ``rows``, when the format cuts its file into runs
 
@@ -73,6 +86,39 @@ class HeldState:
             and latest.id == self.applied_id
             and latest.record_count == self.count
         )
+
+
+class SetAfter(AbstractSet[str]):
+    """A held set less ``gone`` (keys it has) plus ``added`` (keys the rest lacks), read
+    through without a copy.
+
+    Why: a steady version changes a few dozen of the ~9,100 keys of the SDN list, and
+    copying the held set to change it was a few percent of the version's time. The
+    held set itself becomes this one by :meth:`apply`, in place, once the version is
+    committed (it must stay the committed state's until then); the view then still
+    reads the same.
+    """
+
+    def __init__(self, base: set[str], gone: AbstractSet[str], added: AbstractSet[str]) -> None:
+        self.base = base
+        self.gone = gone
+        self.added = added
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.added or (key in self.base and key not in self.gone)
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.gone) + len(self.added)
+
+    def __iter__(self) -> Iterator[str]:
+        return chain(filterfalse(self.gone.__contains__, self.base), self.added)
+
+    def apply(self) -> set[str]:
+        """Make the held set this one (in place) and return it."""
+        self.base.difference_update(self.gone)
+        self.base.update(self.added)
+        self.gone, self.added = frozenset(), frozenset()
+        return self.base
 
 
 _HELD: weakref.WeakKeyDictionary[Store, dict[str, HeldState]] = weakref.WeakKeyDictionary()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from monitor.errors import GuardRejected, ParseError
@@ -93,17 +94,22 @@ class BaseState:
         return (latest.id if latest else None) == self.applied_id
 
 
-def read_base(store: Store, list_id: str) -> BaseState:
+def read_base(store: Store, list_id: str, *, use_held: bool = True) -> BaseState:
     """The list's current state, tagged with the snapshot that made it current.
 
     The tag is read first, and the hashes on first use (:class:`BaseState`): a change
     committed in between (PostgreSQL reads each statement afresh) leaves a tag older
     than the hashes, which the apply sees as a moved state and reads again; it never
     trusts a mixed state. The hashes this process wrote itself when it applied that
-    very state are not read again (:mod:`monitor.ingest.held_state`).
+    very state are not read again (:mod:`monitor.ingest.held_state`), by the list's
+    writer only: a held state's containers change in place when the writer applies the
+    next version (``units.keep_applied``), so any other reader (a preview, in the web
+    app's thread) says ``use_held=False`` and reads the database.
     """
     with store.read() as connection:
         latest = ListTransaction(connection, list_id).latest_applied_snapshot()
+    if not use_held:
+        return BaseState(list_id=list_id, applied_id=latest.id if latest else None, store=store)
     return base_at(store, list_id, latest)
 
 
@@ -123,7 +129,7 @@ class Intake:
     """A parsed snapshot as the apply needs it."""
 
     base: BaseState
-    keys: set[str]  # every entry of the snapshot
+    keys: AbstractSet[str]  # every entry of the snapshot
     changed: dict[str, Record]  # entries whose hash differs from the base (none for a baseline)
     # Every entry, on disk, when there is no stored state to compare with (a baseline).
     first: Spill | None = None

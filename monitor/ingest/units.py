@@ -27,6 +27,7 @@ import logging
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import filterfalse
 from pathlib import Path
@@ -95,13 +96,16 @@ class UnitPlan:
     added: dict[str, StoredUnit]  # new fingerprints (every one when ``replace_all``)
     gone: set[str]  # stored fingerprints this snapshot no longer has
     replace_all: bool  # the set read was not this state's: write it anew
-    known: Mapping[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
+    known: dict[str, StoredUnit] = field(default_factory=dict)  # the set read (kept in memory)
     fields: dict[int, int] = field(default_factory=dict)  # the new set's units by fields bitmask
     rows: dict[bytes, str] | None = None  # the new set's rows, when each unit is one row
     rows_bytes: int = 0  # their length in all
     # The rows were the held ones with this version's changes (_take_rows): they name
     # the new set by construction, as the held rows named the set they came with.
     rows_derived: bool = False
+    # With ``rows_derived``: ``rows`` are the held rows themselves, which become the new
+    # set's (these rows out, these in) only once the version is committed (keep_applied).
+    rows_change: tuple[list[bytes], dict[bytes, str]] | None = None
     runs: held_state.HeldRuns | None = None  # with ``rows``: the same rows as runs of the file
 
     def write(self, connection: Connection, list_id: str, snapshot_id: int) -> None:
@@ -129,7 +133,7 @@ class UnitIntake(Intake):
         return self.classified if self.classified is not None else super().classify()
 
 
-def read_known(store: Store, base: BaseState, fmt: Format) -> Mapping[str, StoredUnit]:
+def read_known(store: Store, base: BaseState, fmt: Format) -> dict[str, StoredUnit]:
     """The stored fingerprints of the base's state, when they were made by this code.
 
     The set this process stored itself when it applied that very state is not read
@@ -156,16 +160,22 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     units' keys in memory instead of asking the database; one whose base had none
     (another process applied it) never reads them all just to keep them. A state larger
     than ``held_state.HOLD_LIMIT`` is not held.
+
+    The base's containers (its hashes, fingerprint set, keys and rows: each ~9,100 entries
+    of the SDN list, of which a version changes a few dozen) become the new state's in
+    place rather than copied; the base's state is superseded by the commit, and it is
+    forgotten first, so an error half-way leaves nothing held (the next version reads
+    the database). Nothing else reads them: the list's writer alone uses held states.
     """
+    held_state.forget(store, taken.base.list_id)
     if taken.count > held_state.HOLD_LIMIT:
-        held_state.forget(store, taken.base.list_id)
         return
     hashes: dict[str, str] | None = None
     if taken.first is not None:
         hashes = {e.key: e.content_hash for batch in taken.first.batches() for e in batch}
     elif taken.base.hashes_at_hand:
         old = taken.base.hashes
-        hashes = dict(old)
+        hashes = old if isinstance(old, dict) else dict(old)  # changed in place
         if isinstance(taken, UnitIntake) and taken.classified is not None:
             delisted: Iterable[str] = taken.classified.removed  # no pass over every key
         else:
@@ -178,19 +188,26 @@ def keep_applied(store: Store, taken: Intake, snapshot_id: int) -> None:
     if isinstance(taken, UnitIntake):
         state = replace(state, **_held_units(taken))
     elif hashes is None:  # never expected: every full read has its hashes
-        held_state.forget(store, taken.base.list_id)
         return
     held_state.keep(store, taken.base.list_id, state)
 
 
 def _held_units(taken: UnitIntake) -> dict[str, Any]:
-    """The fingerprint set the plan wrote, and what goes with it, as HeldState fields."""
+    """The fingerprint set the plan wrote, and what goes with it, as HeldState fields:
+    the set read and (``UnitPlan.rows_change``) the held rows changed in place."""
     plan = taken.plan
-    stored_units = {} if plan.replace_all else dict(plan.known)
+    stored_units = {} if plan.replace_all else plan.known
     for fp in plan.gone:
         stored_units.pop(fp, None)
     stored_units.update(plan.added)
     rows = plan.rows
+    if rows is not None and plan.rows_change is not None:
+        gone_rows, new_rows = plan.rows_change
+        for row in gone_rows:
+            del rows[row]
+        rows.update(new_rows)
+    keys = taken.keys
+    keys = keys.apply() if isinstance(keys, held_state.SetAfter) else set(keys)
     if rows is not None and plan.rows_bytes > held_state.ROWS_LIMIT:
         rows = None  # a large file's rows cost more memory than they save time
     if rows is not None and not _name_the_set(rows, stored_units, derived=plan.rows_derived):
@@ -198,7 +215,7 @@ def _held_units(taken: UnitIntake) -> dict[str, Any]:
     return {
         "tag": plan.tag,
         "units": stored_units,
-        "keys": taken.keys,  # the intake's own set: nothing changes it once applied
+        "keys": keys,
         "fields": plan.fields,
         "rows": rows,
         "rows_bytes": plan.rows_bytes if rows is not None else 0,
@@ -223,7 +240,7 @@ def fields_of(record: Record) -> int:
 
 
 def take(
-    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: Mapping[str, StoredUnit]
+    fmt: Format, files: Sequence[SourceFile], base: BaseState, known: dict[str, StoredUnit]
 ) -> UnitIntake | None:
     """The intake of this snapshot, parsing only units whose fingerprint is not in ``known``.
 
@@ -270,7 +287,7 @@ def held_rows(
 
 
 def _take_units(
-    fmt: Format, split: Iterable[Unit], base: BaseState, known: Mapping[str, StoredUnit]
+    fmt: Format, split: Iterable[Unit], base: BaseState, known: dict[str, StoredUnit]
 ) -> UnitIntake | None:
     """``take`` unit by unit: each unit's fingerprint looked up in ``known``."""
     keys: set[str] = set()
@@ -331,11 +348,12 @@ def _take_runs(
     fmt: Format, files: Sequence[SourceFile], base: BaseState, held: held_state.HeldState
 ) -> UnitIntake | None:
     """``take`` when the state's runs of rows are held (``Format.split_runs``): this
-    version's runs against them as sets, and only the rows of the runs that differ
-    against each other. None when the rows must decide (:func:`_take_rows`).
+    version's runs against them (``Runs.against``), and only the rows where the runs
+    that differ differ (:func:`_run_changes`). None when the rows must decide
+    (:func:`_take_rows`).
 
     Why: cutting all ~9,100 rows and hashing them into a set was most of what was left
-    of a steady version; the runs are a few hundred, cut by one split in C.
+    of a steady version; the runs are a few hundred, matched in place.
     """
     assert held.runs is not None and held.rows is not None  # take and held_rows checked
     try:
@@ -348,15 +366,14 @@ def _take_runs(
         return None
     if changes is None:
         return None
-    new_set, gone_rows, pieces = changes
-    now = held_state.HeldRuns(pieces=pieces, tail=runs.tail, anchor=runs.anchor)
+    new_set, gone_rows, now = changes
     return _take_changes(fmt, new_set, gone_rows, base, held, runs=now)
 
 
 def _run_changes(
     runs: Runs, before: held_state.HeldRuns, rows: Mapping[bytes, str]
-) -> tuple[set[bytes], list[bytes], set[bytes]] | None:
-    """The rows new to this version, the held rows it lacks, and its set of runs: what
+) -> tuple[set[bytes], list[bytes], held_state.HeldRuns] | None:
+    """The rows new to this version, the held rows it lacks, and its runs to hold: what
     :func:`_take_rows` finds, from the runs that differ alone. None on anything odd.
 
     A run is cut into rows by its bytes alone, so a run held stands for the held rows
@@ -365,24 +382,79 @@ def _run_changes(
     runs and of the gone runs. A new run's row that is also in a shared run appears
     twice (None, as ``_take_rows`` refuses it); otherwise a new run's row is new to
     the state unless a gone run had it (a row moved between runs).
+
+    A new run paired with a gone one (:func:`_paired`), and the new tail with the held
+    one, are cut only where they differ (``Runs.changes``): the lines both begin and
+    end with are rows of the held state that this version has too, in a new run as in
+    a gone one, so they would cancel out below. Leaving them out changes no outcome:
+    the held rows are distinct, so such a row that this version also has elsewhere
+    is found here as a new row the held state has outside the gone rows (None).
     """
-    pieces = set(runs.pieces)
-    if len(pieces) != len(runs.pieces):
+    compared = runs.against(before.pieces, before.index)
+    if compared is None:
         return None  # a run twice: its rows twice
-    new_rows = [row for piece in pieces.difference(before.pieces) for row in runs.rows_of(piece)]
-    gone_all = [row for piece in before.pieces - pieces for row in runs.rows_of(piece)]
+    order, new_pieces, gone_pieces = compared
+    now = held_state.HeldRuns.of(order, runs.tail, runs.anchor)
+    if now is None:
+        return None  # a new run twice
+    new_rows: list[bytes] = []
+    gone_all: list[bytes] = []
+    pairs, new_alone, gone_alone = _paired(new_pieces, gone_pieces)
+    for new, old in pairs:
+        new_part, old_part = runs.piece_changes(new, old)
+        new_rows += new_part
+        gone_all += old_part
+    new_rows += [row for piece in new_alone for row in runs.rows_of(piece)]
+    gone_all += [row for piece in gone_alone for row in runs.rows_of(piece)]
     if runs.tail != before.tail:
-        new_rows += runs.tail_rows(runs.tail)
-        gone_all += runs.tail_rows(before.tail)
+        new_part, old_part = runs.changes(runs.tail, before.tail)
+        new_rows += new_part
+        gone_all += old_part
     new_set, gone_set = set(new_rows), set(gone_all)
     if len(new_set) != len(new_rows) or len(gone_set) != len(gone_all):
         return None
-    if not all(map(rows.__contains__, gone_set)):
+    held = rows.keys()
+    if not held >= gone_set:
         return None  # never expected: the held runs are cut into the held rows
-    if any(row in rows and row not in gone_set for row in new_set):
+    new_rows_only = new_set - gone_set
+    if not held.isdisjoint(new_rows_only):
         return None  # also in a run this version shares with the state: twice
-    gone_rows = [row for row in gone_set if row not in new_set]
-    return new_set.difference(gone_set), gone_rows, pieces
+    return new_rows_only, list(gone_set - new_set), now
+
+
+def _paired(
+    new: Iterable[bytes], gone: Iterable[bytes]
+) -> tuple[list[tuple[bytes, bytes]], list[bytes], list[bytes]]:
+    """The new runs paired with gone ones that begin, else end, with the same line (a
+    run with a row edited in it, as it is now and as it was), and those left alone.
+
+    Any pairing gives the same rows (``_run_changes``); a good one leaves few to cut.
+    """
+    pairs: list[tuple[bytes, bytes]] = []
+    alone: list[bytes] = []
+    left = set(gone)
+    for line_of in (_first_line, _last_line):
+        by_line = {line_of(piece): piece for piece in left}
+        alone = []
+        for piece in new:
+            old = by_line.pop(line_of(piece), None)
+            if old is None:
+                alone.append(piece)
+            else:
+                pairs.append((piece, old))
+                left.discard(old)
+        new = alone
+    return pairs, alone, list(left)
+
+
+def _first_line(piece: bytes) -> bytes:
+    """A run's first line, its line end included."""
+    return piece[: piece.find(b"\n") + 1]
+
+
+def _last_line(piece: bytes) -> bytes:
+    """A run's last line, up to its anchor (left out of the piece)."""
+    return piece[piece.rfind(b"\n") + 1 :]
 
 
 def _with_runs(
@@ -398,8 +470,8 @@ def _with_runs(
     runs = fmt.split_runs(files)
     if runs is None or not runs.lines_are_rows():
         return taken
-    held = held_state.HeldRuns(pieces=set(runs.pieces), tail=runs.tail, anchor=runs.anchor)
-    if len(held.pieces) != len(runs.pieces):
+    held = held_state.HeldRuns.of(runs.pieces, runs.tail, runs.anchor)
+    if held is None:
         return taken  # a run twice: only rows can say
     return replace(taken, plan=replace(taken.plan, runs=held))
 
@@ -434,32 +506,35 @@ def _take_changes(
         added[unit.fingerprint] = (record.key, fields_of(record))
         fresh[record.key] = record
         new_rows[row] = unit.fingerprint
-    keys = set(held.keys)
-    keys.difference_update(key for key, _ in gone.values())
-    if not keys.isdisjoint(fresh):
+    gone_keys = {key for key, _ in gone.values()}
+    if not held.keys.isdisjoint(fresh.keys() - gone_keys):
         return _refused(base, "a key appears twice")
-    keys.update(fresh)
+    # The held keys less the gone units' plus the new ones', read through (not copied)
+    keys = held_state.SetAfter(held.keys, gone_keys, set(fresh))
     kept = defaultdict(int, held.fields)
     for _, fields in gone.values():
         kept[fields] -= 1
     taken = _intake(base, keys, fresh, kept, added, set(gone), known, first=None, tag=held.tag)
-    rows_now = dict(before)
-    for row in gone_rows:
-        del rows_now[row]
-    rows_now.update(new_rows)
     size = held.rows_bytes - sum(map(len, gone_rows)) + sum(map(len, new_rows))
-    plan = replace(taken.plan, rows=rows_now, rows_bytes=size, rows_derived=True, runs=runs)
+    plan = replace(
+        taken.plan,
+        rows=before,  # the held rows: changed in place once committed (_held_units)
+        rows_change=(gone_rows, new_rows),
+        rows_bytes=size,
+        rows_derived=True,
+        runs=runs,
+    )
     return replace(taken, plan=plan)
 
 
 def _intake(
     base: BaseState,
-    keys: set[str],
+    keys: AbstractSet[str],
     fresh: dict[str, Record],
     kept: dict[int, int],
     added: dict[str, StoredUnit],
     gone: set[str],
-    known: Mapping[str, StoredUnit],
+    known: dict[str, StoredUnit],
     *,
     first: Spill | None,
     tag: str,
@@ -498,10 +573,10 @@ def _intake(
 
 def _classify(
     base: BaseState,
-    keys: set[str],
+    keys: AbstractSet[str],
     changed: dict[str, Record],
     stored: dict[str, str],
-    known: Mapping[str, StoredUnit],
+    known: dict[str, StoredUnit],
     gone: dict[str, StoredUnit],
 ) -> differ.Classification:
     """What happened to each key, without the state's hashes when a stored set was used:

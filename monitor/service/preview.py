@@ -60,7 +60,8 @@ def preview(
         known = cache.get((held.id, latest.id if latest else None))
         if known is not None:
             return known
-    base = intake.read_base(store, held.list_id)
+    # Not the writer's held state: it may change in place while this reads it.
+    base = intake.read_base(store, held.list_id, use_held=False)
     found = _preview(store, config, held, base, first)
     if cache is not None:
         cache[(held.id, base.applied_id)] = found

@@ -787,13 +787,15 @@ def _event_row(event: Event, snapshot_id: int) -> tuple[Any, ...]:
         record.name,
         record.entry_type,
         record.source_list,
-        list(record.programs),
-        list(record.countries),
+        # tuples of strings, as the baseline's rows: the same JSON arrays, each distinct
+        # one encoded once a batch (_memo_key), where lists were encoded row by row
+        record.programs,
+        record.countries,
         record.notice,
         event.effective_date,
         event.observed_at,
         event.baseline,
-        list(event.categories),
+        event.categories,
         [{"field": c.field, "before": c.before, "after": c.after} for c in event.changes],
     )
 
