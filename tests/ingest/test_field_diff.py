@@ -115,8 +115,12 @@ def reordered(record: Record, rng: random.Random) -> Record:
 
 @pytest.mark.realdata
 def test_real_sdn_modifications_give_the_same_fields_as_deepdiff() -> None:
+    """Both diffs agree on every pair whose row changed; a pair has a changed field exactly
+    when its records differ (over the whole series a few rows change only in what the
+    parse cleans away, e.g. a doubled space in entry 40261's name: no field changed)."""
     pairs = list(sdn_modified())
-    assert assert_same(pairs) == len(pairs) > 100  # each a real modification
+    differing = sum(before.content_hash() != after.content_hash() for before, after in pairs)
+    assert assert_same(pairs) == differing > 100
 
 
 @pytest.mark.realdata
