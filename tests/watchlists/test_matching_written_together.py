@@ -64,3 +64,25 @@ def test_a_word_joined_to_its_article_is_no_spelling_of_the_word_alone() -> None
     assert not written_together(
         analyse("NEW FAR INTERNATIONAL LOGISTICS LTD"), analyse("NEW FAR INTERNATIONAL")
     )
+
+
+# One entry's names: the Burmese given name Maung written short ('Mg') after the comma.
+GIVEN_NAME_SHORT = [
+    ("31772", "SWE, Khin Mg", "SWE, Khin Maung"),
+    ("31924", "YEE, Khin Mg", "YEE, Khin Maung"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), GIVEN_NAME_SHORT)
+def test_a_given_name_written_short_is_the_same_person(key: str, watched: str, listed: str) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
+def test_another_person_with_the_given_name_written_short_is_no_match() -> None:
+    # 'SOE, Khin Maung' (SDN 24810) is not 'SWE, Khin Maung' (31772)
+    assert found("SWE, Khin Mg", "24810", "SOE, Khin Maung") < THRESHOLD
+
+
+def test_mg_is_maung_among_the_given_names() -> None:
+    assert analyse("SWE, Khin Mg").tokens == analyse("SWE, Khin Maung").tokens
