@@ -41,7 +41,6 @@ from monitor.watchlists.scoring import (
     transliteration_variant,
     word_similarity,
     written_article,
-    written_together,
 )
 from monitor.watchlists.syllables import korean_reading
 from monitor.watchlists.tokens import (
@@ -200,10 +199,8 @@ class _WatchedName:
         word (:func:`~monitor.watchlists.scoring.could_pair`; in an organisation's name a
         plural or a word of one stem too) counts as found: then the bound is a true one.
         First the cheap test, every such word counted, as many as the listed name has.
-        Words written together in one name and apart in the other ('Sense Time'), or
-        written together a spelling apart ('Abdulrabb' / 'Abdul Rab'), are paired as one
-        word by the scoring (:func:`~monitor.watchlists.scoring.written_together`): such
-        names are always scored.
+        Words written together in one name and apart in the other ('Sense Time') are
+        paired as one word by the scoring: such names are always scored.
 
         ``pairable``: what is known of the watched words against this listed name (many
         watched names share words: 'Mohammad', 'Ali'), filled here; ``paired``: of watched
@@ -212,7 +209,7 @@ class _WatchedName:
         same entry).
         """
         form = self.form
-        if written_together(form, listed):
+        if form.joined & listed.token_set or listed.joined & form.token_set:
             return True
         unfound = ~(found_mask | self.common_mask | self.set_aside) & self.every
         most = min(unfound.bit_count(), len(listed.tokens))

@@ -49,7 +49,7 @@ matches "Djibouti", "14th Institute" never matches "15th Institute", and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -325,60 +325,15 @@ def _typo_similarity(a: str, b: str) -> float:
     return ratio * ratio
 
 
-JOINED_CLOSE_LENGTH = 8
-"""Letters from which words written together may also be a spelling apart from the word the
-other name writes as one ('ABDUL RAB' / 'ABDULRABB', 'NASR AL-DIN' / 'NASRALDINE')."""
-JOINED_CLOSE = 0.85
-
-
-JOINED_LENGTHS = 2  # letters the spellings may differ by: 'abdulrab' / 'abdulrabb'
-
-
-def _joined_alike(run: Sequence[str], other: Iterable[str]) -> bool:
-    """Whether adjacent words written together are a word of ``other``, or a spelling of
-    one ('abdulrab' for 'abdulrabb'): a word of about their length that none of them pairs
-    with alone ('alshishani' is 'al shishani' for 'shishani', 'farinternational' is no
-    spelling of 'international')."""
-    joined = "".join(run)
-    if joined in other:
-        return True
-    return (
-        len(joined) >= JOINED_CLOSE_LENGTH
-        and run[0] not in ARABIC_ARTICLES
-        and any(
-            abs(len(word) - len(joined)) <= JOINED_LENGTHS
-            and word_similarity(joined, word) >= JOINED_CLOSE
-            and not any(could_pair(t, word) for t in run)
-            for word in other
-        )
-    )
-
-
-def written_together(one: NameForm, other: NameForm) -> bool:
-    """Whether one name writes as one word, or a spelling of it, words the other writes
-    apart ('SenseTime' / 'Sense Time', 'Abdulrabb' / 'Abdul Rab')."""
-    return any(_joined_alike(run, other.token_set) for run in _runs(one.tokens)) or any(
-        _joined_alike(run, one.token_set) for run in _runs(other.tokens)
-    )
-
-
-def _runs(tokens: Sequence[str]) -> list[Sequence[str]]:
-    """Runs of two or three adjacent words."""
-    return [tokens[i : i + size] for size in (2, 3) for i in range(len(tokens) - size + 1)]
-
-
 def merge_runs(tokens: Sequence[str], other: set[str]) -> tuple[str, ...]:
-    """Join adjacent words that the other name writes as one ('Sense Time' / 'SenseTime'),
-    or as one a spelling apart ('Abdul Rab' / 'Abdulrabb')."""
+    """Join adjacent words that the other name writes as one ('Sense Time' / 'SenseTime')."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
         for size in (3, 2):
-            if i + size > len(tokens):
-                continue
-            run = tokens[i : i + size]
-            if _joined_alike(run, other):
-                out.append("".join(run))
+            joined = "".join(tokens[i : i + size])
+            if i + size <= len(tokens) and joined in other:
+                out.append(joined)
                 i += size
                 break
         else:
@@ -1213,7 +1168,7 @@ def score_names(
     w, lst = watched.tokens, listed.tokens
     if (acronym := _acronym(watched, listed)) is not None:
         return acronym
-    if written_together(watched, listed):
+    if watched.joined & listed.token_set or listed.joined & watched.token_set:
         w = merge_runs(w, set(lst))
         lst = merge_runs(lst, set(w))
     if not any(is_distinctive(t) for t in w):
