@@ -126,6 +126,21 @@ class NameForm:
         return bool(self.distinctive) or len(self.tokens) >= 2
 
 
+# Given names the lists write short in a name written 'SURNAME, Given names': the Burmese
+# 'Mg' for Maung ('SWE, Khin Mg' / 'SWE, Khin Maung'). Only after the comma: elsewhere, and
+# in organisations' names ('MG MOTORS'), the letters are no given name.
+GIVEN_NAMES_SHORT = {"mg": "maung"}
+
+
+def _given_names_in_full(name: str, words: list[str]) -> list[str]:
+    """A name's words with given names written short after its comma written in full."""
+    if "," not in name:
+        return words
+    given = len(fold(name.split(",", 1)[1]).split())
+    first = len(words) - given
+    return [GIVEN_NAMES_SHORT.get(w, w) if i >= first else w for i, w in enumerate(words)]
+
+
 def _join_letters(tokens: list[str]) -> list[str]:
     """'S.A.' folds to 's a' and 'J.S.C.' to 'j s c': join runs of single letters back."""
     out: list[str] = []
@@ -359,7 +374,7 @@ def analyse(name: str, person: bool = False) -> NameForm:
         text, closing = _organisation_forms(text)
         phrase_words += closing
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
-    words = _join_letters(fold(text).split())
+    words = _given_names_in_full(name, _join_letters(fold(text).split()))
     tokens = [_known_word(t) for t in (words if person else expand(words))]
     legal = LEGAL_FORMS if person else LEGAL_FORMS | ORGANISATION_FORMS
     kept = tuple(dict.fromkeys(t for t in tokens if t not in legal))

@@ -21,7 +21,7 @@ _LEGAL = """
     pte pty pvt sdn bhd tbk fze fzco fzc fzllc fz est wll sal saog saoc qsc
     jsc ojsc pjsc cjsc ao oao zao pao ooo tov pat prat ood eood doo dd ad
     obshchestvo obschestvo ogranichennoi ogranichennoy otvetstvennostyu aktsionernoe
-    otkrytoe zakrytoe publichnoe kompaniya tovarystvo s
+    otkrytoe zakrytoe publichnoe kompaniya tovarystvo derzhavne pidpryemstvo s
     sociedad anonima cia limitada cv psc sae liability responsibility
     technology technologies tech
     the and of for de del la le el los las du des y et und
@@ -32,11 +32,13 @@ LEGAL_FORMS = frozenset(_LEGAL.split())
 # "FGUP"/"GUP" (federal or state unitary enterprise), "GNTs" (state scientific centre:
 # "GNTS RF FGUP TSNIIKHM"), Belarusian "UE" (unitary enterprise), "NJSC", "JSB"
 # (joint-stock bank), "KB" (a commercial bank or a design bureau: generic either way),
-# "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.".
+# "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.",
+# the Ukrainian "DP" (derzhavne pidpryemstvo, state enterprise: "ZAVOD SHAMPANSKYKH VYN
+# NOVY SVIT, DP" is "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT").
 # Dropped from organisations' names only: in a listed person's name two or three letters
 # may be initials.
 ORGANISATION_FORMS = frozenset(
-    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb"]
+    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb", "dp"]
 )
 # Legal forms written as dotted initials closing an organisation's name: the Venezuelan
 # "C.A." (compania anonima), Colombian "C.I." (comercializadora internacional), "E.U."

@@ -122,6 +122,15 @@ def test_a_letter_apart_is_read_in_peoples_names_only() -> None:
         ("OAO KB VERKHNEVOLZHSKIY", "OPEN JOINT STOCK COMPANY COMMERCIAL BANK VERKHNEVOLZHSKY"),
         ("LOBAYE INVEST SARLU", "LOBAYE INVEST"),
         ("UE BELARUSIAN OIL TRADE HOUSE", "BELARUSIAN OIL TRADE HOUSE"),
+        # the Ukrainian state enterprise, written short and in full, either way round
+        (
+            "ZAVOD SHAMPANSKYKH VYN NOVY SVIT, DP",
+            "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT",
+        ),
+        (
+            "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT",
+            "ZAVOD SHAMPANSKYKH VYN NOVY SVIT, DP",
+        ),
         ("HILAL TRAVEL C.A.", "HILAL TRAVEL AGENCY"),
         ("M/S. AL ZAROONI EXCHANGE", "AL ZAROONI EXCHANGE"),
         ("ZAWRAH TV STATION", "AL-ZAWRA TELEVISION STATION"),
@@ -133,6 +142,12 @@ def test_a_letter_apart_is_read_in_peoples_names_only() -> None:
 )
 def test_legal_forms_written_short(watched: str, listed: str) -> None:
     assert score(watched, entity(listed), sdn_rarity()) >= THRESHOLD
+
+
+def test_the_ukrainian_state_enterprise_is_dropped_from_organisations_only() -> None:
+    short = analyse("ZAVOD SHAMPANSKYKH VYN NOVY SVIT, DP").tokens
+    assert short == analyse("DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT").tokens
+    assert "dp" in analyse("ZAVOD SHAMPANSKYKH VYN NOVY SVIT, DP", person=True).tokens
 
 
 def test_a_dotted_form_is_dropped_only_closing_an_organisations_name() -> None:
