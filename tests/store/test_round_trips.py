@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from monitor.store import Store, database, open_engine
+from monitor.store import Store, database, locks, open_engine
 from monitor.store.locks import list_writer
 from monitor.store.store import NewSnapshot, advisory_key
 from tests.conftest import private_pg_schema
@@ -91,7 +91,13 @@ def test_a_read_on_postgresql_ends_with_commit_and_the_writer_lock_in_autocommit
                     autocommit[name] = conn.connection.dbapi_connection.autocommit
 
         event.listen(store.engine, "before_cursor_execute", on_statement)
-        advisory = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+        with store.read() as connection:
+            key = locks._key(connection, "writer:sdn")
+        # This schema's writer lock only: tests in other processes hold locks of their own.
+        advisory = text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
+            " AND classid::bigint = :ns AND objid::bigint = (:key)::bigint & 4294967295"
+        ).bindparams(ns=locks.NAMESPACE + 2, key=key)
         with list_writer(store, "sdn") as waited, store.read() as connection:
             assert waited is False
             assert connection.execute(advisory).scalar_one() == 1  # held while applying
