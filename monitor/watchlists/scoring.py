@@ -857,10 +857,7 @@ def _pair_spelt_apart(
     one_word = len(firm) < MIN_SHARED_PERSON
     if one_word and not person:
         return _pair_organisation_apart(watched, listed, pairs, firm)
-    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
-    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
-    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
-    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    kept, odd_w, odd_l = _left_over(pairs, firm, watched, listed)
     if len(odd_w) != 1 or len(odd_l) != 1:
         if person and (every := _pair_each_apart(forms, telling, odd_w, odd_l)):
             return [*kept, *every], tuple((a, b) for a, b, _ in every)
@@ -1009,10 +1006,7 @@ def _pair_common_apart(
     in the loose reading (:func:`_loosely_a_letter_apart`): 'AHSAN, Muhammad' and
     'AKHWAN, Muhammad' are two SDN entries.
     """
-    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
-    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
-    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
-    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    kept, odd_w, odd_l = _left_over(pairs, firm, watched, listed)
     if len(odd_w) != 1 or len(odd_l) != 1:
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
@@ -1367,10 +1361,7 @@ def _pair_organisation_apart(
     and beginning with the same letter as written. The loose reading makes Arabic jim 'g',
     but 'JEMAAH ISLAMIYAH' (Indonesian) and 'GAMA'A AL-ISLAMIYYA' (Egyptian) are two
     groups; Korean 'Taedong' and 'Daesong' two banks' names."""
-    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
-    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
-    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
-    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    kept, odd_w, odd_l = _left_over(pairs, firm, watched, listed)
     if len(odd_w) != 1 or len(odd_l) != 1:
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
@@ -1382,6 +1373,22 @@ def _pair_organisation_apart(
     if before >= VARIANT:
         return pairs, ()
     return [*kept, (a, b, VARIANT)], ((a, b),)
+
+
+def _left_over(
+    pairs: list[tuple[str, str, float]],
+    firm: list[tuple[str, str, float]],
+    watched: Sequence[str],
+    listed: Sequence[str],
+) -> tuple[list[tuple[str, str, float]], list[str], list[str]]:
+    """The pairs kept beside firm ones (the firm pairs and those of common words), and the
+    distinctive words of each name that none of them uses: the words the spelt-apart
+    rules judge."""
+    kept = [p for p in pairs if p in firm or not (is_distinctive(p[0]) and is_distinctive(p[1]))]
+    used_w, used_l = {a for a, _, _ in kept}, {b for _, b, _ in kept}
+    odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
+    odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
+    return kept, odd_w, odd_l
 
 
 ORGANISATION_APART_LENGTH = 5
