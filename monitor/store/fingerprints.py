@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from monitor.store import schema as t
 from monitor.store.store import ListTransaction, insert_rows, plain_rows
@@ -74,20 +74,27 @@ def write(
     else:
         dropped = list(gone)
         for start in range(0, len(dropped), BATCH):
-            connection.execute(
-                delete(u).where(
-                    u.c.list_id == list_id,
-                    u.c.fingerprint.in_(dropped[start : start + BATCH]),
-                )
-            )
+            batch = dropped[start : start + BATCH]
+            connection.execute(_DROP, {"list_id": list_id, "fingerprints": batch})
     rows = ((list_id, fp, key, fields) for fp, (key, fields) in added.items())
     insert_rows(connection, u, ("list_id", "fingerprint", "key", "fields"), rows)
-    marker = {"snapshot_id": snapshot_id, "tag": tag}
-    done = connection.execute(
-        update(t.unit_sets).where(t.unit_sets.c.list_id == list_id).values(**marker)
-    )
+    marker = {"list_id": list_id, "snapshot_id": snapshot_id, "tag": tag}
+    done = connection.execute(_MARK, {"set_of": list_id, "set_id": snapshot_id, "set_tag": tag})
     if done.rowcount == 0:  # under the list's lock: no other writer can insert it meanwhile
-        connection.execute(insert(t.unit_sets).values(list_id=list_id, **marker))
+        connection.execute(insert(t.unit_sets), marker)
+
+
+# The statements of ``write`` that run for every version, built once (their values bound
+# at each call): built anew, each was compiled into its cache key again every version.
+_DROP = delete(t.unit_fingerprints).where(
+    t.unit_fingerprints.c.list_id == bindparam("list_id"),
+    t.unit_fingerprints.c.fingerprint.in_(bindparam("fingerprints", expanding=True)),
+)
+_MARK = (
+    update(t.unit_sets)
+    .where(t.unit_sets.c.list_id == bindparam("set_of"))
+    .values(snapshot_id=bindparam("set_id"), tag=bindparam("set_tag"))
+)
 
 
 def sets_in_use(connection: Connection, current: Callable[[str], bool]) -> dict[str, UnitSet]:

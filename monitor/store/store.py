@@ -40,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 
 from monitor.errors import StoreError
 from monitor.kinds import EventKind
@@ -250,7 +251,7 @@ def _execute_batches(
         connection.execute(statement, batch)
 
 
-def _current_of_keys(keys: Sequence[str]) -> Any:
+def _current_of_keys(keys: Sequence[str] | BindParameter[Any]) -> Any:
     """The current versions of these keys, for a lookup by key.
 
     "Current" is written so that no index can serve it: SQLite has no statistics,
@@ -372,6 +373,31 @@ def _snapshots_statement() -> Executable:
 
 
 _SNAPSHOTS = _snapshots_statement()
+
+
+def _before_changes_statement() -> Executable:
+    """The statement of :meth:`ListTransaction.before_changes`, for one batch of keys (bound
+    at each call: "list_id", "keys"): every version row of the keys, each with its record
+    only when current. Built once: a statement built anew for each version was compiled
+    into its cache key again each time (so were the other statements below)."""
+    v = t.entity_versions
+    record = case((func.coalesce(v.c.valid_to, 0) == 0, v.c.record), else_=null())
+    keys: BindParameter[Any] = bindparam("keys", expanding=True)
+    return select(v.c.key, record).where(v.c.list_id == bindparam("list_id"), v.c.key.in_(keys))
+
+
+_BEFORE_CHANGES = _before_changes_statement()
+# A snapshot row, its values bound at each call (:meth:`ListTransaction.record_snapshot`).
+_INSERT_SNAPSHOT = insert(t.snapshots)
+# The current versions of a batch of keys closed by snapshot "closed" (apply_changes).
+_CLOSE_VERSIONS = (
+    update(t.entity_versions)
+    .where(
+        t.entity_versions.c.list_id == bindparam("of_list"),  # (not a column's name)
+        _current_of_keys(bindparam("keys", expanding=True)),
+    )
+    .values(valid_to=bindparam("closed"))
+)
 
 
 class Listing(NamedTuple):
@@ -573,17 +599,12 @@ class ListTransaction:
         less a version on PostgreSQL): every version row of the keys, each with its
         record only when current (the column is never null, so a null says "past").
         """
-        v = t.entity_versions
-        record = case((func.coalesce(v.c.valid_to, 0) == 0, v.c.record), else_=null())
         wanted = list(dict.fromkeys([*current, *listed]))
         texts: dict[str, str] = {}
         keys: set[str] = set()
         for start in range(0, len(wanted), BATCH):
-            rows = self.connection.execute(
-                select(v.c.key, record).where(
-                    v.c.list_id == self.list_id, v.c.key.in_(wanted[start : start + BATCH])
-                )
-            )
+            batch = {"list_id": self.list_id, "keys": wanted[start : start + BATCH]}
+            rows = self.connection.execute(_BEFORE_CHANGES, batch)
             for key, text in rows:
                 keys.add(key)
                 if text is not None:
@@ -618,21 +639,22 @@ class ListTransaction:
         summary: dict[str, int] | None = None,
     ) -> int:
         result = self.connection.execute(
-            insert(t.snapshots).values(
-                list_id=snapshot.list_id,
-                sha256=snapshot.sha256,
-                files=snapshot.files,
-                source_uri=snapshot.source_uri,
-                format=snapshot.format,
-                observed_at=snapshot.observed_at,
-                published_at=snapshot.published_at,
-                recorded_at=snapshot.recorded_at,
-                record_count=record_count,
-                status=status,
-                baseline=baseline,
-                message=message,
-                summary=summary or {},
-            )
+            _INSERT_SNAPSHOT,
+            {
+                "list_id": snapshot.list_id,
+                "sha256": snapshot.sha256,
+                "files": snapshot.files,
+                "source_uri": snapshot.source_uri,
+                "format": snapshot.format,
+                "observed_at": snapshot.observed_at,
+                "published_at": snapshot.published_at,
+                "recorded_at": snapshot.recorded_at,
+                "record_count": record_count,
+                "status": status,
+                "baseline": baseline,
+                "message": message,
+                "summary": summary or {},
+            },
         )
         primary_key = result.inserted_primary_key
         if primary_key is None:
@@ -684,13 +706,9 @@ class ListTransaction:
         """Close the versions of changed and removed keys, insert new versions and events."""
         closed = list(closed_keys)
         for start in range(0, len(closed), BATCH):
+            batch = closed[start : start + BATCH]
             self.connection.execute(
-                update(t.entity_versions)
-                .where(
-                    t.entity_versions.c.list_id == self.list_id,
-                    _current_of_keys(closed[start : start + BATCH]),
-                )
-                .values(valid_to=snapshot_id)
+                _CLOSE_VERSIONS, {"of_list": self.list_id, "keys": batch, "closed": snapshot_id}
             )
         insert_rows(
             self.connection,
