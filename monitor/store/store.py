@@ -814,7 +814,11 @@ def _event_row(event: Event, snapshot_id: int) -> tuple[Any, ...]:
         event.observed_at,
         event.baseline,
         event.categories,
-        [{"field": c.field, "before": c.before, "after": c.after} for c in event.changes],
+        # none (a listing, a delisting): an empty tuple, the same JSON array as an empty
+        # list but written once a batch (_memo_key), where each list was encoded anew
+        [{"field": c.field, "before": c.before, "after": c.after} for c in event.changes]
+        if event.changes
+        else (),
     )
 
 
