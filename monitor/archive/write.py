@@ -156,14 +156,14 @@ class ArchiveWrite:
         self._staged = Future()
         try:
             self._staged.set_result(_flushed(self._stage()))
-        except BaseException as exc:  # raised by place, where one step raised it
+        except Exception as exc:  # raised by place, where one step raised it
             self._staged.set_exception(exc)
 
     def _started(self) -> Future[_Staged]:
         """Stage now, and flush in the worker thread; a refusal waits for place."""
         try:
             staged = self._stage()
-        except BaseException as exc:
+        except Exception as exc:  # an interrupt is not kept for later
             failed: Future[_Staged] = Future()
             failed.set_exception(exc)
             return failed
