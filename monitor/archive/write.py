@@ -14,7 +14,8 @@ import gzip
 import os
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -82,16 +83,31 @@ def store_snapshot(
         write.close()
 
 
-# Where a version is staged while its ingest goes on (ArchiveWrite.started); one per
-# process (a child after a fork makes its own), its thread idle between versions.
-_STAGER: tuple[int, ThreadPoolExecutor] | None = None
+class _Flushing:
+    """A staged version's copies flushed to disk in a thread of its own, which ends with
+    the flush; :meth:`result` waits for both (a Future's interface).
 
+    Why a thread each time rather than a pool: a thread left idle between versions
+    keeps a command from ending its process at once (``cli._end_process`` does only
+    when the process has one thread left), which costs more than starting one.
+    """
 
-def _stager() -> ThreadPoolExecutor:
-    global _STAGER
-    if _STAGER is None or _STAGER[0] != os.getpid():
-        _STAGER = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive"))
-    return _STAGER[1]
+    def __init__(self, staged: _Staged) -> None:
+        self._outcome: Future[_Staged] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(staged,), name="archive-flush", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, staged: _Staged) -> None:
+        try:
+            self._outcome.set_result(_flushed(staged))
+        except BaseException as exc:  # handed to the waiting thread
+            self._outcome.set_exception(exc)
+
+    def result(self) -> _Staged:
+        self._thread.join()
+        return self._outcome.result()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,7 +133,7 @@ class ArchiveWrite:
     Why two: flushing the copy to disk (fsync) is most of archiving an SDN version's
     time (about 1 ms of waiting for the disk, more on a busy one) and needs nothing
     the ingest does. :meth:`started` stages the version and leaves its flush to a
-    worker thread (the wait needs no interpreter) while the ingest parses the version;
+    thread of its own (the wait needs no interpreter) while the ingest parses the version;
     :meth:`place` waits for the flush and renames, once the version has passed its
     checks and before anything is applied, so the archive still holds every applied
     version durably first. A staged version that is never placed (rejected, or an
@@ -146,7 +162,7 @@ class ArchiveWrite:
         self.list_folder = root / list_id
         self.stamp = folder_stamp(observed_at)
         self.hashes = hashes
-        self._staged: Future[_Staged] | None = None
+        self._staged: Future[_Staged] | _Flushing | None = None
         if background:
             # A list's first version is archived when placed, in one step: staged now,
             # a version refused later would leave the list's folder behind it.
@@ -159,15 +175,15 @@ class ArchiveWrite:
         except Exception as exc:  # raised by place, where one step raised it
             self._staged.set_exception(exc)
 
-    def _started(self) -> Future[_Staged]:
-        """Stage now, and flush in the worker thread; a refusal waits for place."""
+    def _started(self) -> Future[_Staged] | _Flushing:
+        """Stage now, and flush in a thread of its own; a refusal waits for place."""
         try:
             staged = self._stage()
         except Exception as exc:  # an interrupt is not kept for later
             failed: Future[_Staged] = Future()
             failed.set_exception(exc)
             return failed
-        return _stager().submit(_flushed, staged)
+        return _Flushing(staged)
 
     @classmethod
     def started(
@@ -178,7 +194,7 @@ class ArchiveWrite:
         files: list[SourceFile],
         hashes: list[str],
     ) -> ArchiveWrite:
-        """The write, its copies flushed to disk by the worker thread meanwhile."""
+        """The write, its copies flushed to disk by a thread of its own meanwhile."""
         return cls(root, list_id, observed_at, files, hashes, background=True)
 
     def _stage(self) -> _Staged:
@@ -243,7 +259,7 @@ class ArchiveWrite:
         archived = [SourceFile(path=target / (f.name + ".gz"), name=f.name) for f in self.files]
         return ArchivedSnapshot(folder=target, files=archived, created=created)
 
-    def _flushed(self, future: Future[_Staged]) -> _Staged:
+    def _flushed(self, future: Future[_Staged] | _Flushing) -> _Staged:
         """The staged version once its copies are on disk; a failed flush removes it."""
         try:
             return future.result()
@@ -277,7 +293,7 @@ class _FlushFailed(Exception):
 
 def _flushed(staged: _Staged) -> _Staged:
     """The staged copies flushed to disk (their descriptors stay open until released):
-    the staged version, or _FlushFailed (in the worker thread, or on the caller's)."""
+    the staged version, or _FlushFailed (in the flushing thread, or on the caller's)."""
     try:
         for descriptor in staged.copies:
             os.fsync(descriptor)

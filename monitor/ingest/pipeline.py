@@ -331,7 +331,8 @@ def _read_and_apply(
 
 
 def start_archive(config: Config, snapshot: NewSnapshot, files: list[SourceFile]) -> ArchiveWrite:
-    """The snapshot's files staged in the archive by a worker thread (ArchiveWrite.started).
+    """The snapshot's files staged in the archive, flushed to disk by a thread of its own
+    (ArchiveWrite.started).
 
     Why: copying a version into the archive and flushing it to disk was about a tenth
     of a steady SDN version's time, nearly all of it waiting for the disk; staged while

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import gzip
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,3 +124,20 @@ def test_a_version_rejected_after_its_parse_leaves_no_folder(tmp_path: Path) -> 
     assert contents(tmp_path / "archive") == before
     assert take(LATER, Expect(max_removed_share=1.0)) == IngestStatus.APPLIED
     assert (tmp_path / "archive" / LIST / "2021-12-06T1844Z" / "sdn.csv.gz").is_file()
+
+
+def test_no_thread_is_left_once_a_version_is_taken_in(tmp_path: Path) -> None:
+    """The flush's thread ends with the flush: a command's process, left with one thread,
+    ends at once (cli._end_process) instead of tearing the interpreter down."""
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'm.db'}"))
+    config = Config(archive=tmp_path / "archive")
+    threads = threading.active_count()
+    for path in (FIRST, LATER):
+        request = IngestRequest(list_config=ListConfig(id=LIST), paths=[path])
+        ingest(store, config, request, now=datetime(2026, 1, 1, tzinfo=UTC))
+        assert threading.active_count() == threads
+    write = ArchiveWrite.started(
+        tmp_path / "archive", LIST, LATE, [SourceFile.from_path(LATER)], ["x"]
+    )
+    write.close()
+    assert threading.active_count() == threads
