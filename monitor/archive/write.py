@@ -183,6 +183,10 @@ class ArchiveWrite:
             failed: Future[_Staged] = Future()
             failed.set_exception(exc)
             return failed
+        if not staged.copies:  # archived already: nothing to flush
+            done: Future[_Staged] = Future()
+            done.set_result(staged)
+            return done
         return _Flushing(staged)
 
     @classmethod
@@ -283,7 +287,7 @@ class ArchiveWrite:
 
 
 class _FlushFailed(Exception):
-    """A staged version's flush failed (in the worker): what to remove, and why."""
+    """A staged version's flush failed: what to remove, and why."""
 
     def __init__(self, staged: _Staged, error: OSError) -> None:
         super().__init__(str(error))
