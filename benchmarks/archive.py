@@ -101,8 +101,8 @@ def replay_split(rows: list[list[str]], versions: int | None) -> None:
     import workloads
     from sqlalchemy import event
 
-    from monitor.archive.write import ArchiveWrite
     from monitor.config import Config, ListConfig
+    from monitor.ingest import pipeline
     from monitor.ingest.pipeline import IngestRequest, ingest
     from monitor.store import Store, open_engine
 
@@ -131,18 +131,16 @@ def replay_split(rows: list[list[str]], versions: int | None) -> None:
     def _after(*_: Any) -> None:
         spent["sql"] += time.perf_counter() - started.pop()
 
-    # The archive is staged by a worker thread while the version is parsed; what an
-    # apply waits for is placing it (the rest of the staging, then the rename).
-    real_place = ArchiveWrite.place
+    real_store = pipeline.store_snapshot
 
-    def timed_place(write: ArchiveWrite) -> Any:
+    def timed_store(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return real_place(write)
+            return real_store(*args, **kwargs)
         finally:
             spent["archive"] += time.perf_counter() - start
 
-    ArchiveWrite.place = timed_place  # type: ignore[method-assign]
+    pipeline.store_snapshot = timed_store
     config = Config(archive=work / "archive")
     start = time.perf_counter()
     statuses: dict[str, int] = {}
@@ -154,7 +152,7 @@ def replay_split(rows: list[list[str]], versions: int | None) -> None:
         result = ingest(store, config, request, now=workloads.NOW)
         statuses[result.status] = statuses.get(result.status, 0) + 1
     total = time.perf_counter() - start
-    ArchiveWrite.place = real_place  # type: ignore[method-assign]
+    pipeline.store_snapshot = real_store
     applied = statuses.get("applied", 0) + statuses.get("baseline", 0)
     rest = total - spent["archive"] - spent["sql"]
     rows += [
@@ -164,7 +162,7 @@ def replay_split(rows: list[list[str]], versions: int | None) -> None:
             json.dumps(statuses),
         ],
         [
-            "of which waiting for the archive (gzip -6, staged meanwhile)",
+            "of which archiving (gzip -6)",
             f"{spent['archive']:.2f} s",
             f"{spent['archive'] / total:.1%}; {spent['archive'] / max(applied, 1) * 1000:.0f} ms "
             "per archived version",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from monitor.archive.discover import versions_between
-from monitor.archive.write import ArchiveWrite
+from monitor.archive.write import store_snapshot
 from monitor.config import Config, ListConfig
 from monitor.dates import date_from_path, not_in_future, utc_iso
 from monitor.errors import (
@@ -214,23 +214,16 @@ def _ingest(store: Store, config: Config, request: IngestRequest, now: datetime)
     if verdict.status != "ok":
         rejected = _reject(store, snapshot, verdict.reason, None)
         return replace(rejected, settled=decision is not None and not decision.approved)
-    # Staged in the archive while the version is read; placed once it passed its checks.
-    archive = start_archive(config, snapshot, files)
-    try:
-        with list_writer(store, list_id) as waited:  # writers of a list queue; readers never wait
-            # The first attempt reads against the state read just now when no other writer
-            # held the list meanwhile (one read less a version); any later one reads it
-            # again. Either way the apply checks under the lock that it is still the state.
-            latest = None if waited else seen
-            for _attempt in range(STATE_ATTEMPTS):
-                result = _read_and_apply(
-                    store, config, request, snapshot, fmt, files, decision, latest, archive
-                )
-                if result is not None:
-                    return result
-                latest = None
-    finally:
-        archive.close()  # a version never placed (rejected, or an error) leaves nothing
+    with list_writer(store, list_id) as waited:  # writers of a list queue; readers never wait
+        # The first attempt reads against the state read just now when no other writer
+        # held the list meanwhile (one read less a version); any later one reads it again.
+        # Either way the apply checks under the lock that it is still the state.
+        latest = None if waited else seen
+        for _attempt in range(STATE_ATTEMPTS):
+            result = _read_and_apply(store, config, request, snapshot, fmt, files, decision, latest)
+            if result is not None:
+                return result
+            latest = None
     raise StoreError(
         f"list {list_id}: the stored state changed {STATE_ATTEMPTS} times while this snapshot "
         "was being read (other processes are applying snapshots); try again"
@@ -297,13 +290,11 @@ def _read_and_apply(
     files: list[SourceFile],
     decision: guards.Decision | None,
     seen: ListSnapshots | None,
-    archive: ArchiveWrite,
 ) -> IngestResult | None:
     """Parse against the current state and apply; None when the state moved meanwhile.
 
     The state is the one of ``seen`` (the list's snapshots just read) when given,
-    else read now. The version is placed in the archive (``archive``, staged meanwhile)
-    once it passed the checks of its entries, before anything is applied."""
+    else read now."""
     list_id = snapshot.list_id
     if seen is None:
         base = intake.read_base(store, list_id)
@@ -316,7 +307,8 @@ def _read_and_apply(
     verdict = guards.check_count(taken.count, request.list_config.expect)
     if verdict.status != "ok":
         return _reject(store, snapshot, verdict.reason, taken.count)
-    archived = archive.place()
+    hashes = [str(f["sha256"]) for f in snapshot.files]
+    archived = store_snapshot(config.archive, list_id, snapshot.observed_at, files, hashes)
     in_archive = [
         {**fact, "path": str(copy.path)}
         for fact, copy in zip(snapshot.files, archived.files, strict=True)
@@ -328,21 +320,6 @@ def _read_and_apply(
         if archived.created:  # refused: the archive must not tell a version that never applied
             shutil.rmtree(archived.folder, ignore_errors=True)
         raise
-
-
-def start_archive(config: Config, snapshot: NewSnapshot, files: list[SourceFile]) -> ArchiveWrite:
-    """The snapshot's files staged in the archive, flushed to disk by a thread of its own
-    (ArchiveWrite.started).
-
-    Why: copying a version into the archive and flushing it to disk was about a tenth
-    of a steady SDN version's time, nearly all of it waiting for the disk; staged while
-    the version is read and parsed, the wait is mostly gone. Placing it still comes
-    before the apply (:func:`_read_and_apply`).
-    """
-    hashes = [str(f["sha256"]) for f in snapshot.files]
-    return ArchiveWrite.started(
-        config.archive, snapshot.list_id, snapshot.observed_at, files, hashes
-    )
 
 
 def _take(
