@@ -34,11 +34,17 @@ LEGAL_FORMS = frozenset(_LEGAL.split())
 # (joint-stock bank), "KB" (a commercial bank or a design bureau: generic either way),
 # "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.",
 # the Ukrainian "DP" (derzhavne pidpryemstvo, state enterprise: "ZAVOD SHAMPANSKYKH VYN
-# NOVY SVIT, DP" is "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT").
+# NOVY SVIT, DP" is "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT"), the
+# Iranian "P.J.S." (public joint stock: "TAGHTIRAN P.J.S."), the Russian "FSUE"/"SUE"
+# (federal or state unitary enterprise: "FEDERAL SUE SHIPYARD 'MORYE'"), "FKU", "FGBU",
+# "FAU", "FGAU" (federal state institutions: "FAU 'GLAVGOSEKSPERTIZA ROSSII'").
 # Dropped from organisations' names only: in a listed person's name two or three letters
 # may be initials.
 ORGANISATION_FORMS = frozenset(
-    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb", "dp"]
+    [
+        *("sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb", "dp"),
+        *("pjs", "fsue", "sue", "fku", "fgbu", "fau", "fgau"),
+    ]
 )
 # Legal forms written as dotted initials closing an organisation's name: the Venezuelan
 # "C.A." (compania anonima), Colombian "C.I." (comercializadora internacional), "E.U."
@@ -136,8 +142,16 @@ _GENERIC = """
     shipbuilding shipyard aircraft airline refinery exchange radio television broadcasting
     peoples charitable charity fund trust society committee council services
     group grupo groupe holding holdings
+    society directorate channel
+    sherkat sherkate sazeman sazemane havacilik
     """
 
+# The same words in the languages of the lists' Iranian and Turkish companies, as their
+# names transliterate them: Persian "sherkat(e)" (company: "SHERKAT SANAYEH ELECTRONICS
+# IRAN"), "sazeman(e)" (organisation: "SAZEMANE SANAYE DEFA"), Turkish "havacilik"
+# (aviation: "PIONEER LOGISTICS HAVACILIK"). Not "sazman": a word one letter from a
+# generic word is read as it (tokens._known_word), and 'Salman' is a given name; nor the
+# Arabic "hawala" (money transfer), the one word 'AHMAD SHAH HAWALA' is told by.
 # "Group" and "Holding" are among them, not among the legal forms: "ATLAS HOLDING SAL"
 # resting on "atlas" alone would find every listed "ATLAS ..." company.
 # Generic words of company names; a word one typo away from one of these (or
