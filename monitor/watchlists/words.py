@@ -35,15 +35,21 @@ LEGAL_FORMS = frozenset(_LEGAL.split())
 # "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.",
 # the Ukrainian "DP" (derzhavne pidpryemstvo, state enterprise: "ZAVOD SHAMPANSKYKH VYN
 # NOVY SVIT, DP" is "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT"), the
-# Iranian "P.J.S." (public joint stock: "TAGHTIRAN P.J.S."), the Russian "FSUE"/"SUE"
-# (federal or state unitary enterprise: "FEDERAL SUE SHIPYARD 'MORYE'"), "FKU", "FGBU",
-# "FAU", "FGAU" (federal state institutions: "FAU 'GLAVGOSEKSPERTIZA ROSSII'").
+# Iranian "P.J.S." (public joint stock: "TAGHTIRAN P.J.S."), the Russian "FSUE" (federal
+# state unitary enterprise: "FSUE SZ 'MORYE'"; not "SUE", a given name), "FKU", "FGBU",
+# "FAU", "FGAU" (federal state institutions: "FAU 'GLAVGOSEKSPERTIZA ROSSII'"), the
+# Russian company types written short before a name: "SK" (a shipping, insurance or
+# building company: "SK GUDZON, OOO"), "IC" (investment company: "LLC IC ABROS"); the
+# Mexican "S.P.R. de R.L." (rural production company of limited liability). Not "VO"
+# (foreign economic association) nor "R.I." (unlimited liability): a watched name may be
+# a person's, and 'Vo' and 'Ri' are Vietnamese and Korean surnames.
 # Dropped from organisations' names only: in a listed person's name two or three letters
 # may be initials.
 ORGANISATION_FORMS = frozenset(
     [
         *("sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb", "dp"),
-        *("pjs", "fsue", "sue", "fku", "fgbu", "fau", "fgau"),
+        *("pjs", "fsue", "fku", "fgbu", "fau", "fgau"),
+        *("sk", "ic", "spr", "rl"),
     ]
 )
 # Legal forms written as dotted initials closing an organisation's name: the Venezuelan

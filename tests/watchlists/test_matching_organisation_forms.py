@@ -115,7 +115,8 @@ def test_a_word_of_one_stem_alone_is_still_no_name() -> None:
 
 # What a company is, in the languages of the lists' Iranian and Turkish companies and a
 # few English words, left over in one name: generic words ('sherkat' is 'company',
-# 'havacilik' 'aviation'); and legal forms written short ('P.J.S.', 'FSUE', 'FAU').
+# 'havacilik' 'aviation'); and legal forms written short ('P.J.S.', 'FSUE', 'FAU', the
+# Russian 'SK' and 'IC' for a shipping and an investment company).
 GENERIC_OR_FORM = [
     ("11184", "SHERKAT SANAYEH ELECTRONICS IRAN", "SANAYE ELECTRONIC IRAN"),
     ("17229", "PIONEER LOGISTICS HAVACILIK", "PIONEER LOGISTICS"),
@@ -123,6 +124,8 @@ GENERIC_OR_FORM = [
     ("15918", "AL-DONYA TELEVISION CHANNEL", "AL-DUNYA TELEVISION"),
     ("20200", "FEDERAL STATE UNITARY ENTERPRISE SZ MORYE", "FSUE SZ 'MORYE'"),
     ("20211", "GLAVGOSEKSPERTIZA", "FAU 'GLAVGOSEKSPERTIZA ROSSII'"),
+    ("24451", "SK GUDZON, OOO", "GUDZON SHIPPING CO LLC"),
+    ("16835", "LLC IC ABROS", "THE LIMITED LIABILITY COMPANY INVESTMENT COMPANY ABROS"),
 ]
 
 
