@@ -19,7 +19,8 @@ from typing import Any
 from monitor.kinds import EventKind
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_STORED = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+# The stored object's keys are written in sorted order (Record.to_json), so no sort_keys.
+_STORED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 ENTRY_TYPES = ("entity", "individual", "vessel", "aircraft", "unknown")
 
 
@@ -118,6 +119,44 @@ class Record:
         values["remarks"] = clean_text(values.get("remarks", ""))
         return cls(**values)
 
+    @classmethod
+    def of_fields(
+        cls,
+        *,
+        key: str,
+        name: str,
+        entry_type: str,
+        programs: Iterable[str | None],
+        aliases: Iterable[str | None],
+        countries: Iterable[str | None],
+        addresses: Iterable[str | None],
+        identifiers: Iterable[Identifier],
+        birth_dates: Iterable[str | None],
+        effective_date: str | None,
+        remarks: str,
+        extra: Mapping[str, str],
+    ) -> Record:
+        """The record :meth:`build` makes of the same values (no source list, no notice).
+
+        Why: ``build`` takes any subset of the fields and looks up each one given; a
+        parser that has them all, for every entry of a list (the OFAC CSV's), spent
+        about a fifth of its time there. tests/test_records.py holds the two equal.
+        """
+        return cls(
+            key=key,
+            name=clean_text(name),
+            entry_type=entry_type,
+            programs=sorted_unique(programs),
+            aliases=sorted_unique(aliases),
+            countries=sorted_unique(countries),
+            addresses=sorted_unique(addresses),
+            identifiers=_sorted_identifiers(identifiers),
+            birth_dates=sorted_unique(birth_dates),
+            effective_date=effective_date,
+            remarks=clean_text(remarks),
+            extra=tuple(sorted((k, v) for k, v in extra.items() if v)) if extra else (),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the inverse of :meth:`from_dict`.
 
@@ -152,8 +191,33 @@ class Record:
         return cls(**values)
 
     def to_json(self) -> str:
-        """The record as stored: the JSON object of :meth:`to_dict`, keys sorted."""
-        return _STORED.encode(self.to_dict())
+        """The record as stored: the JSON object of :meth:`to_dict`, keys sorted.
+
+        The object is built with its keys in sorted order (``extra``'s too), so the
+        encoder need not sort them: the same text as encoding ``to_dict`` with
+        ``sort_keys``, about a fifth cheaper (it runs for every entry of a first version).
+        """
+        extra = dict(self.extra)
+        if len(extra) > 1 and list(extra) != sorted(extra):
+            extra = dict(sorted(extra.items()))
+        return _STORED.encode(
+            {
+                "addresses": self.addresses,
+                "aliases": self.aliases,
+                "birth_dates": self.birth_dates,
+                "countries": self.countries,
+                "effective_date": self.effective_date,
+                "entry_type": self.entry_type,
+                "extra": extra,
+                "identifiers": [(i.type, i.value, i.country) for i in self.identifiers],
+                "key": self.key,
+                "name": self.name,
+                "notice": self.notice,
+                "programs": self.programs,
+                "remarks": self.remarks,
+                "source_list": self.source_list,
+            }
+        )
 
     def canonical_fields(self) -> tuple[Any, ...]:
         """Every field in a fixed order: the canonical form that the content hash covers.

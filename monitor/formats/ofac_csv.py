@@ -423,38 +423,50 @@ def _odd_key(keys: list[bytes]) -> bytes:
 def build_record(
     row: list[str], remarks: str, address_rows: list[list[str]], alias_rows: list[list[str]]
 ) -> Record:
-    """One normalised record from a primary row and its sibling rows."""
+    """One normalised record from a primary row and its sibling rows.
+
+    Written for the common entry (no sibling rows, no vessel columns): it runs for
+    every entry of a list's first version.
+    """
     parts = ofac.parse_remarks(remarks) if remarks else ofac.RemarkParts()
     title = row[4]
     if parts.other:
         # The CSV repeats the title column inside the remarks; the XML does not.
-        title_parts = {t.strip().rstrip(".") for t in title.split(";")}
+        title_parts = _title_parts(title)
         parts.other = [s for s in parts.other if s.rstrip(".") not in title_parts]
-    address_lines = [ofac.address_line(a[2], a[3], a[4]) for a in address_rows]
-    address_countries = [a[4] for a in address_rows]
-    # the vessel columns are empty for all but a few hundred entries: Record.build drops
-    # empty values, so only the others are made numeric
-    extra = {
-        name: ofac.numeric(value)
-        for name, value in zip(EXTRA_COLUMNS[1:], row[5:11], strict=True)
-        if value
-    }
+    vessel = row[5:11]
+    # the vessel columns are empty for all but a few hundred entries: empty values are
+    # dropped, so only the others are made numeric
+    extra = (
+        {name: ofac.numeric(value) for name, value in zip(_VESSEL, vessel, strict=True) if value}
+        if any(vessel)
+        else {}
+    )
     if title:
-        extra["title"] = ofac.title_text([title])
-    return Record.build(
+        extra["title"] = _title_text(title)
+    countries = [*parts.nationalities, *parts.citizenships]
+    aliases = parts.aliases
+    if address_rows or alias_rows:
+        countries = ofac.countries_of([a[4] for a in address_rows], parts)
+        aliases = [a[3] for a in alias_rows] + aliases
+    identifiers = parts.identifiers
+    return Record.of_fields(
         key=row[0],
         name=row[1],
-        entry_type=ofac.entry_type(row[2]),
+        entry_type=_entry_type(row[2]),
         programs=_programs(row[3]),
-        aliases=[a[3] for a in alias_rows] + parts.aliases,
-        countries=ofac.countries_of(address_countries, parts),
-        addresses=address_lines,
-        identifiers=parts.identifiers,
+        aliases=aliases,
+        countries=countries,
+        addresses=[ofac.address_line(a[2], a[3], a[4]) for a in address_rows],
+        identifiers=identifiers,
         birth_dates=parts.birth_dates,
-        effective_date=ofac.cmic_listing_date(parts.identifiers) if parts.identifiers else None,
+        effective_date=ofac.cmic_listing_date(identifiers) if identifiers else None,
         remarks=ofac.remarks_text(parts),
         extra=extra,
     )
+
+
+_VESSEL = EXTRA_COLUMNS[1:]  # the columns after the title, in the row's order
 
 
 @lru_cache(maxsize=4096)
@@ -462,6 +474,25 @@ def _programs(raw: str) -> tuple[str, ...]:
     """The programs column split, kept per distinct value: a list has a few hundred
     distinct program columns over thousands of entries (Record.build sorts them)."""
     return tuple(ofac.split_programs(raw))
+
+
+@lru_cache(maxsize=64)
+def _entry_type(raw: str) -> str:
+    """ofac.entry_type of the type column, kept per value (a handful of them)."""
+    return ofac.entry_type(raw)
+
+
+@lru_cache(maxsize=4096)
+def _title_text(title: str) -> str:
+    """ofac.title_text of the title column, kept per value (a few hundred over thousands of
+    entries)."""
+    return ofac.title_text([title])
+
+
+@lru_cache(maxsize=4096)
+def _title_parts(title: str) -> frozenset[str]:
+    """The parts of the title column as the remarks may repeat them, kept per value."""
+    return frozenset(t.strip().rstrip(".") for t in title.split(";"))
 
 
 # The last bytes of an entry joined with its sibling rows (no row ends so: rows end "\n").
