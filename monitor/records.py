@@ -11,16 +11,54 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from monitor.kinds import EventKind
 
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-# The stored object's keys are written in sorted order (Record.to_json), so no sort_keys.
-_STORED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Both the canonical array (the content hash's) and the stored object (whose keys
+# Record.to_json writes already sorted) are compact JSON, non-ASCII kept as it is.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _encoder_of(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode``, for values without reference cycles, set up once.
+
+    Why: ``encode`` makes a new C encoder at every call (with a closure, and a dict
+    to find cycles in), about a third of encoding a record twice for every entry of a
+    first version. The C encoder made here is the one ``encode`` makes, with the same
+    settings, so the text is the same (records hold strings, tuples and dicts of them:
+    no cycles to find). Without the C encoder (another Python), ``encode`` itself.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None or encoder.indent is not None:
+        return encoder.encode
+    escape = (
+        json.encoder.encode_basestring_ascii
+        if encoder.ensure_ascii
+        else json.encoder.encode_basestring
+    )
+    chunks = make(
+        None,  # no cycle check
+        encoder.default,
+        escape,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+_encode = _encoder_of(_JSON)
 ENTRY_TYPES = ("entity", "individual", "vessel", "aircraft", "unknown")
 
 
@@ -200,7 +238,7 @@ class Record:
         extra = dict(self.extra)
         if len(extra) > 1 and list(extra) != sorted(extra):
             extra = dict(sorted(extra.items()))
-        return _STORED.encode(
+        return _encode(
             {
                 "addresses": self.addresses,
                 "aliases": self.aliases,
@@ -247,7 +285,7 @@ class Record:
     def canonical_bytes(self) -> bytes:
         """The canonical JSON array as UTF-8 (UnicodeEncodeError for a lone surrogate);
         the content hash is kept on the way, so checking a record and hashing it encode once."""
-        data = _CANONICAL.encode(self.canonical_fields()).encode("utf-8")
+        data = _encode(self.canonical_fields()).encode("utf-8")
         if not self._hash:
             object.__setattr__(self, "_hash", hashlib.sha256(data).hexdigest())
         return data

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from monitor import records
 from monitor.records import Identifier, Record
 
 
@@ -78,3 +79,34 @@ def test_stored_json_sorts_extra_given_out_of_order() -> None:
     )
     assert record.to_json() == _sorted_json(record)
     assert '"extra":{"call_sign":"A1","title":"Mr","vessel_type":"Cargo"}' in record.to_json()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ("1", "Ñame \u00e9 \u4e2d", None, ("a", 'q"uote', "back\\slash", "\x00\x1f\n\t")),
+        [["Passport", "1", ""]],
+        {"b": 1, "a": [True, False, None], "c": {"z": 1.5, "y": float("nan")}},
+        ("lone \udc80 surrogate",),
+        (),
+        "",
+    ],
+)
+def test_the_encoder_set_up_once_writes_what_encode_writes(value: Any) -> None:
+    assert records._encode(value) == records._JSON.encode(value)
+
+
+def test_hash_and_stored_json_of_a_known_record() -> None:
+    """Pinned bytes: the content hash and stored JSON never move (migrations compare them)."""
+    record = Record.build(**FIELDS[0])
+    assert record.content_hash() == (
+        "cc271175edcadf2249e9bbcc9bb18736550d347f9a0edff299ac9878e728c75d"
+    )
+    assert record.to_json() == (
+        '{"addresses":["Street 1, City, Iran"],"aliases":["a","b"],'
+        '"birth_dates":["1960","1962"],"countries":[],"effective_date":"2021-12-16",'
+        '"entry_type":"individual","extra":{"call_sign":"ABC","title":"Minister"},'
+        '"identifiers":[["Passport","1",""],["Passport","2","Iran"]],"key":"1",'
+        '"name":"Some \'Name\'","notice":"","programs":["IRGC","SDGT"],'
+        '"remarks":"free text","source_list":""}'
+    )
