@@ -351,10 +351,7 @@ class OfacCsv(Format):
         """The record of one entry's rows, built as ``parse`` builds it."""
         primary, *parts = unit.raw
         # _clean written inline: twelve cells of every entry
-        row = [
-            "" if (cell := c.strip()) == NULL else cell
-            for c in units.parse_row(primary, PRIMARY, "primary row")
-        ]
+        row = ["" if (cell := c.strip()) == NULL else cell for c in _primary_cells(primary)]
         if not row[0].isdigit():
             raise SplitRefused(f"ent_num {row[0]!r} is not numeric")
         if not (parts[0] or parts[1] or parts[2]):  # a row alone: most entries of most sets
@@ -408,6 +405,22 @@ class OfacCsv(Format):
             seen.add(key)
             remarks = row[11] + "".join(c[1] for c in comments.get(key, []))
             yield build_record(row, remarks, addresses.get(key, []), aliases.get(key, []))
+
+
+def _primary_cells(data: bytes) -> list[str]:
+    """``units.parse_row`` of a primary row: for a row that is one line, its line break
+    at its end only (every row of OFAC's files), one ``csv.reader`` call reads it as
+    parse_row would; anything else, or a row that does not read so, goes to parse_row,
+    which reads it in full or refuses it."""
+    last = len(data) - 1
+    if data.find(b"\n") == last and data.find(b"\r") in (-1, last - 1):
+        try:
+            cells = next(csv.reader((data.decode("utf-8"),), strict=True))
+        except (UnicodeDecodeError, csv.Error):
+            cells = []
+        if len(cells) == PRIMARY:
+            return cells
+    return units.parse_row(data, PRIMARY, "primary row")
 
 
 def _odd_key(keys: list[bytes]) -> bytes:
