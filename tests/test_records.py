@@ -10,6 +10,7 @@ import pytest
 
 from monitor import records
 from monitor.records import Identifier, Record
+from monitor.store.store import Listing
 
 
 def _sorted_json(record: Record) -> str:
@@ -110,3 +111,23 @@ def test_hash_and_stored_json_of_a_known_record() -> None:
         '"name":"Some \'Name\'","notice":"","programs":["IRGC","SDGT"],'
         '"remarks":"free text","source_list":""}'
     )
+
+
+@pytest.mark.parametrize("values", FIELDS)
+def test_a_listing_holds_the_record_values_by_name(values: dict[str, Any]) -> None:
+    """Listing.of fills the named tuple by position: each field holds its own value."""
+    record = Record.build(**values)
+    listing = Listing.of(record)
+    assert type(listing) is Listing
+    assert listing._asdict() == {
+        "key": record.key,
+        "content_hash": record.content_hash(),
+        "name": record.name,
+        "record": record.to_json(),
+        "entry_type": record.entry_type,
+        "source_list": record.source_list,
+        "programs": record.programs,
+        "countries": record.countries,
+        "notice": record.notice,
+        "effective_date": record.effective_date,
+    }
