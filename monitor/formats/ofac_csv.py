@@ -351,10 +351,7 @@ class OfacCsv(Format):
         """The record of one entry's rows, built as ``parse`` builds it."""
         primary, *parts = unit.raw
         # _clean written inline: twelve cells of every entry
-        row = [
-            "" if (cell := c.strip()) == NULL else cell
-            for c in units.parse_row(primary, PRIMARY, "primary row")
-        ]
+        row = ["" if (cell := c.strip()) == NULL else cell for c in _primary_cells(primary)]
         if not row[0].isdigit():
             raise SplitRefused(f"ent_num {row[0]!r} is not numeric")
         if not (parts[0] or parts[1] or parts[2]):  # a row alone: most entries of most sets
@@ -410,6 +407,22 @@ class OfacCsv(Format):
             yield build_record(row, remarks, addresses.get(key, []), aliases.get(key, []))
 
 
+def _primary_cells(data: bytes) -> list[str]:
+    """``units.parse_row`` of a primary row: for a row that is one line, its line break
+    at its end only (every row of OFAC's files), one ``csv.reader`` call reads it as
+    parse_row would; anything else, or a row that does not read so, goes to parse_row,
+    which reads it in full or refuses it."""
+    last = len(data) - 1
+    if data.find(b"\n") == last and data.find(b"\r") in (-1, last - 1):
+        try:
+            cells = next(csv.reader((data.decode("utf-8"),), strict=True))
+        except (UnicodeDecodeError, csv.Error):
+            cells = []
+        if len(cells) == PRIMARY:
+            return cells
+    return units.parse_row(data, PRIMARY, "primary row")
+
+
 def _odd_key(keys: list[bytes]) -> bytes:
     """The first ent_num that is not plain digits or was seen before."""
     seen: set[bytes] = set()
@@ -423,38 +436,50 @@ def _odd_key(keys: list[bytes]) -> bytes:
 def build_record(
     row: list[str], remarks: str, address_rows: list[list[str]], alias_rows: list[list[str]]
 ) -> Record:
-    """One normalised record from a primary row and its sibling rows."""
+    """One normalised record from a primary row and its sibling rows.
+
+    Written for the common entry (no sibling rows, no vessel columns): it runs for
+    every entry of a list's first version.
+    """
     parts = ofac.parse_remarks(remarks) if remarks else ofac.RemarkParts()
     title = row[4]
     if parts.other:
         # The CSV repeats the title column inside the remarks; the XML does not.
-        title_parts = {t.strip().rstrip(".") for t in title.split(";")}
+        title_parts = _title_parts(title)
         parts.other = [s for s in parts.other if s.rstrip(".") not in title_parts]
-    address_lines = [ofac.address_line(a[2], a[3], a[4]) for a in address_rows]
-    address_countries = [a[4] for a in address_rows]
-    # the vessel columns are empty for all but a few hundred entries: Record.build drops
-    # empty values, so only the others are made numeric
-    extra = {
-        name: ofac.numeric(value)
-        for name, value in zip(EXTRA_COLUMNS[1:], row[5:11], strict=True)
-        if value
-    }
+    vessel = row[5:11]
+    # the vessel columns are empty for all but a few hundred entries: empty values are
+    # dropped, so only the others are made numeric
+    extra = (
+        {name: ofac.numeric(value) for name, value in zip(_VESSEL, vessel, strict=True) if value}
+        if any(vessel)
+        else {}
+    )
     if title:
-        extra["title"] = ofac.title_text([title])
-    return Record.build(
+        extra["title"] = _title_text(title)
+    countries = [*parts.nationalities, *parts.citizenships]
+    aliases = parts.aliases
+    if address_rows or alias_rows:
+        countries = ofac.countries_of([a[4] for a in address_rows], parts)
+        aliases = [a[3] for a in alias_rows] + aliases
+    identifiers = parts.identifiers
+    return Record.of_fields(
         key=row[0],
         name=row[1],
-        entry_type=ofac.entry_type(row[2]),
+        entry_type=_entry_type(row[2]),
         programs=_programs(row[3]),
-        aliases=[a[3] for a in alias_rows] + parts.aliases,
-        countries=ofac.countries_of(address_countries, parts),
-        addresses=address_lines,
-        identifiers=parts.identifiers,
+        aliases=aliases,
+        countries=countries,
+        addresses=[ofac.address_line(a[2], a[3], a[4]) for a in address_rows],
+        identifiers=identifiers,
         birth_dates=parts.birth_dates,
-        effective_date=ofac.cmic_listing_date(parts.identifiers) if parts.identifiers else None,
+        effective_date=ofac.cmic_listing_date(identifiers) if identifiers else None,
         remarks=ofac.remarks_text(parts),
         extra=extra,
     )
+
+
+_VESSEL = EXTRA_COLUMNS[1:]  # the columns after the title, in the row's order
 
 
 @lru_cache(maxsize=4096)
@@ -462,6 +487,25 @@ def _programs(raw: str) -> tuple[str, ...]:
     """The programs column split, kept per distinct value: a list has a few hundred
     distinct program columns over thousands of entries (Record.build sorts them)."""
     return tuple(ofac.split_programs(raw))
+
+
+@lru_cache(maxsize=64)
+def _entry_type(raw: str) -> str:
+    """ofac.entry_type of the type column, kept per value (a handful of them)."""
+    return ofac.entry_type(raw)
+
+
+@lru_cache(maxsize=4096)
+def _title_text(title: str) -> str:
+    """ofac.title_text of the title column, kept per value (a few hundred over thousands of
+    entries)."""
+    return ofac.title_text([title])
+
+
+@lru_cache(maxsize=4096)
+def _title_parts(title: str) -> frozenset[str]:
+    """The parts of the title column as the remarks may repeat them, kept per value."""
+    return frozenset(t.strip().rstrip(".") for t in title.split(";"))
 
 
 # The last bytes of an entry joined with its sibling rows (no row ends so: rows end "\n").

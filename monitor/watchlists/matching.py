@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from monitor.records import Record
+from monitor.watchlists.blends import blend_keys
 from monitor.watchlists.cyrillic import cyrillic_reading
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.places import country_key, in_place, places_text
@@ -29,6 +30,7 @@ from monitor.watchlists.scoring import (
     MIN_SHARED_PERSON,
     STEM_MIN_LENGTH,
     VARIANT,
+    blend,
     could_pair,
     cut_short,
     derived,
@@ -116,13 +118,36 @@ def prepare(record: Record) -> ListedEntry:
         for code in _CODE.findall(record.remarks)
         if any(c.isdigit() for c in code)
     )
+    places = places_text(record)
+    forms = name_forms(names, person=record.entry_type == "individual", listed=True)
     return ListedEntry(
         record=record,
-        names=name_forms(names, person=record.entry_type == "individual", listed=True),
+        names=tuple((field, name, _with_places(form, places)) for field, name, form in forms),
         identifiers=identifiers,
         remark_codes=codes,
-        places=places_text(record),
+        places=places,
     )
+
+
+PLACE_MIN_LENGTH = 4
+"""A place's name has four letters at least: shorter words of an address are parts of
+other names ('JUI CHENG SHIPPING' at an address naming 'Jui' is no company of a town Jui
+named 'CHENG')."""
+
+
+def _with_places(form: NameForm, places: str) -> NameForm:
+    """An organisation's name with its words that name a place of its own address marked
+    ('POLOTSK STEKLOVOLOKNO OAO', at an address in Polotsk): a company named after its town
+    is still the company watched without it (:func:`~monitor.watchlists.scoring.
+    score_names`). A person's name is left as it is: a surname may be a town's name."""
+    if form.person:
+        return form
+    found = frozenset(
+        t
+        for t in form.tokens
+        if is_distinctive(t) and len(t) >= PLACE_MIN_LENGTH and f" {t} " in places
+    )
+    return replace(form, places=found) if found else form
 
 
 def _keys(form: NameForm) -> dict[str, int]:
@@ -139,6 +164,25 @@ def _acronym_keys(form: NameForm) -> dict[str, int]:
     Force'), each standing for every word; looked up as written, never one typo away."""
     every = (1 << len(form.tokens)) - 1
     return dict.fromkeys(form.acronyms, every)
+
+
+def _blend_keys(form: NameForm) -> tuple[str, ...]:
+    """Index keys of a one-word name that may blend another name's words ('colcerdos':
+    'cerdos'): the words it may keep whole (:func:`~monitor.watchlists.blends.blend_keys`);
+    none for a name of more words, or one written 'SURNAME, Given names'."""
+    if len(form.tokens) != 1 or form.person or "," in form.original:
+        return ()
+    return blend_keys(form.tokens[0])
+
+
+def _beside_one_word(form: NameForm) -> tuple[str, ...]:
+    """An organisation's name of one distinctive word and common words: those other words
+    (in any order), which the names it may be spelt apart from share
+    (:func:`~monitor.watchlists.scoring._pair_beside_common_words`); () otherwise."""
+    distinctive = set(form.distinctive)
+    if form.person or len(distinctive) != 1:
+        return ()
+    return tuple(sorted(form.token_set - distinctive))
 
 
 def _readings(word: str) -> list[str]:
@@ -267,6 +311,8 @@ class WatchIndex:
         self._by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self._by_identifier: dict[str, list[tuple[int, WatchIdentifier]]] = defaultdict(list)
         self._by_acronym: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._by_blend_part: dict[str, list[int]] = defaultdict(list)
+        self._by_other_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self._blocks: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._by_skeleton: dict[str, list[str]] = defaultdict(list)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
@@ -320,6 +366,10 @@ class WatchIndex:
                     self._by_word[key].append((number, mask))
             for key, mask in _acronym_keys(form).items():  # 'NATIONAL IRANIAN OIL CO.' too
                 self._by_acronym[key].append((number, mask))
+            for key in _blend_keys(form):
+                self._by_blend_part[key].append(number)
+            if other_words := _beside_one_word(form):
+                self._by_other_words[other_words].append(number)
 
     def _near(self, word: str) -> tuple[str, ...]:
         """Indexed words equal to this one or one typo away; cached, lists repeat words."""
@@ -378,7 +428,8 @@ class WatchIndex:
         found: dict[int, int] = defaultdict(int)
         by_word = self._by_word
         # Common listed words too, for the watched words that are typos of them ('Tradig').
-        lookups = [*_keys(form), *(t for t in form.tokens if not is_distinctive(t))]
+        keys = _keys(form)
+        lookups = [*keys, *(t for t in form.tokens if not is_distinctive(t))]
         for key in lookups:
             for word in self._near(key):
                 for number, mask in by_word[word]:
@@ -390,6 +441,12 @@ class WatchIndex:
         for acronym in form.acronyms:
             for number, mask in by_word.get(acronym, ()):
                 found[number] |= mask
+        self._blend_candidates(form, keys, found)
+        # One distinctive word beside the same common words: the word may be spelt apart
+        # ('LEBANESE HEZBOLLAH' / 'LEBANESE HIZBALLAH'); the bound then asks if it may pair.
+        if other_words := _beside_one_word(form):
+            for number in self._by_other_words.get(other_words, ()):
+                found[number] |= 0
         names = self._names
         pairable: dict[str, bool] = {}
         paired = {} if paired is None else paired
@@ -400,6 +457,21 @@ class WatchIndex:
             or names[n].could_reach(mask, form, threshold, pairable, paired)
         ]
         return numbers + self._by_words.get(common_key(form.tokens), [])
+
+    def _blend_candidates(
+        self, form: NameForm, keys: dict[str, int], found: dict[int, int]
+    ) -> None:
+        """Watched names one word blended from this name's words ('COLCERDOS' for
+        'COLOMBIANA DE CERDOS'), found by the word the blend keeps whole, and, this name one
+        word, watched names whose words it blends; each with every word found, as an
+        acronym is, when they are one (:func:`~monitor.watchlists.scoring.blend`): the
+        blend's word kept whole is in many names that are no blend of it."""
+        names = self._names
+        numbers = {n for key in keys for n in self._by_blend_part.get(key, ())}
+        numbers.update(n for key in _blend_keys(form) for n, _ in self._by_word.get(key, ()))
+        for number in numbers:
+            if blend(names[number].form, form) is not None:  # as scoring reads it
+                found[number] |= names[number].every
 
     def match(
         self, listed: ListedEntry, *, threshold: float, rarity: WordRarity = NO_RARITY

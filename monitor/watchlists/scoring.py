@@ -34,7 +34,9 @@ surname that agrees ('DALA, Ghiath' for 'DALA, Ghayth': :mod:`monitor.watchlists
 says which words are the surname); the alert says which word is spelt apart.
 
 An organisation written as its initials, five letters at least, scores
-``ACRONYM`` (0.92): "IRISL" for "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES".
+``ACRONYM`` (0.92): "IRISL" for "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES"; so does one
+written as a word blended from its words' beginnings, one word kept whole (``BLEND``:
+"COLCERDOS" for "COLOMBIANA DE CERDOS", :mod:`monitor.watchlists.blends`).
 
 A match still rests on a distinctive word: common words alone never match.
 
@@ -57,6 +59,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
+from monitor.watchlists.blends import blended
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
@@ -372,6 +375,9 @@ class NameScore:
         elif self.contained.startswith("acronym"):
             short = "watched" if "listed" in self.contained else "listed"
             parts.append(f"the {short} name is the initials of the other")
+        elif self.contained.startswith("blend"):
+            short = "watched" if "watched" in self.contained else "listed"
+            parts.append(f"the {short} name is the other's words blended into one")
         elif self.contained == "watched company":
             parts.append(
                 "the watched name contains every word of the listed name (a shorter name of "
@@ -484,6 +490,23 @@ def _stem_only(pairs: Sequence[tuple[str, str, float]]) -> bool:
     return bool(telling) and all(
         a != b and derived(a, b) and word_similarity(a, b) < DERIVED for a, b in telling
     )
+
+
+def _same_but_stem(
+    pairs: Sequence[tuple[str, str, float]], watched: Sequence[str], listed: Sequence[str]
+) -> bool:
+    """Whether two organisations' names are the same words but for the one distinctive word
+    each writes with another ending of one stem, beside one word or more that agree:
+    'BENEVOLENT INTERNATIONAL FUND' / 'BENEVOLENCE INTERNATIONAL FUND', 'STATE
+    ADMINISTRATION COUNCIL' / 'STATE ADMINISTRATIVE COUNCIL' (one SDN entry's names each).
+    The word of one stem is then no other name's word, as it may be alone ('EXPLORER' is
+    not 'KOREA OIL EXPLORATION CORPORATION')."""
+    telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
+    if len(telling) != 1:
+        return False
+    a, b = telling[0]
+    rest = set(watched) - {a}
+    return bool(rest) and rest == set(listed) - {b}
 
 
 def romanised_apart(a: str, b: str) -> bool:
@@ -655,6 +678,14 @@ def _fuller_listed(
     # what a Latin American company says it is may come first: 'BANCO BANDES'
     leading = [t for t in listed if is_distinctive(t) and t not in DESCRIPTORS][: len(found)]
     return len(found) >= MIN_SHARED_PERSON or (bool(found) and set(leading) == found)
+
+
+def _named(lst: Sequence[str], listed: NameForm, paired: set[str]) -> list[str]:
+    """A listed organisation's words without those left over that name a place of its own
+    address (``NameForm.places``): 'POLOTSK STEKLOVOLOKNO' at an address in Polotsk is
+    'STEKLOVOLOKNO' named after its town, the watched words then leading the rest
+    (:func:`_fuller_listed`)."""
+    return [t for t in lst if t in paired or t not in listed.places]
 
 
 def _fuller_watched(listed: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> bool:
@@ -853,7 +884,7 @@ def _pair_spelt_apart(
             return _pair_common_apart(forms, firm, pairs, watched, listed)
         if person:
             return _pair_only_word_apart(pairs, watched, listed)
-        return pairs, ()
+        return _pair_beside_common_words(watched, listed, pairs)
     one_word = len(firm) < MIN_SHARED_PERSON
     if one_word and not person:
         return _pair_organisation_apart(watched, listed, pairs, firm)
@@ -1144,6 +1175,29 @@ def _acronym(watched: NameForm, listed: NameForm) -> NameScore | None:
     return None
 
 
+BLEND = ACRONYM
+"""The score of an organisation's name against the one word blended from its words'
+beginnings (:mod:`monitor.watchlists.blends`): as its initials."""
+
+
+def blend(watched: NameForm, listed: NameForm) -> NameScore | None:
+    """An organisation written as one word blended from its words on one side: 'COLCERDOS'
+    for 'COLOMBIANA DE CERDOS', 'KHAYBARCO' for 'KHAYBAR COMPANY'
+    (:func:`~monitor.watchlists.blends.blended`). Never a listed person's name, nor a
+    name written 'SURNAME, Given names' on either side: people's names are no blends."""
+    if listed.person or "," in watched.original or "," in listed.original:
+        return None
+    for one, many, watched_short in ((watched, listed, True), (listed, watched, False)):
+        if len(one.tokens) != 1 or not is_distinctive(word := one.tokens[0]):
+            continue
+        if blended(word, many.original, many.token_set):
+            why = (word, " ".join(many.tokens), BLEND)
+            pair = why if watched_short else (why[1], word, BLEND)
+            side = "watched" if watched_short else "listed"
+            return NameScore(BLEND, (pair,), (), (), f"blend: {side}")
+    return None
+
+
 def score_names(
     watched: NameForm, listed: NameForm, frequent: frozenset[str] = frozenset()
 ) -> NameScore | None:
@@ -1162,6 +1216,8 @@ def score_names(
     w, lst = watched.tokens, listed.tokens
     if (acronym := _acronym(watched, listed)) is not None:
         return acronym
+    if (blended_name := blend(watched, listed)) is not None:
+        return blended_name
     if watched.joined & listed.token_set or listed.joined & watched.token_set:
         w = merge_runs(w, set(lst))
         lst = merge_runs(lst, set(w))
@@ -1175,7 +1231,7 @@ def score_names(
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     pairs, apart = _pair_spelt_apart((watched, listed), w, lst, pairs, frequent)
-    if not listed.person and _stem_only(pairs):
+    if not listed.person and _stem_only(pairs) and not _same_but_stem(pairs, w, lst):
         return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
     paired_weights = [min(weight(a), weight(b)) for a, b, _ in pairs]
@@ -1197,7 +1253,11 @@ def score_names(
     penalty = EXTRA_WORD_PENALTY * len(extra) / (len(extra) + matched)
     missing = tuple(unpaired)
     score, contained = recall * (1 - penalty), ""
-    fuller = extra and not missing and _fuller_listed(lst, pairs, listed.person)
+    fuller = (
+        extra
+        and not missing
+        and _fuller_listed(_named(lst, listed, paired_l), pairs, listed.person)
+    )
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
     if missing and _fuller_watched(lst, pairs):
@@ -1389,6 +1449,35 @@ def _left_over(
     odd_w = [t for t in watched if is_distinctive(t) and t not in used_w]
     odd_l = [t for t in listed if is_distinctive(t) and t not in used_l]
     return kept, odd_w, odd_l
+
+
+def _pair_beside_common_words(
+    watched: Sequence[str], listed: Sequence[str], pairs: list[tuple[str, str, float]]
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the one distinctive word of two organisations' names spelt apart when every
+    other word is the same in both, common words each ('ARVADA PETROLEUM' / 'ARFADA
+    PETROLEUM', 'LEBANESE HEZBOLLAH' / 'LEBANESE HIZBALLAH': one SDN entry's names each):
+    held as :func:`_pair_organisation_apart` holds a word beside one telling word (five
+    letters at least, ``APART_CLOSE`` alike in the loose reading, the same first letter as
+    written). A name of that one word alone is not read so ('MARIA' and 'MARAYA' are two
+    vessels): the words that agree tie the two to one name."""
+    odd_w = [t for t in watched if is_distinctive(t)]
+    odd_l = [t for t in listed if is_distinctive(t)]
+    if len(odd_w) != 1 or len(odd_l) != 1:
+        return pairs, ()
+    a, b = odd_w[0], odd_l[0]
+    rest = set(watched) - {a}
+    if not rest or rest != set(listed) - {b}:
+        return pairs, ()
+    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
+        return pairs, ()
+    if apart_similarity(a, b) < APART_CLOSE:
+        return pairs, ()
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    if before >= VARIANT:
+        return pairs, ()
+    kept = [p for p in pairs if p[0] != a and p[1] != b]
+    return [*kept, (a, b, VARIANT)], ((a, b),)
 
 
 ORGANISATION_APART_LENGTH = 5

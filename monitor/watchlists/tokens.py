@@ -110,6 +110,8 @@ class NameForm:
     person: bool = False  # the name of a listed individual (watched names: unknown, False)
     company: bool = False  # a legal form was found in it: 'A AND M MAHAR COMPANY LIMITED'
     acronyms: frozenset[str] = frozenset()  # its initials, when long enough: 'irisl'
+    places: frozenset[str] = frozenset()  # a listed organisation's words naming a place of
+    # its own address: 'polotsk' in 'POLOTSK STEKLOVOLOKNO OAO' (matching.prepare sets them)
 
     @property
     def distinctive(self) -> tuple[str, ...]:

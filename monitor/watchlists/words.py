@@ -34,11 +34,23 @@ LEGAL_FORMS = frozenset(_LEGAL.split())
 # (joint-stock bank), "KB" (a commercial bank or a design bureau: generic either way),
 # "JV"/"JVC" (joint venture), the Central African "SARLU", the Venezuelan "S.A.C.A.",
 # the Ukrainian "DP" (derzhavne pidpryemstvo, state enterprise: "ZAVOD SHAMPANSKYKH VYN
-# NOVY SVIT, DP" is "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT").
+# NOVY SVIT, DP" is "DERZHAVNE PIDPRYEMSTVO ZAVOD SHAMPANSKYKH VYN NOVY SVIT"), the
+# Iranian "P.J.S." (public joint stock: "TAGHTIRAN P.J.S."), the Russian "FSUE" (federal
+# state unitary enterprise: "FSUE SZ 'MORYE'"; not "SUE", a given name), "FKU", "FGBU",
+# "FAU", "FGAU" (federal state institutions: "FAU 'GLAVGOSEKSPERTIZA ROSSII'"), the
+# Russian company types written short before a name: "SK" (a shipping, insurance or
+# building company: "SK GUDZON, OOO"), "IC" (investment company: "LLC IC ABROS"); the
+# Mexican "S.P.R. de R.L." (rural production company of limited liability). Not "VO"
+# (foreign economic association) nor "R.I." (unlimited liability): a watched name may be
+# a person's, and 'Vo' and 'Ri' are Vietnamese and Korean surnames.
 # Dropped from organisations' names only: in a listed person's name two or three letters
 # may be initials.
 ORGANISATION_FORMS = frozenset(
-    ["sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb", "dp"]
+    [
+        *("sarlu", "saca", "jsb", "njsc", "fgup", "gup", "gnts", "jv", "jvc", "ue", "kb", "dp"),
+        *("pjs", "fsue", "fku", "fgbu", "fau", "fgau"),
+        *("sk", "ic", "spr", "rl"),
+    ]
 )
 # Legal forms written as dotted initials closing an organisation's name: the Venezuelan
 # "C.A." (compania anonima), Colombian "C.I." (comercializadora internacional), "E.U."
@@ -136,8 +148,16 @@ _GENERIC = """
     shipbuilding shipyard aircraft airline refinery exchange radio television broadcasting
     peoples charitable charity fund trust society committee council services
     group grupo groupe holding holdings
+    society directorate channel
+    sherkat sherkate sazeman sazemane havacilik
     """
 
+# The same words in the languages of the lists' Iranian and Turkish companies, as their
+# names transliterate them: Persian "sherkat(e)" (company: "SHERKAT SANAYEH ELECTRONICS
+# IRAN"), "sazeman(e)" (organisation: "SAZEMANE SANAYE DEFA"), Turkish "havacilik"
+# (aviation: "PIONEER LOGISTICS HAVACILIK"). Not "sazman": a word one letter from a
+# generic word is read as it (tokens._known_word), and 'Salman' is a given name; nor the
+# Arabic "hawala" (money transfer), the one word 'AHMAD SHAH HAWALA' is told by.
 # "Group" and "Holding" are among them, not among the legal forms: "ATLAS HOLDING SAL"
 # resting on "atlas" alone would find every listed "ATLAS ..." company.
 # Generic words of company names; a word one typo away from one of these (or

@@ -23,11 +23,12 @@ import pytest
 
 from monitor.errors import InputError
 from monitor.files import SourceFile
-from monitor.formats import REGISTRY, Format, get_format
+from monitor.formats import NEVER_DETECTED, REGISTRY, Format, get_format
 from tests.conftest import ROOT
 from tests.formats.test_generic_csv import CSL_MAPPING, UK_MAPPING
 
 F = "tests/fixtures/"
+SDN_CSV = ROOT / "snapshots" / "us-ofac-sdn" / "2021-12-10T1850Z" / "sdn.csv.gz"
 OPENSANCTIONS_T2 = sorted((ROOT / F / "opensanctions" / "t2").glob("*/entities.delta.json"))
 
 # kind -> snapshots (each a list of files, relative to the repository root)
@@ -144,6 +145,27 @@ def test_recognised_by_content_or_never_for_generic(case: Case) -> None:
     plugin = REGISTRY[case.kind]
     generic = plugin.configure is not Format.configure
     assert plugin.sniff(case.sources()) is not generic
+
+
+def test_never_detected_are_the_formats_that_take_a_mapping() -> None:
+    """detect_format leaves NEVER_DETECTED unimported: it must name exactly the formats
+    recognised by no content (the generic ones, as the test above holds them)."""
+    takers = {kind for kind, plugin in REGISTRY.items() if plugin.configure is not Format.configure}
+    assert takers == NEVER_DETECTED
+
+
+def test_detecting_a_format_imports_no_generic_plugin() -> None:
+    """A fresh process that detects the SDN CSV's format imports no mapping-based plugin."""
+    code = (
+        "import sys; from pathlib import Path; from monitor.files import SourceFile; "
+        "from monitor.formats import detect_format; "
+        f"print(detect_format([SourceFile.from_path(Path({str(SDN_CSV)!r}))]).kind); "
+        "print(sorted(m for m in sys.modules if m.startswith('monitor.formats.generic')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split("\n")[:2] == ["ofac-csv", "[]"]
 
 
 def cut_in_the_middle(data: bytes) -> bytes:

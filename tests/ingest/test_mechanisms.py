@@ -327,3 +327,24 @@ def test_a_small_first_version_makes_its_events_from_the_parsed_records(
     assert all(e.record is r for e, r in zip(from_memory, records, strict=True))
     assert all(e.record is not r for e, r in zip(from_disk, records, strict=True))
     assert from_memory == from_disk
+
+
+def test_a_small_first_version_never_writes_the_spill_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to KEEP_RECORDS entries the spill keeps the stored values in memory and makes no
+    file; past it they go to the file. Either way the batches hold the same entries, in
+    the order added, BATCH at a time, as often as they are read."""
+    records = list(OfacCsv().parse([SourceFile.from_path(SDN / "2021-12-10T1850Z" / "sdn.csv.gz")]))
+    kept, streamed = Spill(batch=500), Spill(batch=500)
+    for record in records:
+        kept.add(record)
+    monkeypatch.setattr(spill_module, "KEEP_RECORDS", 700)
+    for record in records:
+        streamed.add(record)
+    assert kept._file is None and streamed._file is not None
+    expected = [store_module.Listing.of(r) for r in records]
+    for spill in (kept, streamed, kept, streamed):
+        batches = list(spill.batches())
+        assert [len(b) for b in batches[:-1]] == [500] * (len(batches) - 1)
+        assert [entry for batch in batches for entry in batch] == expected

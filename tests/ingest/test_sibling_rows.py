@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from monitor.files import SourceFile
+from monitor.formats import _csv_units as units_module
 from monitor.formats import ofac_csv
+from monitor.formats.base import SplitRefused
 from monitor.ingest import units
 from tests.conftest import realdata
 from tests.ingest.test_held_runs import Counted, _replay
@@ -89,3 +91,34 @@ def test_only_entries_whose_rows_changed_in_any_file_reach_the_parser(
     monkeypatch.setenv(units.ENV, "0")
     _replay(versions, f"sqlite:///{tmp_path / 'off.db'}", tmp_path / "a2")
     assert _state(f"sqlite:///{tmp_path / 'on.db'}") == _state(f"sqlite:///{tmp_path / 'off.db'}")
+
+
+PRIMARY_ROWS = [
+    b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',
+    b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n',
+    b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ',
+    b'36,"A ""B"" \xc3\xa9",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"x, y"\r\n',
+    b'36,"A\r\nB",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',  # a quoted line break
+    b'36,"A\rB",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',
+    b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',  # 11
+    b'36,"AERO\xff",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',  # not UTF-8
+    b'36,"AERO,-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',  # a quote left open
+    b'36,"AERO"x,-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',
+    b"\r\n",
+    b"",
+]
+
+
+@pytest.mark.parametrize("row", PRIMARY_ROWS)
+def test_a_primary_row_reads_as_the_splitter_reads_it(row: bytes) -> None:
+    """parse_unit's reading of a primary row (one csv.reader call for a one-line row) gives
+    the cells _csv_units.parse_row gives, or refuses the row as it does."""
+    try:
+        expected: object = units_module.parse_row(row, ofac_csv.PRIMARY, "primary row")
+    except SplitRefused as exc:
+        expected = str(exc)
+    try:
+        found: object = ofac_csv._primary_cells(row)
+    except SplitRefused as exc:
+        found = str(exc)
+    assert found == expected

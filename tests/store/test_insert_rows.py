@@ -147,3 +147,33 @@ def test_insert_rows_copies_into_postgresql_what_sqlalchemy_inserts() -> None:
         assert written == _pg_stored(plain, "events")
         fast.engine.dispose()
         plain.engine.dispose()
+
+
+def test_one_list_object_changed_between_rows_is_written_as_each_row_has_it(
+    tmp_path: Path,
+) -> None:
+    """A value the same object as the row before's is answered without processing it again
+    only when it cannot change (strings, dates, tuples of strings...): one list object
+    changed between rows (rows made lazily) is written as it is at each row."""
+    shared: list[Any] = ["Iran"]
+
+    def rows(snapshot_id: int) -> Any:
+        for row in _rows(snapshot_id)[:6]:
+            shared.append(row[2])  # changed in place before each row is taken
+            yield (*row[:8], shared, *row[9:])
+
+    fast, fast_snapshot = _store(tmp_path / "fast.db")
+    plain, plain_snapshot = _store(tmp_path / "plain.db")
+    with fast.list_transaction("us-ofac-sdn") as tx:
+        insert_rows(tx.connection, t.events, COLUMNS, rows(fast_snapshot))
+    shared[:] = ["Iran"]
+    with plain.list_transaction("us-ofac-sdn") as tx:
+        copies = [(*row[:8], list(row[8]), *row[9:]) for row in rows(plain_snapshot)]
+        tx.connection.execute(
+            insert(t.events), [dict(zip(COLUMNS, row, strict=True)) for row in copies]
+        )
+    written = _stored(tmp_path / "fast.db", "events")
+    assert written == _stored(tmp_path / "plain.db", "events")
+    with sqlite3.connect(tmp_path / "fast.db") as connection:
+        countries = [row[0] for row in connection.execute("SELECT countries FROM events")]
+    assert len(set(countries)) == 6 and '"Iran"' in countries[0]  # six different lists
