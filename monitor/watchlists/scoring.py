@@ -49,6 +49,7 @@ matches "Djibouti", "14th Institute" never matches "15th Institute", and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -552,6 +553,15 @@ def _sounds_only(a: str, b: str) -> bool:
     return sound_alike(a, b) > _typo_similarity(a, b)
 
 
+def _spelt_as_one(a: str, b: str) -> bool:
+    """Whether two words of a person's name are one name by a rule of its own, not only
+    because they sound alike: one Cyrillic name or Korean syllable romanised two ways
+    (:func:`romanised_apart`), or one written with the Arabic article and the other without
+    (:func:`article_variant`: 'ELKADDAFI, Muammar' / 'QADHAFI, Muammar', one SDN entry's
+    names). Such a pair needs no other telling word beside it."""
+    return romanised_apart(a, b) or article_variant(a, b)
+
+
 def _anchored(
     pairs: list[tuple[str, str, float]],
     watched: Sequence[str],
@@ -566,7 +576,7 @@ def _anchored(
     other people. In an organisation's name the word so paired counts when every other word
     is the same in both (:func:`_same_but_one`)."""
     loose = [
-        p for p in pairs if _sounds_only(p[0], p[1]) and not (person and romanised_apart(*p[:2]))
+        p for p in pairs if _sounds_only(p[0], p[1]) and not (person and _spelt_as_one(*p[:2]))
     ]
     if not loose:
         return pairs
@@ -1172,9 +1182,11 @@ def score_names(
     pairs = _anchored(_align(w, lst, listed.person), w, lst, listed.person)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
+    pairs, consonants = _pair_consonants((watched, listed), w, lst, pairs, frequent)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     pairs, apart = _pair_spelt_apart((watched, listed), w, lst, pairs, frequent)
+    apart = consonants + apart
     if not listed.person and _stem_only(pairs):
         return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
@@ -1225,7 +1237,7 @@ def could_pair(a: str, b: str) -> bool:
     its rules: equal or alike (:func:`word_similarity`), one Cyrillic name or Korean
     syllable romanised two ways (:func:`romanised_apart`), a letter apart
     (:func:`~monitor.watchlists.name_parts.one_letter_apart`) or spelt apart
-    (:func:`apart_similarity`).
+    (:func:`apart_similarity`) or one by their consonants (:func:`consonants_alike`).
 
     The index (:mod:`monitor.watchlists.matching`) asks it before scoring a watched name
     that reaches the threshold only if its one word not found is a letter apart: when
@@ -1249,6 +1261,7 @@ def _pairs_by_a_rule(a: str, b: str) -> bool:
         or romanised_apart(a, b)
         or apart_similarity(a, b) >= APART_MIN_RATIO
         or word_similarity(a, b) > 0
+        or consonants_alike(a, b)
     )
 
 
@@ -1266,6 +1279,7 @@ class _Readings:
     cyrillic: str
     korean: str
     number: int | None
+    consonants: str  # consonant_key, letters only
 
 
 @lru_cache(maxsize=100_000)
@@ -1282,6 +1296,7 @@ def _readings(word: str) -> _Readings:
         cyrillic=cyrillic_reading(word),
         korean=korean_reading(word),
         number=ordinal(word),
+        consonants=consonant_key(word) if alpha else "",
     )
 
 
@@ -1313,7 +1328,8 @@ def may_be_alike(a: str, b: str) -> bool:
       (:func:`sound_alike`), or as long as each other and beginning alike (two letters
       swapped in :func:`~monitor.watchlists.name_parts.one_letter_apart`);
     * one Cyrillic name or Korean syllable (:func:`romanised_apart`), one ordinal
-      (:func:`word_similarity`).
+      (:func:`word_similarity`);
+    * letters only, one :func:`consonant_key` (:func:`consonants_alike`).
     """
     if a == b:
         return True
@@ -1331,6 +1347,8 @@ def may_be_alike(a: str, b: str) -> bool:
             return True
     if not (x.alpha and y.alpha):
         return False
+    if x.consonants and x.consonants == y.consonants:
+        return True  # consonants_alike
     apart = APART_MIN_RATIO * 100 - _SLACK
     if fuzz.ratio(x.loose, y.loose, score_cutoff=apart) or x.loose == y.loose:
         return True
@@ -1429,3 +1447,108 @@ def _pair_only_word_apart(
         return pairs, ()
     kept = [p for p in pairs if p[0] != a and p[1] != b]
     return [*kept, (a, b, VARIANT)], ((a, b),)
+
+
+_NOT_CONSONANT = re.compile(r"[aeiouy]")
+CONSONANTS_MIN_RATIO = 60
+"""How alike as written (rapidfuzz ratio) two words one consonant key makes one must be."""
+CONSONANTS_MIN_LENGTH = 3
+
+
+def consonant_key(word: str) -> str:
+    """A word's consonants in the loose reading of transliterations
+    (:func:`~monitor.watchlists.tokens.loose_sounds`: 'kh'/'h', 'q'/'k', 'dh'/'th'/'d', 'j'/'g',
+    doubled letters as one), the vowel letters between them left out, a vowel beginning or
+    ending the word kept as '-'. Arabic script writes short vowels not at all, so
+    romanisations of one name differ most in them, and in whether one is written between two
+    consonants at all ('Zomor'/'Zumar' 'smr', 'Saqr'/'Saqar' 'skr', 'Sa'd'/'Saad' 'sd',
+    'Abboud'/'Abbud' '-pd'); a long vowel at either end is written in every romanisation,
+    and without it the name is another ('Aman'/'Amine', 'Azhar'/'Shaar', 'Fazul'/'Fazli')."""
+    read = loose_sounds(word)
+    inner = _NOT_CONSONANT.sub("", read)
+    start = "-" if read[:1] in VOWELS else ""
+    end = "-" if len(read) > 1 and read[-1] in VOWELS else ""
+    return start + inner + end
+
+
+def consonants_alike(a: str, b: str) -> bool:
+    """Whether two words of a person's name are one name by :func:`consonant_key`: three
+    letters each at least, two consonants, letters only, ``CONSONANTS_MIN_RATIO`` alike as
+    written, not both common names ('Hassan' and 'Husayn' are two names)."""
+    if min(len(a), len(b)) < CONSONANTS_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
+        return False
+    key = consonant_key(a)
+    if len(key.strip("-")) < 2 or key != consonant_key(b):
+        return False
+    if common_person_word(a) and common_person_word(b):
+        return False
+    return fuzz.ratio(a, b) >= CONSONANTS_MIN_RATIO
+
+
+def _pair_consonants(
+    forms: tuple[NameForm, NameForm],
+    watched: Sequence[str],
+    listed: Sequence[str],
+    pairs: list[tuple[str, str, float]],
+    frequent: frozenset[str],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the words of two persons' names that differ only in their vowels when both the
+    surname and a given name agree so: 'AL-ZOMOR, Abboud' / 'AL-ZUMAR, Abbud', 'AL-JADAWI,
+    Saqar' / 'AL-JADDAW, Saqr', 'SAFR, Adil' / 'SAFAR, Adel' (one SDN entry's names each).
+    Each such pair counts :data:`VARIANT`, as a transliteration.
+
+    Only when both names show their surname (:func:`~monitor.watchlists.name_parts.
+    surname_words`) and each pair is of one part in both, a surname pair and a given-name
+    pair among them (the same, transliterated, or alike by :func:`consonant_key`), both
+    telling (no common part of people's names, not frequent on the list): a surname alike
+    alone is another member of a family, a given name alike alone another person, and
+    beside 'Muhammad' a surname alike by its consonants is anyone's ('FIAZ, Muhammad' /
+    'FAIZ, Mohammed'). Every other telling word of both names must pair too (words left
+    over are common names or titles): 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith',
+    his son."""
+    watched_form, listed_form = forms
+    if not listed_form.person:
+        return pairs, ()
+    mine, theirs = surname_words(watched_form.original), surname_words(listed_form.original)
+    if not (mine and theirs):
+        return pairs, ()
+    firm = [p for p in pairs if p[2] >= VARIANT and is_distinctive(p[0]) and is_distinctive(p[1])]
+    _, odd_w, odd_l = _left_over(pairs, firm, watched, listed)
+    found: list[tuple[str, str, float]] = []
+    for a in odd_w:
+        b = next(
+            (
+                b
+                for b in odd_l
+                if (a in mine) == (b in theirs)
+                and all(b != y for _, y, _ in found)
+                and consonants_alike(a, b)
+            ),
+            "",
+        )
+        if b:
+            found.append((a, b, VARIANT))
+    if not found or not _surname_and_given(mine, theirs, [*firm, *found], frequent):
+        return pairs, ()
+    left = [t for t in odd_w if t not in {a for a, _, _ in found}]
+    left += [t for t in odd_l if t not in {b for _, b, _ in found}]
+    if not all(common_person_word(t) or t in person_titles() for t in left):
+        return pairs, ()  # 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith' (his son)
+    paired = {a for a, _, _ in found} | {b for _, b, _ in found}
+    kept = [p for p in pairs if p[0] not in paired and p[1] not in paired]
+    return [*kept, *found], tuple((a, b) for a, b, _ in found)
+
+
+def _surname_and_given(
+    mine: frozenset[str],
+    theirs: frozenset[str],
+    pairs: Sequence[tuple[str, str, float]],
+    frequent: frozenset[str],
+) -> bool:
+    """Whether ``pairs`` pair a telling surname and a telling given name part for part
+    (:func:`_pair_consonants`)."""
+    surnames = [(a, b) for a, b, _ in pairs if a in mine and b in theirs]
+    given = [(a, b) for a, b, _ in pairs if a not in mine and b not in theirs]
+    return any(_telling(a, b, frequent) for a, b in surnames) and any(
+        _telling(a, b, frequent) for a, b in given
+    )
