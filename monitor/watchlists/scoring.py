@@ -1505,7 +1505,9 @@ def _pair_consonants(
     beside 'Muhammad' a surname alike by its consonants is anyone's ('FIAZ, Muhammad' /
     'FAIZ, Mohammed'). Every other telling word of both names must pair too (words left
     over are common names or titles): 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith',
-    his son."""
+    his son. Beside a common given name written the same, only a surname a vowel apart as
+    written, nothing left over: 'AL-KARD, Ahmad' / 'AL-KURD, Ahmad' (:func:`_vowels_only`,
+    :func:`_surname_and_given`)."""
     watched_form, listed_form = forms
     if not listed_form.person:
         return pairs, ()
@@ -1528,12 +1530,10 @@ def _pair_consonants(
         )
         if b:
             found.append((a, b, VARIANT))
-    if not found or not _surname_and_given(mine, theirs, [*firm, *found], frequent):
-        return pairs, ()
     left = [t for t in odd_w if t not in {a for a, _, _ in found}]
     left += [t for t in odd_l if t not in {b for _, b, _ in found}]
-    if not all(common_person_word(t) or t in person_titles() for t in left):
-        return pairs, ()  # 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith' (his son)
+    if not found or not _surname_and_given(mine, theirs, firm, found, frequent, left):
+        return pairs, ()
     paired = {a for a, _, _ in found} | {b for _, b, _ in found}
     kept = [p for p in pairs if p[0] not in paired and p[1] not in paired]
     return [*kept, *found], tuple((a, b) for a, b, _ in found)
@@ -1542,13 +1542,37 @@ def _pair_consonants(
 def _surname_and_given(
     mine: frozenset[str],
     theirs: frozenset[str],
-    pairs: Sequence[tuple[str, str, float]],
+    firm: Sequence[tuple[str, str, float]],
+    found: Sequence[tuple[str, str, float]],
     frequent: frozenset[str],
+    left: Sequence[str],
 ) -> bool:
-    """Whether ``pairs`` pair a telling surname and a telling given name part for part
-    (:func:`_pair_consonants`)."""
-    surnames = [(a, b) for a, b, _ in pairs if a in mine and b in theirs]
-    given = [(a, b) for a, b, _ in pairs if a not in mine and b not in theirs]
-    return any(_telling(a, b, frequent) for a, b in surnames) and any(
-        _telling(a, b, frequent) for a, b in given
-    )
+    """Whether the ``firm`` pairs and those ``found`` by their consonants pair a telling
+    surname and a given name part for part (:func:`_pair_consonants`), ``left`` the
+    telling words neither pairs. Beside a telling given name, the words left over are
+    common names or titles; beside a common given name written the same, none is left over
+    and the words found differ only in a vowel written or not (:func:`_vowels_only`)."""
+    surnames = [(a, b) for a, b, _ in [*firm, *found] if a in mine and b in theirs]
+    given = [(a, b) for a, b, _ in [*firm, *found] if a not in mine and b not in theirs]
+    if not any(_telling(a, b, frequent) for a, b in surnames):
+        return False
+    if any(_telling(a, b, frequent) for a, b in given):
+        # 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith' (his son)
+        return all(common_person_word(t) or t in person_titles() for t in left)
+    # 'AL-KARD, Ahmad' / 'AL-KURD, Ahmad', 'SHRI, Amin' / 'SHERRI, Amin'
+    same = any(a == b for a, b in given)
+    return same and not left and all(_vowels_only(a, b) for a, b, _ in found)
+
+
+_WRITTEN_VOWELS = re.compile(r"[aeiou]")
+_DOUBLED_LETTER = re.compile(r"(.)\1+")
+
+
+def _vowels_only(a: str, b: str) -> bool:
+    """Whether two words differ only in the vowels written between their consonants, as
+    written ('y' and 'w' consonants, a doubled consonant as one): 'Safr'/'Safar',
+    'Kard'/'Kurd', 'Shri'/'Sherri'; not 'Khudayr'/'Haydar', 'Anshori'/'Ansari',
+    'Izadi'/'Yazdi' (two SDN persons each, one consonant key). Beside 'Muhammad' or
+    'Ahmad', far more surnames are alike by their consonants than by their letters."""
+    x, y = (_DOUBLED_LETTER.sub(r"\1", _WRITTEN_VOWELS.sub("", w)) for w in (a, b))
+    return x == y

@@ -93,6 +93,22 @@ def test_a_name_written_with_other_vowels_is_the_same_person(
     assert found(watched, key, listed) >= THRESHOLD
 
 
+# Beside a common given name written the same, a surname with a vowel written or not.
+VOWEL_BESIDE_COMMON = [
+    ("10409", "AL-KARD, Ahmad", "AL-KIRD, Ahmad"),
+    ("26955", "SHRI, Amin", "SHERRI, Amin"),
+    ("17037", "ZOEITER, Ali", "ZEAITER, Ali"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), VOWEL_BESIDE_COMMON)
+def test_a_surname_a_vowel_apart_beside_a_common_given_name_is_the_same_person(
+    key: str, watched: str, listed: str
+) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
 # Distinct SDN entries whose names the consonant reading brings close.
 OTHER_PEOPLE = [
     # a telling word left over: the father's name in the son's ('Muthanna' is his own)
@@ -103,6 +119,8 @@ OTHER_PEOPLE = [
     # the given name a common one: a surname alike beside 'Muhammad' is anyone's
     ("AMAN, Mohammed", "25140", "AMINE, Mohamed Abdalla"),
     ("FIAZ, Muhammad", "24784", "FAIZ, Mohammed Yusop Karin"),
+    # one consonant key, more than vowels apart as written, beside a common name
+    ("ANSHORI, Abdullah", "12587", "ANSARI, Haji Abdullah"),
 ]
 
 
@@ -113,7 +131,9 @@ def test_another_person_written_with_other_vowels_is_no_match(
     assert found(watched, key, listed) < THRESHOLD
 
 
-@pytest.mark.parametrize(("key", "watched", "listed"), ARTICLE_WRITTEN_ON + VOWELS_APART)
+@pytest.mark.parametrize(
+    ("key", "watched", "listed"), ARTICLE_WRITTEN_ON + VOWELS_APART + VOWEL_BESIDE_COMMON
+)
 def test_the_words_read_alike_are_ones_the_screening_bound_foresees(
     key: str, watched: str, listed: str
 ) -> None:
