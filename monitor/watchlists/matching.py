@@ -289,7 +289,7 @@ class WatchIndex:
                 self._by_skeleton[skeleton(word) or word].append(word)
                 self._by_sound[phonetic_key(word)].append(word)
                 self._by_loose[loose_sounds(written_article(word) or word)].append(word)
-                self._by_consonants[consonant_key(word)].append(word)
+                self._by_consonants[consonant_key(word).rstrip("-")].append(word)
                 if len(word) >= STEM_MIN_LENGTH:
                     self._by_stem[word[:STEM_MIN_LENGTH]].append(word)
             for reading in _readings(word):
@@ -364,8 +364,8 @@ class WatchIndex:
             # given name alike ('Zomor' for 'Zumar', 'Saqr' for 'Saqar').
             found.update(
                 w
-                for w in self._by_consonants.get(consonant_key(word), ())
-                if w not in found and consonants_alike(word, w)
+                for w in self._by_consonants.get(consonant_key(word).rstrip("-"), ())
+                if w not in found and consonants_alike(word, w, final_vowel=True)
             )
             # Words of one stem, read so in organisations' names: 'Revolutionary'.
             found.update(

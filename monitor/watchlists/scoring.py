@@ -1261,7 +1261,7 @@ def _pairs_by_a_rule(a: str, b: str) -> bool:
         or romanised_apart(a, b)
         or apart_similarity(a, b) >= APART_MIN_RATIO
         or word_similarity(a, b) > 0
-        or consonants_alike(a, b)
+        or consonants_alike(a, b, final_vowel=True)
     )
 
 
@@ -1279,7 +1279,7 @@ class _Readings:
     cyrillic: str
     korean: str
     number: int | None
-    consonants: str  # consonant_key, letters only
+    consonants: str  # consonant_key without a closing vowel, letters only
 
 
 @lru_cache(maxsize=100_000)
@@ -1296,7 +1296,7 @@ def _readings(word: str) -> _Readings:
         cyrillic=cyrillic_reading(word),
         korean=korean_reading(word),
         number=ordinal(word),
-        consonants=consonant_key(word) if alpha else "",
+        consonants=consonant_key(word).rstrip("-") if alpha else "",
     )
 
 
@@ -1329,7 +1329,8 @@ def may_be_alike(a: str, b: str) -> bool:
       swapped in :func:`~monitor.watchlists.name_parts.one_letter_apart`);
     * one Cyrillic name or Korean syllable (:func:`romanised_apart`), one ordinal
       (:func:`word_similarity`);
-    * letters only, one :func:`consonant_key` (:func:`consonants_alike`).
+    * letters only, one :func:`consonant_key`, a closing vowel aside
+      (:func:`consonants_alike`).
     """
     if a == b:
         return True
@@ -1471,18 +1472,31 @@ def consonant_key(word: str) -> str:
     return start + inner + end
 
 
-def consonants_alike(a: str, b: str) -> bool:
+def consonants_alike(a: str, b: str, final_vowel: bool = False) -> bool:
     """Whether two words of a person's name are one name by :func:`consonant_key`: three
     letters each at least, two consonants, letters only, ``CONSONANTS_MIN_RATIO`` alike as
-    written, not both common names ('Hassan' and 'Husayn' are two names)."""
+    written, not both common names ('Hassan' and 'Husayn' are two names).
+
+    ``final_vowel``: a vowel closing one word only may differ too, the Arabic nisba '-i'
+    ('Uzbek'/'Uzbeki', 'Jaddaw'/'Jadawi'), which often makes another family's name: only
+    for a surname beside a telling given name that agrees (:func:`_pair_consonants`)."""
     if min(len(a), len(b)) < CONSONANTS_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
         return False
-    key = consonant_key(a)
-    if len(key.strip("-")) < 2 or key != consonant_key(b):
+    key, other = consonant_key(a), consonant_key(b)
+    if final_vowel and key != other and _nisba(a if key.endswith("-") else b):
+        key, other = key.rstrip("-"), other.rstrip("-")
+    if len(key.strip("-")) < 2 or key != other:
         return False
     if common_person_word(a) and common_person_word(b):
         return False
     return fuzz.ratio(a, b) >= CONSONANTS_MIN_RATIO
+
+
+def _nisba(word: str) -> bool:
+    """Whether a word ends as the Arabic nisba '-i' is written ('Uzbeki', 'Jadawi',
+    'Baghdady'): not another closing vowel ('Abdu'/'Abbud', 'Hammadou'/'Hammud' are
+    other names)."""
+    return word.endswith(("i", "y", "ee"))
 
 
 def _pair_consonants(
@@ -1493,8 +1507,10 @@ def _pair_consonants(
     frequent: frozenset[str],
 ) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
     """Pair the words of two persons' names that differ only in their vowels when both the
-    surname and a given name agree so: 'AL-ZOMOR, Abboud' / 'AL-ZUMAR, Abbud', 'AL-JADAWI,
-    Saqar' / 'AL-JADDAW, Saqr', 'SAFR, Adil' / 'SAFAR, Adel' (one SDN entry's names each).
+    surname and a given name agree so: 'AL-ZOMOR, Abboud' / 'AL-ZUMAR, Abbud', 'BADJI,
+    Yankouba' / 'BADJIE, Yankuba', "AL-FAQIH, Sa'd" / 'AL FAQIH, Saad' (one SDN entry's
+    names each). Beside a telling given name, a surname's closing vowel may differ too
+    ('AL-UZBEK, Jaffar' / 'AL-UZBEKI, Jafar', 'AL-JADAWI, Saqar' / 'AL-JADDAW, Saqr').
     Each such pair counts :data:`VARIANT`, as a transliteration.
 
     Only when both names show their surname (:func:`~monitor.watchlists.name_parts.
@@ -1524,7 +1540,7 @@ def _pair_consonants(
                 for b in odd_l
                 if (a in mine) == (b in theirs)
                 and all(b != y for _, y, _ in found)
-                and consonants_alike(a, b)
+                and consonants_alike(a, b, final_vowel=a in mine)
             ),
             "",
         )
@@ -1561,7 +1577,11 @@ def _surname_and_given(
         return all(common_person_word(t) or t in person_titles() for t in left)
     # 'AL-KARD, Ahmad' / 'AL-KURD, Ahmad', 'SHRI, Amin' / 'SHERRI, Amin'
     same = any(a == b for a, b in given)
-    return same and not left and all(_vowels_only(a, b) for a, b, _ in found)
+    return (
+        same
+        and not left
+        and all(_vowels_only(a, b) and consonants_alike(a, b) for a, b, _ in found)
+    )
 
 
 _WRITTEN_VOWELS = re.compile(r"[aeiou]")

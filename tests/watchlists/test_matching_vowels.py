@@ -109,6 +109,21 @@ def test_a_surname_a_vowel_apart_beside_a_common_given_name_is_the_same_person(
     assert found(listed, key, watched) >= THRESHOLD
 
 
+# Beside a telling given name, a surname with the nisba '-i' written or not.
+NISBA_BESIDE_TELLING = [
+    ("16540", "AL-UZBEK, Jaffar", "AL-UZBEKI, Jafar"),
+    ("6941", "AL-JADAWI, Saqar", "AL-JADDAW, Saqr"),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), NISBA_BESIDE_TELLING)
+def test_a_surname_with_the_nisba_written_or_not_is_the_same_person(
+    key: str, watched: str, listed: str
+) -> None:
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
 # Distinct SDN entries whose names the consonant reading brings close.
 OTHER_PEOPLE = [
     # a telling word left over: the father's name in the son's ('Muthanna' is his own)
@@ -121,6 +136,11 @@ OTHER_PEOPLE = [
     ("FIAZ, Muhammad", "24784", "FAIZ, Mohammed Yusop Karin"),
     # one consonant key, more than vowels apart as written, beside a common name
     ("ANSHORI, Abdullah", "12587", "ANSARI, Haji Abdullah"),
+    # another closing vowel than the nisba's: other names
+    ("'ABDU, Hikmat", "22084", "'ABBUD, Hikmat"),
+    ("HAMMUD, Abed Mahmoud", "10937", "HAMMADOU, Abid"),
+    # the nisba beside a common given name: another family ('Atari' and 'Atar')
+    ("VAZIRI, Ahmed", "12796", "WAZIR, Ahmed Jan"),
 ]
 
 
@@ -132,7 +152,8 @@ def test_another_person_written_with_other_vowels_is_no_match(
 
 
 @pytest.mark.parametrize(
-    ("key", "watched", "listed"), ARTICLE_WRITTEN_ON + VOWELS_APART + VOWEL_BESIDE_COMMON
+    ("key", "watched", "listed"),
+    ARTICLE_WRITTEN_ON + VOWELS_APART + VOWEL_BESIDE_COMMON + NISBA_BESIDE_TELLING,
 )
 def test_the_words_read_alike_are_ones_the_screening_bound_foresees(
     key: str, watched: str, listed: str
