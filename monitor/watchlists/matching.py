@@ -31,6 +31,8 @@ from monitor.watchlists.scoring import (
     STEM_MIN_LENGTH,
     VARIANT,
     blend,
+    consonant_key,
+    consonants_alike,
     could_pair,
     cut_short,
     derived,
@@ -319,6 +321,7 @@ class WatchIndex:
         self._by_loose: dict[str, list[str]] = defaultdict(list)
         self._by_stem: dict[str, list[str]] = defaultdict(list)
         self._by_reading: dict[str, list[str]] = defaultdict(list)
+        self._by_consonants: dict[str, list[str]] = defaultdict(list)
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self.pairs_scored = 0  # name pairs compared: the index keeps this far below all pairs
         self._countries = [country_key(e.country) if e.country else "" for e in self.entries]
@@ -332,6 +335,7 @@ class WatchIndex:
                 self._by_skeleton[skeleton(word) or word].append(word)
                 self._by_sound[phonetic_key(word)].append(word)
                 self._by_loose[loose_sounds(written_article(word) or word)].append(word)
+                self._by_consonants[consonant_key(word).rstrip("-")].append(word)
                 if len(word) >= STEM_MIN_LENGTH:
                     self._by_stem[word[:STEM_MIN_LENGTH]].append(word)
             for reading in _readings(word):
@@ -406,6 +410,13 @@ class WatchIndex:
             # names): 'Serhiy' for 'Sergey', 'Cheol' for 'Chol'.
             for reading in _readings(word):
                 found.update(self._by_reading.get(reading, ()))
+            # Persons' names written with other vowels, read so beside a surname and a
+            # given name alike ('Zomor' for 'Zumar', 'Saqr' for 'Saqar').
+            found.update(
+                w
+                for w in self._by_consonants.get(consonant_key(word).rstrip("-"), ())
+                if w not in found and consonants_alike(word, w, final_vowel=True)
+            )
             # Words of one stem, read so in organisations' names: 'Revolutionary'.
             found.update(
                 w

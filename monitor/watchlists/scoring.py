@@ -51,6 +51,7 @@ matches "Djibouti", "14th Institute" never matches "15th Institute", and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -575,6 +576,15 @@ def _sounds_only(a: str, b: str) -> bool:
     return sound_alike(a, b) > _typo_similarity(a, b)
 
 
+def _spelt_as_one(a: str, b: str) -> bool:
+    """Whether two words of a person's name are one name by a rule of its own, not only
+    because they sound alike: one Cyrillic name or Korean syllable romanised two ways
+    (:func:`romanised_apart`), or one written with the Arabic article and the other without
+    (:func:`article_variant`: 'ELKADDAFI, Muammar' / 'QADHAFI, Muammar', one SDN entry's
+    names). Such a pair needs no other telling word beside it."""
+    return romanised_apart(a, b) or article_variant(a, b)
+
+
 def _anchored(
     pairs: list[tuple[str, str, float]],
     watched: Sequence[str],
@@ -589,7 +599,7 @@ def _anchored(
     other people. In an organisation's name the word so paired counts when every other word
     is the same in both (:func:`_same_but_one`)."""
     loose = [
-        p for p in pairs if _sounds_only(p[0], p[1]) and not (person and romanised_apart(*p[:2]))
+        p for p in pairs if _sounds_only(p[0], p[1]) and not (person and _spelt_as_one(*p[:2]))
     ]
     if not loose:
         return pairs
@@ -1228,9 +1238,11 @@ def score_names(
     pairs = _anchored(_align(w, lst, listed.person), w, lst, listed.person)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)
+    pairs, consonants = _pair_consonants((watched, listed), w, lst, pairs, frequent)
     if not any(is_distinctive(a) and is_distinctive(b) for a, b, _ in pairs):
         return None  # a match never rests on common words alone, nor on a typo of one
     pairs, apart = _pair_spelt_apart((watched, listed), w, lst, pairs, frequent)
+    apart = consonants + apart
     if not listed.person and _stem_only(pairs) and not _same_but_stem(pairs, w, lst):
         return None  # a word of one stem is no name to rest on alone: 'EXPLORER', 'EXPLORATION'
     # A watched word paired with a common word ('Tradig' ~ 'trading') weighs as a common word.
@@ -1285,7 +1297,7 @@ def could_pair(a: str, b: str) -> bool:
     its rules: equal or alike (:func:`word_similarity`), one Cyrillic name or Korean
     syllable romanised two ways (:func:`romanised_apart`), a letter apart
     (:func:`~monitor.watchlists.name_parts.one_letter_apart`) or spelt apart
-    (:func:`apart_similarity`).
+    (:func:`apart_similarity`) or one by their consonants (:func:`consonants_alike`).
 
     The index (:mod:`monitor.watchlists.matching`) asks it before scoring a watched name
     that reaches the threshold only if its one word not found is a letter apart: when
@@ -1309,6 +1321,7 @@ def _pairs_by_a_rule(a: str, b: str) -> bool:
         or romanised_apart(a, b)
         or apart_similarity(a, b) >= APART_MIN_RATIO
         or word_similarity(a, b) > 0
+        or consonants_alike(a, b, final_vowel=True)
     )
 
 
@@ -1326,6 +1339,7 @@ class _Readings:
     cyrillic: str
     korean: str
     number: int | None
+    consonants: str  # consonant_key without a closing vowel, letters only
 
 
 @lru_cache(maxsize=100_000)
@@ -1342,6 +1356,7 @@ def _readings(word: str) -> _Readings:
         cyrillic=cyrillic_reading(word),
         korean=korean_reading(word),
         number=ordinal(word),
+        consonants=consonant_key(word).rstrip("-") if alpha else "",
     )
 
 
@@ -1373,7 +1388,9 @@ def may_be_alike(a: str, b: str) -> bool:
       (:func:`sound_alike`), or as long as each other and beginning alike (two letters
       swapped in :func:`~monitor.watchlists.name_parts.one_letter_apart`);
     * one Cyrillic name or Korean syllable (:func:`romanised_apart`), one ordinal
-      (:func:`word_similarity`).
+      (:func:`word_similarity`);
+    * letters only, one :func:`consonant_key`, a closing vowel aside
+      (:func:`consonants_alike`).
     """
     if a == b:
         return True
@@ -1391,6 +1408,8 @@ def may_be_alike(a: str, b: str) -> bool:
             return True
     if not (x.alpha and y.alpha):
         return False
+    if x.consonants and x.consonants == y.consonants:
+        return True  # consonants_alike
     apart = APART_MIN_RATIO * 100 - _SLACK
     if fuzz.ratio(x.loose, y.loose, score_cutoff=apart) or x.loose == y.loose:
         return True
@@ -1518,3 +1537,151 @@ def _pair_only_word_apart(
         return pairs, ()
     kept = [p for p in pairs if p[0] != a and p[1] != b]
     return [*kept, (a, b, VARIANT)], ((a, b),)
+
+
+_NOT_CONSONANT = re.compile(r"[aeiouy]")
+CONSONANTS_MIN_RATIO = 60
+"""How alike as written (rapidfuzz ratio) two words one consonant key makes one must be."""
+CONSONANTS_MIN_LENGTH = 3
+
+
+def consonant_key(word: str) -> str:
+    """A word's consonants in the loose reading of transliterations
+    (:func:`~monitor.watchlists.tokens.loose_sounds`: 'kh'/'h', 'q'/'k', 'dh'/'th'/'d', 'j'/'g',
+    doubled letters as one), the vowel letters between them left out, a vowel beginning or
+    ending the word kept as '-'. Arabic script writes short vowels not at all, so
+    romanisations of one name differ most in them, and in whether one is written between two
+    consonants at all ('Zomor'/'Zumar' 'smr', 'Saqr'/'Saqar' 'skr', 'Sa'd'/'Saad' 'sd',
+    'Abboud'/'Abbud' '-pd'); a long vowel at either end is written in every romanisation,
+    and without it the name is another ('Aman'/'Amine', 'Azhar'/'Shaar', 'Fazul'/'Fazli')."""
+    read = loose_sounds(word)
+    inner = _NOT_CONSONANT.sub("", read)
+    start = "-" if read[:1] in VOWELS else ""
+    end = "-" if len(read) > 1 and read[-1] in VOWELS else ""
+    return start + inner + end
+
+
+def consonants_alike(a: str, b: str, final_vowel: bool = False) -> bool:
+    """Whether two words of a person's name are one name by :func:`consonant_key`: three
+    letters each at least, two consonants, letters only, ``CONSONANTS_MIN_RATIO`` alike as
+    written, not both common names ('Hassan' and 'Husayn' are two names).
+
+    ``final_vowel``: a vowel closing one word only may differ too, the Arabic nisba '-i'
+    ('Uzbek'/'Uzbeki', 'Jaddaw'/'Jadawi'), which often makes another family's name: only
+    for a surname beside a telling given name that agrees (:func:`_pair_consonants`)."""
+    if min(len(a), len(b)) < CONSONANTS_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
+        return False
+    key, other = consonant_key(a), consonant_key(b)
+    if final_vowel and key != other and _nisba(a if key.endswith("-") else b):
+        key, other = key.rstrip("-"), other.rstrip("-")
+    if len(key.strip("-")) < 2 or key != other:
+        return False
+    if common_person_word(a) and common_person_word(b):
+        return False
+    return fuzz.ratio(a, b) >= CONSONANTS_MIN_RATIO
+
+
+def _nisba(word: str) -> bool:
+    """Whether a word ends as the Arabic nisba '-i' is written ('Uzbeki', 'Jadawi',
+    'Baghdady'): not another closing vowel ('Abdu'/'Abbud', 'Hammadou'/'Hammud' are
+    other names)."""
+    return word.endswith(("i", "y", "ee"))
+
+
+def _pair_consonants(
+    forms: tuple[NameForm, NameForm],
+    watched: Sequence[str],
+    listed: Sequence[str],
+    pairs: list[tuple[str, str, float]],
+    frequent: frozenset[str],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]]:
+    """Pair the words of two persons' names that differ only in their vowels when both the
+    surname and a given name agree so: 'AL-ZOMOR, Abboud' / 'AL-ZUMAR, Abbud', 'BADJI,
+    Yankouba' / 'BADJIE, Yankuba', "AL-FAQIH, Sa'd" / 'AL FAQIH, Saad' (one SDN entry's
+    names each). Beside a telling given name, a surname's closing vowel may differ too
+    ('AL-UZBEK, Jaffar' / 'AL-UZBEKI, Jafar', 'AL-JADAWI, Saqar' / 'AL-JADDAW, Saqr').
+    Each such pair counts :data:`VARIANT`, as a transliteration.
+
+    Only when both names show their surname (:func:`~monitor.watchlists.name_parts.
+    surname_words`) and each pair is of one part in both, a surname pair and a given-name
+    pair among them (the same, transliterated, or alike by :func:`consonant_key`), both
+    telling (no common part of people's names, not frequent on the list): a surname alike
+    alone is another member of a family, a given name alike alone another person, and
+    beside 'Muhammad' a surname alike by its consonants is anyone's ('FIAZ, Muhammad' /
+    'FAIZ, Mohammed'). Every other telling word of both names must pair too (words left
+    over are common names or titles): 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith',
+    his son. Beside a common given name written the same, only a surname a vowel apart as
+    written, nothing left over: 'AL-KARD, Ahmad' / 'AL-KURD, Ahmad' (:func:`_vowels_only`,
+    :func:`_surname_and_given`)."""
+    watched_form, listed_form = forms
+    if not listed_form.person:
+        return pairs, ()
+    mine, theirs = surname_words(watched_form.original), surname_words(listed_form.original)
+    if not (mine and theirs):
+        return pairs, ()
+    firm = [p for p in pairs if p[2] >= VARIANT and is_distinctive(p[0]) and is_distinctive(p[1])]
+    _, odd_w, odd_l = _left_over(pairs, firm, watched, listed)
+    found: list[tuple[str, str, float]] = []
+    for a in odd_w:
+        b = next(
+            (
+                b
+                for b in odd_l
+                if (a in mine) == (b in theirs)
+                and all(b != y for _, y, _ in found)
+                and consonants_alike(a, b, final_vowel=a in mine)
+            ),
+            "",
+        )
+        if b:
+            found.append((a, b, VARIANT))
+    left = [t for t in odd_w if t not in {a for a, _, _ in found}]
+    left += [t for t in odd_l if t not in {b for _, b, _ in found}]
+    if not found or not _surname_and_given(mine, theirs, firm, found, frequent, left):
+        return pairs, ()
+    paired = {a for a, _, _ in found} | {b for _, b, _ in found}
+    kept = [p for p in pairs if p[0] not in paired and p[1] not in paired]
+    return [*kept, *found], tuple((a, b) for a, b, _ in found)
+
+
+def _surname_and_given(
+    mine: frozenset[str],
+    theirs: frozenset[str],
+    firm: Sequence[tuple[str, str, float]],
+    found: Sequence[tuple[str, str, float]],
+    frequent: frozenset[str],
+    left: Sequence[str],
+) -> bool:
+    """Whether the ``firm`` pairs and those ``found`` by their consonants pair a telling
+    surname and a given name part for part (:func:`_pair_consonants`), ``left`` the
+    telling words neither pairs. Beside a telling given name, the words left over are
+    common names or titles; beside a common given name written the same, none is left over
+    and the words found differ only in a vowel written or not (:func:`_vowels_only`)."""
+    surnames = [(a, b) for a, b, _ in [*firm, *found] if a in mine and b in theirs]
+    given = [(a, b) for a, b, _ in [*firm, *found] if a not in mine and b not in theirs]
+    if not any(_telling(a, b, frequent) for a, b in surnames):
+        return False
+    if any(_telling(a, b, frequent) for a, b in given):
+        # 'AL-DURI, Harith' is not 'AL-DARI, Muthanna Harith' (his son)
+        return all(common_person_word(t) or t in person_titles() for t in left)
+    # 'AL-KARD, Ahmad' / 'AL-KURD, Ahmad', 'SHRI, Amin' / 'SHERRI, Amin'
+    same = any(a == b for a, b in given)
+    return (
+        same
+        and not left
+        and all(_vowels_only(a, b) and consonants_alike(a, b) for a, b, _ in found)
+    )
+
+
+_WRITTEN_VOWELS = re.compile(r"[aeiou]")
+_DOUBLED_LETTER = re.compile(r"(.)\1+")
+
+
+def _vowels_only(a: str, b: str) -> bool:
+    """Whether two words differ only in the vowels written between their consonants, as
+    written ('y' and 'w' consonants, a doubled consonant as one): 'Safr'/'Safar',
+    'Kard'/'Kurd', 'Shri'/'Sherri'; not 'Khudayr'/'Haydar', 'Anshori'/'Ansari',
+    'Izadi'/'Yazdi' (two SDN persons each, one consonant key). Beside 'Muhammad' or
+    'Ahmad', far more surnames are alike by their consonants than by their letters."""
+    x, y = (_DOUBLED_LETTER.sub(r"\1", _WRITTEN_VOWELS.sub("", w)) for w in (a, b))
+    return x == y

@@ -129,9 +129,12 @@ class NameForm:
 
 
 # Given names the lists write short in a name written 'SURNAME, Given names': the Burmese
-# 'Mg' for Maung ('SWE, Khin Mg' / 'SWE, Khin Maung'). Only after the comma: elsewhere, and
-# in organisations' names ('MG MOTORS'), the letters are no given name.
-GIVEN_NAMES_SHORT = {"mg": "maung"}
+# 'Mg' for Maung ('SWE, Khin Mg' / 'SWE, Khin Maung'), the Spanish 'Ma.' for Maria
+# ('CHAVEZ MARTINEZ, Ma Isela' / 'CHAVEZ MARTINEZ, Maria Isela'). Only after the comma:
+# elsewhere, and in organisations' names ('MG MOTORS'), the letters are no given name.
+# Not 'Mohd' for Muhammad: read so, 'BEHZAD, Abdulla Mohd Abdulla' found 'MOHAMMADI,
+# Behzad', another SDN person, through a loose 'Muhammad'/'Mohammadi'.
+GIVEN_NAMES_SHORT = {"mg": "maung", "ma": "maria"}
 
 
 def _given_names_in_full(name: str, words: list[str]) -> list[str]:

@@ -34,3 +34,20 @@ def test_another_person_with_the_given_name_written_short_is_no_match() -> None:
 
 def test_mg_is_maung_among_the_given_names() -> None:
     assert analyse("SWE, Khin Mg").tokens == analyse("SWE, Khin Maung").tokens
+
+
+# One entry's names: the Spanish 'Ma' for Maria.
+def test_ma_written_for_maria_is_the_same_person() -> None:
+    key, watched, listed = "21065", "CHAVEZ MARTINEZ, Ma Isela", "CHAVEZ MARTINEZ, Maria Isela"
+    assert found(watched, key, listed) >= THRESHOLD
+    assert found(listed, key, watched) >= THRESHOLD
+
+
+def test_ma_is_maria_among_the_given_names_only() -> None:
+    assert analyse("CHAVEZ MARTINEZ, Ma Isela").tokens[2] == "maria"
+    assert analyse("MA, Xiaohong").tokens == ("ma", "xiaohong")  # SDN 20565: a surname
+
+
+def test_ma_read_as_maria_finds_no_other_maria() -> None:
+    # 'MORAN SANCHEZ, Maria Janette' (SDN 16779) shares no name with 'Ma Isela'
+    assert found("CHAVEZ MARTINEZ, Ma Isela", "16779", "MORAN SANCHEZ, Maria Janette") < THRESHOLD

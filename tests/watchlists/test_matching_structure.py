@@ -94,10 +94,10 @@ def test_a_given_name_a_letter_apart_beside_the_surname(watched: str, listed: st
         # distinct SDN entries (2021-07-07): a letter apart only read loosely
         ("SUTHIT, Samsaeng", "SAMSAENG, Suthep"),
         ("CHEYO ANTRAX", "CHINO ANTRAX"),
-        # one entry's names, left apart on purpose: beside a given name that agrees, a
-        # surname with letters added at its end ('Ahmad', 'Ahmadi' are two families)...
-        ("AL-UZBEK, Jaffar", "AL-UZBEKI, Jafar"),
-        # ...another first sound ('Mamil', 'Jamil'), two common names ('Hassan',
+        # (a surname with the Arabic nisba '-i' written or not beside a telling given name,
+        # 'AL-UZBEK, Jaffar' / 'AL-UZBEKI, Jafar', is one name read by its consonants:
+        # test_matching_vowels; 'VAZIRI, Ahmed' / 'WAZIR, Ahmed Jan' stay apart there)
+        # another first sound ('Mamil', 'Jamil'), two common names ('Hassan',
         # 'Hossein'), a surname common among people's names ('KHAN')
         ("HAMEIAH, Mamil", "HAMEIAH, Jamil"),
         ("TAEB, Hassan", "TAEB, Hossein"),
