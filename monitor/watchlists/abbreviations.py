@@ -53,25 +53,9 @@ _IMPORT_EXPORT = re.compile(
 )
 
 
-# The Islamic State's names, in full and short, as the lists write its branches: 'ISIL-YEMEN',
-# 'ISIS IN YEMEN', 'ISLAMIC STATE IN YEMEN', 'ISLAMIC STATE OF IRAQ AND THE LEVANT-YEMEN'.
-# One name written four ways, which share no word ('ISIS'/'ISLAMIC STATE') or only
-# common ones ('islamic', 'state'). Not 'IS' alone: two letters may be a company's initials.
-_ISLAMIC_STATE = re.compile(
-    r"(?<![\w'])(?:islamic\s+state(?:\s+(?:of|in)\s+iraq\s+and\s+(?:the\s+)?"
-    r"(?:levant|syria|al[\s-]*sham|sham|ash[\s-]*sham))?|isis|isil|daesh|daish)(?![\w'])",
-    re.IGNORECASE,
-)
-
-
-def islamic_state(text: str) -> str:
-    """The name's text with the Islamic State's names read as one: 'ISIS'."""
-    return _ISLAMIC_STATE.sub(" isis ", text)
-
-
 def expand_text(text: str) -> str:
     """The name's text with import-export written in full: 'ABC I/E CO', 'ABC IMPORT EXPORT CO'."""
-    return islamic_state(_IMPORT_EXPORT.sub(" import export ", text))
+    return _IMPORT_EXPORT.sub(" import export ", text)
 
 
 def expand(tokens: list[str]) -> list[str]:

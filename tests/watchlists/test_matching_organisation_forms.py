@@ -225,31 +225,3 @@ def test_two_rural_production_companies_are_not_one() -> None:
 def test_a_city_left_out_is_not_enough_beside_a_generic_word_alone() -> None:
     # Two SDN entries in Belgrade: 'TRADE' and the city shared, the names apart.
     assert found_on_the_list("VELCOM TRADE DOO BEOGRAD", "23287", "CALIDUS TRADE DOO") < THRESHOLD
-
-
-# The Islamic State's branches, one name written in full or short ('ISIS', 'ISIL',
-# 'ISLAMIC STATE', 'ISLAMIC STATE OF IRAQ AND SYRIA'): each alias against another name
-# of the same SDN entry.
-ISLAMIC_STATE = [
-    ("19892", "ISIS IN YEMEN", "ISIL-YEMEN"),
-    ("19892", "ISLAMIC STATE IN YEMEN", "ISIL-YEMEN"),
-    ("23843", "ISLAMIC STATE BANGLADESH", "ISIS-BANGLADESH"),
-    ("31372", "ISLAMIC STATE - MOZAMBIQUE", "ISLAMIC STATE OF IRAQ AND SYRIA - MOZAMBIQUE"),
-    ("8759", "ISIS", "ISLAMIC STATE OF IRAQ AND THE LEVANT"),
-]
-
-
-@pytest.mark.parametrize(("key", "watched", "listed"), ISLAMIC_STATE)
-def test_the_islamic_states_names_are_read_as_one(key: str, watched: str, listed: str) -> None:
-    assert found_on_the_list(watched, key, listed) >= THRESHOLD
-
-
-def test_two_branches_of_the_islamic_state_are_not_one() -> None:
-    # Two SDN entries, the name shared, the country not.
-    assert found_on_the_list("ISIS IN YEMEN", "23850", "ISIS-EGYPT") < THRESHOLD
-    assert found_on_the_list("ISLAMIC STATE EGYPT", "19892", "ISIL-YEMEN") < THRESHOLD
-
-
-def test_islamic_and_state_apart_are_no_name_of_the_islamic_state() -> None:
-    assert "isis" not in analyse("ISLAMIC REPUBLIC OF IRAN STATE BROADCASTING").tokens
-    assert "isis" not in analyse("STATE ISLAMIC BANK").tokens
