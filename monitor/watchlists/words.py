@@ -133,7 +133,6 @@ _PLACES = """
     tehran isfahan shiraz tabriz mashhad kish dubai sharjah abu dhabi damascus aleppo
     beirut baghdad minsk pyongyang caracas havana kyiv kiev istanbul ankara karachi
     lahore islamabad singapore kuala lumpur bangkok yangon
-    beograd belgrade
     chinese russian iranian korean syrian belarusian venezuelan cuban iraqi lebanese
     turkish pakistani afghan yemeni libyan sudanese burmese emirati ukrainian
     province municipal municipality city district region regional oblast krai
