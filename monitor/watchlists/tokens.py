@@ -34,6 +34,7 @@ from monitor.watchlists.words import (
     LEGAL_FORMS,
     ORGANISATION_FORMS,
     PARTICLES,
+    SPELT_FORMS,
 )
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
@@ -335,7 +336,13 @@ def _org_type_phrases(text: str) -> list[str]:
         for matched, _ in extract_org_types(text)
         if " " in matched.strip() or "." in matched or len(matched.strip()) >= 4
     }
-    return sorted(found, key=len, reverse=True)
+    return sorted(found | spelt_forms(text), key=len, reverse=True)
+
+
+def spelt_forms(text: str) -> set[str]:
+    """The legal forms written out in a case-folded name that rigour does not know
+    (:data:`~monitor.watchlists.words.SPELT_FORMS`), as whole words."""
+    return {form for form in SPELT_FORMS if re.search(rf"(?<!\w){form}(?!\w)", text)}
 
 
 def _without_org_types(text: str) -> tuple[str, list[str]]:

@@ -57,6 +57,17 @@ ORGANISATION_FORMS = frozenset(
 # (empresa unipersonal), Mexican "A.C." (asociacion civil): "HILAL TRAVEL C.A.". Only
 # dotted and last: elsewhere the letters may be a name's initials.
 DOTTED_FORMS = frozenset(["ca", "ci", "eu", "ac"])
+# Legal forms the lists write out in full where rigour's table knows them short only: the
+# Mexican rural production company, "S.P.R. DE R.I." (unlimited liability) or "S.P.R. DE
+# R.L." (limited), which the SDN names in full as an alias of the short form: "'ALONDRA
+# PRODUCE', SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA" for "ALONDRA
+# PRODUCE, S.P.R. DE R.I.". Whole phrases only: 'Rural' or 'Produccion' alone may be
+# what a company is called.
+SPELT_FORMS = (
+    "sociedad de produccion rural de responsabilidad ilimitada",
+    "sociedad de produccion rural de responsabilidad limitada",
+    "sociedad de produccion rural",
+)
 # Words of that list that are no legal form but articles and particles, in companies'
 # and people's names alike ("DE VERA, Pio"): dropping them says nothing of a company.
 PARTICLES = frozenset(

@@ -183,3 +183,37 @@ def test_a_word_spelt_apart_at_its_first_letter_is_another_company() -> None:
     # Two SDN entries: 'Charak' and 'Shalak' begin with one sound read loosely ('ch', 'sh'),
     # but as written with other letters: two names beside the country they share.
     assert found("IRAN CHARAK", "25337", "IRAN SHALAK") < THRESHOLD
+
+
+# A Mexican rural production company's legal form written out in one name, short in the
+# other ("S.P.R. DE R.I.").
+SPELT_OUT = [
+    (
+        "21570",
+        "'ALONDRA PRODUCE', SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA",
+        "ALONDRA PRODUCE, S.P.R. DE R.I.",
+    ),
+    (
+        "21577",
+        "'AGRICOLA RUELAS', SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA",
+        "AGRICOLA RUELAS, S.P.R. DE R.I.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "watched", "listed"), SPELT_OUT)
+def test_a_legal_form_written_out_is_found(key: str, watched: str, listed: str) -> None:
+    assert found_on_the_list(watched, key, listed) >= THRESHOLD
+
+
+def test_a_written_out_form_is_dropped_as_a_whole_phrase_only() -> None:
+    spelt = analyse("'ALONDRA PRODUCE', SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA")
+    assert spelt.tokens == ("alondra", "produce")
+    # 'Rural' alone is a word a company may be called by, and stays.
+    assert "rural" in analyse("BANCO RURAL S.A.").tokens
+
+
+def test_two_rural_production_companies_are_not_one() -> None:
+    # Two SDN entries of that form: the written-out form shared, the names not.
+    watched = "'AGRICOLA RUELAS', SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA"
+    assert found_on_the_list(watched, "21570", "ALONDRA PRODUCE, S.P.R. DE R.I.") < THRESHOLD
