@@ -31,7 +31,7 @@ from monitor.watchlists.scoring import (
     STEM_MIN_LENGTH,
     VARIANT,
     blend,
-    consonant_keys,
+    consonant_key,
     consonants_alike,
     could_pair,
     cut_short,
@@ -335,8 +335,7 @@ class WatchIndex:
                 self._by_skeleton[skeleton(word) or word].append(word)
                 self._by_sound[phonetic_key(word)].append(word)
                 self._by_loose[loose_sounds(written_article(word) or word)].append(word)
-                for key in consonant_keys(word):
-                    self._by_consonants[key].append(word)
+                self._by_consonants[consonant_key(word).rstrip("-")].append(word)
                 if len(word) >= STEM_MIN_LENGTH:
                     self._by_stem[word[:STEM_MIN_LENGTH]].append(word)
             for reading in _readings(word):
@@ -415,7 +414,7 @@ class WatchIndex:
             # given name alike ('Zomor' for 'Zumar', 'Saqr' for 'Saqar').
             found.update(
                 w
-                for w in {v for k in consonant_keys(word) for v in self._by_consonants.get(k, ())}
+                for w in self._by_consonants.get(consonant_key(word).rstrip("-"), ())
                 if w not in found and consonants_alike(word, w, final_vowel=True)
             )
             # Words of one stem, read so in organisations' names: 'Revolutionary'.

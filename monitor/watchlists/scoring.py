@@ -1339,7 +1339,7 @@ class _Readings:
     cyrillic: str
     korean: str
     number: int | None
-    consonants: tuple[str, ...]  # consonant_keys, letters only
+    consonants: str  # consonant_key without a closing vowel, letters only
 
 
 @lru_cache(maxsize=100_000)
@@ -1356,7 +1356,7 @@ def _readings(word: str) -> _Readings:
         cyrillic=cyrillic_reading(word),
         korean=korean_reading(word),
         number=ordinal(word),
-        consonants=consonant_keys(word) if alpha else (),
+        consonants=consonant_key(word).rstrip("-") if alpha else "",
     )
 
 
@@ -1408,7 +1408,7 @@ def may_be_alike(a: str, b: str) -> bool:
             return True
     if not (x.alpha and y.alpha):
         return False
-    if set(x.consonants) & set(y.consonants) - {""}:
+    if x.consonants and x.consonants == y.consonants:
         return True  # consonants_alike
     apart = APART_MIN_RATIO * 100 - _SLACK
     if fuzz.ratio(x.loose, y.loose, score_cutoff=apart) or x.loose == y.loose:
@@ -1572,8 +1572,6 @@ def consonants_alike(a: str, b: str, final_vowel: bool = False) -> bool:
     if min(len(a), len(b)) < CONSONANTS_MIN_LENGTH or not (a.isalpha() and b.isalpha()):
         return False
     key, other = consonant_key(a), consonant_key(b)
-    if key != other and thai_consonant_key(a) == thai_consonant_key(b):
-        key = other  # 'Kradumphon'/'Kradoomporn': one Thai name (thai_consonant_key)
     if final_vowel and key != other and _nisba(a if key.endswith("-") else b):
         key, other = key.rstrip("-"), other.rstrip("-")
     if len(key.strip("-")) < 2 or key != other:
@@ -1581,28 +1579,6 @@ def consonants_alike(a: str, b: str, final_vowel: bool = False) -> bool:
     if common_person_word(a) and common_person_word(b):
         return False
     return fuzz.ratio(a, b) >= CONSONANTS_MIN_RATIO
-
-
-_THAI_LETTERS = (("ph", "p"), ("kh", "k"), ("th", "t"))
-_THAI_FINAL_RN = re.compile(r"rn$")
-
-
-def thai_consonant_key(word: str) -> str:
-    """:func:`consonant_key` of a word read as a Thai name is romanised two ways: the
-    Royal Thai General System writes the aspirated stops 'ph', 'kh', 'th' (a 'p', 'k', 't'
-    with breath, never an 'f'), popular spellings 'p', 'k', 't'; and a syllable closing in
-    'r' is said with 'n', which the RTGS writes 'n' and popular spelling often 'rn'
-    ('Kradumphon'/'Kradoomporn', 'Aphaphon'/'Apaporn'). A second key beside the first,
-    never in its place: 'Mustapha' is 'Mustafa' by the first."""
-    for letters, sound in _THAI_LETTERS:
-        word = word.replace(letters, sound)
-    return consonant_key(_THAI_FINAL_RN.sub("n", word))
-
-
-def consonant_keys(word: str) -> tuple[str, ...]:
-    """Both keys a word is looked up by (:func:`consonant_key`, :func:`thai_consonant_key`),
-    a closing vowel aside, for the index and :func:`may_be_alike`."""
-    return tuple(dict.fromkeys(k(word).rstrip("-") for k in (consonant_key, thai_consonant_key)))
 
 
 def _nisba(word: str) -> bool:
