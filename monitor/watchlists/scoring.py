@@ -1444,14 +1444,21 @@ def _pair_organisation_apart(
     if len(odd_w) != 1 or len(odd_l) != 1:
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
-    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
-        return pairs, ()
-    if apart_similarity(a, b) < APART_CLOSE:
-        return pairs, ()
-    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
-    if before >= VARIANT:
+    if not _organisation_word_apart(a, b, pairs):
         return pairs, ()
     return [*kept, (a, b, VARIANT)], ((a, b),)
+
+
+def _organisation_word_apart(a: str, b: str, pairs: list[tuple[str, str, float]]) -> bool:
+    """Whether an organisation's word ``a`` is ``b`` spelt apart, held close: five letters
+    at least, the same first letter as written, ``APART_CLOSE`` alike in the loose reading,
+    and not paired as a variant already."""
+    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
+        return False
+    if apart_similarity(a, b) < APART_CLOSE:
+        return False
+    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
+    return before < VARIANT
 
 
 def _left_over(
@@ -1488,12 +1495,7 @@ def _pair_beside_common_words(
     rest = set(watched) - {a}
     if not rest or rest != set(listed) - {b}:
         return pairs, ()
-    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
-        return pairs, ()
-    if apart_similarity(a, b) < APART_CLOSE:
-        return pairs, ()
-    before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
-    if before >= VARIANT:
+    if not _organisation_word_apart(a, b, pairs):
         return pairs, ()
     kept = [p for p in pairs if p[0] != a and p[1] != b]
     return [*kept, (a, b, VARIANT)], ((a, b),)
