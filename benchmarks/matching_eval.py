@@ -450,9 +450,32 @@ def report(outcome: Outcome, queries: list[Query], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def dump(outcome: Outcome, path: Path) -> None:
+    """Every miss in scope and every false positive, one per line, for working through a
+    class of them: what, class, source, watch name, entry key, entry name, score, why."""
+    rows = [
+        ("miss", miss_class(r, why), q.source, q.name, r.key, r.name, f"{score:.4f}", why)
+        for q, r, score, why in outcome.misses
+        if q.source not in OUT_OF_SCOPE
+    ]
+    rows += [
+        ("false", f"watched {q.key}", q.source, q.name, r.key, r.name, f"{m.score:.4f}", m.why)
+        for q, r, m in outcome.false
+    ]
+    with path.open("w", encoding="utf-8") as out:
+        for row in sorted(rows):
+            out.write("\t".join(field.replace("\t", " ") for field in row) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--save", action="store_true", help="append to benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        metavar="FILE",
+        help="also write every miss in scope and every false positive to FILE (tab-separated)",
+    )
     parser.add_argument(
         "--every",
         type=int,
@@ -470,6 +493,8 @@ def main() -> None:
     command = "python benchmarks/matching_eval.py " + " ".join(sys.argv[1:])
     text = report(outcome, queries, command.strip())
     print(text)
+    if options.dump:
+        dump(outcome, options.dump)
     if options.save:
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
             results.write(text)
