@@ -1283,6 +1283,11 @@ def score_names(
         if min(covered, CONTAINED) > score:
             score, contained = min(covered, CONTAINED), "watched company"
     telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
+    if listed.person and watched.company and len(telling) < 2:
+        # A company's name sharing one word with a person's is a coincidence of words, not
+        # the person: 'RAHMA CHARITABLE ORGANIZATION' is not 'RAHMAH, Abu'. A company named
+        # after its owner shares the owner's names ('... VARGAS GIRALDO S.A.S.').
+        return None
     if len(telling) == 1 and ({*telling[0]} & frequent):
         # 'AL-SHAHID CORPORATION' is not every 'SHAHID ... INDUSTRIES', nor 'SHAHID FUND':
         # resting on a word many entries share, the names must have the same words.
