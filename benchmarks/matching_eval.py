@@ -34,7 +34,9 @@ The labelled set is built from ../shared/realdata, never by hand:
     carries OFAC's entity number) whose name differs from the SDN's;
   - a UN entry and the UK entry that gives its "UN Ref" (UN 2022-10-21, UK
     2020-04-27), both ways: UN "FIRST SECOND THIRD" against UK "Given
-    SURNAME" with aliases;
+    SURNAME" with aliases; not a reference that several UK entries give, nor a UK
+    person's reference to a UN entity (the group's, given in a member's remarks);
+    until 2026-12-02 these 12 pairs were counted as positives;
   - a UK person (many designated for Russia's actions in Ukraine) and the SDN
     person with the same full date of birth and the UK surname, both ways:
     "Firstname Patronymic SURNAME" against "SURNAME, Firstname Patronymic".
@@ -217,6 +219,24 @@ def alias_kind(record: Record, alias: str, telling: Telling) -> str:
     return next((kind for kind in ALIASES if kind in kinds), NO_WORD)
 
 
+def uk_entries_of_un_entries(
+    uk: list[Record], un_by_ref: dict[str, Record]
+) -> list[tuple[Record, Record]]:
+    """Each UK entry with the UN entry whose "UN Ref" its remarks give, where that can be
+    the same party: a reference that several UK entries give (KPe.023 in four companies'
+    remarks) names none of them for sure, and a person never is a UN entity (the UK list
+    gives the group's reference, QDe.004, in some members' remarks)."""
+    refs = {row.key: set(_UN_REF.findall(row.remarks)) & set(un_by_ref) for row in uk}
+    givers = Counter(ref for found in refs.values() for ref in found)
+    return [
+        (row, un_by_ref[ref])
+        for row in uk
+        for ref in sorted(refs[row.key])
+        if givers[ref] == 1
+        and (row.entry_type == "individual") == (un_by_ref[ref].entry_type == "individual")
+    ]
+
+
 def build_queries(lists: dict[str, list[Record]]) -> list[Query]:
     telling = {list_id: Telling(records) for list_id, records in lists.items()}
     queries: list[Query] = []
@@ -235,11 +255,9 @@ def build_queries(lists: dict[str, list[Record]]) -> list[Query]:
     un_by_ref = {
         i.value: r for r in lists["un"] for i in r.identifiers if i.type == "UN Reference Number"
     }
-    for row in lists["uk"]:
-        refs = set(_UN_REF.findall(row.remarks))
-        for ref in sorted(refs & set(un_by_ref)):
-            queries.append(Query("UK name of a UN entry", row.name, "un", un_by_ref[ref].key))
-            queries.append(Query("UN name of a UK entry", un_by_ref[ref].name, "uk", row.key))
+    for row, un_entry in uk_entries_of_un_entries(lists["uk"], un_by_ref):
+        queries.append(Query("UK name of a UN entry", row.name, "un", un_entry.key))
+        queries.append(Query("UN name of a UK entry", un_entry.name, "uk", row.key))
     by_birth: dict[str, list[Record]] = defaultdict(list)
     for record in lists["sdn"]:
         if record.entry_type == "individual":
