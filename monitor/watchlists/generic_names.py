@@ -131,16 +131,47 @@ def _key(word: str) -> str:
 
 
 def _in_order(short: Sequence[str], long: Sequence[str]) -> list[int] | None:
-    """The positions in ``long`` of each word of ``short``, in order, or None."""
-    found: list[int] = []
+    """The positions in ``long`` of each word of ``short``, or None: the words in order,
+    a place anywhere ('BELARUSIAN STATE SECURITY COMMITTEE' / 'STATE SECURITY COMMITTEE
+    OF THE REPUBLIC OF BELARUS', one SDN entry's names)."""
+    found: dict[int, int] = {}
     start = 0
-    for word in short:
-        at = next((i for i in range(start, len(long)) if _same(word, long[i])), None)
+    for n, word in enumerate(short):
+        if word in PLACES:
+            continue
+        at = next(
+            (i for i in range(start, len(long)) if long[i] not in PLACES and _same(word, long[i])),
+            None,
+        )
         if at is None:
             return None
-        found.append(at)
+        found[n] = at
         start = at + 1
-    return found
+    for n, word in enumerate(short):
+        if word not in PLACES:
+            continue
+        used = set(found.values())
+        at = next(
+            (i for i in range(len(long)) if i not in used and _same_place(word, long[i])), None
+        )
+        if at is None:
+            return None
+        found[n] = at
+    return [found[n] for n in range(len(short))]
+
+
+PLACE_STEM = 4
+"""Letters a place's name has in its people's adjective: 'Iran'/'Iranian'."""
+
+
+def _same_place(a: str, b: str) -> bool:
+    """One place: the same word, or a place and its people's adjective ('Belarus'/
+    'Belarusian', 'Iran'/'Iranian', 'Korea'/'Korean'), both places (a place pairs with no
+    other word: the index keys names by their other words)."""
+    if b not in PLACES:
+        return False
+    short, long = sorted((a, b), key=len)
+    return _same(a, b) or (len(short) >= PLACE_STEM and long.startswith(short))
 
 
 def generic_match(
@@ -222,12 +253,12 @@ def _keys_of(core: list[str]) -> set[tuple[str, ...]]:
 GENERIC_WHY = {
     "generic same": "names of common words only, the same words",
     "generic listed": (
-        "names of common words only: the listed name is the watched one's words in order, "
-        "with a place or a common word more"
+        "names of common words only: the listed name is the watched one's words in order "
+        "(a place anywhere), with places or one common word more"
     ),
     "generic watched": (
-        "names of common words only: the watched name is the listed one's words in order, "
-        "with a place or a common word more"
+        "names of common words only: the watched name is the listed one's words in order "
+        "(a place anywhere), with places or one common word more"
     ),
 }
 """What an alert says of a match of names of common words (``GenericMatch.contained``)."""

@@ -15,7 +15,14 @@ import pytest
 
 from monitor.watchlists.config import WatchlistConfig
 from monitor.watchlists.entry import WatchEntry
-from monitor.watchlists.generic_names import generic_words, watchable
+from monitor.watchlists.generic_names import (
+    generic_match,
+    generic_words,
+    index_keys,
+    is_generic,
+    lookup_keys,
+    watchable,
+)
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.rarity import WordRarity
 from monitor.watchlists.tokens import analyse
@@ -137,3 +144,35 @@ def test_an_arabic_article_inside_a_name_gives_no_initial() -> None:
     assert scored("HASAM", "10761", "HARAKAT AL-SHABAAB AL-MUJAAHIDIIN")[0] < THRESHOLD
     # one opening the name does: 'AQAP'-style initials keep it
     assert "aqitap" in analyse("AL-QAIDA IN THE ARABIAN PENINSULA").acronyms
+
+
+def test_a_place_may_stand_anywhere_and_as_its_peoples_adjective() -> None:
+    key = "32275"  # one SDN entry's names
+    score, _ = scored(
+        "BELARUSIAN STATE SECURITY COMMITTEE",
+        key,
+        "STATE SECURITY COMMITTEE OF THE REPUBLIC OF BELARUS",
+    )
+    assert score >= THRESHOLD
+
+
+def test_every_pair_of_common_words_matched_shares_an_index_key() -> None:
+    """The index's contract for this rule: every two names of common words only on the SDN
+    list that :func:`generic_match` takes for one share a key (:func:`index_keys` of the
+    watched, :func:`lookup_keys` of the listed), so screening scores them."""
+    forms = {
+        form.original: form
+        for record in sdn()
+        if record.entry_type != "individual"
+        for name in (record.name, *record.aliases)
+        if (form := analyse(name)).tokens and is_generic(form)
+    }
+    watched = [f for f in forms.values() if watchable(f)]
+    matched = 0
+    for mine in watched:
+        keys = index_keys(mine)
+        for theirs in forms.values():
+            if generic_match(mine, theirs, rarity().frequent) is not None:
+                matched += 1
+                assert keys & lookup_keys(theirs), (mine.original, theirs.original)
+    assert matched > len(watched)  # more than each name against itself
