@@ -16,11 +16,15 @@ paired (:func:`generic_match`):
 
 * the same words (in any order, British and American spellings and plurals as one, as
   before): the same name, 1.0;
-* the shorter name's words in order in the longer, the words left over places or
-  particles and at most one other common word: the same name written fuller, or a
-  branch named after it, ``CONTAINED``. The shorter name then has two words at least,
-  one no place, and one not frequent on the list: 'NATIONAL BANK' (both words frequent)
-  finds no 'NATIONAL BANK OF X'. Nothing known of the list, this does not apply.
+* the shorter name's words in order in the longer (a place anywhere, or as its people's
+  adjective: 'BELARUSIAN X' / 'X OF BELARUS'), the words left over places, or one other
+  common word, articles aside: the same name written fuller, or a branch named after
+  it, ``CONTAINED``. The shorter name then has two words at least, one neither a place
+  nor a corporate word, and one not frequent on the list: 'NATIONAL BANK' (both words
+  frequent) finds no 'NATIONAL BANK OF X'. Nothing known of the list, this does not apply.
+
+A watched name of such words is watchable (:func:`watchable`) when it has two words, one
+neither a place nor a corporate word: 'DES INTERNATIONAL', not 'SHENZHEN TECHNOLOGY CO.'.
 
 The index (:mod:`monitor.watchlists.matching`) finds such names by :func:`index_keys`
 and :func:`lookup_keys`, which every pair this module matches shares.
@@ -105,9 +109,16 @@ def generic_words(form: NameForm) -> tuple[str, ...]:
 
 def usable(form: NameForm) -> bool:
     """Whether a name of common words can be watched by this module: two words at least,
-    one no place ('DES INTERNATIONAL'; not 'HONG KONG', 'THE BANK')."""
+    one neither a place nor a corporate word ('DES INTERNATIONAL'; not 'HONG KONG', 'THE
+    BANK', 'SHENZHEN TECHNOLOGY CO., LTD.')."""
     words = generic_words(form)
-    return len(words) >= MIN_WORDS and any(w not in PLACES for w in words)
+    return len(words) >= MIN_WORDS and any(_named_by(w) for w in words)
+
+
+def _named_by(word: str) -> bool:
+    """A word a name of common words may be told by: no place, no corporate word
+    ('Shenzhen Technology Co., Ltd.' is a place and what companies there do)."""
+    return word not in PLACES and word not in CORPORATE_WORDS
 
 
 def watchable(form: NameForm) -> bool:
@@ -216,11 +227,11 @@ def _added(extra: Sequence[str]) -> bool:
 
 def _telling(short: Sequence[str], frequent: frozenset[str]) -> bool:
     """Whether the shorter name is enough of a name for the longer to be it written fuller:
-    two words at least, one no place, one not frequent on the list (nothing known of the
-    list, none is)."""
+    two words at least, one neither a place nor a corporate word, one not frequent on the
+    list (nothing known of the list, none is)."""
     return (
         len(short) >= MIN_WORDS
-        and any(w not in PLACES for w in short)
+        and any(_named_by(w) for w in short)
         and bool(frequent)
         and any(w not in frequent for w in short)
     )
