@@ -126,7 +126,6 @@ def test_a_name_of_frequent_words_with_a_place_more_is_no_match() -> None:
 # A company's initials with 'CO' for its closing 'Company' (one SDN entry's names each).
 COMPANY_INITIALS = [
     ("25477", "MITDCO", "MARINE INFORMATION TECHNOLOGY DEVELOPMENT COMPANY"),
-    ("11195", "IAMCO", "IRAN AIRCRAFT MANUFACTURING COMPANY"),
 ]
 
 
@@ -136,6 +135,19 @@ def test_initials_with_co_for_company_are_an_acronym(key: str, short: str, full:
         score, why = scored(mine, key, theirs)
         assert score >= THRESHOLD, (mine, theirs)
         assert "initials" in why
+
+
+# Three words and 'CO' are the initials of too many companies (distinct SDN entries).
+OTHER_COMPANIES = [
+    ("SCSCO", "22943", "SADID CARAN SABA COMPANY"),
+    ("SADID CARAN SABA COMPANY", "25434", "SCSCO"),
+    ("PASCO", "30143", "POLYMER ARIA SASOL COMPANY"),
+]
+
+
+@pytest.mark.parametrize(("short", "key", "full"), OTHER_COMPANIES)
+def test_three_initials_with_co_are_no_acronym(short: str, key: str, full: str) -> None:
+    assert scored(short, key, full)[0] < THRESHOLD
 
 
 def test_an_arabic_article_inside_a_name_gives_no_initial() -> None:
