@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from monitor.watchlists.generic_names import watchable
 from monitor.watchlists.tokens import analyse
 
 _IDENTIFIER_WITH_TYPE = re.compile(r"^(?P<type>[^\d]*?[A-Za-z][^\d]*?)\s+(?P<value>\S*\d.*)$")
@@ -104,7 +105,7 @@ class WatchEntry(Frozen):
         names = [self.name, *self.aliases]
         if not any(n.strip() for n in names):
             raise ValueError("a watch entry needs a name or an identifier")
-        if not any(analyse(n).usable for n in names):
+        if not any(watchable(analyse(n)) for n in names):
             raise ValueError(
                 f"watch entry {self.key!r} has only legal-form or common words (place names, "
                 "'Technology', 'Trading'...), which would match far too much: add a distinctive "

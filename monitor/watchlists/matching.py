@@ -23,6 +23,7 @@ from monitor.records import Record
 from monitor.watchlists.blends import blend_keys
 from monitor.watchlists.cyrillic import cyrillic_reading
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
+from monitor.watchlists.generic_names import index_keys, lookup_keys, watchable
 from monitor.watchlists.places import country_key, in_place, places_text
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
@@ -311,6 +312,7 @@ class WatchIndex:
         self._names: list[_WatchedName] = []
         self._by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self._by_common: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self._by_identifier: dict[str, list[tuple[int, WatchIdentifier]]] = defaultdict(list)
         self._by_acronym: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._by_blend_part: dict[str, list[int]] = defaultdict(list)
@@ -346,7 +348,7 @@ class WatchIndex:
         for identifier in entry.identifiers:
             self._by_identifier[identifier.normalised].append((position, identifier))
         for field, value, form in name_forms(entry.names()):
-            if not form.usable:
+            if not watchable(form):
                 continue
             number = len(self._names)
             common = [i for i, t in enumerate(form.tokens) if not is_distinctive(t)]
@@ -364,7 +366,10 @@ class WatchIndex:
                 )
             )
             if form.exact_only:
-                self._by_words[common_key(form.tokens)].append(number)
+                # common words only: found by its words, as a whole (generic_names)
+                for generic_key in index_keys(form):
+                    self._by_words[generic_key].append(number)
+                self._by_common[common_key(form.tokens)].append(number)
             else:
                 for key, mask in _keys(form).items():
                     self._by_word[key].append((number, mask))
@@ -467,7 +472,17 @@ class WatchIndex:
             if names[n].bound(mask) >= threshold
             or names[n].could_reach(mask, form, threshold, pairable, paired)
         ]
-        return numbers + self._by_words.get(common_key(form.tokens), [])
+        return numbers + self._generic_candidates(form)
+
+    def _generic_candidates(self, form: NameForm) -> list[int]:
+        """Watched names of common words only that this listed name may be, written as it
+        or with a word more or less (:mod:`monitor.watchlists.generic_names`); each once."""
+        if form.distinctive:
+            return []
+        by_words = self._by_words
+        if form.person:  # a person's name of common words: the same words, as scoring reads
+            return list(self._by_common.get(common_key(form.tokens), ()))
+        return list(dict.fromkeys(n for key in lookup_keys(form) for n in by_words.get(key, ())))
 
     def _blend_candidates(
         self, form: NameForm, keys: dict[str, int], found: dict[int, int]

@@ -62,6 +62,7 @@ from rapidfuzz.distance import Levenshtein
 from monitor.names import fold
 from monitor.watchlists.blends import blended
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
+from monitor.watchlists.generic_names import GENERIC_WHY, generic_match
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.syllables import korean_reading, korean_variant
@@ -384,6 +385,8 @@ class NameScore:
                 "the watched name contains every word of the listed name (a shorter name of "
                 "the watched company, or of the company it is named after)"
             )
+        elif self.contained in GENERIC_WHY:
+            parts.append(GENERIC_WHY[self.contained])
         if self.apart:
             spelt = ", ".join(f"{a}~{b}" for a, b in self.apart)
             parts.append(
@@ -1208,6 +1211,24 @@ def blend(watched: NameForm, listed: NameForm) -> NameScore | None:
     return None
 
 
+def _common_words_only(
+    watched: NameForm, listed: NameForm, frequent: frozenset[str]
+) -> NameScore | None:
+    """A watched name of common words only: the same words ('DEFENCE INDUSTRIES
+    ORGANISATION' is 'DEFENSE ... ORGANIZATION'), or for an organisation's name, the other
+    with a place or a common word more (:mod:`monitor.watchlists.generic_names`)."""
+    if listed.person:
+        if common_key(watched.tokens) != common_key(listed.tokens):
+            return None
+        return NameScore(1.0, tuple((t, t, 1.0) for t in watched.tokens), (), ())
+    found = generic_match(watched, listed, frequent)
+    if found is None:
+        return None
+    if found.contained == "generic watched":  # the words left over are the watched name's
+        return NameScore(found.score, found.pairs, found.extra, (), found.contained)
+    return NameScore(found.score, found.pairs, (), found.extra, found.contained)
+
+
 def score_names(
     watched: NameForm, listed: NameForm, frequent: frozenset[str] = frozenset()
 ) -> NameScore | None:
@@ -1232,9 +1253,7 @@ def score_names(
         w = merge_runs(w, set(lst))
         lst = merge_runs(lst, set(w))
     if not any(is_distinctive(t) for t in w):
-        if common_key(tuple(w)) != common_key(tuple(lst)):
-            return None  # 'DEFENCE INDUSTRIES ORGANISATION' is 'DEFENSE ... ORGANIZATION'
-        return NameScore(1.0, tuple((t, t, 1.0) for t in w), (), ())
+        return _common_words_only(watched, listed, frequent)
     pairs = _anchored(_align(w, lst, listed.person), w, lst, listed.person)
     if listed.person and not watched.company:  # 'A AND M MAHAR COMPANY' has no initials
         pairs = _pair_initials(w, lst, pairs)

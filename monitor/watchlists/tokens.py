@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from monitor.names import fold
 from monitor.watchlists.abbreviations import expand, expand_text
 from monitor.watchlists.words import (
+    ARABIC_ARTICLES,
     CJK_LEGAL_FORMS,
     COMMON_WORDS,
     DOTTED_FORMS,
@@ -371,6 +373,15 @@ def _organisation_forms(text: str) -> tuple[str, list[str]]:
     return text, found
 
 
+def organisation_words(name: str) -> list[str]:
+    """An organisation's words as :func:`analyse` reads them (letters joined by '&' as one
+    word, abbreviations in full, a typo of a known word read as it), its legal forms
+    kept: for :mod:`monitor.watchlists.generic_names`, which sets aside fewer of them."""
+    text = _LETTERS_AND.sub(r"\1\2", expand_text(INNER_APOSTROPHE.sub("", name)))
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+    return [_known_word(t) for t in expand(_join_letters(fold(text).split()))]
+
+
 @lru_cache(maxsize=200_000)
 def analyse(name: str, person: bool = False) -> NameForm:
     """The comparable form of a name; cached because list names recur across runs.
@@ -417,13 +428,47 @@ def acronyms(words: list[str], kept: tuple[str, ...]) -> frozenset[str]:
 
     Only from five words and letters (:data:`ACRONYM_MIN_LENGTH`), and never from a
     name written 'SURNAME, Given names' (a comma in it): a person's initials are no name.
+
+    The Arabic article inside a name gives no letter (:func:`_without_inner_articles`),
+    and a company's closing 'Company' may be written 'CO' (:func:`_with_company`).
     """
     found = set()
     skipped = [w for w in words if len(w) > 2 and w not in PARTICLES]
-    for sequence in (words, skipped, kept):
+    for sequence in (_without_inner_articles(words), skipped, _without_inner_articles(kept)):
         if len(sequence) >= ACRONYM_MIN_LENGTH and all(w.isalpha() for w in sequence):
             found.add("".join(w[0] for w in sequence))
+    found.update(_with_company(words, skipped))
     return frozenset(found)
+
+
+def _without_inner_articles(words: Sequence[str]) -> list[str]:
+    """A name's words without the Arabic article inside it: Arabic initials skip it
+    ('JDQS' for 'JAMAAT AL-DAWA AL-QURAN WAL-SUNNA'), so 'HARAKAT AL-SHABAAB AL-MUJAAHIDIIN'
+    is no 'HASAM' (another SDN entry's alias). An article opening the name gives its letter:
+    'AQAP', 'AL-QAIDA IN THE ARABIAN PENINSULA'."""
+    return [w for i, w in enumerate(words) if i == 0 or w not in ARABIC_ARTICLES]
+
+
+COMPANY_WORDS = frozenset({"company", "co", "corporation", "corp"})
+COMPANY_INITIALS = 4
+"""Words before a closing 'Company' whose initials, with 'CO', name it: 'MITDCO' for 'MARINE
+INFORMATION TECHNOLOGY DEVELOPMENT COMPANY' (one SDN entry's names). From three words
+('IAMCO' for 'IRAN AIRCRAFT MANUFACTURING COMPANY') five letters ending 'CO' are the
+initials of too many companies: 'SCSCO', 'PASCO', 'SEDCO', 'IASCO' each found another SDN
+entry's name (+1 alias found for +7 false positives in benchmarks/matching_eval.py)."""
+
+
+def _with_company(words: Sequence[str], skipped: Sequence[str]) -> set[str]:
+    """The initials of a company's name with its closing 'Company' written 'CO' (four
+    words before it at least, letters only, as :func:`acronyms` takes them)."""
+    found = set()
+    for sequence in (words, skipped):
+        if not sequence or sequence[-1] not in COMPANY_WORDS:
+            continue
+        rest = _without_inner_articles(sequence[:-1])
+        if len(rest) >= COMPANY_INITIALS and all(w.isalpha() for w in rest):
+            found.add("".join(w[0] for w in rest) + "co")
+    return found
 
 
 def runs(tokens: tuple[str, ...]) -> list[tuple[range, str]]:

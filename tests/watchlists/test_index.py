@@ -8,6 +8,7 @@ import pytest
 
 from monitor.records import Record
 from monitor.watchlists.entry import WatchEntry
+from monitor.watchlists.generic_names import watchable
 from monitor.watchlists.matching import WatchIndex, name_forms, prepare
 from monitor.watchlists.scoring import score_names
 from tests.watchlists.conftest import CONS_2021, CONS_2025, records
@@ -48,7 +49,7 @@ def every_pair(entries: list[WatchEntry], record: Record, threshold: float) -> s
     for entry in entries:
         for _, _, watched in name_forms(entry.names()):
             scores = [score_names(watched, form) for _, _, form in listed]
-            if watched.usable and any(s and s.score >= threshold for s in scores):
+            if watchable(watched) and any(s and s.score >= threshold for s in scores):
                 found.add(entry.key)
     return found
 

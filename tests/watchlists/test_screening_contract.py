@@ -20,6 +20,7 @@ from monitor.files import SourceFile
 from monitor.formats import resolve_format
 from monitor.records import Record
 from monitor.watchlists.entry import WatchEntry
+from monitor.watchlists.generic_names import watchable
 from monitor.watchlists.matching import WatchIndex, name_forms, prepare
 from monitor.watchlists.scoring import score_names
 from tests.conftest import realdata
@@ -106,7 +107,7 @@ def _brute_force() -> tuple[dict[str, float], ...]:
         (entry.id, form)
         for entry in entries
         for _, _, form in name_forms(entry.names())
-        if form.usable
+        if watchable(form)
     ]
     result = []
     for record in listed:
