@@ -62,6 +62,7 @@ from rapidfuzz.distance import Levenshtein
 from monitor.names import fold
 from monitor.watchlists.blends import blended
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
+from monitor.watchlists.described import described_company
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.syllables import korean_reading, korean_variant
@@ -383,6 +384,11 @@ class NameScore:
             parts.append(
                 "the watched name contains every word of the listed name (a shorter name of "
                 "the watched company, or of the company it is named after)"
+            )
+        elif self.contained == "described":
+            parts.append(
+                "the watched name is the listed name, its legal form and words that "
+                "describe it (a trade, a seat, what it is for)"
             )
         if self.apart:
             spelt = ", ".join(f"{a}~{b}" for a, b in self.apart)
@@ -918,8 +924,9 @@ def _pair_spelt_apart(
         return pairs, ()
     loose = apart_similarity(a, b)
     likeness = VARIANT if loose >= APART_CLOSE else loose
-    if not person and cut_short(a, b):
-        likeness = VARIANT  # 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL STIFTELSE'
+    if not person and (cut_short(a, b) or vowels_apart(a, b)):
+        # 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL STIFTELSE', 'BASHARA' / 'BOSHRA'
+        likeness = VARIANT
     if len(firm) < MIN_SHARED_PERSON and (
         likeness < APART_CLOSE or not _same_parts(forms, [*telling, (a, b)])
     ):
@@ -1282,6 +1289,10 @@ def score_names(
         covered = found / (sum(paired_weights) or 1)
         if min(covered, CONTAINED) > score:
             score, contained = min(covered, CONTAINED), "watched company"
+    if missing and not contained and described_company(watched, listed, pairs, missing, frequent):
+        covered = found / (sum(paired_weights) or 1)  # 'UNIPAPEL S.A. BOLSAS DE PAPEL'
+        if min(covered, CONTAINED) > score:
+            score, contained = min(covered, CONTAINED), "described"
     telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
     if len(telling) == 1 and ({*telling[0]} & frequent):
         # 'AL-SHAHID CORPORATION' is not every 'SHAHID ... INDUSTRIES', nor 'SHAHID FUND':
@@ -1450,12 +1461,15 @@ def _pair_organisation_apart(
 
 
 def _organisation_word_apart(a: str, b: str, pairs: list[tuple[str, str, float]]) -> bool:
-    """Whether an organisation's word ``a`` is ``b`` spelt apart, held close: five letters
-    at least, the same first letter as written, ``APART_CLOSE`` alike in the loose reading,
-    and not paired as a variant already."""
-    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
+    """Whether an organisation's word ``a`` is ``b`` spelt apart, held close: the same first
+    letter as written, not paired as a variant already, and five letters at least,
+    ``APART_CLOSE`` alike in the loose reading, or only its vowels written otherwise
+    (:func:`vowels_apart`: 'NOOR HOLDING' / 'NOUR HOLDING', 'AJNAD MASR' / 'AJNAD MISR')."""
+    if not a or not b or a[0] != b[0]:
         return False
-    if apart_similarity(a, b) < APART_CLOSE:
+    if not vowels_apart(a, b) and (
+        min(len(a), len(b)) < ORGANISATION_APART_LENGTH or apart_similarity(a, b) < APART_CLOSE
+    ):
         return False
     before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
     return before < VARIANT
@@ -1504,6 +1518,26 @@ def _pair_beside_common_words(
 ORGANISATION_APART_LENGTH = 5
 """Letters the word two organisations' names spell apart must have when they share one
 telling word only (:func:`_pair_organisation_apart`)."""
+
+VOWELS_APART_RATIO = 75
+"""How alike as written (rapidfuzz ratio) two words of an organisation's name written with
+other vowels must be: 'Noor'/'Nour', 'Masr'/'Misr' are 75; 'Nour'/'Nar' (57) are two."""
+
+
+def vowels_apart(a: str, b: str) -> bool:
+    """Whether two words of an organisation's name are one word whose vowels the two
+    transliterate otherwise: one :func:`consonant_key` (its closing vowel too),
+    :func:`consonants_alike`, ``VOWELS_APART_RATIO`` alike as written, four letters at
+    least: 'Noor'/'Nour' (Arabic 'nur'), 'Masr'/'Misr', 'Hermoral'/'Hormaral',
+    'Bashara'/'Boshra', 'More'/'Morye' (SDN aliases of one entry each). Arabic and
+    Persian write short vowels not at all, Russian 'ye' after a consonant is 'e'.
+
+    Never a name on its own: beside words the two names share, as the spelt-apart rules
+    ask (:func:`_organisation_word_apart`, :func:`_pair_spelt_apart`); 'KACH' and 'KOCH'
+    are two organisations."""
+    if min(len(a), len(b)) < VARIANT_MIN_LENGTH or consonant_key(a) != consonant_key(b):
+        return False
+    return consonants_alike(a, b) and fuzz.ratio(a, b) >= VOWELS_APART_RATIO
 
 
 def _pair_only_word_apart(

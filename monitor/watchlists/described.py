@@ -1,0 +1,113 @@
+"""An organisation's name written as its name, its legal form, then words that describe it.
+
+Registers and lists write a company's name, its legal form, and after it its seat or its
+trade: 'ARANEKS DOO BEOGRAD-VOZDOVAC' (its seat, a Belgrade municipality), 'CILINDER SISTEM
+D.O.O. ZA PROIZVODNJU I USLUGE' (Serbian: for production and services), 'UNIPAPEL S.A.
+BOLSAS DE PAPEL PAPELES SOBRES' (paper bags, envelopes), 'BANCO DE VENEZUELA SA, BANCO
+UNIVERSAL' (the kind of bank); English names say what a body is for after 'for': 'WAAD
+PROJECT FOR RECONSTRUCTION'. The SDN list gives each of these as an alias of the entry named
+'ARANEKS DOO', 'CILINDER SISTEM D.O.O.', 'UNIPAPEL S.A.', 'WAAD PROJECT'.
+
+The name proper is then the words before the legal form (or 'for'); the words after it
+are no other company's name, so a listed name with exactly those words is the watched
+company (:func:`monitor.watchlists.scoring.score_names` asks the rest: every word paired, a
+telling word rare on the list). A legal form opening the name ('OOO VESNA') or closing it
+says nothing of the kind. Corporate words that are no legal form ('Technologies') are no
+such boundary: 'HUAWEI TECHNOLOGIES (THAILAND)' is another company than 'HUAWEI', and a
+country after the form names a subsidiary, not a trade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from monitor.countries import ISO_3166_ALPHA2
+from monitor.names import fold
+from monitor.watchlists.tokens import NameForm, analyse, is_distinctive
+from monitor.watchlists.words import ARABIC_ARTICLES, GENERIC_WORDS, PARTICLES
+
+PURPOSE = frozenset({"for"})
+"""Particles after which an organisation's name says what it is for: 'WAAD PROJECT FOR
+RECONSTRUCTION'. Other particles ('de', 'of', 'and') join the words of one name."""
+CORPORATE = frozenset({"technology", "technologies", "tech"})
+"""Words dropped with the legal forms that are no legal form: what follows them is still
+the name ('HUAWEI TECHNOLOGIES (THAILAND)')."""
+_COUNTRIES = frozenset(
+    token
+    for country in ISO_3166_ALPHA2.values()
+    for token in fold(country).split()
+    if len(token) >= 4 and token not in GENERIC_WORDS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """The words of an organisation's name before its legal form, and those after it."""
+
+    name: frozenset[str]
+    description: frozenset[str]
+
+
+NOT_DESCRIBED = Described(frozenset(), frozenset())
+
+
+def _boundary(dropped: tuple[str, ...]) -> bool:
+    """Whether words dropped from a name's beginning include a legal form or 'for'."""
+    kept = set(dropped) - PARTICLES - ARABIC_ARTICLES - CORPORATE
+    return bool(kept or PURPOSE & set(dropped))
+
+
+def described(form: NameForm) -> Described:
+    """The name proper and the description of a watched organisation's name written 'NAME
+    <legal form> DESCRIPTION' (:data:`NOT_DESCRIBED` when it is not so written): cut at
+    the first legal form or 'for' with words on both sides, the description no country."""
+    if form.person or not _boundary(form.dropped):
+        return NOT_DESCRIBED  # the cheap test first: most names have no such word
+    return _described(form.original)
+
+
+@lru_cache(maxsize=20_000)
+def _described(name: str) -> Described:
+    words = name.split()
+    for cut in range(1, len(words)):
+        head = analyse(" ".join(words[:cut]))
+        if not _boundary(head.dropped):
+            continue
+        tail = analyse(" ".join(words[cut:])).tokens
+        if not head.tokens or not tail or _COUNTRIES & set(tail):
+            return NOT_DESCRIBED
+        return Described(frozenset(head.tokens), frozenset(tail))
+    return NOT_DESCRIBED
+
+
+def described_company(
+    watched: NameForm,
+    listed: NameForm,
+    pairs: Sequence[tuple[str, str, float]],
+    missing: Sequence[str],
+    frequent: frozenset[str],
+) -> bool:
+    """Whether the listed organisation is the watched one without the words describing it
+    after its legal form (:func:`described`): 'UNIPAPEL S.A.' for 'UNIPAPEL S.A. BOLSAS DE
+    PAPEL PAPELES SOBRES'. Every listed word and every word of the watched name proper is
+    paired, the watched words left over are all of the description, and a paired word is
+    telling and rare on the list (``frequent``), as when a generic word is left out
+    (:func:`monitor.watchlists.scoring.score_names`): a company named 'SHAHID' is no
+    'SHAHID ... LLC' of many. Nothing known of the list, the rule does not apply."""
+    if listed.person or not frequent or not missing:
+        return False
+    parts = described(watched)
+    if not parts.name or not set(missing) <= parts.description:
+        return False
+    paired_w, paired_l = {a for a, _, _ in pairs}, {b for _, b, _ in pairs}
+    if not set(listed.tokens) <= paired_l:
+        return False
+    if not all(t in paired_w or t in ARABIC_ARTICLES for t in parts.name):
+        return False
+    return any(
+        is_distinctive(a) and is_distinctive(b) and a not in frequent and b not in frequent
+        for a, b, _ in pairs
+        if a in parts.name
+    )
