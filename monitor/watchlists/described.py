@@ -26,7 +26,7 @@ from functools import lru_cache
 from monitor.countries import ISO_3166_ALPHA2
 from monitor.names import fold
 from monitor.watchlists.tokens import NameForm, analyse, is_distinctive
-from monitor.watchlists.words import ARABIC_ARTICLES, GENERIC_WORDS, PARTICLES
+from monitor.watchlists.words import ARABIC_ARTICLES, CONNECTORS, GENERIC_WORDS, PARTICLES
 
 PURPOSE = frozenset({"for"})
 """Particles after which an organisation's name says what it is for: 'WAAD PROJECT FOR
@@ -83,31 +83,50 @@ def _described(name: str) -> Described:
 
 
 def described_company(
-    watched: NameForm,
-    listed: NameForm,
+    described_form: NameForm,
+    other: NameForm,
     pairs: Sequence[tuple[str, str, float]],
-    missing: Sequence[str],
+    left_over: Sequence[str],
     frequent: frozenset[str],
 ) -> bool:
-    """Whether the listed organisation is the watched one without the words describing it
-    after its legal form (:func:`described`): 'UNIPAPEL S.A.' for 'UNIPAPEL S.A. BOLSAS DE
-    PAPEL PAPELES SOBRES'. Every listed word and every word of the watched name proper is
-    paired, the watched words left over are all of the description, and a paired word is
-    telling and rare on the list (``frequent``), as when a generic word is left out
-    (:func:`monitor.watchlists.scoring.score_names`): a company named 'SHAHID' is no
-    'SHAHID ... LLC' of many. Nothing known of the list, the rule does not apply."""
-    if listed.person or not frequent or not missing:
+    """Whether ``other`` names the organisation ``described_form`` names without the words
+    describing it after its legal form (:func:`described`): 'UNIPAPEL S.A.' and 'UNIPAPEL
+    S.A. BOLSAS DE PAPEL PAPELES SOBRES', whichever is watched. ``pairs``: the words paired,
+    the described name's first; ``left_over``: its words the other lacks.
+
+    Every word of the other name and of the name proper is paired, the words left over
+    are all of the description, and a paired word is telling and rare on the list
+    (``frequent``), as when a generic word is left out (:func:`monitor.watchlists.scoring.
+    score_names`): a company named 'SHAHID' is no 'SHAHID ... LLC' of many. Nothing known
+    of the list, the rule does not apply. The other name is a company's name
+    (:func:`company_name`): 'PARTIZAN TECH DOO BEOGRAD' is not every 'PARTIZAN', nor 'AL-HODA
+    FOR RELIGIOUS TOURISM COMPANY' an alias 'HODA' (SDN entries of others)."""
+    if described_form.person or other.person or not frequent or not left_over:
         return False
-    parts = described(watched)
-    if not parts.name or not set(missing) <= parts.description:
+    if not company_name(other):
         return False
-    paired_w, paired_l = {a for a, _, _ in pairs}, {b for _, b, _ in pairs}
-    if not set(listed.tokens) <= paired_l:
+    parts = described(described_form)
+    if not parts.name or not set(left_over) <= parts.description:
         return False
-    if not all(t in paired_w or t in ARABIC_ARTICLES for t in parts.name):
+    mine, theirs = {a for a, _, _ in pairs}, {b for _, b, _ in pairs}
+    if not all(t in theirs or t in SET_ASIDE for t in other.tokens):
+        return False
+    if not all(t in mine or t in SET_ASIDE for t in parts.name):
         return False
     return any(
         is_distinctive(a) and is_distinctive(b) and a not in frequent and b not in frequent
         for a, b, _ in pairs
         if a in parts.name
     )
+
+
+SET_ASIDE = ARABIC_ARTICLES | CONNECTORS
+"""Words a name may write or leave out ('AL-BUSTAN', 'BUSTAN'; 'WA', 'I')."""
+
+
+def company_name(listed: NameForm) -> bool:
+    """Whether a listed name names a company on its own: a legal form written with it
+    ('UNIPAPEL S.A.', 'ARANEKS DOO') or two words at least, the Arabic article aside
+    ('WAAD PROJECT'). One bare word ('CHAM', 'PARTIZAN') is a name many companies take,
+    and the alias of a person or vessel as often."""
+    return listed.company or sum(1 for t in listed.tokens if t not in ARABIC_ARTICLES) >= 2

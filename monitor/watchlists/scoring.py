@@ -38,6 +38,12 @@ An organisation written as its initials, five letters at least, scores
 written as a word blended from its words' beginnings, one word kept whole (``BLEND``:
 "COLCERDOS" for "COLOMBIANA DE CERDOS", :mod:`monitor.watchlists.blends`).
 
+A watched organisation written as its name, its legal form and words describing it
+('UNIPAPEL S.A. BOLSAS DE PAPEL PAPELES SOBRES') is the listed name proper ('UNIPAPEL
+S.A.'), and the other way round (:mod:`monitor.watchlists.described`); two names that
+agree but for the word for the kind of body ('AKHMAD KADYROV FUND' / 'AKHMAT KADYROV
+FOUNDATION') are one (:mod:`monitor.watchlists.bodies`); each scores up to ``CONTAINED``.
+
 A match still rests on a distinctive word: common words alone never match.
 
 Words of four letters or fewer, and words with digits, must be equal;
@@ -61,6 +67,7 @@ from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
 from monitor.watchlists.blends import blended
+from monitor.watchlists.bodies import bodies_swapped
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
 from monitor.watchlists.described import described_company
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
@@ -356,7 +363,10 @@ class NameScore:
     missing: tuple[str, ...]
     extra: tuple[str, ...]
     contained: str = ""  # "listed": the listed name has all the watched words; "watched"
-    # (a person) or "watched company": the watched name has all the listed words
+    # (a person) or "watched company": the watched name has all the listed words;
+    # "described" ("described listed"): the watched (listed) name is the other, its legal
+    # form and words describing it (:mod:`monitor.watchlists.described`); "bodies": the
+    # word for the kind of body translated otherwise (:mod:`monitor.watchlists.bodies`)
     apart: tuple[tuple[str, str], ...] = ()  # words paired as one spelt apart (see
     # :func:`_pair_spelt_apart`), the rest of the name the same
     titles: tuple[str, ...] = ()  # watched titles set aside ('dr', 'colonel')
@@ -385,9 +395,16 @@ class NameScore:
                 "the watched name contains every word of the listed name (a shorter name of "
                 "the watched company, or of the company it is named after)"
             )
-        elif self.contained == "described":
+        elif self.contained == "bodies":
             parts.append(
-                "the watched name is the listed name, its legal form and words that "
+                "the two names agree but for the word for the kind of body, translated otherwise"
+            )
+        elif self.contained.startswith("described"):
+            one, other = (
+                ("listed", "watched") if "listed" in self.contained else ("watched", "listed")
+            )
+            parts.append(
+                f"the {one} name is the {other} name, its legal form and words that "
                 "describe it (a trade, a seat, what it is for)"
             )
         if self.apart:
@@ -738,7 +755,9 @@ def _generic_dropped(
     'SHAHID INDUSTRIES' is not 'SHAHID'.
     Nothing known of the list, the rule does not apply. The listed name has two
     words at least (the Arabic article aside): 'CHAM BANK' is not 'CHAM HOLDING' (alias
-    'CHAM'), 'SINA BANK' is not a vessel 'SINA'.
+    'CHAM'), 'SINA BANK' is not a vessel 'SINA'; nor is one word and its legal form
+    enough: 'SOVFRACHT MANAGEMENT COMPANY' is not 'OJSC SOVFRACHT', 'AL-AQSA AL-ISLAMI
+    BANK' not 'AL-AQSA FOUNDATION' (SDN entries of others each).
     """
     if listed.person or not frequent:
         return False
@@ -1279,6 +1298,12 @@ def score_names(
     )
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
+    if extra and not missing and not contained:
+        flipped = [(b, a, s) for a, b, s in pairs]  # 'UNIPAPEL S.A. BOLSAS DE PAPEL' listed
+        if described_company(listed, watched, flipped, extra, frequent) and (
+            min(recall, CONTAINED) > score
+        ):
+            score, contained = min(recall, CONTAINED), "described listed"
     if missing and _fuller_watched(lst, pairs):
         # Every listed word found: the listed name's own recall is how much of it the watch has.
         covered = found / (sum(paired_weights) or 1)
@@ -1289,6 +1314,10 @@ def score_names(
         covered = found / (sum(paired_weights) or 1)
         if min(covered, CONTAINED) > score:
             score, contained = min(covered, CONTAINED), "watched company"
+    if missing and not contained and bodies_swapped(listed, lst, pairs, missing, frequent):
+        covered = found / (sum(paired_weights) or 1)  # 'ORGANIZATION' for 'COMMITTEE'
+        if min(covered, CONTAINED) > score:
+            score, contained = min(covered, CONTAINED), "bodies"
     if missing and not contained and described_company(watched, listed, pairs, missing, frequent):
         covered = found / (sum(paired_weights) or 1)  # 'UNIPAPEL S.A. BOLSAS DE PAPEL'
         if min(covered, CONTAINED) > score:
