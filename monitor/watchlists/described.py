@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from monitor.countries import ISO_3166_ALPHA2
 from monitor.names import fold
+from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.tokens import NameForm, analyse, is_distinctive
 from monitor.watchlists.words import ARABIC_ARTICLES, CONNECTORS, GENERIC_WORDS, PARTICLES
 
@@ -59,10 +60,35 @@ def _boundary(dropped: tuple[str, ...]) -> bool:
     return bool(kept or PURPOSE & set(dropped))
 
 
+_UNITS = """
+    academy institute factory plant works department branch office bureau center centre
+    laboratory laboratories division unit subsidiary directorate school college university
+    hospital station
+"""
+UNITS = frozenset(_UNITS.split())
+"""Words naming a part of an organisation: after the parent's name and legal form they
+name that part, another entry ('CHINA AEROSPACE SCIENCE AND INDUSTRY CORPORATION (CASIC)
+3RD ACADEMY', '... SECOND ACADEMY', '... 159 FACTORY' are Entity List parties apart from
+the corporation on the OFAC list)."""
+
+
+def _names_a_part(word: str) -> bool:
+    """Whether a word after the legal form names a part of the organisation or another
+    one, not a trade or a seat: a unit (:data:`UNITS`), a number or ordinal ('3rd',
+    'Second', '159'), a country (a subsidiary's: 'HUAWEI ... (THAILAND)')."""
+    return (
+        word in UNITS
+        or word in _COUNTRIES
+        or any(c.isdigit() for c in word)
+        or ordinal(word) is not None
+    )
+
+
 def described(form: NameForm) -> Described:
     """The name proper and the description of a watched organisation's name written 'NAME
     <legal form> DESCRIPTION' (:data:`NOT_DESCRIBED` when it is not so written): cut at
-    the first legal form or 'for' with words on both sides, the description no country."""
+    the first legal form or 'for' with words on both sides, no word of the description
+    naming a part of it or another organisation (:func:`_names_a_part`)."""
     if form.person or not _boundary(form.dropped):
         return NOT_DESCRIBED  # the cheap test first: most names have no such word
     return _described(form.original)
@@ -76,7 +102,7 @@ def _described(name: str) -> Described:
         if not _boundary(head.dropped):
             continue
         tail = analyse(" ".join(words[cut:])).tokens
-        if not head.tokens or not tail or _COUNTRIES & set(tail):
+        if not head.tokens or not tail or any(_names_a_part(t) for t in tail):
             return NOT_DESCRIBED
         return Described(frozenset(head.tokens), frozenset(tail))
     return NOT_DESCRIBED

@@ -78,6 +78,11 @@ def test_where_a_name_is_cut_from_its_description() -> None:
         "HUAWEI TECHNOLOGIES (THAILAND)",
         "CUBI CAFE CLICK CUBE MEXICO, S.A. DE C.V.",
         "VERANILLO DIVE CENTER LTDA. COLOMBIA",
+        # a part of the corporation named after it, another Entity List party than the
+        # corporation on the OFAC list
+        "China Aerospace Science and Industry Corporation (CASIC) 3rd Academy",
+        "China Aerospace Science and Industry Corporation Second Academy",
+        "China Aerospace Science and Industry Corporation (CASIC) 3rd Academy?s 159 Factory",
     ):
         assert described(analyse(name)) == NOT_DESCRIBED, name
 
