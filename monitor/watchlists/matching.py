@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from monitor.records import Record
 from monitor.watchlists.blends import blend_keys
 from monitor.watchlists.cyrillic import cyrillic_reading
+from monitor.watchlists.described import described
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.generic_names import index_keys, lookup_keys, watchable
 from monitor.watchlists.places import country_key, in_place, places_text
@@ -211,6 +212,8 @@ class _WatchedName:
     total_weight: float
     set_aside: int  # the mask of titles scoring may set aside ('Dr', 'Colonel')
     every: int  # the mask of all its words
+    named: int = 0  # an organisation's name written 'NAME <legal form> DESCRIPTION': the
+    # mask of its name's distinctive words (:mod:`monitor.watchlists.described`)
 
     def bound(self, found_mask: int) -> float:
         """The best score this name could reach with these distinctive words found.
@@ -221,10 +224,11 @@ class _WatchedName:
         never exceed this bound, so names below the threshold are skipped without being
         scored. A listed name sharing two distinctive words may be one the watched name
         contains (a watch with a patronymic the list leaves out), which scores up to
-        ``CONTAINED`` whatever the watched words not found.
+        ``CONTAINED`` whatever the watched words not found, as does an organisation's
+        name proper found without the words describing it after its legal form.
         """
         found = ((found_mask | self.set_aside) & ~self.common_mask).bit_count()
-        if found >= MIN_SHARED_PERSON:
+        if found >= MIN_SHARED_PERSON or (self.named and found_mask & self.named == self.named):
             return max(CONTAINED, (found + self.common_weight) / self.total_weight)
         return (found + self.common_weight) / self.total_weight
 
@@ -274,6 +278,16 @@ class _WatchedName:
                 if self.bound(found_mask) >= threshold:
                     return True
         return False
+
+
+def _named_mask(form: NameForm) -> int:
+    """The mask of the distinctive words of an organisation's name proper when the name
+    goes on after its legal form with words describing it (:func:`~monitor.watchlists.
+    described.described`: 'UNIPAPEL S.A. BOLSAS DE PAPEL'); 0 otherwise. Found alone,
+    they may score up to ``CONTAINED`` (:func:`~monitor.watchlists.described.
+    described_company`)."""
+    name = described(form).name
+    return sum(1 << i for i, t in enumerate(form.tokens) if t in name and is_distinctive(t))
 
 
 def _lowest(mask: int, count: int) -> int:
@@ -363,6 +377,7 @@ class WatchIndex:
                     total_weight=sum(weight(t) for t in form.tokens),
                     set_aside=sum(1 << i for i, t in enumerate(form.tokens) if t in titles),
                     every=(1 << len(form.tokens)) - 1,
+                    named=_named_mask(form),
                 )
             )
             if form.exact_only:

@@ -38,6 +38,12 @@ An organisation written as its initials, five letters at least, scores
 written as a word blended from its words' beginnings, one word kept whole (``BLEND``:
 "COLCERDOS" for "COLOMBIANA DE CERDOS", :mod:`monitor.watchlists.blends`).
 
+A watched organisation written as its name, its legal form and words describing it
+('UNIPAPEL S.A. BOLSAS DE PAPEL PAPELES SOBRES') is the listed name proper ('UNIPAPEL
+S.A.'), and the other way round (:mod:`monitor.watchlists.described`); two names that
+agree but for the word for the kind of body ('AKHMAD KADYROV FUND' / 'AKHMAT KADYROV
+FOUNDATION') are one (:mod:`monitor.watchlists.bodies`); each scores up to ``CONTAINED``.
+
 A match still rests on a distinctive word: common words alone never match.
 
 Words of four letters or fewer, and words with digits, must be equal;
@@ -61,7 +67,9 @@ from rapidfuzz.distance import Levenshtein
 
 from monitor.names import fold
 from monitor.watchlists.blends import blended
+from monitor.watchlists.bodies import bodies_swapped
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
+from monitor.watchlists.described import described_company
 from monitor.watchlists.generic_names import GENERIC_WHY, generic_match
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
@@ -356,7 +364,10 @@ class NameScore:
     missing: tuple[str, ...]
     extra: tuple[str, ...]
     contained: str = ""  # "listed": the listed name has all the watched words; "watched"
-    # (a person) or "watched company": the watched name has all the listed words
+    # (a person) or "watched company": the watched name has all the listed words;
+    # "described" ("described listed"): the watched (listed) name is the other, its legal
+    # form and words describing it (:mod:`monitor.watchlists.described`); "bodies": the
+    # word for the kind of body translated otherwise (:mod:`monitor.watchlists.bodies`)
     apart: tuple[tuple[str, str], ...] = ()  # words paired as one spelt apart (see
     # :func:`_pair_spelt_apart`), the rest of the name the same
     titles: tuple[str, ...] = ()  # watched titles set aside ('dr', 'colonel')
@@ -387,6 +398,18 @@ class NameScore:
             )
         elif self.contained in GENERIC_WHY:
             parts.append(GENERIC_WHY[self.contained])
+        elif self.contained == "bodies":
+            parts.append(
+                "the two names agree but for the word for the kind of body, translated otherwise"
+            )
+        elif self.contained.startswith("described"):
+            one, other = (
+                ("listed", "watched") if "listed" in self.contained else ("watched", "listed")
+            )
+            parts.append(
+                f"the {one} name is the {other} name, its legal form and words that "
+                "describe it (a trade, a seat, what it is for)"
+            )
         if self.apart:
             spelt = ", ".join(f"{a}~{b}" for a, b in self.apart)
             parts.append(
@@ -735,7 +758,9 @@ def _generic_dropped(
     'SHAHID INDUSTRIES' is not 'SHAHID'.
     Nothing known of the list, the rule does not apply. The listed name has two
     words at least (the Arabic article aside): 'CHAM BANK' is not 'CHAM HOLDING' (alias
-    'CHAM'), 'SINA BANK' is not a vessel 'SINA'.
+    'CHAM'), 'SINA BANK' is not a vessel 'SINA'; nor is one word and its legal form
+    enough: 'SOVFRACHT MANAGEMENT COMPANY' is not 'OJSC SOVFRACHT', 'AL-AQSA AL-ISLAMI
+    BANK' not 'AL-AQSA FOUNDATION' (SDN entries of others each).
     """
     if listed.person or not frequent:
         return False
@@ -921,8 +946,9 @@ def _pair_spelt_apart(
         return pairs, ()
     loose = apart_similarity(a, b)
     likeness = VARIANT if loose >= APART_CLOSE else loose
-    if not person and cut_short(a, b):
-        likeness = VARIANT  # 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL STIFTELSE'
+    if not person and (cut_short(a, b) or vowels_apart(a, b)):
+        # 'AL-AQSA SPANM I STIFTELSE' / 'AL-AQSA SPANMAL STIFTELSE', 'BASHARA' / 'BOSHRA'
+        likeness = VARIANT
     if len(firm) < MIN_SHARED_PERSON and (
         likeness < APART_CLOSE or not _same_parts(forms, [*telling, (a, b)])
     ):
@@ -1291,6 +1317,12 @@ def score_names(
     )
     if fuller and min(recall, CONTAINED) > score:
         score, contained = min(recall, CONTAINED), "listed"
+    if extra and not missing and not contained:
+        flipped = [(b, a, s) for a, b, s in pairs]  # 'UNIPAPEL S.A. BOLSAS DE PAPEL' listed
+        if described_company(listed, watched, flipped, extra, frequent) and (
+            min(recall, CONTAINED) > score
+        ):
+            score, contained = min(recall, CONTAINED), "described listed"
     if missing and _fuller_watched(lst, pairs):
         # Every listed word found: the listed name's own recall is how much of it the watch has.
         covered = found / (sum(paired_weights) or 1)
@@ -1301,6 +1333,14 @@ def score_names(
         covered = found / (sum(paired_weights) or 1)
         if min(covered, CONTAINED) > score:
             score, contained = min(covered, CONTAINED), "watched company"
+    if missing and not contained and bodies_swapped(listed, lst, pairs, missing, frequent):
+        covered = found / (sum(paired_weights) or 1)  # 'ORGANIZATION' for 'COMMITTEE'
+        if min(covered, CONTAINED) > score:
+            score, contained = min(covered, CONTAINED), "bodies"
+    if missing and not contained and described_company(watched, listed, pairs, missing, frequent):
+        covered = found / (sum(paired_weights) or 1)  # 'UNIPAPEL S.A. BOLSAS DE PAPEL'
+        if min(covered, CONTAINED) > score:
+            score, contained = min(covered, CONTAINED), "described"
     telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
     if listed.person and watched.company and len(telling) < 2:
         # A company's name sharing one word with a person's is a coincidence of words, not
@@ -1474,12 +1514,15 @@ def _pair_organisation_apart(
 
 
 def _organisation_word_apart(a: str, b: str, pairs: list[tuple[str, str, float]]) -> bool:
-    """Whether an organisation's word ``a`` is ``b`` spelt apart, held close: five letters
-    at least, the same first letter as written, ``APART_CLOSE`` alike in the loose reading,
-    and not paired as a variant already."""
-    if min(len(a), len(b)) < ORGANISATION_APART_LENGTH or a[0] != b[0]:
+    """Whether an organisation's word ``a`` is ``b`` spelt apart, held close: the same first
+    letter as written, not paired as a variant already, and five letters at least,
+    ``APART_CLOSE`` alike in the loose reading, or only its vowels written otherwise
+    (:func:`vowels_apart`: 'NOOR HOLDING' / 'NOUR HOLDING', 'AJNAD MASR' / 'AJNAD MISR')."""
+    if not a or not b or a[0] != b[0]:
         return False
-    if apart_similarity(a, b) < APART_CLOSE:
+    if not vowels_apart(a, b) and (
+        min(len(a), len(b)) < ORGANISATION_APART_LENGTH or apart_similarity(a, b) < APART_CLOSE
+    ):
         return False
     before = next((s for x, y, s in pairs if (x, y) == (a, b)), 0.0)
     return before < VARIANT
@@ -1528,6 +1571,26 @@ def _pair_beside_common_words(
 ORGANISATION_APART_LENGTH = 5
 """Letters the word two organisations' names spell apart must have when they share one
 telling word only (:func:`_pair_organisation_apart`)."""
+
+VOWELS_APART_RATIO = 75
+"""How alike as written (rapidfuzz ratio) two words of an organisation's name written with
+other vowels must be: 'Noor'/'Nour', 'Masr'/'Misr' are 75; 'Nour'/'Nar' (57) are two."""
+
+
+def vowels_apart(a: str, b: str) -> bool:
+    """Whether two words of an organisation's name are one word whose vowels the two
+    transliterate otherwise: one :func:`consonant_key` (its closing vowel too),
+    :func:`consonants_alike`, ``VOWELS_APART_RATIO`` alike as written, four letters at
+    least: 'Noor'/'Nour' (Arabic 'nur'), 'Masr'/'Misr', 'Hermoral'/'Hormaral',
+    'Bashara'/'Boshra', 'More'/'Morye' (SDN aliases of one entry each). Arabic and
+    Persian write short vowels not at all, Russian 'ye' after a consonant is 'e'.
+
+    Never a name on its own: beside words the two names share, as the spelt-apart rules
+    ask (:func:`_organisation_word_apart`, :func:`_pair_spelt_apart`); 'KACH' and 'KOCH'
+    are two organisations."""
+    if min(len(a), len(b)) < VARIANT_MIN_LENGTH or consonant_key(a) != consonant_key(b):
+        return False
+    return consonants_alike(a, b) and fuzz.ratio(a, b) >= VOWELS_APART_RATIO
 
 
 def _pair_only_word_apart(
