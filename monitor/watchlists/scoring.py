@@ -150,7 +150,7 @@ def transliteration_variant(a: str, b: str) -> bool:
     if fuzz.ratio(a, b) < VARIANT_MIN_RATIO:
         return False
     x, y = sounds(a), sounds(b)
-    if x == y or sounds_as_j(a) == sounds_as_j(b):
+    if x == y or sounds_as_j(a) == sounds_as_j(b) or _vowel_for_vowel(a, b):
         return True
     if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
         return False
@@ -167,6 +167,20 @@ def transliteration_variant(a: str, b: str) -> bool:
 _ONE_VOWEL = ({"a", "e"}, {"e", "i"}, {"o", "u"})
 """Vowels that transliterate one vowel ('Ahmad'/'Ahmed', 'Qasim'/'Qasem', 'Umar'/'Omar');
 'Aman' and 'Amin', 'Said' and 'Saad' are other names."""
+
+
+_WRITTEN_CONSONANT = re.compile(r"[^aeiou]")
+
+
+def _vowel_for_vowel(a: str, b: str) -> bool:
+    """Whether two words as written differ only in vowels that transliterate one vowel,
+    letter for letter, two consonants at least: 'Ayed'/'Ayid', 'Eyad'/'Iyad'. The reading
+    of :func:`~monitor.watchlists.tokens.sounds` makes a 'y' after the first letter an 'i'
+    and then one 'i' of 'yi' ('ayid' is 'aid', 'ayed' 'aied'), which hid these from the
+    letter-for-letter test there."""
+    if len(a) != len(b) or "y" not in a or len(_WRITTEN_CONSONANT.findall(a)) < 2:
+        return False
+    return all(c == d or {c, d} in _ONE_VOWEL for c, d in zip(a, b, strict=True))
 
 
 def _inner_vowel(shorter: str, longer: str) -> bool:
