@@ -2,7 +2,9 @@
 a surname that is also a word of a country's name ('JAN, Lahore': Svalbard and Jan
 Mayen), a Cyrillic soft sign or Ukrainian є written or not ('HUBARYEV'/'GUBAREV'), a
 vowel beside a 'y' transliterated another way ('ABU AYED'/'ABU AYID'), the Korean 외
-written 'oi' ('CHOI'/'CHOE'). Distinct people sharing such a word stay apart.
+written 'oi' ('CHOI'/'CHOE'), the Arabic article written as it sounds ('ASHAMI' for
+'AL-SHAMI'), a common surname spelt apart beside two common names that agree ('QADHAFI,
+Mohammed Muammar' / 'GADHAFFI, Mohammad Moammar'). Distinct people sharing such a word stay apart.
 
 The positives are names of one OFAC SDN entry (2021-07-07 list), each way; the negatives
 names of distinct entries of that list.
@@ -14,7 +16,7 @@ import pytest
 
 from monitor.watchlists.config import WatchlistConfig
 from monitor.watchlists.cyrillic import cyrillic_reading
-from monitor.watchlists.scoring import transliteration_variant
+from monitor.watchlists.scoring import article_variant, transliteration_variant
 from monitor.watchlists.syllables import korean_reading
 from monitor.watchlists.tokens import is_distinctive
 from tests.watchlists.test_matching_classes import entity, person, score
@@ -30,6 +32,8 @@ ONE_PERSON = [
     ("ABU AYED", "ABU AYID"),  # SDN 16448
     ("GEYE, Aroun", "GAYE, Aroun"),  # SDN 19129
     ("CHOI, Bu-il", "CHOE, Pu Il"),  # SDN 20120
+    ("ASHAMI, Husayn", "AL-SHAMI, Husayn"),  # SDN 9966: the article as it sounds, 'ash-Shami'
+    ("QADHAFI, Mohammed Muammar", "GADHAFFI, Mohammad Moammar"),  # SDN 12628
 ]
 
 
@@ -119,3 +123,37 @@ def test_korean_oe_written_oi_is_one_syllable() -> None:
 def test_a_korean_surname_alone_is_no_person() -> None:
     # 'CHOE, Chol Ho' and 'CHOI, Song Il': one surname two ways, two given names
     assert score("CHOI, Song Il", person("CHOE, Chol Ho"), sdn_rarity()) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("ashami", "shami"), ("ashami", "shamy"), ("arrahman", "rahman"), ("asharif", "sharif")],
+)
+def test_the_article_written_as_it_sounds(one: str, other: str) -> None:
+    assert article_variant(one, other) and article_variant(other, one)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("asadi", "sadi"),  # too short a rest: 'Asadi' is a name of its own
+        ("amir", "mir"),
+        ("abbas", "bbas"),  # 'b' is no sun letter
+        ("ansari", "nasri"),  # a nisba, not the article: no other name of it
+    ],
+)
+def test_other_words_beginning_with_a_keep_it(one: str, other: str) -> None:
+    assert not article_variant(one, other)
+
+
+@pytest.mark.parametrize(
+    ("watched", "listed"),
+    [
+        # distinct SDN persons of one family: a given name left over is another person
+        ("QADHAFI, Saadi Muammar", "QADHAFI, Saif Muammar"),
+        # two common names left over, neither a letter apart from the other
+        ("HASSAN, Mohammed Ali", "HOSSEIN, Mohammad Ali"),
+    ],
+)
+def test_common_names_left_over_stay_apart(watched: str, listed: str) -> None:
+    assert score(watched, person(listed), sdn_rarity()) < THRESHOLD
