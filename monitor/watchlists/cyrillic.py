@@ -9,7 +9,9 @@ in known places, so reading those places one way makes the spellings one word:
 
 * я, ю, ё, е after a vowel or a soft sign: 'ya'/'ia'/'ja', 'yu'/'iu'/'ju', 'yo'/'io'/'e'
   (ICAO writes ё as 'e': 'Pyotr'/'Petr', 'Fyodor'/'Fedor'), 'ye'/'e'/'ie' at the start of
-  a word or after a vowel ('Yevgeniy'/'Evgeny', 'Sergeyevich'/'Sergeevich');
+  a word or after a vowel ('Yevgeniy'/'Evgeny', 'Sergeyevich'/'Sergeevich'), and after a
+  consonant (ье, which ICAO writes without the soft sign: 'Vasilyev'/'Vasiliev'/'Vasilev';
+  the Ukrainian є of a Russian surname: 'Hubaryev'/'Gubarev');
 * й and the endings -ий, -ый, -ій, -ей: 'y'/'i'/'j', 'iy'/'ii'/'y'/'i', 'ey'/'ei'
   ('Yuriy'/'Yuri'/'Iurii', 'Dmitriy'/'Dmitry', '-skiy'/'-sky'/'-ski'/'-skyi',
   'Sergey'/'Sergei');
@@ -59,6 +61,10 @@ _START_IOTA = re.compile(r"^[yj](?=[aou])")  # Я, Ю, Ё at the start: 'Yuriy',
 _SOFT_YO = re.compile(r"(?<=[^aeiouy])[yi]o")  # Ё after a consonant: 'Pyotr', 'Petr'
 _BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])[yj](?=[aeiou])")  # 'Dmitriyev', 'Sergeyevich'
 _SOFT = re.compile(r"(?<=[^aeiouy])[yj](?=[aeiou])")  # я, ю after a consonant: 'ya'/'ia'
+# ье (a soft sign before е) and the Ukrainian є after a consonant: BGN writes 'ye', older
+# habits 'ie', ICAO 9303 drops the soft sign ('Vasilyev'/'Vasiliev'/'Vasilev'), and the
+# Ukrainian form of a Russian surname writes є ('Hubaryev' for 'Gubarev').
+_SOFT_E = re.compile(r"(?<=[^aeiouy])ie(?=[^aeiouy])")
 _HARD_Y = re.compile(r"(?<=[^aeiouy])y(?=[^aeiouy])")  # Ukrainian и, Russian ы: 'Tymofeev'
 _FINAL = re.compile(r"(?:[iy][iyj]|(?<=[^aeiouy])y)$")  # -ий, -ый, -ій: 'Yuriy'/'Yuri'
 _FINAL_E = re.compile(r"e[iyj]$")  # -ей: 'Sergey'/'Sergei', 'Alexei'/'Aleksey'
@@ -95,6 +101,8 @@ def cyrillic_reading(word: str) -> str:
         word = _SOFT.sub("i", word)
         word = _HARD_Y.sub("i", word)
         word = _J_AFTER_VOWEL.sub("i", word)
+    if "ie" in word:
+        word = _SOFT_E.sub("e", word)
     word = word.replace("h", "g").replace("j", "i")
     return _DOUBLED.sub(r"\1", word)
 

@@ -159,7 +159,7 @@ def transliteration_variant(a: str, b: str) -> bool:
     if fuzz.ratio(a, b) < VARIANT_MIN_RATIO:
         return False
     x, y = sounds(a), sounds(b)
-    if x == y or sounds_as_j(a) == sounds_as_j(b):
+    if x == y or sounds_as_j(a) == sounds_as_j(b) or _vowel_for_vowel(a, b):
         return True
     if skeleton(a) != skeleton(b) or len(skeleton(a)) < 2:
         return False
@@ -176,6 +176,20 @@ def transliteration_variant(a: str, b: str) -> bool:
 _ONE_VOWEL = ({"a", "e"}, {"e", "i"}, {"o", "u"})
 """Vowels that transliterate one vowel ('Ahmad'/'Ahmed', 'Qasim'/'Qasem', 'Umar'/'Omar');
 'Aman' and 'Amin', 'Said' and 'Saad' are other names."""
+
+
+_WRITTEN_CONSONANT = re.compile(r"[^aeiou]")
+
+
+def _vowel_for_vowel(a: str, b: str) -> bool:
+    """Whether two words as written differ only in vowels that transliterate one vowel,
+    letter for letter, two consonants at least: 'Ayed'/'Ayid', 'Eyad'/'Iyad'. The reading
+    of :func:`~monitor.watchlists.tokens.sounds` makes a 'y' after the first letter an 'i'
+    and then one 'i' of 'yi' ('ayid' is 'aid', 'ayed' 'aied'), which hid these from the
+    letter-for-letter test there."""
+    if len(a) != len(b) or "y" not in a or len(_WRITTEN_CONSONANT.findall(a)) < 2:
+        return False
+    return all(c == d or {c, d} in _ONE_VOWEL for c, d in zip(a, b, strict=True))
 
 
 def _inner_vowel(shorter: str, longer: str) -> bool:
@@ -254,17 +268,37 @@ def written_article(word: str) -> str:
 def article_variant(a: str, b: str) -> bool:
     """One word written with the Arabic article, the other without: 'ELKADDAFI' for
     'AL-QADHAFI', 'ELMOBRUK' for 'AL-MOBRUK', 'ALHOSSEINI' for 'AL-HOSEINI' (the list
-    writes the article apart in one name and onto the word in another). The rest must be
+    writes the article apart in one name and onto the word in another), or with the article
+    as it sounds before a sun letter: 'ASHAMI' for 'AL-SHAMI' (:func:`_assimilated_article`).
+    The rest must be
     the other word, or a transliteration of it, in the first reading or the loose one
     ('kaddafi' and 'qadhafi' read alike but are too far apart as written for the first's
     own gate; here the article already ties them to one name's way of writing)."""
     for x, y in ((a, b), (b, a)):
-        rest = written_article(x)
-        if not rest or y.startswith(x[:2]):
-            continue
-        if rest == y or transliteration_variant(rest, y) or _loosely_one(rest, y):
-            return True
+        for rest in (written_article(x), *_assimilated_article(x)):
+            if not rest or y.startswith(x[:2]):
+                continue
+            if rest == y or transliteration_variant(rest, y) or _loosely_one(rest, y):
+                return True
     return False
+
+
+_SUN_LETTERS = frozenset("tdrzsn")
+"""The first letters of the consonants the Arabic article takes the sound of ('ad-Din',
+'ar-Rahman', 'as-Sahab', 'ash-Shami', 'at-Tahir', 'an-Nasser'); 'l' is the article's own."""
+ASSIMILATED_REST_LENGTH = 5
+
+
+def _assimilated_article(word: str) -> tuple[str, ...]:
+    """The word without the Arabic article written onto it as it sounds before a sun letter,
+    its 'l' left out ('ASHAMI' for 'AL-SHAMI': 'ash-Shami'; 'ARRAHMAN' for 'AR-RAHMAN'): the
+    word after the 'a', and after the doubled letter once; five letters at least, or ()."""
+    if len(word) <= ASSIMILATED_REST_LENGTH or word[0] != "a" or word[1] not in _SUN_LETTERS:
+        return ()
+    found = [word[1:]]
+    if word[1] == word[2]:
+        found.append(word[2:])
+    return tuple(w for w in found if len(w) >= ASSIMILATED_REST_LENGTH)
 
 
 @lru_cache(maxsize=200_000)
@@ -1080,7 +1114,9 @@ def _pair_common_apart(
     if len(odd_w) != 1 or len(odd_l) != 1:
         return pairs, ()
     a, b = odd_w[0], odd_l[0]
-    if min(len(a), len(b)) < APART_MIN_LENGTH or common_person_word(a) or common_person_word(b):
+    if min(len(a), len(b)) < APART_MIN_LENGTH:
+        return pairs, ()
+    if (common_person_word(a) or common_person_word(b)) and not _common_left_apart(firm, a, b):
         return pairs, ()
     loose = apart_similarity(a, b)
     likeness = VARIANT if loose >= APART_CLOSE else loose
@@ -1094,6 +1130,15 @@ def _pair_common_apart(
     if likeness < APART_MIN_RATIO or likeness <= before:
         return pairs, ()
     return [*kept, (a, b, likeness)], ((a, b),)
+
+
+def _common_left_apart(firm: Sequence[tuple[str, str, float]], a: str, b: str) -> bool:
+    """Whether a common name left over beside common names that agree is one spelt apart:
+    beside two of them at least (:data:`COMMON_APART_SHARED`), long and a letter apart in the
+    loose reading (:func:`_common_spelt_apart`, as beside a telling word): 'QADHAFI,
+    Mohammed Muammar' / 'GADHAFFI, Mohammad Moammar' (one SDN entry's names). Beside one
+    common name, or with 'Hassan' and 'Hossein' left over, never."""
+    return len(firm) >= COMMON_APART_SHARED and _common_spelt_apart(a, b, COMMON_APART_LENGTH - 1)
 
 
 def _surname_a_letter_apart(forms: tuple[NameForm, NameForm], a: str, b: str) -> bool:

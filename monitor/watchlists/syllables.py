@@ -6,10 +6,10 @@ McCune-Reischauer ('To'-Ch'un', 'Ch'o'l', 'Kwang'), by the Revised Romanization
 systems differ in known places: an initial consonant written voiced or not
 (k/g, t/d, p/b, ch/j: Revised writes the sound, McCune-Reischauer the letter),
 an aspirate marked by an apostrophe or an 'h' ('Ch'ang', 'Phil'), and the vowels
-eo/ŏ/o, eu/ŭ/u, oo/ou/u, you/yo. Reading those places one way makes the syllables
-one. A syllable is a short word of that shape: one initial consonant (or none),
-its vowels and at most 'ng' after them; longer words are names of other
-languages, compared as such.
+eo/ŏ/o, eu/ŭ/u, oo/ou/u, you/yo, oe/oi ('Choe'/'Choi'). Reading those places one
+way makes the syllables one. A syllable is a short word of that shape: one initial
+consonant (or none), its vowels and at most 'ng' after them; longer words are names of
+other languages, compared as such.
 
 Used to pair the syllables of persons' names only
 (:mod:`monitor.watchlists.scoring`): 'Do' and 'To' are one Korean syllable, but
@@ -26,7 +26,8 @@ _SYLLABLE = re.compile(
 )
 MAX_SYLLABLE = 6
 _INITIAL = (("kh", "k"), ("ph", "p"), ("th", "t"), ("g", "k"), ("d", "t"), ("b", "p"), ("j", "ch"))
-_VOWELS = (("you", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ou", "u"))
+# 외 is 'oe' in both systems and 'oi' by habit ('Choe'/'Choi', 'Hoe'/'Hoi').
+_VOWELS = (("you", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ou", "u"), ("oi", "oe"))
 
 
 @lru_cache(maxsize=100_000)

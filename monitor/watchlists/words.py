@@ -191,11 +191,27 @@ _DESCRIPTORS = """
 """
 DESCRIPTORS = frozenset(_DESCRIPTORS.split())
 
+# Words of a country's name written in several words that are people's names on their own:
+# 'Jan' of Svalbard and Jan Mayen, 'Trinidad' of Trinidad and Tobago, 'Martin' of Saint
+# Martin. Alone they name a person, never the place ('JAN, Lahore', 'TRINIDAD, Khalil' are
+# SDN persons), so they stay distinctive words of a name; beside the rest of the country's
+# name ('SAINT MARTIN') the other words still say the place.
+_PERSON_NAMES_IN_COUNTRY_NAMES = """
+    jan martin vincent lucia helena pierre marshall mcdonald salvador trinidad solomon
+    tristan wallis marino
+"""
+PERSON_NAMES_IN_COUNTRY_NAMES = frozenset(_PERSON_NAMES_IN_COUNTRY_NAMES.split())
+
 # Common words: kept in names (they tell "China Mobile" from "Mobile TeleSystems")
 # but a match needs at least one word outside this set.
 COMMON_WORDS = frozenset(
     {*_PLACES.split(), *GENERIC_WORDS}
-    | {token for name in ISO_3166_ALPHA2.values() for token in fold(name).split()}
+    | {
+        token
+        for name in ISO_3166_ALPHA2.values()
+        for token in fold(name).split()
+        if token not in PERSON_NAMES_IN_COUNTRY_NAMES
+    }
 )
 
 # Words that recur most in people's names: those in the names of eight or more
