@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from monitor.store import schema as t
-from monitor.store.store import ListTransaction, insert_rows, plain_rows
-
-BATCH = 2000
-
+from monitor.store.store import (
+    ListTransaction,
+    insert_rows,
+    key_among,
+    lookup_batches,
+    plain_rows,
+    uses_arrays,
+)
 
 # What a known fingerprint stands for: (the key it produced, its fields bitmask). A plain
 # tuple: a list's whole set is read for every version, and building a named tuple per
@@ -72,10 +76,9 @@ def write(
     if replace_all:
         connection.execute(delete(u).where(u.c.list_id == list_id))
     else:
-        dropped = list(gone)
-        for start in range(0, len(dropped), BATCH):
-            batch = dropped[start : start + BATCH]
-            connection.execute(_DROP, {"list_id": list_id, "fingerprints": batch})
+        drop = _DROP[uses_arrays(connection)]
+        for batch in lookup_batches(connection, list(gone)):
+            connection.execute(drop, {"list_id": list_id, "fingerprints": batch})
     rows = ((list_id, fp, key, fields) for fp, (key, fields) in added.items())
     insert_rows(connection, u, ("list_id", "fingerprint", "key", "fields"), rows)
     marker = {"list_id": list_id, "snapshot_id": snapshot_id, "tag": tag}
@@ -86,10 +89,14 @@ def write(
 
 # The statements of ``write`` that run for every version, built once (their values bound
 # at each call): built anew, each was compiled into its cache key again every version.
-_DROP = delete(t.unit_fingerprints).where(
-    t.unit_fingerprints.c.list_id == bindparam("list_id"),
-    t.unit_fingerprints.c.fingerprint.in_(bindparam("fingerprints", expanding=True)),
-)
+# _DROP by way of binding the fingerprints (store.key_among: an array on PostgreSQL).
+_DROP = {
+    array: delete(t.unit_fingerprints).where(
+        t.unit_fingerprints.c.list_id == bindparam("list_id"),
+        key_among(t.unit_fingerprints.c.fingerprint, "fingerprints", array=array),
+    )
+    for array in (False, True)
+}
 _MARK = (
     update(t.unit_sets)
     .where(t.unit_sets.c.list_id == bindparam("set_of"))
