@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    select,
+    update,
+)
 
 from monitor.store import schema as t
 from monitor.store.store import (
@@ -83,8 +93,12 @@ def write(
     insert_rows(connection, u, ("list_id", "fingerprint", "key", "fields"), rows)
     marker = {"list_id": list_id, "snapshot_id": snapshot_id, "tag": tag}
     done = connection.execute(_MARK, {"set_of": list_id, "set_id": snapshot_id, "set_tag": tag})
-    if done.rowcount == 0:  # under the list's lock: no other writer can insert it meanwhile
+    # 0: no marker yet (under the list's lock: no other writer can insert one meanwhile);
+    # -1: not known yet, the statement is queued in a pipeline: inserted where there is none.
+    if done.rowcount == 0:
         connection.execute(insert(t.unit_sets), marker)
+    elif done.rowcount < 0:
+        connection.execute(_MARK_FIRST, marker)
 
 
 # The statements of ``write`` that run for every version, built once (their values bound
@@ -101,6 +115,15 @@ _MARK = (
     update(t.unit_sets)
     .where(t.unit_sets.c.list_id == bindparam("set_of"))
     .values(snapshot_id=bindparam("set_id"), tag=bindparam("set_tag"))
+)
+# The marker of a list that has none (after _MARK, whose row count a pipeline tells too late).
+_MARK_FIRST = insert(t.unit_sets).from_select(
+    ["list_id", "snapshot_id", "tag"],
+    select(
+        bindparam("list_id", type_=String),
+        bindparam("snapshot_id", type_=Integer),
+        bindparam("tag", type_=String),
+    ).where(~exists().where(t.unit_sets.c.list_id == bindparam("list_id"))),
 )
 
 

@@ -52,6 +52,8 @@ from monitor.store import schema as t
 from monitor.store.database import describe
 
 BATCH = 2000
+PIPELINED_ROWS = 500
+"""The most rows a version's writes may have to go in one pipeline (ListTransaction.pipelined)."""
 
 
 def plain_rows(connection: Connection, statement: Executable) -> list[Any]:
@@ -83,11 +85,15 @@ def insert_rows(
     tuples; each column's own bind processor (JSON, dates...) is applied here, once per
     distinct value where values repeat (a list's programs, a batch's timestamp), so
     the stored values are the ones SQLAlchemy writes. On PostgreSQL the rows, with the
-    same bind processors applied, go to the table by one COPY (:func:`_copy_rows`);
-    elsewhere they go through SQLAlchemy as dictionaries.
+    same bind processors applied, go to the table by one COPY (:func:`_copy_rows`), or,
+    inside a transaction's pipeline (:meth:`ListTransaction.pipelined`, where no COPY can
+    run), by one INSERT of a JSON array of them (:func:`_pipelined_rows`); elsewhere they
+    go through SQLAlchemy as dictionaries.
     """
     names = list(columns)
-    if _copy_rows(connection, table, names, rows):
+    if _pipelined_rows(connection, table, names, rows) or _copy_rows(
+        connection, table, names, rows
+    ):
         return
     plan = _driver_insert(connection, table, names)
     if plan is None:
@@ -199,6 +205,108 @@ def _copy_rows(
     finally:
         cursor.close()
     return True
+
+
+def in_pipeline(connection: Connection) -> bool:
+    """Whether ``connection`` is in psycopg's pipeline mode (:meth:`ListTransaction.pipelined`):
+    its statements are sent without waiting for their results, and no COPY can run."""
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    return bool(dbapi_connection.pgconn.pipeline_status)  # pq.PipelineStatus.OFF is 0
+
+
+def _pipelined_rows(
+    connection: Connection, table: Table, names: list[str], rows: Iterable[Sequence[Any]]
+) -> bool:
+    """In psycopg's pipeline mode: write ``rows`` by one prepared INSERT a BATCH, its rows one
+    JSON array parameter read by ``json_to_recordset``, and return True; else False.
+
+    Why: a COPY cannot run in a pipeline, and it cost two round trips of its own (the
+    server's go-ahead, then its result). A statement of the same text for any number of
+    rows is prepared once and queued with the others of the pipeline. The values are the
+    COPY's (:func:`_copy_processor`): JSON columns travel as their JSON text and are cast,
+    so the stored text is the one an INSERT writes; dates and times as ISO 8601 text, read
+    by the column types' own input (an aware time keeps its offset, as psycopg sends it).
+    """
+    if not in_pipeline(connection):
+        return False
+    if any(c.default is not None for c in table.c if c.name not in names):
+        return False  # a default SQLAlchemy fills in: only its INSERT writes it
+    dialect = connection.dialect
+    sql = _recordset_insert(dialect, table, tuple(names))
+    processors = [_copy_processor(table.c[name].type, dialect) for name in names]
+    fields = [f"c{i}" for i in range(len(names))]
+    for batch in _processed_batches(rows, list(range(len(names))), processors):
+        payload = [dict(zip(fields, values, strict=True)) for values in batch]
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_iso)
+        connection.exec_driver_sql(sql, (text,))
+    return True
+
+
+def _iso(value: Any) -> str:
+    """A date or time as JSON carries it to _pipelined_rows' statement: ISO 8601 text."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be written in a pipeline")
+
+
+def _recordset_insert(dialect: Any, table: Table, names: tuple[str, ...]) -> str:
+    """The INSERT of _pipelined_rows for these columns: field ``c<i>`` of each JSON object
+    is column ``names[i]``, read as the column's type (a JSON column: as text, then cast)."""
+    key = (table, names)
+    cached = _RECORDSET_INSERTS.setdefault(dialect, {})
+    if key not in cached:
+        quote = dialect.identifier_preparer
+        fields, picked = [], []
+        for i, name in enumerate(names):
+            column_type = table.c[name].type
+            is_json = isinstance(column_type, JSON)
+            fields.append(f"c{i} {'TEXT' if is_json else column_type.compile(dialect=dialect)}")
+            picked.append(f"r.c{i}::JSON" if is_json else f"r.c{i}")
+        columns = ", ".join(quote.format_column(table.c[name]) for name in names)
+        cached[key] = (
+            f"INSERT INTO {quote.format_table(table)} ({columns}) "
+            f"SELECT {', '.join(picked)} FROM json_to_recordset(%s::JSON) AS r({', '.join(fields)})"
+        )
+    return cached[key]
+
+
+_RECORDSET_INSERTS: weakref.WeakKeyDictionary[Any, dict[tuple[Table, tuple[str, ...]], str]]
+_RECORDSET_INSERTS = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def pipelined(connection: Connection, rows: int) -> Iterator[None]:
+    """Send the writes made inside (statements whose results nobody reads) together:
+    on PostgreSQL with psycopg, for writes of at most PIPELINED_ROWS ``rows``, in one
+    pipeline that ends with one round trip; elsewhere one by one, as without it.
+
+    Why: a steady version's writes (the versions it closes, its new versions and events,
+    the fingerprints it drops and adds, the fingerprint set's marker) were nine round
+    trips on PostgreSQL, three COPYs of two each among them, for a few dozen rows: on
+    a loaded machine each round trip waits for the server to be scheduled, and back.
+    Queued, they are sent at once and their results read at the end; the rows go by
+    prepared INSERTs (no COPY in a pipeline: :func:`insert_rows`), which cost the
+    server and the client a little more a row than a COPY, hence the limit. The
+    statements run in order in the transaction as before, and the first error raised
+    at the end is raised as SQLAlchemy raises a statement's (an IntegrityError stays
+    one): the transaction then rolls back, as it would have. Inside, no statement may
+    be asked for rows or a row count (they come at the end). Inside another pipeline, the
+    writes join it.
+    """
+    dialect = connection.dialect
+    if rows > PIPELINED_ROWS or dialect.driver != "psycopg" or in_pipeline(connection):
+        yield
+        return
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    error = dialect.loaded_dbapi.Error
+    try:
+        with dbapi_connection.pipeline():
+            yield
+    except error as exc:  # raised at the end, by the statement that failed
+        raise DBAPIError.instance(None, None, exc, error) from exc
 
 
 def _copy_processor(column_type: Any, dialect: Any) -> Any:
@@ -542,6 +650,10 @@ class ListTransaction:
         self.list_id = list_id
         self._formats: dict[int, str] = {}  # of the snapshot rows this transaction inserted
         self.ends_writer = False  # see end_writer
+
+    def pipelined(self, rows: int) -> AbstractContextManager[None]:
+        """:func:`pipelined` on this transaction's connection."""
+        return pipelined(self.connection, rows)
 
     def end_writer(self) -> None:
         """Say that the list's writer applies nothing after this transaction: on
