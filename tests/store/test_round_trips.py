@@ -265,3 +265,23 @@ def test_a_steady_version_on_postgresql_costs_a_known_number_of_round_trips(
     assert "INSERT INTO subject_tokens" in piped[1] and "INSERT INTO subjects" in piped[1]
     assert not any(s.startswith("COPY") for s in sent)
     assert len(sent) <= STEADY_ROUND_TRIPS, sent
+
+
+def test_a_current_schema_is_recognised_in_one_round_trip_on_postgresql(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every command asks the schema's revision first: on PostgreSQL one statement in
+    autocommit (no catalog question, BEGIN or ROLLBACK); a schema without the version
+    table is a new one."""
+    with private_pg_schema() as url:
+        new = open_engine(url, migrate=False)
+        assert database.current_revision(new) is None
+        new.dispose()
+        open_engine(url).dispose()  # creates the schema
+        engine = open_engine(url, migrate=False)
+        with engine.connect():
+            pass  # the dialect's own questions on its first connection
+        counted = _Sent(monkeypatch)
+        assert database.current_revision(engine) == database.head_revision()
+        assert counted.sent == ["SELECT version_num FROM"]
+        engine.dispose()
