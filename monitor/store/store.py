@@ -27,6 +27,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Executable,
+    Float,
     Row,
     Table,
     Text,
@@ -182,8 +183,8 @@ def _copy_rows(
     the rows commit or roll back with it.
     """
     dialect = connection.dialect
-    if dialect.name != "postgresql" or dialect.driver != "psycopg":
-        return False
+    if dialect.name != "postgresql" or dialect.driver != "psycopg" or in_pipeline(connection):
+        return False  # (no COPY can run in a pipeline: SQLAlchemy's INSERT writes the rows)
     if any(c.default is not None for c in table.c if c.name not in names):
         return False  # a default SQLAlchemy fills in: only its INSERT writes it
     processors = [_copy_processor(table.c[name].type, dialect) for name in names]
@@ -234,6 +235,8 @@ def _pipelined_rows(
         return False
     if any(c.default is not None for c in table.c if c.name not in names):
         return False  # a default SQLAlchemy fills in: only its INSERT writes it
+    if any(isinstance(table.c[name].type, Float) for name in names):
+        return False  # JSON has no NaN or infinity: SQLAlchemy's INSERT writes them
     dialect = connection.dialect
     sql = _recordset_insert(dialect, table, tuple(names))
     processors = [_copy_processor(table.c[name].type, dialect) for name in names]

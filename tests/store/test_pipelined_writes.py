@@ -183,3 +183,36 @@ def test_key_lookups_are_one_statement_text_for_any_number_of_keys_and_get_prepa
             assert tx.keys_seen_before(["0", "9"]) == {"0"}
             assert sorted(tx.current_records(["0", "2", "3"])) == ["2", "3"]
         store.engine.dispose()
+
+
+ALERT_COLUMNS = ("watchlist", "watch_entry", "event_id", "snapshot_id", "list_id", "baseline")
+ALERT_COLUMNS += ("matched_field", "matched_value", "watch_value", "score", "why", "raised_at")
+
+
+def test_a_float_column_in_a_pipeline_is_written_by_sqlalchemy_s_insert() -> None:
+    """JSON has no NaN or infinity: rows with a float column go by SQLAlchemy's INSERT in the
+    pipeline (never a COPY, which cannot run there), with the values it writes."""
+    stored = []
+    for piped in (True, False):
+        with private_pg_schema() as url:
+            store, snapshot_id = _store(url)
+            with store.list_transaction("us-ofac-sdn") as tx:
+                insert_rows(tx.connection, t.events, COLUMNS, _rows(snapshot_id)[:1])
+            with store.read() as connection:
+                event_id = connection.execute(select(t.events.c.id)).scalar_one()
+            head = ("w", "entry", event_id, snapshot_id, "us-ofac-sdn", False, "name", "A")
+            rows = [
+                (*head[:1], f"entry {n}", *head[2:], "a", score, "", WHEN)
+                for n, score in enumerate((0.5, float("nan"), float("inf")))
+            ]
+            with store.list_transaction("us-ofac-sdn") as tx:
+                if piped:
+                    with tx.pipelined(rows=len(rows)):
+                        insert_rows(tx.connection, t.alerts, ALERT_COLUMNS, rows)
+                else:
+                    dicts = [dict(zip(ALERT_COLUMNS, row, strict=True)) for row in rows]
+                    tx.connection.execute(insert(t.alerts), dicts)
+            stored.append(_pg_stored(store, "alerts"))
+            store.engine.dispose()
+    assert stored[0] == stored[1] and len(stored[0]) == 3
+    assert "NaN" in stored[0][1]
