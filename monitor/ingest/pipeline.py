@@ -748,21 +748,38 @@ def _decide_and_apply(
         )
     if not taken.base.is_current(seen.latest_applied):
         return None
+    write_units = _UnitsWriter(tx=tx, taken=taken)
     if taken.first is not None:  # no stored state: every entry is new
-        result = _apply_baseline(tx, snapshot, taken.first, existing)
+        result = _apply_baseline(tx, snapshot, taken.first, existing, write_units)
     else:
         target = _Target(snapshot=snapshot, existing=existing, approved=approved, approval=approval)
         absent = _absent_roles(snapshot, fmt)
-        result = _apply_diff(tx, request.list_config, target, taken, absent)
+        result = _apply_diff(tx, request.list_config, target, taken, absent, write_units)
     if result.snapshot_id is not None and result.status in (
         IngestStatus.BASELINE,
         IngestStatus.APPLIED,
     ):
-        if isinstance(taken, units.UnitIntake):  # the fingerprints of the new state
-            taken.plan.write(tx.connection, snapshot.list_id, result.snapshot_id)
         for hook in request.hooks:
             hook(tx, result.snapshot_id, result.events, snapshot.recorded_at)
     return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class _UnitsWriter:
+    """The fingerprints of the new state (none when the version was read whole), written in
+    the transaction with the state's own writes."""
+
+    tx: ListTransaction
+    taken: intake.Intake
+
+    @property
+    def rows(self) -> int:
+        """How many fingerprint rows it writes."""
+        return len(self.taken.plan.added) if isinstance(self.taken, units.UnitIntake) else 0
+
+    def __call__(self, snapshot_id: int) -> None:
+        if isinstance(self.taken, units.UnitIntake):
+            self.taken.plan.write(self.tx.connection, self.tx.list_id, snapshot_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -781,15 +798,21 @@ class _Target:
 
 
 def _apply_baseline(
-    tx: ListTransaction, snapshot: NewSnapshot, first: Spill, existing: int | None
+    tx: ListTransaction,
+    snapshot: NewSnapshot,
+    first: Spill,
+    existing: int | None,
+    write_units: _UnitsWriter,
 ) -> IngestResult:
-    """Every entry listed, written from the spill one batch at a time (never all in memory)."""
+    """Every entry listed, written from the spill one batch at a time (never all in memory),
+    then by ``write_units`` the fingerprints of the new state."""
     counts = {"listed": first.count}
     snapshot_id = _Target(snapshot=snapshot, existing=existing).record(
         tx, status=IngestStatus.APPLIED, record_count=first.count, baseline=True, summary=counts
     )
     for batch in first.batches():
         tx.insert_baseline(snapshot_id, batch, snapshot.observed_at)
+    write_units(snapshot_id)
     log.debug("list %s: baseline of %s entries", snapshot.list_id, first.count)
     return IngestResult.of(
         snapshot,
@@ -834,8 +857,12 @@ def _apply_diff(
     list_config: ListConfig,
     target: _Target,
     taken: intake.Intake,
-    absent: str = "",
+    absent: str,
+    write_units: _UnitsWriter,
 ) -> IngestResult:
+    """Hold the version, or apply it: its snapshot row, then its writes together
+    (:meth:`ListTransaction.pipelined`): the versions it closes and writes, its events and,
+    by ``write_units``, the fingerprints of the new state."""
     snapshot = target.snapshot
     by_key = taken.changed
     classification = taken.classify()
@@ -879,9 +906,10 @@ def _apply_diff(
         tx, status=IngestStatus.APPLIED, record_count=taken.count, summary=counts, message=message
     )
     changed_records = [by_key[k] for k in (*classification.added, *classification.changed)]
-    tx.apply_changes(
-        snapshot_id, changed_records, (*classification.removed, *classification.changed), events
-    )
+    with tx.pipelined(rows=len(changed_records) + len(events) + write_units.rows):
+        closed = (*classification.removed, *classification.changed)
+        tx.apply_changes(snapshot_id, changed_records, closed, events)
+        write_units(snapshot_id)
     changed = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no entry changed"
     log.debug("list %s: %s", snapshot.list_id, changed)
     return IngestResult.of(

@@ -14,13 +14,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    select,
+    update,
+)
 
 from monitor.store import schema as t
-from monitor.store.store import ListTransaction, insert_rows, plain_rows
-
-BATCH = 2000
-
+from monitor.store.store import (
+    ListTransaction,
+    insert_rows,
+    key_among,
+    lookup_batches,
+    plain_rows,
+    uses_arrays,
+)
 
 # What a known fingerprint stands for: (the key it produced, its fields bitmask). A plain
 # tuple: a list's whole set is read for every version, and building a named tuple per
@@ -72,28 +86,44 @@ def write(
     if replace_all:
         connection.execute(delete(u).where(u.c.list_id == list_id))
     else:
-        dropped = list(gone)
-        for start in range(0, len(dropped), BATCH):
-            batch = dropped[start : start + BATCH]
-            connection.execute(_DROP, {"list_id": list_id, "fingerprints": batch})
+        drop = _DROP[uses_arrays(connection)]
+        for batch in lookup_batches(connection, list(gone)):
+            connection.execute(drop, {"list_id": list_id, "fingerprints": batch})
     rows = ((list_id, fp, key, fields) for fp, (key, fields) in added.items())
     insert_rows(connection, u, ("list_id", "fingerprint", "key", "fields"), rows)
     marker = {"list_id": list_id, "snapshot_id": snapshot_id, "tag": tag}
     done = connection.execute(_MARK, {"set_of": list_id, "set_id": snapshot_id, "set_tag": tag})
-    if done.rowcount == 0:  # under the list's lock: no other writer can insert it meanwhile
+    # 0: no marker yet (under the list's lock: no other writer can insert one meanwhile);
+    # -1: not known yet, the statement is queued in a pipeline: inserted where there is none.
+    if done.rowcount == 0:
         connection.execute(insert(t.unit_sets), marker)
+    elif done.rowcount < 0:
+        connection.execute(_MARK_FIRST, marker)
 
 
 # The statements of ``write`` that run for every version, built once (their values bound
 # at each call): built anew, each was compiled into its cache key again every version.
-_DROP = delete(t.unit_fingerprints).where(
-    t.unit_fingerprints.c.list_id == bindparam("list_id"),
-    t.unit_fingerprints.c.fingerprint.in_(bindparam("fingerprints", expanding=True)),
-)
+# _DROP by way of binding the fingerprints (store.key_among: an array on PostgreSQL).
+_DROP = {
+    array: delete(t.unit_fingerprints).where(
+        t.unit_fingerprints.c.list_id == bindparam("list_id"),
+        key_among(t.unit_fingerprints.c.fingerprint, "fingerprints", array=array),
+    )
+    for array in (False, True)
+}
 _MARK = (
     update(t.unit_sets)
     .where(t.unit_sets.c.list_id == bindparam("set_of"))
     .values(snapshot_id=bindparam("set_id"), tag=bindparam("set_tag"))
+)
+# The marker of a list that has none (after _MARK, whose row count a pipeline tells too late).
+_MARK_FIRST = insert(t.unit_sets).from_select(
+    ["list_id", "snapshot_id", "tag"],
+    select(
+        bindparam("list_id", type_=String),
+        bindparam("snapshot_id", type_=Integer),
+        bindparam("tag", type_=String),
+    ).where(~exists().where(t.unit_sets.c.list_id == bindparam("list_id"))),
 )
 
 

@@ -21,13 +21,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     Boolean,
     Connection,
     Engine,
     Executable,
+    Float,
     Row,
     Table,
+    Text,
+    any_,
     bindparam,
     case,
     cast,
@@ -40,7 +44,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError
-from sqlalchemy.sql.elements import BindParameter
 
 from monitor.errors import StoreError
 from monitor.kinds import EventKind
@@ -50,6 +53,8 @@ from monitor.store import schema as t
 from monitor.store.database import describe
 
 BATCH = 2000
+PIPELINED_ROWS = 500
+"""The most rows a version's writes may have to go in one pipeline (ListTransaction.pipelined)."""
 
 
 def plain_rows(connection: Connection, statement: Executable) -> list[Any]:
@@ -81,11 +86,15 @@ def insert_rows(
     tuples; each column's own bind processor (JSON, dates...) is applied here, once per
     distinct value where values repeat (a list's programs, a batch's timestamp), so
     the stored values are the ones SQLAlchemy writes. On PostgreSQL the rows, with the
-    same bind processors applied, go to the table by one COPY (:func:`_copy_rows`);
-    elsewhere they go through SQLAlchemy as dictionaries.
+    same bind processors applied, go to the table by one COPY (:func:`_copy_rows`), or,
+    inside a transaction's pipeline (:meth:`ListTransaction.pipelined`, where no COPY can
+    run), by one INSERT of a JSON array of them (:func:`_pipelined_rows`); elsewhere they
+    go through SQLAlchemy as dictionaries.
     """
     names = list(columns)
-    if _copy_rows(connection, table, names, rows):
+    if _pipelined_rows(connection, table, names, rows) or _copy_rows(
+        connection, table, names, rows
+    ):
         return
     plan = _driver_insert(connection, table, names)
     if plan is None:
@@ -174,8 +183,8 @@ def _copy_rows(
     the rows commit or roll back with it.
     """
     dialect = connection.dialect
-    if dialect.name != "postgresql" or dialect.driver != "psycopg":
-        return False
+    if dialect.name != "postgresql" or dialect.driver != "psycopg" or in_pipeline(connection):
+        return False  # (no COPY can run in a pipeline: SQLAlchemy's INSERT writes the rows)
     if any(c.default is not None for c in table.c if c.name not in names):
         return False  # a default SQLAlchemy fills in: only its INSERT writes it
     processors = [_copy_processor(table.c[name].type, dialect) for name in names]
@@ -197,6 +206,110 @@ def _copy_rows(
     finally:
         cursor.close()
     return True
+
+
+def in_pipeline(connection: Connection) -> bool:
+    """Whether ``connection`` is in psycopg's pipeline mode (:meth:`ListTransaction.pipelined`):
+    its statements are sent without waiting for their results, and no COPY can run."""
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    return bool(dbapi_connection.pgconn.pipeline_status)  # pq.PipelineStatus.OFF is 0
+
+
+def _pipelined_rows(
+    connection: Connection, table: Table, names: list[str], rows: Iterable[Sequence[Any]]
+) -> bool:
+    """In psycopg's pipeline mode: write ``rows`` by one prepared INSERT a BATCH, its rows one
+    JSON array parameter read by ``json_to_recordset``, and return True; else False.
+
+    Why: a COPY cannot run in a pipeline, and it cost two round trips of its own (the
+    server's go-ahead, then its result). A statement of the same text for any number of
+    rows is prepared once and queued with the others of the pipeline. The values are the
+    COPY's (:func:`_copy_processor`): JSON columns travel as their JSON text and are cast,
+    so the stored text is the one an INSERT writes; dates and times as ISO 8601 text, read
+    by the column types' own input (an aware time keeps its offset, as psycopg sends it).
+    """
+    if not in_pipeline(connection):
+        return False
+    if any(c.default is not None for c in table.c if c.name not in names):
+        return False  # a default SQLAlchemy fills in: only its INSERT writes it
+    if any(isinstance(table.c[name].type, Float) for name in names):
+        return False  # JSON has no NaN or infinity: SQLAlchemy's INSERT writes them
+    dialect = connection.dialect
+    sql = _recordset_insert(dialect, table, tuple(names))
+    processors = [_copy_processor(table.c[name].type, dialect) for name in names]
+    fields = [f"c{i}" for i in range(len(names))]
+    for batch in _processed_batches(rows, list(range(len(names))), processors):
+        payload = [dict(zip(fields, values, strict=True)) for values in batch]
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_iso)
+        connection.exec_driver_sql(sql, (text,))
+    return True
+
+
+def _iso(value: Any) -> str:
+    """A date or time as JSON carries it to _pipelined_rows' statement: ISO 8601 text."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be written in a pipeline")
+
+
+def _recordset_insert(dialect: Any, table: Table, names: tuple[str, ...]) -> str:
+    """The INSERT of _pipelined_rows for these columns: field ``c<i>`` of each JSON object
+    is column ``names[i]``, read as the column's type (a JSON column: as text, then cast)."""
+    key = (table, names)
+    cached = _RECORDSET_INSERTS.setdefault(dialect, {})
+    if key not in cached:
+        quote = dialect.identifier_preparer
+        fields, picked = [], []
+        for i, name in enumerate(names):
+            column_type = table.c[name].type
+            is_json = isinstance(column_type, JSON)
+            fields.append(f"c{i} {'TEXT' if is_json else column_type.compile(dialect=dialect)}")
+            picked.append(f"r.c{i}::JSON" if is_json else f"r.c{i}")
+        columns = ", ".join(quote.format_column(table.c[name]) for name in names)
+        cached[key] = (
+            f"INSERT INTO {quote.format_table(table)} ({columns}) "
+            f"SELECT {', '.join(picked)} FROM json_to_recordset(%s::JSON) AS r({', '.join(fields)})"
+        )
+    return cached[key]
+
+
+_RECORDSET_INSERTS: weakref.WeakKeyDictionary[Any, dict[tuple[Table, tuple[str, ...]], str]]
+_RECORDSET_INSERTS = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def pipelined(connection: Connection, rows: int) -> Iterator[None]:
+    """Send the writes made inside (statements whose results nobody reads) together:
+    on PostgreSQL with psycopg, for writes of at most PIPELINED_ROWS ``rows``, in one
+    pipeline that ends with one round trip; elsewhere one by one, as without it.
+
+    Why: a steady version's writes (the versions it closes, its new versions and events,
+    the fingerprints it drops and adds, the fingerprint set's marker) were nine round
+    trips on PostgreSQL, three COPYs of two each among them, for a few dozen rows: on
+    a loaded machine each round trip waits for the server to be scheduled, and back.
+    Queued, they are sent at once and their results read at the end; the rows go by
+    prepared INSERTs (no COPY in a pipeline: :func:`insert_rows`), which cost the
+    server and the client a little more a row than a COPY, hence the limit. The
+    statements run in order in the transaction as before, and the first error raised
+    at the end is raised as SQLAlchemy raises a statement's (an IntegrityError stays
+    one): the transaction then rolls back, as it would have. Inside, no statement may
+    be asked for rows or a row count (they come at the end). Inside another pipeline, the
+    writes join it.
+    """
+    dialect = connection.dialect
+    if rows > PIPELINED_ROWS or dialect.driver != "psycopg" or in_pipeline(connection):
+        yield
+        return
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    error = dialect.loaded_dbapi.Error
+    try:
+        with dbapi_connection.pipeline():
+            yield
+    except error as exc:  # raised at the end, by the statement that failed
+        raise DBAPIError.instance(None, None, exc, error) from exc
 
 
 def _copy_processor(column_type: Any, dialect: Any) -> Any:
@@ -277,8 +390,8 @@ def _execute_batches(
         connection.execute(statement, batch)
 
 
-def _current_of_keys(keys: Sequence[str] | BindParameter[Any]) -> Any:
-    """The current versions of these keys, for a lookup by key.
+def _current_of_keys(keys: Any) -> Any:
+    """The current versions of these keys (a :func:`key_among` condition), for a lookup by key.
 
     "Current" is written so that no index can serve it: SQLite has no statistics,
     takes ix_versions_current (list, valid_to) for ``valid_to IS NULL``, which every
@@ -287,7 +400,39 @@ def _current_of_keys(keys: Sequence[str] | BindParameter[Any]) -> Any:
     in ix_versions_list_key. Snapshot ids start at 1, so 0 stands for "none".
     """
     v = t.entity_versions
-    return (func.coalesce(v.c.valid_to, 0) == 0) & v.c.key.in_(keys)
+    return (func.coalesce(v.c.valid_to, 0) == 0) & keys
+
+
+def key_among(column: Any, name: str, *, array: bool) -> Any:
+    """``column`` is one of the values bound as ``name``: with ``array`` (PostgreSQL) one
+    array parameter, ``= ANY``; else an expanding IN, one parameter per value.
+
+    Why an array on PostgreSQL: an expanding IN is a statement of another text for each
+    number of values, so the server parsed and planned each version's key lookups anew
+    (about 0.7 ms of its time for a lookup of a few keys, three lookups a version: a
+    third of its work in a steady version of the real SDN series) and psycopg never
+    prepared them. An array is one parameter: the text is the same for every version, it
+    is prepared after a few executions and its plan is kept; each value is still sought
+    in the same index. (The generic ARRAY type: importing the PostgreSQL dialect's costs
+    a SQLite command's start-up about 30 ms.)
+    """
+    if array:
+        return column == any_(bindparam(name, type_=ARRAY(Text)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def uses_arrays(connection: Connection) -> bool:
+    """Whether key lookups on this connection take their values as one array (PostgreSQL)."""
+    return connection.dialect.name == "postgresql"
+
+
+def lookup_batches(connection: Connection, values: Sequence[Any]) -> Iterator[list[Any]]:
+    """``values`` as the key lookups of :func:`key_among` send them: as one array, all at
+    once (none when there is none), where :func:`uses_arrays`; else BATCH at a time (an IN
+    of BATCH parameters stays within SQLite's limit on a statement's parameters)."""
+    size = len(values) if uses_arrays(connection) else BATCH
+    for start in range(0, len(values), max(size, 1)):
+        yield list(values[start : start + size])
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -401,29 +546,60 @@ def _snapshots_statement() -> Executable:
 _SNAPSHOTS = _snapshots_statement()
 
 
-def _before_changes_statement() -> Executable:
+def _before_changes_statement(*, array: bool) -> Executable:
     """The statement of :meth:`ListTransaction.before_changes`, for one batch of keys (bound
     at each call: "list_id", "keys"): every version row of the keys, each with its record
-    only when current. Built once: a statement built anew for each version was compiled
-    into its cache key again each time (so were the other statements below)."""
+    only when current. Built once per way of binding keys (:func:`key_among`): a statement
+    built anew for each version was compiled into its cache key again each time (so were
+    the other statements below)."""
     v = t.entity_versions
     record = case((func.coalesce(v.c.valid_to, 0) == 0, v.c.record), else_=null())
-    keys: BindParameter[Any] = bindparam("keys", expanding=True)
-    return select(v.c.key, record).where(v.c.list_id == bindparam("list_id"), v.c.key.in_(keys))
+    keys = key_among(v.c.key, "keys", array=array)
+    return select(v.c.key, record).where(v.c.list_id == bindparam("list_id"), keys)
 
 
-_BEFORE_CHANGES = _before_changes_statement()
+def _close_versions_statement(*, array: bool) -> Executable:
+    """The current versions of a batch of keys ("keys") of list "of_list" closed by snapshot
+    "closed" (:meth:`ListTransaction.apply_changes`)."""
+    v = t.entity_versions
+    return (
+        update(v)
+        .where(
+            v.c.list_id == bindparam("of_list"),  # (not a column's name)
+            _current_of_keys(key_among(v.c.key, "keys", array=array)),
+        )
+        .values(valid_to=bindparam("closed"))
+    )
+
+
+def _current_of_statement(column: str, *, array: bool) -> Executable:
+    """(key, ``column``) of the current versions of a batch of keys ("keys") of list
+    "list_id" (:meth:`ListTransaction._current_of`)."""
+    v = t.entity_versions
+    keys = _current_of_keys(key_among(v.c.key, "keys", array=array))
+    return select(v.c.key, v.c[column]).where(v.c.list_id == bindparam("list_id"), keys)
+
+
+def _seen_before_statement(*, array: bool) -> Executable:
+    """The keys of a batch ("keys") that have a version of list "list_id", current or past."""
+    v = t.entity_versions
+    keys = key_among(v.c.key, "keys", array=array)
+    return select(v.c.key).distinct().where(v.c.list_id == bindparam("list_id"), keys)
+
+
+# Each statement that looks keys up, in both ways of binding them (key_among), by
+# ``array``; picked at each call by the connection's dialect (uses_arrays).
+_BOTH = (False, True)
+_BEFORE_CHANGES = {array: _before_changes_statement(array=array) for array in _BOTH}
+_CLOSE_VERSIONS = {array: _close_versions_statement(array=array) for array in _BOTH}
+_CURRENT_OF = {
+    (column, array): _current_of_statement(column, array=array)
+    for column in ("content_hash", "record")
+    for array in _BOTH
+}
+_SEEN_BEFORE = {array: _seen_before_statement(array=array) for array in _BOTH}
 # A snapshot row, its values bound at each call (:meth:`ListTransaction.record_snapshot`).
 _INSERT_SNAPSHOT = insert(t.snapshots)
-# The current versions of a batch of keys closed by snapshot "closed" (apply_changes).
-_CLOSE_VERSIONS = (
-    update(t.entity_versions)
-    .where(
-        t.entity_versions.c.list_id == bindparam("of_list"),  # (not a column's name)
-        _current_of_keys(bindparam("keys", expanding=True)),
-    )
-    .values(valid_to=bindparam("closed"))
-)
 _new_tuple = tuple.__new__
 
 
@@ -477,6 +653,10 @@ class ListTransaction:
         self.list_id = list_id
         self._formats: dict[int, str] = {}  # of the snapshot rows this transaction inserted
         self.ends_writer = False  # see end_writer
+
+    def pipelined(self, rows: int) -> AbstractContextManager[None]:
+        """:func:`pipelined` on this transaction's connection."""
+        return pipelined(self.connection, rows)
 
     def end_writer(self) -> None:
         """Say that the list's writer applies nothing after this transaction: on
@@ -593,8 +773,7 @@ class ListTransaction:
     def current_hashes_of(self, keys: Iterable[str]) -> dict[str, str]:
         """The content hashes of these keys, those of them that are current: a check read
         unit by unit needs only the hashes of the entries whose raw unit is new."""
-        column = t.entity_versions.c.content_hash
-        return dict(self._current_of(column, keys))
+        return dict(self._current_of("content_hash", keys))
 
     def current_count(self) -> int:
         """How many entries the list has now (an index-only count, no row read)."""
@@ -606,19 +785,15 @@ class ListTransaction:
 
     def current_records(self, keys: Iterable[str]) -> dict[str, Record]:
         """The current records of these keys only: changed entries, not the whole list."""
-        rows = self._current_of(t.entity_versions.c.record, keys)
+        rows = self._current_of("record", keys)
         return {key: Record.from_dict(json.loads(text)) for key, text in rows}
 
-    def _current_of(self, column: Any, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
-        """(key, column) of the current versions of these keys, looked up a batch at a time."""
-        wanted = list(keys)
-        for start in range(0, len(wanted), BATCH):
-            rows = self.connection.execute(
-                select(t.entity_versions.c.key, column).where(
-                    t.entity_versions.c.list_id == self.list_id,
-                    _current_of_keys(wanted[start : start + BATCH]),
-                )
-            )
+    def _current_of(self, column: str, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """(key, column) of the current versions of these keys, looked up a batch at a time
+        (:func:`lookup_batches`)."""
+        statement = _CURRENT_OF[column, uses_arrays(self.connection)]
+        for batch in lookup_batches(self.connection, list(keys)):
+            rows = self.connection.execute(statement, {"list_id": self.list_id, "keys": batch})
             yield from ((key, value) for key, value in rows)
 
     def before_changes(
@@ -635,9 +810,9 @@ class ListTransaction:
         wanted = list(dict.fromkeys([*current, *listed]))
         texts: dict[str, str] = {}
         keys: set[str] = set()
-        for start in range(0, len(wanted), BATCH):
-            batch = {"list_id": self.list_id, "keys": wanted[start : start + BATCH]}
-            rows = self.connection.execute(_BEFORE_CHANGES, batch)
+        statement = _BEFORE_CHANGES[uses_arrays(self.connection)]
+        for batch in lookup_batches(self.connection, wanted):
+            rows = self.connection.execute(statement, {"list_id": self.list_id, "keys": batch})
             for key, text in rows:
                 keys.add(key)
                 if text is not None:
@@ -647,17 +822,10 @@ class ListTransaction:
 
     def keys_seen_before(self, keys: Iterable[str]) -> set[str]:
         """Keys that had a version in the past: a new listing of one is a relisting."""
-        wanted = list(keys)
         seen: set[str] = set()
-        for start in range(0, len(wanted), BATCH):
-            rows = self.connection.execute(
-                select(t.entity_versions.c.key)
-                .distinct()
-                .where(
-                    t.entity_versions.c.list_id == self.list_id,
-                    t.entity_versions.c.key.in_(wanted[start : start + BATCH]),
-                )
-            )
+        statement = _SEEN_BEFORE[uses_arrays(self.connection)]
+        for batch in lookup_batches(self.connection, list(keys)):
+            rows = self.connection.execute(statement, {"list_id": self.list_id, "keys": batch})
             seen.update(key for (key,) in rows)
         return seen
 
@@ -737,11 +905,10 @@ class ListTransaction:
         events: Sequence[Event],
     ) -> None:
         """Close the versions of changed and removed keys, insert new versions and events."""
-        closed = list(closed_keys)
-        for start in range(0, len(closed), BATCH):
-            batch = closed[start : start + BATCH]
+        statement = _CLOSE_VERSIONS[uses_arrays(self.connection)]
+        for batch in lookup_batches(self.connection, list(closed_keys)):
             self.connection.execute(
-                _CLOSE_VERSIONS, {"of_list": self.list_id, "keys": batch, "closed": snapshot_id}
+                statement, {"of_list": self.list_id, "keys": batch, "closed": snapshot_id}
             )
         insert_rows(
             self.connection,

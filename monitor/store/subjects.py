@@ -280,40 +280,58 @@ def subjects(connection: Connection, subject_ids: Iterable[int]) -> dict[int, di
 
 
 def new_subjects(
-    connection: Connection, subjects: Sequence[tuple[str, str]], snapshot_id: int
+    connection: Connection,
+    subjects: Sequence[tuple[str, str]],
+    snapshot_id: int,
+    *,
+    ids: list[int] | None = None,
 ) -> list[int]:
-    """Insert subjects (name, type); their ids, in the order given (one statement per
-    chunk: RETURNING, sorted by the order of the parameters).
+    """Insert subjects (name, type); their ids, in the order given: ``ids`` when given (drawn
+    by :func:`subject_ids`), else drawn now; where none can be drawn, given by the database
+    (one statement per chunk: RETURNING, sorted by the order of the parameters)."""
+    if not subjects:
+        return []
+    if ids is None:
+        ids = subject_ids(connection, len(subjects))
+    if ids is not None:
+        rows = ((i, n, e, snapshot_id) for i, (n, e) in zip(ids, subjects, strict=True))
+        insert_rows(connection, t.subjects, ("id", "name", "entry_type", "snapshot_id"), rows)
+        return ids
+    returned: list[int] = []
+    dicts = [{"name": n, "entry_type": e, "snapshot_id": snapshot_id} for n, e in subjects]
+    statement = insert(t.subjects).returning(t.subjects.c.id, sort_by_parameter_order=True)
+    for chunk in _chunks(dicts):
+        returned += [int(row.id) for row in connection.execute(statement, list(chunk))]
+    return returned
+
+
+def subject_ids(connection: Connection, count: int) -> list[int] | None:
+    """The ids of ``count`` new subjects, ascending, drawn before their rows are written
+    (so that the rows can go with other writes, in a pipeline on PostgreSQL); None on a
+    database that gives them only as it inserts (new_subjects then has it give them).
 
     SQLite is given the ids it would choose itself: SQLAlchemy cannot promise the order
     of a multi-row RETURNING there, so it inserted one row per statement (9,000 for a
     list's first version, a fifth of linking it). The table has no AUTOINCREMENT, so
     SQLite numbers a new row max(id) + 1; the transaction holds SQLite's one write lock,
     so no other writer can take those ids meanwhile.
+
+    PostgreSQL: the ids drawn from the id column's own sequence in one statement. Why: an
+    INSERT ... RETURNING in the order of its parameters took one statement of 500 rows
+    per chunk (19 for a first SDN version, about 1 s against SQLite's 0.1 s). The ids are
+    the ones the column's default would have drawn (the same sequence), each unique even
+    beside another writer; sorted, they ascend in the order given, as SQLite's and as the
+    INSERT's did.
     """
-    if not subjects:
+    if not count:
         return []
     if connection.dialect.name == "sqlite":
-        return _new_sqlite_subjects(connection, subjects, snapshot_id)
+        last = connection.execute(select(func.coalesce(func.max(t.subjects.c.id), 0))).scalar_one()
+        return list(range(int(last) + 1, int(last) + 1 + count))
     if connection.dialect.name == "postgresql":
-        return _new_pg_subjects(connection, subjects, snapshot_id)
-    ids: list[int] = []
-    rows = [{"name": n, "entry_type": e, "snapshot_id": snapshot_id} for n, e in subjects]
-    statement = insert(t.subjects).returning(t.subjects.c.id, sort_by_parameter_order=True)
-    for chunk in _chunks(rows):
-        ids += [int(row.id) for row in connection.execute(statement, list(chunk))]
-    return ids
-
-
-def _new_sqlite_subjects(
-    connection: Connection, subjects: Sequence[tuple[str, str]], snapshot_id: int
-) -> list[int]:
-    """new_subjects on SQLite: the ids max(id) + 1, + 2, ... given explicitly, in bulk."""
-    last = connection.execute(select(func.coalesce(func.max(t.subjects.c.id), 0))).scalar_one()
-    ids = list(range(int(last) + 1, int(last) + 1 + len(subjects)))
-    rows = ((i, n, e, snapshot_id) for i, (n, e) in zip(ids, subjects, strict=True))
-    insert_rows(connection, t.subjects, ("id", "name", "entry_type", "snapshot_id"), rows)
-    return ids
+        drawn = connection.execute(_PG_SUBJECT_IDS, {"n": count}).scalars()
+        return sorted(int(i) for i in drawn)
+    return None
 
 
 # As many numbers of the subjects' id sequence as asked, from the sequence the column's
@@ -321,25 +339,6 @@ def _new_sqlite_subjects(
 _PG_SUBJECT_IDS = text(
     "SELECT nextval(pg_get_serial_sequence('subjects', 'id')) FROM generate_series(1, :n)"
 )
-
-
-def _new_pg_subjects(
-    connection: Connection, subjects: Sequence[tuple[str, str]], snapshot_id: int
-) -> list[int]:
-    """new_subjects on PostgreSQL: the ids drawn from the id column's own sequence in one
-    statement, then the rows written by one COPY with them.
-
-    Why: an INSERT ... RETURNING in the order of its parameters took one statement of
-    500 rows per chunk (19 for a first SDN version, about 1 s against SQLite's 0.1 s).
-    The ids are the ones the column's default would have drawn (the same sequence), each
-    unique even beside another writer; sorted, they ascend in the order given, as
-    SQLite's and as the INSERT's did.
-    """
-    drawn = connection.execute(_PG_SUBJECT_IDS, {"n": len(subjects)}).scalars()
-    ids = sorted(int(i) for i in drawn)
-    rows = ((i, n, e, snapshot_id) for i, (n, e) in zip(ids, subjects, strict=True))
-    insert_rows(connection, t.subjects, ("id", "name", "entry_type", "snapshot_id"), rows)
-    return ids
 
 
 def add_members(

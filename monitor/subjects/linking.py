@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -35,6 +35,7 @@ from monitor.records import Event, Record
 from monitor.store import schema as t
 from monitor.store import subjects as sql
 from monitor.store.locks import serialise_transaction, serialising
+from monitor.store.store import pipelined
 from monitor.store.subjects import EntryRef, Member
 from monitor.subjects.evidence import Strength, token_rows
 
@@ -121,8 +122,19 @@ def link_events(
     serialise_transaction(connection, "subjects")  # see the entries other lists just linked
     by_token, deleted = _holders_after(connection, list_id, entries)
     tokens_now = {k: e.tokens for k, e in entries.items()}
-    sql.replace_tokens(connection, list_id, tokens_now, deleted=deleted)
-    link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings, by_token)
+
+    def replace_tokens() -> None:  # written with the links (nothing below reads tokens)
+        sql.replace_tokens(connection, list_id, tokens_now, deleted=deleted)
+
+    tokens = _Writes(replace_tokens, sum(len(e.tokens) for e in entries.values()))
+    link(connection, [entries[k] for k in sorted(entries)], snapshot_id, settings, by_token, tokens)
+
+
+class _Writes(NamedTuple):
+    """Writes of the caller's that go with the links' own (_Batch.write), and their rows."""
+
+    write: Callable[[], None]
+    rows: int
 
 
 def _holders_after(
@@ -168,10 +180,11 @@ def link(
     snapshot_id: int,
     settings: SubjectSettings,
     by_token: dict[str, set[EntryRef]] | None = None,
+    also: _Writes | None = None,
 ) -> None:
     """Give each entry its subject; their tokens are stored already (``by_token``: who
     carries each of their tokens, when the caller knows it, else it is read; a token it
-    leaves out is one an entry alone carries)."""
+    leaves out is one an entry alone carries), or are written by ``also`` with the links."""
     if by_token is None:
         by_token = {}
         for h in sql.holders(connection, {value for e in entries for value, _, _ in e.tokens}):
@@ -193,7 +206,7 @@ def link(
                 continue
         options = _options(entry, by_token, forced_to or set(), batch.known, settings)
         batch.place(entry, options)
-    batch.write()
+    batch.write(also)
 
 
 def _always(settings: SubjectSettings, refs: set[EntryRef]) -> dict[EntryRef, set[EntryRef]]:
@@ -360,16 +373,29 @@ class _Batch:
                     self.changed.add(ref)
         log.debug("subject %s merged into %s", absorbed, into)
 
-    def write(self) -> None:
-        """Insert the new subjects and members, and rewrite the changed members."""
-        ids = sql.new_subjects(
-            self.connection,
-            [
-                (name, entry_type)
-                for _, (name, entry_type) in sorted(self.new_subjects.items(), reverse=True)
-            ],
-            self.snapshot_id,
-        )
+    def write(self, also: _Writes | None = None) -> None:
+        """Insert the new subjects and members, and rewrite the changed members; with the
+        caller's writes ``also`` first, sent together (store.pipelined: on PostgreSQL one
+        round trip where the tokens, the subjects and the members were a COPY of two each).
+        The new subjects' ids are drawn before: a read cannot go in a pipeline."""
+        subjects = [
+            (name, entry_type)
+            for _, (name, entry_type) in sorted(self.new_subjects.items(), reverse=True)
+        ]
+        drawn = sql.subject_ids(self.connection, len(subjects))
+        relinked = sorted(self.changed - self.new_members.keys())
+        rows = len(subjects) + len(self.new_members) + len(relinked) + (also.rows if also else 0)
+        with pipelined(self.connection, rows):
+            if also is not None:
+                also.write()
+            self._write(subjects, drawn, relinked)
+
+    def _write(
+        self, subjects: list[tuple[str, str]], drawn: list[int] | None, relinked: list[EntryRef]
+    ) -> None:
+        """The rows of write: ``subjects`` with their ``drawn`` ids, the new members, and the
+        ``relinked`` members rewritten."""
+        ids = sql.new_subjects(self.connection, subjects, self.snapshot_id, ids=drawn)
         real = dict(zip(sorted(self.new_subjects, reverse=True), ids, strict=True))
 
         def resolved(ref: EntryRef) -> Member:
@@ -385,7 +411,7 @@ class _Batch:
             self.snapshot_id,
             subject_ids=real,
         )
-        for ref in sorted(self.changed - self.new_members.keys()):
+        for ref in relinked:
             sql.relink_member(self.connection, resolved(ref), self.snapshot_id)
 
 

@@ -8,6 +8,8 @@ snapshot row its transaction inserted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,7 +143,9 @@ def test_the_format_of_a_snapshot_inserted_by_the_transaction_is_known_without_a
 class _Sent:
     """The round trips psycopg makes, counted where it makes them: each statement and each
     COPY, the BEGIN it sends before the first statement of a transaction (not in autocommit),
-    and a COMMIT or ROLLBACK of an open transaction (it sends none for an idle one)."""
+    a COMMIT or ROLLBACK of an open transaction (it sends none for an idle one), and a
+    pipeline, whose statements are sent together and answered at its end (one round trip,
+    ``PIPELINE: <its statements>``)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         import psycopg
@@ -149,6 +153,18 @@ class _Sent:
 
         self.sent: list[str] = []
         idle = pq.TransactionStatus.IDLE
+        real_pipeline = psycopg.Connection.pipeline
+
+        @contextmanager
+        def pipeline(connection: Any) -> Iterator[Any]:
+            start = len(self.sent)
+            try:
+                with real_pipeline(connection) as queue:
+                    yield queue
+            finally:
+                queued = self.sent[start:]
+                del self.sent[start:]
+                self.sent.append("PIPELINE: " + "; ".join(queued))
 
         def begins(connection: Any) -> None:
             if not connection.autocommit and connection.pgconn.transaction_status == idle:
@@ -180,21 +196,27 @@ class _Sent:
         monkeypatch.setattr(cursor, "copy", counted(cursor.copy, first_words))
         monkeypatch.setattr(connection, "commit", ended(connection.commit, "COMMIT"))
         monkeypatch.setattr(connection, "rollback", ended(connection.rollback, "ROLLBACK"))
+        monkeypatch.setattr(connection, "pipeline", pipeline)
 
 
 SDN_VERSIONS = ("2021-12-07T1851Z", "2021-12-08T1850Z", "2021-12-09T1850Z")
-STEADY_ROUND_TRIPS = 19
+STEADY_ROUND_TRIPS = 12
 """The round trips of a steady version on PostgreSQL (2021-12-09: 15 listed, 1 modified,
-new subjects among them), down from 22 (26, and 35 before that): the list's row comes with
-the snapshots' read, which needs no transaction, and the holders of the version's tokens
-are read while its entries' old tokens are deleted. Then the BEGIN goes with the list's
-lock and the subjects' lock in one statement (three round trips were one each), and the
-transaction runs on the connection of the list's writer lock, whose release goes with
-its COMMIT (a round trip, and a connection out of the pool, less).
+new subjects among them; a COPY counted as one), down from 19 (22, 26, and 35 before
+that): the list's row comes with the snapshots' read, which needs no transaction, and
+the holders of the version's tokens are read while its entries' old tokens are deleted.
+Then the BEGIN goes with the list's lock and the subjects' lock in one statement (three
+round trips were one each), and the transaction runs on the connection of the list's
+writer lock, whose release goes with its COMMIT (a round trip, and a connection out of
+the pool, less). Then the writes after the snapshot row go in one pipeline (six
+statements, three of them COPYs of two round trips each), and so do the links' (the
+tokens, new subjects and members: three COPYs).
 What remains: the snapshots read and the writer lock before the parse; in the one
 transaction BEGIN with its locks, the snapshots under them, the version's previous
-records, its snapshot row, the versions it closes and writes, its events and
-fingerprints, tokens, members and new subjects; COMMIT with the writer lock's release."""
+records, its snapshot row, one pipeline of the versions it closes and writes, its events
+and fingerprints; the tokens' holders (deleting the old ones), the members, the new
+subjects' ids, one pipeline of tokens, subjects and members; COMMIT with the writer
+lock's release."""
 
 
 def test_a_steady_version_on_postgresql_costs_a_known_number_of_round_trips(
@@ -235,4 +257,31 @@ def test_a_steady_version_on_postgresql_costs_a_known_number_of_round_trips(
     assert not any(s.startswith("SELECT pg_advisory_xact_lock") for s in sent)  # all at BEGIN
     assert sum(s.startswith("SELECT lists") for s in sent) == 0  # read with the snapshots
     assert not any(s.startswith("DELETE FROM subject_tokens") for s in sent)
+    # the version's writes after its snapshot row, then the links' (tokens, subjects and
+    # members): one round trip each, no COPY of their own
+    piped = [s for s in sent if s.startswith("PIPELINE")]
+    assert len(piped) == 2, sent
+    assert "INSERT INTO events" in piped[0] and "INSERT INTO subject_members" in piped[1]
+    assert "INSERT INTO subject_tokens" in piped[1] and "INSERT INTO subjects" in piped[1]
+    assert not any(s.startswith("COPY") for s in sent)
     assert len(sent) <= STEADY_ROUND_TRIPS, sent
+
+
+def test_a_current_schema_is_recognised_in_one_round_trip_on_postgresql(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every command asks the schema's revision first: on PostgreSQL one statement in
+    autocommit (no catalog question, BEGIN or ROLLBACK); a schema without the version
+    table is a new one."""
+    with private_pg_schema() as url:
+        new = open_engine(url, migrate=False)
+        assert database.current_revision(new) is None
+        new.dispose()
+        open_engine(url).dispose()  # creates the schema
+        engine = open_engine(url, migrate=False)
+        with engine.connect():
+            pass  # the dialect's own questions on its first connection
+        counted = _Sent(monkeypatch)
+        assert database.current_revision(engine) == database.head_revision()
+        assert counted.sent == ["SELECT version_num FROM"]
+        engine.dispose()
