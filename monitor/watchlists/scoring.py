@@ -62,6 +62,7 @@ from rapidfuzz.distance import Levenshtein
 from monitor.names import fold
 from monitor.watchlists.blends import blended
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
+from monitor.watchlists.honorifics import leading_honorific
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.short_forms import short_form
@@ -1313,6 +1314,8 @@ def score_names(
         # 'HAQQANI, Dr. Naseer' is 'HAQQANI, Naseer': a title the list leaves out
         titles = tuple(t for t in unpaired if t in person_titles())
         unpaired = [t for t in unpaired if t not in titles]
+    if listed.person and (honorific := leading_honorific(watched.original)) in unpaired:
+        titles, unpaired = (*titles, honorific), [t for t in unpaired if t != honorific]
     recall = found / (sum(paired_weights) + sum(weight(t) for t in unpaired))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
