@@ -1468,7 +1468,7 @@ def may_be_alike(a: str, b: str) -> bool:
         return False
     if x.consonants and x.consonants == y.consonants:
         return True  # consonants_alike
-    if short_form(a, b):
+    if a[:3] == b[:3] and short_form(a, b):  # the first three letters alike: no call
         return True
     apart = APART_MIN_RATIO * 100 - _SLACK
     if fuzz.ratio(x.loose, y.loose, score_cutoff=apart) or x.loose == y.loose:
