@@ -18,7 +18,9 @@ in known places, so reading those places one way makes the spellings one word:
 * х 'kh'/'h'/'x', кс 'ks'/'x', ц 'ts'/'tc'/'tz', щ 'shch'/'sch'/'shh';
 * Ukrainian г 'h' for the Russian 'g' ('Serhiy'/'Sergiy', 'Oleh'/'Oleg', 'Ihor'/'Igor'),
   Ukrainian и 'y' for the Russian 'i' ('Tymofeev'/'Timofeev'), and the Ukrainian
-  'Oleks-' of the Russian 'Aleks-' ('Oleksiy'/'Aleksiy', 'Oleksandr'/'Aleksandr').
+  'Oleks-' of the Russian 'Aleks-' ('Oleksiy'/'Aleksiy', 'Oleksandr'/'Aleksandr');
+* Belarusian 'Ul-', 'dz', '-ou'/'-au' for the Russian 'Vl-', 'd', '-ov'/'-av'
+  ('Uladzimir'/'Vladimir', 'Radzkou'/'Radkov').
 
 A rule set, not a table of names: it is the difference between published
 systems, so it reads every name they write. It is used to pair words of
@@ -84,6 +86,7 @@ def cyrillic_reading(word: str) -> str:
         return ""
     if word.startswith("oleks"):
         word = "aleks" + word[5:]
+    word = _belarusian(word)
     for letters, mark in _DIGRAPHS:
         word = word.replace(letters, mark)
     # Each rule only where its letters are: most words have no 'y' nor 'j', and screening
@@ -105,6 +108,26 @@ def cyrillic_reading(word: str) -> str:
         word = _SOFT_E.sub("e", word)
     word = word.replace("h", "g").replace("j", "i")
     return _DOUBLED.sub(r"\1", word)
+
+
+_BELARUSIAN_START = re.compile(r"^ul(?=[aeiou])")  # Ул-: 'Uladzimir', 'Uladzislau'
+_BELARUSIAN_END = re.compile(r"(?<=[^aeiouy])([ao])u$")  # -оў, -аў: 'Radzkou', 'Uladzislau'
+
+
+BELARUSIAN_END_LENGTH = 6
+"""Letters a word must have for its closing '-ou', '-au' to be read '-ov', '-av': the
+Arabic and French names 'Hamou', 'Abou' end so too."""
+
+
+def _belarusian(word: str) -> str:
+    """A Belarusian romanisation read as the Russian one: the initial 'Ul-' of 'Uladzimir'
+    as 'Vl-', 'dz' (дз, the Russian д before a soft vowel) as 'd' ('Dzmitry'/'Dmitry'), a
+    closing '-ou', '-au' (ў) as '-ov', '-av' ('RADZKOU'/'RADKOV', 'Uladzislau'/'Vladislav':
+    one SDN person each). A 'dzh' is Ж ('Dzhokhar'), read before: not this 'dz'."""
+    word = _BELARUSIAN_START.sub("vl", word)
+    if len(word) >= BELARUSIAN_END_LENGTH:
+        word = _BELARUSIAN_END.sub(r"\1v", word)
+    return word.replace("dz", "d") if "dzh" not in word else word
 
 
 def cyrillic_variant(a: str, b: str) -> bool:

@@ -25,6 +25,7 @@ from monitor.watchlists.cyrillic import cyrillic_reading
 from monitor.watchlists.described import described
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.generic_names import index_keys, lookup_keys, watchable
+from monitor.watchlists.honorifics import leading_honorific
 from monitor.watchlists.places import country_key, in_place, places_text
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
 from monitor.watchlists.scoring import (
@@ -290,6 +291,14 @@ def _named_mask(form: NameForm) -> int:
     return sum(1 << i for i, t in enumerate(form.tokens) if t in name and is_distinctive(t))
 
 
+def _set_aside(form: NameForm, titles: frozenset[str]) -> int:
+    """The mask of a watched name's words scoring may set aside: titles ('Dr', 'Colonel'),
+    and a Burmese honorific it leads with ('U', 'Daw': :mod:`~monitor.watchlists.
+    honorifics`)."""
+    honorific = leading_honorific(form.original)
+    return sum(1 << i for i, t in enumerate(form.tokens) if t in titles or t == honorific)
+
+
 def _lowest(mask: int, count: int) -> int:
     """The ``count`` lowest bits set in ``mask`` (any ``count`` of them bound alike)."""
     picked = 0
@@ -375,7 +384,7 @@ class WatchIndex:
                     common_mask=sum(1 << i for i in common),
                     common_weight=COMMON_WEIGHT * len(common),
                     total_weight=sum(weight(t) for t in form.tokens),
-                    set_aside=sum(1 << i for i, t in enumerate(form.tokens) if t in titles),
+                    set_aside=_set_aside(form, titles),
                     every=(1 << len(form.tokens)) - 1,
                     named=_named_mask(form),
                 )

@@ -71,8 +71,10 @@ from monitor.watchlists.bodies import bodies_swapped
 from monitor.watchlists.cyrillic import cyrillic_reading, cyrillic_variant
 from monitor.watchlists.described import described_company
 from monitor.watchlists.generic_names import GENERIC_WHY, generic_match
+from monitor.watchlists.honorifics import leading_honorific
 from monitor.watchlists.name_parts import ONE_LETTER_MIN_LENGTH, one_letter_apart, surname_words
 from monitor.watchlists.ordinals import ordinal
+from monitor.watchlists.short_forms import short_form
 from monitor.watchlists.syllables import korean_reading, korean_variant
 from monitor.watchlists.tokens import (
     VOWELS,
@@ -961,6 +963,8 @@ def _pair_spelt_apart(
     if one_word and not person:
         return _pair_organisation_apart(watched, listed, pairs, firm)
     kept, odd_w, odd_l = _left_over(pairs, firm, watched, listed)
+    if person and (short := _pair_short_forms(forms, telling, kept, pairs, odd_w, odd_l)):
+        return short
     if len(odd_w) != 1 or len(odd_l) != 1:
         if person and (every := _pair_each_apart(forms, telling, odd_w, odd_l)):
             return [*kept, *every], tuple((a, b) for a, b, _ in every)
@@ -1076,6 +1080,57 @@ def _pair_letter_apart(
     paired = {a for a, _, _ in found} | used
     rest = [p for p in pairs if p not in kept and p[0] not in paired and p[1] not in paired]
     return [*kept, *rest, *found], tuple((a, b) for a, b, _ in found)
+
+
+def _pair_short_forms(
+    forms: tuple[NameForm, NameForm],
+    telling: list[tuple[str, str]],
+    kept: list[tuple[str, str, float]],
+    pairs: list[tuple[str, str, float]],
+    odd_w: Sequence[str],
+    odd_l: Sequence[str],
+) -> tuple[list[tuple[str, str, float]], tuple[tuple[str, str], ...]] | None:
+    """Pair the words left over in two persons' names that are one name written short
+    (:func:`~monitor.watchlists.short_forms.short_form`), each counting :data:`ONE_LETTER`
+    as a given name a letter apart does: 'KRIVORUCHKO, Alex' / 'KRIVORUCHKO, Aleksey',
+    'SHUSHANASHVILI, Kakha' / 'SHUSHANASHVILI, Kakhaber Pavlovich' (then a fuller name),
+    'VILLA DIAZ, Oscar Domingo' / 'Oscar Dominguez'. None when no such pair is found.
+
+    Beside one telling word, that word is the surname of both names and the short form a
+    given name of both (:func:`_short_given_name`): a family shares its surname, and a
+    given name cut short beside another family's surname, or a surname cut short
+    ('KALASH' / 'KALASHOV', 'Ivan' / 'Ivanov'), is as likely another person's."""
+    found: list[tuple[str, str, float]] = []
+    used: set[str] = set()
+    for a in odd_w:
+        left = [b for b in odd_l if b not in used]
+        if b := next((b for b in left if _short_given_name(forms, telling, a, b)), ""):
+            found.append((a, b, ONE_LETTER))
+            used.add(b)
+    if not found:
+        return None
+    paired = {a for a, _, _ in found} | used
+    rest = [p for p in pairs if p not in kept and p[0] not in paired and p[1] not in paired]
+    return [*kept, *rest, *found], tuple((a, b) for a, b, _ in found)
+
+
+def _short_given_name(
+    forms: tuple[NameForm, NameForm], telling: list[tuple[str, str]], a: str, b: str
+) -> bool:
+    """Whether ``a`` and ``b`` may be read as one name written short in two persons' names
+    that share ``telling`` words: a short form, not of a common part of people's names (a
+    common name is a name of its own: 'Amin' is not 'Aminullah', 'Hamid' not
+    'Hamidullah'); beside one telling word only, that word the surname of both names and
+    the short form a given name of both (:func:`~monitor.watchlists.name_parts.
+    surname_words`)."""
+    if not short_form(a, b) or common_person_word(min(a, b, key=len)):
+        return False
+    if len(telling) >= MIN_SHARED_PERSON:
+        return True
+    mine, theirs = surname_words(forms[0].original), surname_words(forms[1].original)
+    if not (mine and theirs) or a in mine or b in theirs:
+        return False
+    return all(x in mine and y in theirs for x, y in telling)
 
 
 COMMON_APART_SHARED = 2
@@ -1349,6 +1404,8 @@ def score_names(
         # 'HAQQANI, Dr. Naseer' is 'HAQQANI, Naseer': a title the list leaves out
         titles = tuple(t for t in unpaired if t in person_titles())
         unpaired = [t for t in unpaired if t not in titles]
+    if listed.person and (honorific := leading_honorific(watched.original)) in unpaired:
+        titles, unpaired = (*titles, honorific), [t for t in unpaired if t != honorific]
     recall = found / (sum(paired_weights) + sum(weight(t) for t in unpaired))
     extra = tuple(t for t in lst if t not in paired_l and is_distinctive(t))
     matched = sum(1 for b in paired_l if is_distinctive(b)) or 1
@@ -1431,6 +1488,7 @@ def _pairs_by_a_rule(a: str, b: str) -> bool:
         or apart_similarity(a, b) >= APART_MIN_RATIO
         or word_similarity(a, b) > 0
         or consonants_alike(a, b, final_vowel=True)
+        or short_form(a, b)
     )
 
 
@@ -1519,6 +1577,8 @@ def may_be_alike(a: str, b: str) -> bool:
         return False
     if x.consonants and x.consonants == y.consonants:
         return True  # consonants_alike
+    if a[:3] == b[:3] and short_form(a, b):  # the first three letters alike: no call
+        return True
     apart = APART_MIN_RATIO * 100 - _SLACK
     if fuzz.ratio(x.loose, y.loose, score_cutoff=apart) or x.loose == y.loose:
         return True
