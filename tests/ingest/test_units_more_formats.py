@@ -461,3 +461,26 @@ def test_units_parse_to_the_records_of_the_full_parse(kind: str) -> None:
         units = list(fmt.split(files))
         assert [fmt.parse_unit(u) for u in units] == full
         assert len({u.fingerprint for u in units}) == len(full)
+
+
+@pytest.mark.realdata
+def test_an_entity_given_twice_byte_for_byte_is_refused_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later version holding one entity twice, byte for byte: against the stored set the
+    split sees one fingerprint twice, which names one key twice; refused, as the full
+    parse refuses it, and the state stays the first version's."""
+    clean = realdata("eu-fsf", EU, "sample_eu_sanctions.xml")
+    body = clean.read_bytes()
+    start = body.index(b"<sanctionEntity ")
+    end = body.index(b"</sanctionEntity>", start) + len(b"</sanctionEntity>")
+    doubled = tmp_path / "doubled.xml"
+    doubled.write_bytes(body[:end] + body[start:end] + body[end:])
+    series = [
+        (datetime(2020, 4, 15, 1, tzinfo=UTC), [clean]),
+        (datetime(2020, 4, 15, 2, tzinfo=UTC), [doubled]),
+    ]
+    on, off = _both_ways(series, "eu", tmp_path, monkeypatch)
+    assert on == off
+    assert [row[2] for row in on["snapshots"]] == ["applied", "rejected"]
+    assert "appears twice" in on["snapshots"][1][5]
