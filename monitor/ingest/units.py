@@ -30,7 +30,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import filterfalse
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -291,8 +290,6 @@ def _take_units(
     fmt: Format, split: Iterable[Unit], base: BaseState, known: dict[str, StoredUnit]
 ) -> UnitIntake | None:
     """``take`` unit by unit: each unit's fingerprint looked up in ``known``."""
-    if known:
-        return _take_known_units(fmt, split, base, known)
     keys: set[str] = set()
     fresh: dict[str, Record] = {}  # records of new units: changed unless the stored hash says not
     kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
@@ -324,45 +321,6 @@ def _take_units(
     return _intake(
         base, keys, fresh, kept, added, set(unseen), known, first=first, tag=code_tag(fmt)
     )
-
-
-def _take_known_units(
-    fmt: Format, split: Iterable[Unit], base: BaseState, known: dict[str, StoredUnit]
-) -> UnitIntake | None:
-    """``take`` against a stored set of units: their fingerprints compared with it as sets.
-
-    Why: looking each unit up in turn, and counting its fields, was a third of the
-    1%-changed check of a million entries. Here one pass keeps every unit's fingerprint,
-    and the raw bytes of those not in the set only; set operations in C then find the
-    units gone and the units kept, whose keys and fields the stored set gives. The new
-    units are parsed in the order they came, as unit by unit.
-    """
-    fingerprints: list[str] = []
-    new_units: dict[str, Any] = {}
-    append = fingerprints.append
-    for fp, raw in split:
-        append(fp)
-        if fp not in known:
-            new_units.setdefault(fp, raw)
-    present = set(fingerprints)
-    if len(present) != len(fingerprints):
-        return _refused(base, "a key appears twice")  # one unit twice: its key twice
-    kept_units = list(map(known.__getitem__, present.difference(new_units)))
-    keys = set(map(itemgetter(0), kept_units))
-    kept: Counter[int] = Counter(map(itemgetter(1), kept_units))
-    fresh: dict[str, Record] = {}
-    added: dict[str, StoredUnit] = {}
-    for fp, raw in new_units.items():
-        record = fmt.parse_unit(Unit(fp, raw))
-        if guards.record_problem(record):
-            return _refused(base, "an entry no database can store")
-        added[fp] = (record.key, fields_of(record))
-        fresh[record.key] = record
-        keys.add(record.key)
-    if len(keys) != len(fingerprints):
-        return _refused(base, "a key appears twice")
-    gone = set(known.keys() - present)
-    return _intake(base, keys, fresh, kept, added, gone, known, first=None, tag=code_tag(fmt))
 
 
 def _take_rows(
