@@ -31,8 +31,10 @@ BODIES = frozenset(
 """Generic words (:data:`~monitor.watchlists.words.GENERIC_WORDS`) naming the kind of a
 non-commercial body, which translations of one name write one for another."""
 MIN_SHARED = 2
-STEM_LENGTH = 6
 """Distinctive words the two names must share beside the kind of body written otherwise."""
+STEM_LENGTH = 6
+"""Letters a word shares with a common word of its stem ('PALESTINIAN', 'PALESTINE'): no
+telling word beside the kind of body."""
 
 
 def bodies_swapped(

@@ -1431,18 +1431,11 @@ def score_names(
         if min(covered, CONTAINED) > score:
             score = min(covered, CONTAINED)
             contained = "watched" if listed.person else "watched company"
-    if missing and not contained and _generic_dropped(listed, lst, pairs, missing, frequent):
-        covered = found / (sum(paired_weights) or 1)
-        if min(covered, CONTAINED) > score:
-            score, contained = min(covered, CONTAINED), "watched company"
-    if missing and not contained and bodies_swapped(listed, lst, pairs, missing, frequent):
-        covered = found / (sum(paired_weights) or 1)  # 'ORGANIZATION' for 'COMMITTEE'
-        if min(covered, CONTAINED) > score:
-            score, contained = min(covered, CONTAINED), "bodies"
-    if missing and not contained and described_company(watched, listed, pairs, missing, frequent):
-        covered = found / (sum(paired_weights) or 1)  # 'UNIPAPEL S.A. BOLSAS DE PAPEL'
-        if min(covered, CONTAINED) > score:
-            score, contained = min(covered, CONTAINED), "described"
+    if missing and not contained:
+        covered = min(found / (sum(paired_weights) or 1), CONTAINED)
+        kind = _left_out_kind((watched, listed), lst, pairs, missing, frequent)
+        if kind and covered > score:
+            score, contained = covered, kind
     telling = [(a, b) for a, b, _ in pairs if is_distinctive(a) and is_distinctive(b)]
     if listed.person and watched.company and len(telling) < 2:
         # A company's name sharing one word with a person's is a coincidence of words, not
@@ -1456,6 +1449,29 @@ def score_names(
         if missing or left:
             return None
     return NameScore(round(score, 4), tuple(pairs), missing, extra, contained, apart, titles)
+
+
+def _left_out_kind(
+    forms: tuple[NameForm, NameForm],
+    lst: Sequence[str],
+    pairs: Sequence[tuple[str, str, float]],
+    missing: Sequence[str],
+    frequent: frozenset[str],
+) -> str:
+    """Why an organisation's watched words left over (``missing``) may be left out, as the
+    reason :class:`NameScore` gives, or '' when no rule reads them so: a generic word or a
+    place ('CONGO FUTUR IMPORT' / 'CONGO FUTUR'), the word for the kind of body translated
+    ('ORGANIZATION' for 'COMMITTEE'), the legal form and a description of the trade
+    ('UNIPAPEL S.A. BOLSAS DE PAPEL'). The first rule that applies names it; each is
+    scored alike, by how much of the listed name the watch has."""
+    watched, listed = forms
+    if _generic_dropped(listed, lst, pairs, missing, frequent):
+        return "watched company"
+    if bodies_swapped(listed, lst, pairs, missing, frequent):
+        return "bodies"
+    if described_company(watched, listed, pairs, missing, frequent):
+        return "described"
+    return ""
 
 
 def could_pair(a: str, b: str) -> bool:
