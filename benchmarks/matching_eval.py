@@ -2,6 +2,7 @@
 
     python benchmarks/matching_eval.py              # prints the figures and the misses
     python benchmarks/matching_eval.py --save       # and appends them to benchmarks/RESULTS.md
+    python benchmarks/matching_eval.py --dump misses.tsv  # and every miss and false positive
 
 The labelled set is built from ../shared/realdata, never by hand:
 
