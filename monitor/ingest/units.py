@@ -26,12 +26,13 @@ import hashlib
 import logging
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from itertools import filterfalse
+from itertools import chain, compress, filterfalse, islice, repeat
+from operator import itemgetter, not_
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -262,14 +263,24 @@ def take(
         rows = fmt.split_rows(files)
         if rows is not None and held is not None:
             return _with_runs(fmt, files, _take_rows(fmt, rows, base, held))
-        split = fmt.split(files) if rows is None else fmt.units_of_rows(rows)
-        taken = _take_units(fmt, split, base, known)
+        # Each unit is its row: the rows are held with the state (keep_applied), for the
+        # next version, unless there are too many.
+        hold = rows is not None and len(rows) <= held_state.HOLD_LIMIT
+        row_fps = list(map(row_fingerprint, rows)) if hold and rows is not None else None
+        if not known and not base.hashes:  # a baseline: every unit new
+            split = fmt.split(files) if rows is None else fmt.units_of_rows(rows)
+            taken = _take_first(fmt, split, base)
+        elif rows is None:
+            taken = _take_known(fmt, _unit_chunks(fmt.split(files)), base, known)
+        else:
+            chunks = _row_chunks(rows, row_fps, fmt.unit_of_row)
+            taken = _take_known(fmt, chunks, base, known)
     except (SplitRefused, ParseError) as exc:
         return _refused(base, str(exc))
-    if taken is None or rows is None or len(rows) > held_state.HOLD_LIMIT:
+    if taken is None or rows is None or not hold:
         return taken
-    # Each unit is its row: hold the rows with the state (keep_applied), for the next version.
-    fingerprinted = dict(zip(rows, map(row_fingerprint, rows), strict=True))
+    fps = row_fps if row_fps is not None else list(map(row_fingerprint, rows))
+    fingerprinted = dict(zip(rows, fps, strict=True))
     plan = replace(taken.plan, rows=fingerprinted, rows_bytes=sum(map(len, rows)))
     return replace(taken, plan=plan)
 
@@ -286,41 +297,146 @@ def held_rows(
     return kept
 
 
-def _take_units(
-    fmt: Format, split: Iterable[Unit], base: BaseState, known: dict[str, StoredUnit]
+class _Chunk(NamedTuple):
+    """Consecutive units of a snapshot: their fingerprints, and what each unit is made
+    from when it must be parsed (``unit_of`` of an item)."""
+
+    fingerprints: list[str]
+    items: list[Any]
+    unit_of: Callable[[Any], Unit]
+
+
+def _take_known(
+    fmt: Format, chunks: Iterable[_Chunk], base: BaseState, known: dict[str, StoredUnit]
 ) -> UnitIntake | None:
-    """``take`` unit by unit: each unit's fingerprint looked up in ``known``."""
-    keys: set[str] = set()
+    """``take`` against a stored set: each unit's fingerprint looked up in ``known``, and
+    only the units it lacks made and parsed.
+
+    Why chunks: a Python step per unit (making it, looking it up, adding its key to a
+    set) was most of a million-entry list's check. Each chunk is looked up in C, the
+    entries seen before are counted in C, and the new keys are checked against the
+    state's own (the state's hashes of the new keys, and the keys of the gone units)
+    rather than against a set of every key.
+    """
     fresh: dict[str, Record] = {}  # records of new units: changed unless the stored hash says not
-    kept: dict[int, int] = defaultdict(int)  # unchanged entries by their fields bitmask
+    kept: Counter[int] = Counter()  # unchanged entries by their fields bitmask
     added: dict[str, StoredUnit] = {}
     unseen = dict(known)  # what is left at the end is gone; a unit seen twice is parsed
-    first = None if known or base.hashes else Spill()  # a first version is never all in memory
-    count = 0
-    # The loop runs once per entry of every version: names bound once, no per-unit
-    # duplicate test (a key seen twice shows as fewer keys than units, checked after).
-    pop, add_key = unseen.pop, keys.add
-    for fp, raw in split:
-        count += 1
-        hit = pop(fp, None)
-        if hit is None:
-            record = fmt.parse_unit(Unit(fp, raw))
+    for chunk in chunks:
+        hits = list(map(unseen.pop, chunk.fingerprints, repeat(None)))
+        found = list(filter(None, hits))
+        kept.update(map(itemgetter(1), found))
+        if len(found) == len(hits):
+            continue
+        for item in compress(chunk.items, map(not_, hits)):  # the new units
+            unit = chunk.unit_of(item)
+            record = fmt.parse_unit(unit)
             if guards.record_problem(record):
                 return _refused(base, "an entry no database can store")
-            key, fields = added[fp] = (record.key, fields_of(record))
-            if first is not None:  # a baseline: every entry new, kept on disk
-                first.add(record)
-            else:
-                fresh[key] = record
+            if record.key in fresh:
+                return _refused(base, "a key appears twice")
+            added[unit.fingerprint] = (record.key, fields_of(record))
+            fresh[record.key] = record
+    gone_keys = {key for key, _ in unseen.values()}
+    stored = base.hashes_of(fresh)
+    # A new unit's key that the state has is a changed entry when that key's unit is
+    # gone; otherwise an unchanged unit still gives it: twice.
+    if known and any(key in stored and key not in gone_keys for key in fresh):
+        return _refused(base, "a key appears twice")
+    keys = _KeysAfter(known, gone_keys, fresh.keys())
+    return _intake(
+        base,
+        keys,
+        fresh,
+        kept,
+        added,
+        set(unseen),
+        known,
+        first=None,
+        tag=code_tag(fmt),
+        stored=stored,
+    )
+
+
+def _unit_chunks(split: Iterable[Unit]) -> Iterator[_Chunk]:
+    """The units of ``Format.split`` in chunks of ``CHUNK``."""
+    units_left = iter(split)
+    while chunk := list(islice(units_left, CHUNK)):
+        yield _Chunk(list(map(itemgetter(0), chunk)), chunk, _same_unit)
+
+
+def _row_chunks(
+    rows: list[bytes], fingerprints: list[str] | None, unit_of_row: Callable[[bytes], Unit]
+) -> Iterator[_Chunk]:
+    """The rows of ``Format.split_rows`` in chunks of ``CHUNK``, fingerprinted chunk by
+    chunk unless ``fingerprints`` are given: a new row becomes its unit only when it
+    must be parsed (``Format.unit_of_row`` checks it)."""
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        if fingerprints is None:
+            yield _Chunk(list(map(row_fingerprint, part)), part, unit_of_row)
         else:
-            key, fields = hit
-            kept[fields] += 1
-        add_key(key)
+            yield _Chunk(fingerprints[start : start + CHUNK], part, unit_of_row)
+
+
+def _same_unit(unit: Unit) -> Unit:
+    return unit
+
+
+CHUNK = 4096
+
+
+class _KeysAfter(AbstractSet[str]):
+    """The keys of a version read against a stored set: the set's keys less the gone
+    units' plus the new units', with no set of every key built unless one is iterated.
+
+    The stored set names each key of the state once (one unit per key), and
+    ``_take_known`` has checked that no new key is also given by a kept unit.
+    """
+
+    def __init__(
+        self, known: Mapping[str, StoredUnit], gone: AbstractSet[str], added: AbstractSet[str]
+    ) -> None:
+        self.known = known
+        self.gone = gone
+        self.added = added
+        self._state: set[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.known) - len(self.gone) + len(self.added)
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.added:
+            return True
+        if key in self.gone:
+            return False
+        if self._state is None:
+            self._state = set(map(itemgetter(0), self.known.values()))
+        return key in self._state
+
+    def __iter__(self) -> Iterator[str]:
+        state = map(itemgetter(0), self.known.values())
+        return chain(filterfalse(self.gone.__contains__, state), self.added)
+
+
+def _take_first(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitIntake | None:
+    """``take`` of a list's first version: every unit parsed, its record kept on disk
+    (a first version is never all in memory)."""
+    keys: set[str] = set()
+    added: dict[str, StoredUnit] = {}
+    first = Spill()
+    count = 0
+    for unit in split:
+        count += 1
+        record = fmt.parse_unit(unit)
+        if guards.record_problem(record):
+            return _refused(base, "an entry no database can store")
+        added[unit.fingerprint] = (record.key, fields_of(record))
+        first.add(record)
+        keys.add(record.key)
     if len(keys) != count:
         return _refused(base, "a key appears twice")
-    return _intake(
-        base, keys, fresh, kept, added, set(unseen), known, first=first, tag=code_tag(fmt)
-    )
+    return _intake(base, keys, {}, Counter(), added, set(), {}, first=first, tag=code_tag(fmt))
 
 
 def _take_rows(
@@ -538,12 +654,14 @@ def _intake(
     *,
     first: Spill | None,
     tag: str,
+    stored: dict[str, str] | None = None,
 ) -> UnitIntake:
     """The intake from what a take found: ``kept`` counts the fields of the units seen
     before, ``fresh`` holds the records of the new units (none for a baseline)."""
     fields = Counter(kept)  # the new state's units by fields bitmask
     fields.update(mask for _, mask in added.values())
-    stored = base.hashes_of(fresh) if first is None else {}
+    if stored is None:
+        stored = base.hashes_of(fresh) if first is None else {}
     changed = {k: r for k, r in fresh.items() if stored.get(k) != r.content_hash()}
     for key, record in fresh.items():
         if key not in changed:  # new bytes, same record
