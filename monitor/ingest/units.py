@@ -267,9 +267,11 @@ def take(
         # next version, unless there are too many.
         hold = rows is not None and len(rows) <= held_state.HOLD_LIMIT
         row_fps = list(map(row_fingerprint, rows)) if hold and rows is not None else None
-        if not known and not base.hashes:  # a baseline: every unit new
+        if not known:  # a baseline, or a state whose stored set is not trusted
             split = fmt.split(files) if rows is None else fmt.units_of_rows(rows)
-            taken = _take_first(fmt, split, base)
+            taken = (
+                _take_first(fmt, split, base) if not base.hashes else _take_anew(fmt, split, base)
+            )
         elif rows is None:
             taken = _take_known(fmt, _unit_chunks(fmt.split(files)), base, known)
         else:
@@ -380,6 +382,7 @@ def _row_chunks(
 
 
 def _same_unit(unit: Unit) -> Unit:
+    """A chunk of ``split``'s units holds the units themselves: nothing to make."""
     return unit
 
 
@@ -437,6 +440,37 @@ def _take_first(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitInta
     if len(keys) != count:
         return _refused(base, "a key appears twice")
     return _intake(base, keys, {}, Counter(), added, set(), {}, first=first, tag=code_tag(fmt))
+
+
+def _take_anew(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitIntake | None:
+    """``take`` of a version whose state has no stored set this code can trust (none yet,
+    one of another snapshot, or one written by other code: the first check after an
+    upgrade): every unit is parsed, for the set is written anew, and compared with the
+    state's hash as it is parsed, as the full parse does.
+
+    Why: only the changed records are kept. Keeping every record until the end made the
+    first check of a million-entry list after an upgrade hold them all (1.7 GiB).
+    """
+    hashes = base.hashes
+    keys: set[str] = set()
+    fresh: dict[str, Record] = {}
+    kept: Counter[int] = Counter()
+    added: dict[str, StoredUnit] = {}
+    count = 0
+    for unit in split:
+        count += 1
+        record = fmt.parse_unit(unit)
+        if guards.record_problem(record):
+            return _refused(base, "an entry no database can store")
+        key, fields = added[unit.fingerprint] = (record.key, fields_of(record))
+        keys.add(key)
+        if hashes.get(key) == record.content_hash():
+            kept[fields] += 1
+        else:
+            fresh[key] = record
+    if len(keys) != count:
+        return _refused(base, "a key appears twice")
+    return _intake(base, keys, fresh, kept, added, set(), {}, first=None, tag=code_tag(fmt))
 
 
 def _take_rows(

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from monitor.store import schema as t
 from monitor.store.store import (
     ListTransaction,
+    in_pipeline,
     insert_rows,
     key_among,
     lookup_batches,
@@ -79,17 +80,22 @@ def write(
 ) -> None:
     """Make the stored set the one of ``snapshot_id``: drop ``gone``, insert ``added``.
 
-    ``replace_all`` drops every stored row first: the set read before was not this
-    state's (none, stale, or of other code), so ``added`` holds every unit.
+    ``replace_all``: the set read before was not this state's (none, stale, or of other
+    code), so ``added`` holds every unit and the stored rows are made exactly those,
+    by writing only where they differ (:func:`_rows_to_change`).
     """
     u = t.unit_fingerprints
-    if replace_all:
+    if replace_all and in_pipeline(connection):  # no read can run: a set of a few rows
         connection.execute(delete(u).where(u.c.list_id == list_id))
-    else:
-        drop = _DROP[uses_arrays(connection)]
-        for batch in lookup_batches(connection, list(gone)):
-            connection.execute(drop, {"list_id": list_id, "fingerprints": batch})
-    rows = ((list_id, fp, key, fields) for fp, (key, fields) in added.items())
+    elif replace_all:
+        gone, added = _rows_to_change(connection, list_id, added)
+    drop = _DROP[uses_arrays(connection)]
+    for batch in lookup_batches(connection, list(gone)):
+        connection.execute(drop, {"list_id": list_id, "fingerprints": batch})
+    # In fingerprint order: each index of the table is ordered by fingerprint, and a
+    # million rows inserted in that order fill its pages one after another instead of
+    # touching a random page per row.
+    rows = ((list_id, fp, key, fields) for fp, (key, fields) in sorted(added.items()))
     insert_rows(connection, u, ("list_id", "fingerprint", "key", "fields"), rows)
     marker = {"list_id": list_id, "snapshot_id": snapshot_id, "tag": tag}
     done = connection.execute(_MARK, {"set_of": list_id, "set_id": snapshot_id, "set_tag": tag})
@@ -99,6 +105,28 @@ def write(
         connection.execute(insert(t.unit_sets), marker)
     elif done.rowcount < 0:
         connection.execute(_MARK_FIRST, marker)
+
+
+def _rows_to_change(
+    connection: Connection, list_id: str, wanted: Mapping[str, StoredUnit]
+) -> tuple[list[str], Mapping[str, StoredUnit]]:
+    """The stored rows to drop and the rows to insert so that the list's rows are
+    ``wanted``, whatever snapshot or code the stored ones were written for.
+
+    Why: a set written by other code (the first check after an upgrade) is mostly the
+    same rows. Deleting a million rows and inserting a million again took 27 s of a
+    48 s check (1,000,000 entries); reading them and writing the difference took 3 s.
+    """
+    u = t.unit_fingerprints
+    statement = select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
+    stored = {
+        fingerprint: (key, fields) for fingerprint, key, fields in plain_rows(connection, statement)
+    }
+    if not stored:  # a list's first set
+        return [], wanted
+    gone = [fp for fp, unit in stored.items() if wanted.get(fp) != unit]
+    new = {fp: unit for fp, unit in wanted.items() if stored.get(fp) != unit}
+    return gone, new
 
 
 # The statements of ``write`` that run for every version, built once (their values bound

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from monitor.config import Config
 from monitor.ingest import held_state, units
 from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
+from monitor.store import schema as t
 from tests.conftest import SNAPSHOTS, realdata
 from tests.ingest.test_held_state import _sdn_versions
 from tests.ingest.test_units import BuiltKeys, _dated_folders, _rows_by_key, _run, _state
@@ -182,3 +184,37 @@ def test_what_the_take_must_refuse_it_refuses_and_the_full_parse_decides(
     refused = edit in (_key_twice, _new_key_twice, _row_twice)
     assert on.status == ("rejected" if refused else "applied")
     assert _state(f"sqlite:///{tmp_path / 'on.db'}") == _state(f"sqlite:///{tmp_path / 'off.db'}")
+
+
+def test_a_set_written_by_other_code_is_read_anew_then_trusted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade the stored set's tag names other code: the next version parses
+    every entry (and keeps only the changed ones), writes the set anew, and the one
+    after is read against it again, with the results of the full parse throughout."""
+    monkeypatch.setenv(units.ENV, "1")
+    versions = [
+        (datetime(2021, 12, 10, tzinfo=UTC), [FIRST]),
+        (datetime(2021, 12, 16, tzinfo=UTC), [SDN / "2021-12-16T0142Z" / "sdn.csv.gz"]),
+        (datetime(2021, 12, 17, tzinfo=UTC), [SDN / "2021-12-17T1849Z" / "sdn.csv.gz"]),
+    ]
+    url = f"sqlite:///{tmp_path / 'on.db'}"
+    built = BuiltKeys(monkeypatch)
+    _each_in_a_new_process(versions[:1], url, tmp_path / "a1")
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        connection.execute(update(t.unit_sets).values(tag="ofac-csv:other-code"))
+    engine.dispose()
+    built.take()
+    takes = KnownTakes(monkeypatch)
+    _each_in_a_new_process(versions[1:2], url, tmp_path / "a1")
+    assert len(built.take()) == len(_rows_by_key(versions[1][1][0]))  # every entry
+    assert takes.count == 0
+    _each_in_a_new_process(versions[2:], url, tmp_path / "a1")
+    before, after = _rows_by_key(versions[1][1][0]), _rows_by_key(versions[2][1][0])
+    assert sorted(built.take()) == sorted(k for k, row in after.items() if before.get(k) != row)
+    assert takes.count == 1
+
+    monkeypatch.setenv(units.ENV, "0")
+    _each_in_a_new_process(versions, f"sqlite:///{tmp_path / 'off.db'}", tmp_path / "a2")
+    assert _state(url) == _state(f"sqlite:///{tmp_path / 'off.db'}")
