@@ -11,7 +11,7 @@ The rule (:func:`blended`) asks for a whole distinctive word of the other name a
 blend's start or end, four letters at least, so that the match rests on a word a name can
 be told by; the rest is the beginnings of the other name's words in their order, two
 letters or more each, the first from its first word. Initials alone ('ETIM', 'ISGS') are
-acronyms (:func:`monitor.watchlists.scoring._acronym`), not blends.
+acronyms (:func:`monitor.watchlists.organisation_rules.acronym`), not blends.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from monitor.watchlists.stems import derived
 from monitor.watchlists.tokens import NameForm, is_distinctive, organisation_words, spelling_key
 from monitor.watchlists.words import (
     ARABIC_ARTICLES,
@@ -64,7 +65,7 @@ MAX_OTHER_EXTRA = 1
 """Words other than places and particles the longer name may add."""
 KEY_LENGTH = 6
 """Letters of a word the index keys it by: words of one stem ('industries',
-'industrial') agree in six at least (:func:`~monitor.watchlists.scoring.derived`)."""
+'industrial') agree in six at least (:func:`~monitor.watchlists.stems.derived`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +131,7 @@ def watchable(form: NameForm) -> bool:
 
 def _same(a: str, b: str) -> bool:
     """One word: the same in spelling (:func:`~monitor.watchlists.tokens.spelling_key`) or
-    of one stem (:func:`~monitor.watchlists.scoring.derived`: 'industries'/'industrial')."""
-    from monitor.watchlists.scoring import derived  # scoring imports this module
-
+    of one stem (:func:`~monitor.watchlists.stems.derived`: 'industries'/'industrial')."""
     x, y = spelling_key(a), spelling_key(b)
     return x == y or derived(x, y)
 
@@ -204,7 +203,7 @@ def generic_match(
     extra = tuple(w for i, w in enumerate(long) if i not in positions)
     if not _added(extra):
         return None
-    from monitor.watchlists.scoring import CONTAINED  # scoring imports this module
+    from monitor.watchlists.name_score import CONTAINED  # name_score imports this module
 
     pairs = tuple(
         (a, b, 1.0) if short is mine else (b, a, 1.0)

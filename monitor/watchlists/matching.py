@@ -183,7 +183,7 @@ def _blend_keys(form: NameForm) -> tuple[str, ...]:
 def _beside_one_word(form: NameForm) -> tuple[str, ...]:
     """An organisation's name of one distinctive word and common words: those other words
     (in any order), which the names it may be spelt apart from share
-    (:func:`~monitor.watchlists.scoring._pair_beside_common_words`); () otherwise."""
+    (:func:`~monitor.watchlists.organisation_rules.pair_beside_common_words`); () otherwise."""
     distinctive = set(form.distinctive)
     if form.person or len(distinctive) != 1:
         return ()
@@ -220,7 +220,7 @@ class _WatchedName:
         """The best score this name could reach with these distinctive words found.
 
         Common words are not indexed, so they count as found, as do titles a person's
-        name may set aside ('Dr', 'Colonel': :func:`~monitor.watchlists.scoring.
+        name may set aside ('Dr', 'Colonel': :func:`~monitor.watchlists.person_rules.
         person_titles`); a distinctive word not found pairs with no listed word. Scores
         never exceed this bound, so names below the threshold are skipped without being
         scored. A listed name sharing two distinctive words may be one the watched name
@@ -248,7 +248,7 @@ class _WatchedName:
         with given names the list leaves out scores up to ``CONTAINED``.
 
         Each watched word not found that any rule of scoring could pair with a listed
-        word (:func:`~monitor.watchlists.scoring.could_pair`; in an organisation's name a
+        word (:func:`~monitor.watchlists.pairable.could_pair`; in an organisation's name a
         plural or a word of one stem too) counts as found: then the bound is a true one.
         First the cheap test, every such word counted, as many as the listed name has.
         Words written together in one name and apart in the other ('Sense Time') are
@@ -319,7 +319,7 @@ def _pairs(a: str, b: str, person: bool, paired: dict[tuple[str, str], bool]) ->
 
 
 def _may_pair(a: str, b: str, person: bool) -> bool:
-    """Whether scoring could pair these words: :func:`~monitor.watchlists.scoring.could_pair`,
+    """Whether scoring could pair these words: :func:`~monitor.watchlists.pairable.could_pair`,
     and in an organisation's name a plural, a word of one stem ('Industries',
     'Revolutionary') or a word cut short ('Spanm', 'Spanmal')."""
     return could_pair(a, b) or (
@@ -514,7 +514,7 @@ class WatchIndex:
         """Watched names one word blended from this name's words ('COLCERDOS' for
         'COLOMBIANA DE CERDOS'), found by the word the blend keeps whole, and, this name one
         word, watched names whose words it blends; each with every word found, as an
-        acronym is, when they are one (:func:`~monitor.watchlists.scoring.blend`): the
+        acronym is, when they are one (:func:`~monitor.watchlists.organisation_rules.blend`): the
         blend's word kept whole is in many names that are no blend of it."""
         names = self._names
         numbers = {n for key in keys for n in self._by_blend_part.get(key, ())}

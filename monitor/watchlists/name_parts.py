@@ -1,4 +1,5 @@
-"""A person's surname, and two spellings of one given name a letter apart.
+"""A person's surname, two spellings of one given name a letter apart, and the common
+parts of people's names.
 
 Screening reads a person's name as parts, not as a bag of words: when the
 surname agrees and one given name is a letter apart ("DALA, Ghiath" /
@@ -18,6 +19,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from monitor.names import fold
 from monitor.watchlists.tokens import INNER_APOSTROPHE, VOWELS, loose_sounds, sounds
+from monitor.watchlists.words import COMMON_PERSON_WORDS
 
 ONE_LETTER_MIN_LENGTH = 4
 """Words shorter than this are syllables (Korean, Chinese) where a letter is another name."""
@@ -76,3 +78,12 @@ def one_letter_apart(a: str, b: str) -> bool:
         return True  # 'Pong'/'Bong'; not 'Sheng'/'Ching', two Chinese sounds
     short, long = sorted((a, b), key=len)
     return long == "h" + short
+
+
+_COMMON_PERSON_SOUNDS = frozenset(sounds(w) for w in COMMON_PERSON_WORDS)
+
+
+def common_person_word(token: str) -> bool:
+    """A common part of people's names, in any transliteration: 'Faysal' as 'Faisal',
+    'Muhammed' as 'Muhammad' (read as they sound, :func:`~monitor.watchlists.tokens.sounds`)."""
+    return token in COMMON_PERSON_WORDS or sounds(token) in _COMMON_PERSON_SOUNDS

@@ -10,7 +10,7 @@ letters or more (three beside such a letter): one letter more is as often anothe
 ('Maria'/'Mariam', 'Karim'/'Karima', 'Daniel'/'Daniela', a man's and a woman's), so it is
 no short form; nor is a patronymic or a surname made of a name ('Petrovich', 'Dominguez').
 
-Not a verdict on its own: :mod:`monitor.watchlists.scoring` reads a short form so only
+Not a verdict on its own: :mod:`monitor.watchlists.person_rules` reads a short form so only
 beside a surname that agrees, as it reads a given name a letter apart.
 """
 

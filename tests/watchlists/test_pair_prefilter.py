@@ -1,4 +1,4 @@
-"""The cheap test before the pairing rules (:func:`~monitor.watchlists.scoring.may_be_alike`)
+"""The cheap test before the pairing rules (:func:`~monitor.watchlists.pairable.may_be_alike`)
 is a necessary condition of every rule: where it says no, no rule pairs the two words, so
 screening skips exactly the names it skipped before, only sooner.
 
@@ -10,7 +10,7 @@ list's own spellings of one name, where the rules pair words: 'Ghiath'/'Ghayth',
 from __future__ import annotations
 
 from monitor.watchlists.matching import prepare
-from monitor.watchlists.scoring import _pairs_by_a_rule, could_pair, may_be_alike
+from monitor.watchlists.pairable import _pairs_by_a_rule, could_pair, may_be_alike
 from tests.conftest import SNAPSHOTS
 from tests.watchlists.conftest import records
 
