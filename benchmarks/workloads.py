@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,9 @@ from monitor.config import Config, Expect, ListConfig
 from monitor.files import SourceFile
 from monitor.formats import get_format
 from monitor.formats._csl_common import CSV_COLUMNS
+from monitor.ingest.guards import KEEP_BYTES, TAIL_BYTES
 from monitor.ingest.pipeline import IngestRequest, ingest
+from monitor.ingest.readahead import reading_ahead
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 
@@ -62,20 +65,24 @@ def _count(store: Store, table: Any) -> int:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def replay_real(folder: str, url: str) -> dict[str, Any]:
-    """Our replay of the real SDN series into a fresh database."""
+def replay_real(folder: str, url: str, read_ahead: bool = False) -> dict[str, Any]:
+    """Our replay of the real SDN series into a fresh database; with ``read_ahead``, the
+    next version's files are read while one is applied, as the ``replay`` command does
+    (monitor.ingest.readahead), else each when its version is applied (as ``ingest``)."""
     work = Path(tempfile.mkdtemp(prefix="wm-bench-"))
     store = _store(url)
     config = Config(archive=work / "archive")
+    list_config = ListConfig(id="us-ofac-sdn", expect=LOOSE)
     statuses: dict[str, int] = {}
+    versions = [sorted(p for p in v.iterdir() if p.is_file()) for v in sdn_versions(Path(folder))]
     start = time.perf_counter()
-    for version in sdn_versions(Path(folder)):
-        request = IngestRequest(
-            list_config=ListConfig(id="us-ofac-sdn", expect=LOOSE),
-            paths=sorted(p for p in version.iterdir() if p.is_file()),
-        )
-        result = ingest(store, config, request, now=NOW)
-        statuses[result.status] = statuses.get(result.status, 0) + 1
+    with reading_ahead(KEEP_BYTES, TAIL_BYTES) if read_ahead else nullcontext() as ahead:
+        for number, paths in enumerate(versions):
+            if ahead is not None and number + 1 < len(versions):
+                ahead.read(versions[number + 1], config.file_size_limit(list_config))
+            request = IngestRequest(list_config=list_config, paths=paths)
+            result = ingest(store, config, request, now=NOW)
+            statuses[result.status] = statuses.get(result.status, 0) + 1
     seconds = time.perf_counter() - start
     figures = {
         "seconds": seconds,
