@@ -21,34 +21,29 @@ from rapidfuzz.distance import Levenshtein
 
 from monitor.records import Record
 from monitor.watchlists.blends import blend_keys
+from monitor.watchlists.consonants import consonant_key, consonants_alike
 from monitor.watchlists.cyrillic import cyrillic_reading
 from monitor.watchlists.described import described
 from monitor.watchlists.entry import WatchEntry, WatchIdentifier, normalise_identifier
 from monitor.watchlists.generic_names import index_keys, lookup_keys, watchable
 from monitor.watchlists.honorifics import leading_honorific
+from monitor.watchlists.name_score import CONTAINED, MIN_SHARED_PERSON
+from monitor.watchlists.organisation_rules import blend
+from monitor.watchlists.pairable import could_pair
+from monitor.watchlists.person_rules import person_titles
 from monitor.watchlists.places import country_key, in_place, places_text
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
-from monitor.watchlists.scoring import (
-    CONTAINED,
-    MIN_SHARED_PERSON,
-    STEM_MIN_LENGTH,
+from monitor.watchlists.scoring import score_names
+from monitor.watchlists.spellings import (
     VARIANT,
-    blend,
-    consonant_key,
-    consonants_alike,
-    could_pair,
-    cut_short,
-    derived,
     fuzzy_word,
-    inflected,
-    person_titles,
     phonetic_key,
-    score_names,
     sound_alike,
     transliteration_variant,
     word_similarity,
     written_article,
 )
+from monitor.watchlists.stems import STEM_MIN_LENGTH, cut_short, derived, inflected
 from monitor.watchlists.syllables import korean_reading
 from monitor.watchlists.tokens import (
     COMMON_WEIGHT,

@@ -62,15 +62,14 @@ responsibility each: how alike two words are (:mod:`monitor.watchlists.spellings
 (:mod:`monitor.watchlists.person_rules`) and of organisations'
 (:mod:`monitor.watchlists.organisation_rules`), the score and its reason
 (:mod:`monitor.watchlists.name_score`), and what the index asks before scoring
-(:mod:`monitor.watchlists.pairable`). The names other modules import from here
-(``__all__``) still are.
+(:mod:`monitor.watchlists.pairable`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.watchlists.consonants import consonant_key, consonants_alike, vowels_apart
+from monitor.watchlists.consonants import vowels_apart
 from monitor.watchlists.cyrillic import cyrillic_variant
 from monitor.watchlists.described import described_company
 from monitor.watchlists.generic_names import generic_match
@@ -87,7 +86,6 @@ from monitor.watchlists.organisation_rules import (
     same_but_stem,
     stem_only,
 )
-from monitor.watchlists.pairable import could_pair, may_be_alike
 from monitor.watchlists.person_rules import (
     COMMON_APART_LENGTH,
     ONE_LETTER,
@@ -100,7 +98,6 @@ from monitor.watchlists.person_rules import (
     pair_letter_apart,
     pair_only_word_apart,
     pair_short_forms,
-    person_titles,
     same_parts,
     set_aside_titles,
     spelt_as_one,
@@ -111,14 +108,9 @@ from monitor.watchlists.person_rules import (
 from monitor.watchlists.spellings import (
     VARIANT,
     VARIANT_MIN_LENGTH,
-    article_variant,
     fuzzy_word,
-    phonetic_key,
-    sound_alike,
     sounds_only,
-    transliteration_variant,
     word_similarity,
-    written_article,
 )
 from monitor.watchlists.spelt_apart import (
     APART_CLOSE,
@@ -130,7 +122,6 @@ from monitor.watchlists.spelt_apart import (
 from monitor.watchlists.stems import (
     DERIVED,
     INFLECTED,
-    STEM_MIN_LENGTH,
     cut_short,
     derived,
     inflected,
@@ -138,34 +129,6 @@ from monitor.watchlists.stems import (
 from monitor.watchlists.syllables import korean_reading, korean_variant
 from monitor.watchlists.tokens import NameForm, common_key, is_distinctive, weight
 from monitor.watchlists.words import ARABIC_ARTICLES, CONNECTORS, DESCRIPTORS
-
-__all__ = [
-    "CONTAINED",
-    "MIN_SHARED_PERSON",
-    "STEM_MIN_LENGTH",
-    "VARIANT",
-    "NameScore",
-    "article_variant",
-    "blend",
-    "common_person_word",
-    "consonant_key",
-    "consonants_alike",
-    "could_pair",
-    "cut_short",
-    "derived",
-    "fuzzy_word",
-    "inflected",
-    "may_be_alike",
-    "person_titles",
-    "phonetic_key",
-    "score_names",
-    "sound_alike",
-    "transliteration_variant",
-    "vowels_apart",
-    "word_similarity",
-    "written_article",
-]
-
 
 EXTRA_WORD_PENALTY = 0.5
 

@@ -24,15 +24,14 @@ from monitor.watchlists.hooks import list_rarity
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.ordinals import ordinal
 from monitor.watchlists.rarity import NO_RARITY, WordRarity
-from monitor.watchlists.scoring import (
+from monitor.watchlists.spellings import (
     VARIANT,
     article_variant,
-    derived,
-    inflected,
     phonetic_key,
     sound_alike,
     word_similarity,
 )
+from monitor.watchlists.stems import derived, inflected
 from monitor.watchlists.tokens import analyse, loose_sounds
 from tests.conftest import SNAPSHOTS
 from tests.watchlists.conftest import CONS_2021, NOW, make_config, run

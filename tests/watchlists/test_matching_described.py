@@ -13,11 +13,11 @@ from __future__ import annotations
 import pytest
 
 from monitor.watchlists.config import WatchlistConfig
+from monitor.watchlists.consonants import vowels_apart
 from monitor.watchlists.described import NOT_DESCRIBED, described
 from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.matching import WatchIndex, prepare
 from monitor.watchlists.rarity import WordRarity
-from monitor.watchlists.scoring import vowels_apart
 from monitor.watchlists.tokens import analyse
 from tests.watchlists.test_matching_organisation_forms import found_on_the_list, sdn
 from tests.watchlists.test_matching_spelt_apart import found, written

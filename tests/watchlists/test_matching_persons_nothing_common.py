@@ -16,7 +16,7 @@ import pytest
 
 from monitor.watchlists.config import WatchlistConfig
 from monitor.watchlists.cyrillic import cyrillic_reading
-from monitor.watchlists.scoring import article_variant, transliteration_variant
+from monitor.watchlists.spellings import article_variant, transliteration_variant
 from monitor.watchlists.syllables import korean_reading
 from monitor.watchlists.tokens import is_distinctive
 from tests.watchlists.test_matching_classes import entity, person, score

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.watchlists.scoring import could_pair, may_be_alike
+from monitor.watchlists.pairable import could_pair, may_be_alike
 from monitor.watchlists.short_forms import short_form
 from tests.watchlists.test_matching_spelt_apart import THRESHOLD, found
 

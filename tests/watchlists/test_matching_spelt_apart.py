@@ -16,7 +16,7 @@ from monitor.records import Record
 from monitor.watchlists.config import WatchlistConfig
 from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.matching import WatchIndex, prepare
-from monitor.watchlists.scoring import could_pair, may_be_alike
+from monitor.watchlists.pairable import could_pair, may_be_alike
 from monitor.watchlists.tokens import analyse
 from tests.watchlists.test_matching_rules import sdn_entry
 

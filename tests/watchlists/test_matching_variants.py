@@ -15,7 +15,8 @@ from monitor.records import Record
 from monitor.watchlists.config import WatchlistConfig
 from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.matching import Match, WatchIndex, prepare
-from monitor.watchlists.scoring import common_person_word, transliteration_variant
+from monitor.watchlists.name_parts import common_person_word
+from monitor.watchlists.spellings import transliteration_variant
 
 THRESHOLD = WatchlistConfig.model_fields["threshold"].default
 

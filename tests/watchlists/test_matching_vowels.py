@@ -11,13 +11,9 @@ from __future__ import annotations
 import pytest
 
 from monitor.watchlists.config import WatchlistConfig
-from monitor.watchlists.scoring import (
-    consonant_key,
-    consonants_alike,
-    could_pair,
-    may_be_alike,
-    score_names,
-)
+from monitor.watchlists.consonants import consonant_key, consonants_alike
+from monitor.watchlists.pairable import could_pair, may_be_alike
+from monitor.watchlists.scoring import score_names
 from monitor.watchlists.tokens import analyse, is_distinctive
 from tests.watchlists.test_matching_spelt_apart import found
 

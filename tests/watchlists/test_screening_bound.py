@@ -18,7 +18,8 @@ from monitor.records import Record
 from monitor.watchlists import matching
 from monitor.watchlists.entry import WatchEntry
 from monitor.watchlists.matching import ListedEntry, Match, WatchIndex, prepare
-from monitor.watchlists.scoring import could_pair, score_names
+from monitor.watchlists.pairable import could_pair
+from monitor.watchlists.scoring import score_names
 from monitor.watchlists.tokens import is_distinctive
 from tests.conftest import SNAPSHOTS
 from tests.watchlists.conftest import records
