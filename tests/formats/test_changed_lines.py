@@ -18,7 +18,7 @@ import pytest
 
 from monitor.formats import _csv_units
 from monitor.formats._csv_units import changed_lines, differing_parts, rows
-from monitor.ingest import units
+from monitor.ingest import held_takes
 from tests.conftest import realdata
 
 
@@ -104,7 +104,7 @@ def test_real_consecutive_versions_cut_only_where_they_differ() -> None:
     compared = 0
     for old, new in pairwise(fmt_runs):
         pieces, held = set(new.pieces), set(old.pieces)
-        pairs, _, _ = units._paired(pieces - held, held - pieces)
+        pairs, _, _ = held_takes._paired(pieces - held, held - pieces)
         for new_piece, old_piece in [*pairs, (new.tail, old.tail)]:
             _check(new_piece, old_piece)
             _check_parts(new_piece + new.anchor, old_piece + old.anchor)

@@ -1,6 +1,6 @@
 """A version compared with the held rows of the last one, as two sets: the same results.
 
-Guards :func:`monitor.ingest.units._take_rows`: when a process holds the rows of
+Guards :func:`monitor.ingest.held_takes.take_rows`: when a process holds the rows of
 the state it applied (a format whose units are single rows, such as ``sdn.csv``
 alone), the next version's rows are compared with them as sets. The events and
 stored records must be exactly those of the unit-by-unit take and of the full
@@ -21,7 +21,7 @@ import pytest
 
 from monitor.config import Config
 from monitor.formats import ofac_csv
-from monitor.ingest import held_state, units
+from monitor.ingest import held_state, held_takes, units
 from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
 from tests.conftest import SNAPSHOTS
@@ -38,13 +38,13 @@ class RowTakes:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        real = units._take_rows
+        real = held_takes.take_rows
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             self.count += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(units, "_take_rows", counting)
+        monkeypatch.setattr(held_takes, "take_rows", counting)
 
 
 def _replay(
@@ -69,7 +69,7 @@ def test_real_versions_taken_as_sets_of_rows_equal_unit_by_unit_and_full_parse(
     assert takes.count == VERSIONS - 1  # every version after the baseline
     by_rows = _state(f"sqlite:///{tmp_path / 'rows.db'}")
 
-    monkeypatch.setattr(units, "held_rows", lambda *args: None)  # unit by unit only
+    monkeypatch.setattr(held_takes, "held_rows", lambda *args: None)  # unit by unit only
     _replay(versions, f"sqlite:///{tmp_path / 'units.db'}", tmp_path / "a2")
     assert takes.count == VERSIONS - 1  # none more
     assert _state(f"sqlite:///{tmp_path / 'units.db'}") == by_rows

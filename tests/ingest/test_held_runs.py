@@ -1,6 +1,6 @@
 """A version compared with the last one run by run: only changed runs are cut, same results.
 
-Guards :func:`monitor.ingest.units._take_runs`: once a process holds the rows of
+Guards :func:`monitor.ingest.held_takes.take_runs`: once a process holds the rows of
 the state it applied and the file's runs of rows (``sdn.csv`` cut after each row
 whose last cell is OFAC's empty ``-0- ``), the next version is compared as a set
 of runs, and only the runs that differ are cut into rows. An unchanged row must
@@ -23,7 +23,7 @@ import pytest
 from monitor.config import Config
 from monitor.files import SourceFile
 from monitor.formats import _csv_units, ofac_csv
-from monitor.ingest import units
+from monitor.ingest import held_takes, units
 from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
 from tests.conftest import realdata
@@ -68,7 +68,7 @@ def test_real_versions_taken_run_by_run_equal_rows_and_full_parse(
 ) -> None:
     versions = _sdn_versions(VERSIONS)
     monkeypatch.setenv(units.ENV, "1")
-    runs = Counted(monkeypatch, units, "_take_runs")
+    runs = Counted(monkeypatch, held_takes, "take_runs")
     _replay(versions, f"sqlite:///{tmp_path / 'runs.db'}", tmp_path / "a1")
     # the baseline is read unit by unit, the next version by rows (its runs then held)
     assert runs.results == VERSIONS - 2
@@ -189,7 +189,7 @@ def _third_by_runs(
         _run(store, config, paths, observed)
     built = BuiltKeys(monkeypatch)
     cut = RowsCut(monkeypatch)
-    runs = Counted(monkeypatch, units, "_take_runs")
+    runs = Counted(monkeypatch, held_takes, "take_runs")
     observed, paths = versions[2]
     result = _run(store, config, paths, observed)
     store.engine.dispose()
@@ -233,8 +233,8 @@ def test_what_the_runs_cannot_decide_the_rows_decide(
     """A row twice (once in a run shared with the state) and a quoted cell across lines
     are left to the rows, with the full parse's result."""
     versions = _three(tmp_path, edit)
-    runs = Counted(monkeypatch, units, "_take_runs")
-    rows = Counted(monkeypatch, units, "_take_rows")
+    runs = Counted(monkeypatch, held_takes, "take_runs")
+    rows = Counted(monkeypatch, held_takes, "take_rows")
     on, _ = _runs_then_full(tmp_path, monkeypatch, versions)
     assert (runs.calls, runs.results) == (1, 0)  # tried on the third version, left to rows
     assert rows.calls == 2  # the second version and the third

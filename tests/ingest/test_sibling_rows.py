@@ -2,7 +2,7 @@
 
 Each entry's primary row and its rows in the sibling files are joined into one
 byte string (``ofac_csv._join``), so a version of the whole set is compared with
-the held one in C (``units._take_rows``) instead of unit by unit. An entry whose
+the held one in C (``held_takes.take_rows``) instead of unit by unit. An entry whose
 rows in every file are unchanged never reaches the parser; one with a changed
 sibling row does; and the events and stored records are those of the full parse.
 Real files: the moov-io test set of the SDN list with its add, alt and comments files.
@@ -20,7 +20,7 @@ from monitor.files import SourceFile
 from monitor.formats import _csv_units as units_module
 from monitor.formats import ofac_csv
 from monitor.formats.base import SplitRefused
-from monitor.ingest import units
+from monitor.ingest import held_takes, units
 from tests.conftest import realdata
 from tests.ingest.test_held_runs import Counted, _replay
 from tests.ingest.test_units import BuiltKeys, _state
@@ -80,7 +80,7 @@ def test_only_entries_whose_rows_changed_in_any_file_reach_the_parser(
     entries = len(ofac_csv.OfacCsv().split_rows(_files(_real_set())) or [])
     monkeypatch.setenv(units.ENV, "1")
     built = BuiltKeys(monkeypatch)
-    as_sets = Counted(monkeypatch, units, "_take_rows")
+    as_sets = Counted(monkeypatch, held_takes, "take_rows")
     results = _replay(versions, f"sqlite:///{tmp_path / 'on.db'}", tmp_path / "a1")
     keys = built.take()
     assert as_sets.results == 1  # the second version, compared as a set

@@ -1,6 +1,6 @@
 """A version read against the stored fingerprint set, as a new process reads it.
 
-Guards :func:`monitor.ingest.units._take_known`: a process that does not hold the
+Guards :func:`monitor.ingest.stored_set_takes.take_known`: a process that does not hold the
 list's state (each ``ingest`` of a cron job, the first check of a daemon, any list
 of more than ``held_state.HOLD_LIMIT`` entries) reads the stored set and looks its
 units up in it chunk by chunk. Only the rows that changed may reach the parser;
@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import update
 
 from monitor.config import Config
-from monitor.ingest import held_state, units
+from monitor.ingest import held_state, stored_set_takes, units
 from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
@@ -40,13 +40,13 @@ class KnownTakes:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        real = units._take_known
+        real = stored_set_takes.take_known
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             self.count += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(units, "_take_known", counting)
+        monkeypatch.setattr(stored_set_takes, "take_known", counting)
 
 
 def _each_in_a_new_process(
@@ -94,7 +94,7 @@ def test_across_chunk_edges_and_beyond_the_hold_limit_the_results_are_the_same(
 ) -> None:
     """Chunks of 7 units (most edges fall inside a run of changed rows somewhere), and a
     state too large to hold, whose rows are fingerprinted chunk by chunk."""
-    monkeypatch.setattr(units, "CHUNK", 7)
+    monkeypatch.setattr(stored_set_takes, "CHUNK", 7)
     monkeypatch.setattr(held_state, "HOLD_LIMIT", 100)
     on, off, takes = _both_ways(_sdn_versions(VERSIONS), tmp_path, monkeypatch)
     assert takes == VERSIONS - 1
@@ -106,7 +106,7 @@ def test_real_un_versions_split_by_element_equal_the_full_parse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The UN XML is split into elements, not rows: the chunks are of units."""
-    monkeypatch.setattr(units, "CHUNK", 50)
+    monkeypatch.setattr(stored_set_takes, "CHUNK", 50)
     versions = list(_dated_folders(realdata("un-consolidated"), "*.xml*"))
     on, off, takes = _both_ways(versions, tmp_path, monkeypatch, list_id="un")
     assert takes == len(versions) - 1
