@@ -165,19 +165,107 @@ def _observed_at(folder: Path) -> str:
 
 
 def cli_series(rows: list[list[str]], count: int) -> None:
-    """``count`` versions taken in by as many ``ingest`` processes, start-up included."""
+    """``count`` versions taken in by one ``replay`` process (best of ``ROUNDS``, each
+    round interleaved with a bare read and, with a URL, the same replay into
+    PostgreSQL), and by as many ``ingest`` processes, start-up included."""
     folder = _copy_versions(count)
     work = Path(tempfile.mkdtemp(prefix="wm-cli-db-"))
-    config = work / "monitor.yml"
-    config.write_text(CLI_CONFIG.format(archive=work / "archive"), encoding="utf-8")
-    command = [sys.executable, "-m", "monitor", "--db", f"sqlite:///{work / 'm.db'}"]
-    command += ["--config", str(config), "-q"]
     # As an installed tool runs: with its modules' bytecode cached (pip compiles it at
     # install). PYTHONDONTWRITEBYTECODE would compile every module in every process.
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "monitor")], check=True)
-    bare_before = measure("bare_read_real", str(folder), module="unit_workloads")
+    bares, replays, pg_replays = [], [], []
+    for _ in range(ROUNDS):
+        bares.append(measure("bare_read_real", str(folder), module="unit_workloads"))
+        replays.append(_cli_replay(folder, f"sqlite:///{_fresh(work) / 'replay.db'}", work, env))
+        if (base := postgres_url()) is not None:
+            schema = PgSchema(base)
+            try:
+                pg_replays.append(_cli_replay(folder, schema.url, work, env))
+            finally:
+                schema.drop()
+    seconds, statuses = _cli_ingests(folder, work, env)
+    bare, replay = _best(bares)["seconds"], min(replays, key=lambda run: run[0])
+    replay_seconds, replayed = replay
+    rows += [
+        [
+            f"{count} SDN versions through the CLI: one `ingest` process each",
+            f"{seconds:.1f} s",
+            f"exit statuses {json.dumps(statuses)}; {seconds / count * 1000:.0f} ms a process",
+        ],
+        [
+            f"the same {count} versions by one `replay` process",
+            f"{replay_seconds:.1f} s",
+            f"best of {', '.join(f'{run[0]:.1f}' for run in replays)} s; exit status "
+            f"{replayed.returncode}: {_summary(replayed)}",
+        ],
+        [
+            f"bare csv.reader read of the same {count} versions",
+            f"{bare:.1f} s",
+            f"best of {_figures(bares)}",
+        ],
+        [
+            "CLI `replay` / bare read",
+            f"{replay_seconds / bare:.2f}x",
+            "target <= 2x (the process's start-up included)",
+        ],
+        [
+            "one `ingest` process per version / bare read",
+            f"{seconds / bare:.2f}x",
+            "no target: a process's start-up (benchmarks/startup.py) is most of each",
+        ],
+    ]
+    if pg_replays:
+        pg_seconds, pg_done = min(pg_replays, key=lambda run: run[0])
+        rows.append(
+            [
+                f"the same {count} versions by one `replay` process into PostgreSQL",
+                f"{pg_seconds:.1f} s",
+                f"best of {', '.join(f'{run[0]:.1f}' for run in pg_replays)} s; "
+                f"{pg_seconds / replay_seconds:.2f}x SQLite's `replay` (target <= 1.5x); "
+                f"exit status {pg_done.returncode}: {_summary(pg_done)}",
+            ]
+        )
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _fresh(work: Path) -> Path:
+    """A new folder for one run's database and archive (no run finds another's files)."""
+    return Path(tempfile.mkdtemp(dir=work))
+
+
+def _config(folder: Path) -> Path:
+    config = folder / "monitor.yml"
+    config.write_text(CLI_CONFIG.format(archive=folder / "archive"), encoding="utf-8")
+    return config
+
+
+def _cli_replay(
+    folder: Path, url: str, work: Path, env: dict[str, str]
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """One ``replay`` process of the versions into ``url``, with an archive of its own:
+    its seconds and outcome."""
+    config = _config(_fresh(work))
+    command = [sys.executable, "-m", "monitor", "--db", url, "--config", str(config), "-q"]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*command, "replay", str(folder), "--list", "us-ofac-sdn"],
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+    )
+    return time.perf_counter() - start, done
+
+
+def _cli_ingests(folder: Path, work: Path, env: dict[str, str]) -> tuple[float, dict[int, int]]:
+    """Each version by its own ``ingest`` process, as a cron job runs them: the seconds of
+    them all and how many ended with each exit status."""
+    run = _fresh(work)
+    command = [sys.executable, "-m", "monitor", "--db", f"sqlite:///{run / 'm.db'}"]
+    command += ["--config", str(_config(run)), "-q"]
     statuses: dict[int, int] = {}
     start = time.perf_counter()
     for version in sorted(folder.iterdir()):
@@ -192,86 +280,12 @@ def cli_series(rows: list[list[str]], count: int) -> None:
             check=False,
         )
         statuses[done.returncode] = statuses.get(done.returncode, 0) + 1
-    seconds = time.perf_counter() - start
-    replay_db = f"sqlite:///{work / 'replay.db'}"
-    start = time.perf_counter()
-    replayed = subprocess.run(
-        [*command[:4], replay_db, *command[5:], "replay", str(folder), "--list", "us-ofac-sdn"],
-        env=env,
-        capture_output=True,
-        check=False,
-        text=True,
-    )
-    replay_seconds = time.perf_counter() - start
-    pg = _cli_replay_postgres(folder, work, env)
-    bare_after = measure("bare_read_real", str(folder), module="unit_workloads")
-    bare = (bare_before["seconds"] + bare_after["seconds"]) / 2
-    rows += [
-        [
-            f"{count} SDN versions through the CLI: one `ingest` process each",
-            f"{seconds:.1f} s",
-            f"exit statuses {json.dumps(statuses)}; {seconds / count * 1000:.0f} ms a process",
-        ],
-        [
-            f"the same {count} versions by one `replay` process",
-            f"{replay_seconds:.1f} s",
-            f"exit status {replayed.returncode}: "
-            f"{(replayed.stdout.strip().splitlines() or [''])[-1]}",  # its summary line
-        ],
-        [
-            f"bare csv.reader read of the same {count} versions",
-            f"{bare:.1f} s",
-            f"mean of {bare_before['seconds']:.1f} s before, {bare_after['seconds']:.1f} s after",
-        ],
-        [
-            "CLI `replay` / bare read",
-            f"{replay_seconds / bare:.2f}x",
-            "target <= 2x (the process's start-up included)",
-        ],
-        [
-            "one `ingest` process per version / bare read",
-            f"{seconds / bare:.2f}x",
-            "no target: a process's start-up (benchmarks/startup.py) is most of each",
-        ],
-    ]
-    if pg is not None:
-        pg_seconds, pg_done = pg
-        rows.append(
-            [
-                f"the same {count} versions by one `replay` process into PostgreSQL",
-                f"{pg_seconds:.1f} s",
-                f"{pg_seconds / replay_seconds:.2f}x SQLite's `replay` (target <= 1.5x); "
-                f"exit status {pg_done.returncode}: "
-                f"{(pg_done.stdout.strip().splitlines() or [''])[-1]}",
-            ]
-        )
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.rmtree(work, ignore_errors=True)
+    return time.perf_counter() - start, statuses
 
 
-def _cli_replay_postgres(
-    folder: Path, work: Path, env: dict[str, str]
-) -> tuple[float, subprocess.CompletedProcess[str]] | None:
-    """The ``replay`` process of cli_series into a private PostgreSQL schema, with the same
-    configuration and archive as SQLite's: its seconds and outcome; None without a URL."""
-    base = postgres_url()
-    if base is None:
-        return None
-    config = work / "monitor.yml"
-    schema = PgSchema(base)
-    try:
-        command = [sys.executable, "-m", "monitor", "--db", schema.url, "--config", str(config)]
-        start = time.perf_counter()
-        done = subprocess.run(
-            [*command, "-q", "replay", str(folder), "--list", "us-ofac-sdn"],
-            env=env,
-            capture_output=True,
-            check=False,
-            text=True,
-        )
-        return time.perf_counter() - start, done
-    finally:
-        schema.drop()
+def _summary(done: subprocess.CompletedProcess[str]) -> str:
+    """The last line a ``replay`` printed: its summary."""
+    return (done.stdout.strip().splitlines() or [""])[-1]
 
 
 def changed_check(rows: list[list[str]], count: int) -> None:
