@@ -10,7 +10,7 @@ import pytest
 
 from monitor import records
 from monitor.records import Identifier, Record
-from monitor.store.store import Listing
+from monitor.store.listing import Listing
 
 
 def _sorted_json(record: Record) -> str:

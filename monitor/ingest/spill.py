@@ -6,7 +6,7 @@ records of a million-entry list took about 1.5 GiB. The parse runs before the
 list's lock is taken (a long parse never holds the lock, and a state that
 moved meanwhile is read again), so the entries cannot go straight into the
 database either: each one is written here as the plain values the store
-writes (:class:`~monitor.store.store.Listing`), in batches, to an anonymous
+writes (:class:`~monitor.store.listing.Listing`), in batches, to an anonymous
 temporary file, and the apply reads it back one batch at a time inside its
 one transaction.
 
@@ -37,7 +37,8 @@ from typing import IO, overload
 
 from monitor.ingest import differ
 from monitor.records import Event, Record
-from monitor.store import store
+from monitor.store import bulk
+from monitor.store.listing import Listing
 
 _FRAME = struct.Struct("<Q")  # the byte length of the marshalled batch that follows
 KEEP_RECORDS = 50_000  # a first version up to this many entries keeps its records too
@@ -55,8 +56,8 @@ class Spill:
     def __init__(self, batch: int | None = None) -> None:
         # Owned by the object and closed with it: results keep it for their events.
         self._file: IO[bytes] | None = None
-        self._batch = batch or store.BATCH
-        self._pending: list[store.Listing] = []
+        self._batch = batch or bulk.BATCH
+        self._pending: list[Listing] = []
         self._end = 0
         self.count = 0
         self._records: list[Record] | None = []
@@ -64,7 +65,7 @@ class Spill:
     def add(self, record: Record) -> None:
         """Keep one entry: its version row and event values (and the record itself while
         the version has at most KEEP_RECORDS entries)."""
-        self._pending.append(store.Listing.of(record))
+        self._pending.append(Listing.of(record))
         self.count += 1
         if self._records is not None:
             self._records.append(record)
@@ -98,7 +99,7 @@ class Spill:
             self._end += _FRAME.size + len(data)
         self._pending = pending[end:]
 
-    def batches(self) -> Iterator[list[store.Listing]]:
+    def batches(self) -> Iterator[list[Listing]]:
         """The entries in the order they were added, one batch at a time."""
         if self._file is None:  # a version kept in memory
             pending = self._pending
@@ -112,7 +113,7 @@ class Spill:
             (size,) = _FRAME.unpack(self._file.read(_FRAME.size))
             data = self._file.read(size)
             offset += _FRAME.size + size
-            yield [store.Listing._make(values) for values in marshal.loads(data)]
+            yield [Listing._make(values) for values in marshal.loads(data)]
 
     def close(self) -> None:
         if self._file is not None:

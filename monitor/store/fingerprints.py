@@ -27,8 +27,7 @@ from sqlalchemy import (
 )
 
 from monitor.store import schema as t
-from monitor.store.store import (
-    ListTransaction,
+from monitor.store.bulk import (
     in_pipeline,
     insert_rows,
     key_among,
@@ -36,6 +35,7 @@ from monitor.store.store import (
     plain_rows,
     uses_arrays,
 )
+from monitor.store.store import ListTransaction
 
 # What a known fingerprint stands for: (the key it produced, its fields bitmask). A plain
 # tuple: a list's whole set is read for every version, and building a named tuple per

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from monitor.store import schema as t
-from monitor.store.store import insert_rows
+from monitor.store.bulk import insert_rows
 
 CHUNK = 500
 EntryRef = tuple[str, str]

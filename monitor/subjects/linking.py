@@ -34,8 +34,8 @@ from monitor.kinds import EventKind
 from monitor.records import Event, Record
 from monitor.store import schema as t
 from monitor.store import subjects as sql
+from monitor.store.bulk import pipelined
 from monitor.store.locks import serialise_transaction, serialising
-from monitor.store.store import pipelined
 from monitor.store.subjects import EntryRef, Member
 from monitor.subjects.evidence import Strength, token_rows
 

@@ -20,9 +20,9 @@ from monitor.ingest import spill as spill_module
 from monitor.ingest.pipeline import IngestRequest, ingest
 from monitor.ingest.spill import FirstVersionEvents, Spill
 from monitor.records import Record
-from monitor.store import Store, open_engine
+from monitor.store import Store, bulk, open_engine
 from monitor.store import schema as t
-from monitor.store import store as store_module
+from monitor.store.listing import Listing
 from monitor.store.store import ListTransaction, NewSnapshot
 from tests.conftest import SNAPSHOTS
 
@@ -242,7 +242,7 @@ def test_a_baseline_never_holds_every_record(
     whether it is read unit by unit (monitor.ingest.units) or by the full parse."""
     store, config = setup
     monkeypatch.setenv("WATCHLIST_MONITOR_FINGERPRINTS", fingerprints)
-    monkeypatch.setattr(store_module, "BATCH", 500)
+    monkeypatch.setattr(bulk, "BATCH", 500)
     monkeypatch.setattr(spill_module, "KEEP_RECORDS", 0)  # as for a list too large to keep
     before = _live_records()
     during_parse: list[int] = []
@@ -343,7 +343,7 @@ def test_a_small_first_version_never_writes_the_spill_file(
     for record in records:
         streamed.add(record)
     assert kept._file is None and streamed._file is not None
-    expected = [store_module.Listing.of(r) for r in records]
+    expected = [Listing.of(r) for r in records]
     for spill in (kept, streamed, kept, streamed):
         batches = list(spill.batches())
         assert [len(b) for b in batches[:-1]] == [500] * (len(batches) - 1)

@@ -23,9 +23,8 @@ from sqlalchemy import event, select
 
 from monitor.config import Config, Expect, ListConfig
 from monitor.ingest import units
-from monitor.store import Store, open_engine
+from monitor.store import Store, bulk, open_engine
 from monitor.store import schema as t
-from monitor.store import store as store_module
 from monitor.store.store import ListTransaction
 from tests.conftest import SNAPSHOTS, realdata
 from tests.safety.helpers import drop_rows, plain_bytes, run, statuses, write
@@ -56,7 +55,7 @@ def counting(store: Store) -> Iterator[Counted]:
 
     def on_statement(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
         counted.statements.append(" ".join(statement.split()))
-        if store_module.in_pipeline(connection):
+        if bulk.in_pipeline(connection):
             counted.piped.append(counted.statements[-1])
 
     event.listen(store.engine.pool, "checkout", on_checkout)
@@ -72,7 +71,7 @@ def _count_copies(monkeypatch: pytest.MonkeyPatch, counted: Counted) -> None:
     """On PostgreSQL insert_rows writes by COPY, on the driver's cursor (SQLAlchemy's
     statement events do not see it): each COPY that sent rows is counted as the INSERT
     it stands for, so the list of statements reads the same on both backends."""
-    real = store_module._copy_rows
+    real = bulk._copy_rows
 
     def copy_rows(connection: Any, table: Any, names: Any, rows: Any) -> bool:
         sent: list[Any] = []
@@ -87,7 +86,7 @@ def _count_copies(monkeypatch: pytest.MonkeyPatch, counted: Counted) -> None:
             counted.statements.append(f"INSERT INTO {table.name} (copied)")
         return copied
 
-    monkeypatch.setattr(store_module, "_copy_rows", copy_rows)
+    monkeypatch.setattr(bulk, "_copy_rows", copy_rows)
 
 
 def _what(statement: str) -> str:

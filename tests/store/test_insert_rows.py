@@ -14,7 +14,8 @@ from monitor.kinds import EventKind
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from monitor.store import subjects as sql
-from monitor.store.store import BATCH, NewSnapshot, insert_rows
+from monitor.store.bulk import BATCH, insert_rows
+from monitor.store.store import NewSnapshot
 from tests.conftest import private_pg_schema
 
 WHEN = datetime(2021, 12, 10, 18, 50, tzinfo=UTC)

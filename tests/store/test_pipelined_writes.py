@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from monitor.records import Record
 from monitor.store import Store, fingerprints
 from monitor.store import schema as t
-from monitor.store.store import PIPELINED_ROWS, NewSnapshot, in_pipeline, insert_rows
+from monitor.store.bulk import PIPELINED_ROWS, in_pipeline, insert_rows
+from monitor.store.store import NewSnapshot
 from tests.conftest import private_pg_schema
 from tests.store.test_insert_rows import COLUMNS, _pg_stored, _rows, _store
 
