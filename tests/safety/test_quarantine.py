@@ -123,7 +123,7 @@ def test_the_log_of_an_approved_apply_says_whose_decision_it_was(
         list_id=LIST,
     )
     assert held.snapshot_id is not None
-    with caplog.at_level("WARNING", logger="monitor.ingest.pipeline"):
+    with caplog.at_level("WARNING", logger="monitor.ingest.apply"):
         quarantine.approve(
             store, config, held.snapshot_id, now=NOW, by="A. Analyst", reason="OFAC delisted them"
         )
