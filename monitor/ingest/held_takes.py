@@ -18,10 +18,10 @@ from itertools import filterfalse
 from monitor.files import SourceFile
 from monitor.formats._csv_units import Runs
 from monitor.formats.base import Format, SplitRefused
-from monitor.ingest import guards, held_state
+from monitor.ingest import held_state
 from monitor.ingest.intake import BaseState
 from monitor.ingest.unit_code import code_tag
-from monitor.ingest.unit_intake import UnitIntake, fields_of, intake, refused
+from monitor.ingest.unit_intake import UnitIntake, intake, parse_new, refused
 from monitor.records import Record
 from monitor.store.fingerprints import StoredUnit
 
@@ -215,12 +215,11 @@ def _take_changes(
     new_rows: dict[bytes, str] = {}
     new = {row: fmt.unit_of_row(row) for row in new_set}  # all checked first
     for row, unit in new.items():
-        record = fmt.parse_unit(unit)
-        if guards.record_problem(record):
+        record = parse_new(fmt, unit, added)
+        if record is None:
             return refused(base, "an entry no database can store")
         if record.key in fresh:
             return refused(base, "a key appears twice")
-        added[unit.fingerprint] = (record.key, fields_of(record))
         fresh[record.key] = record
         new_rows[row] = unit.fingerprint
     gone_keys = {key for key, _ in gone.values()}

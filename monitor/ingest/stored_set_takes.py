@@ -2,8 +2,8 @@
 
 Each unit's fingerprint is looked up in the set read from the database (chunk by
 chunk, in C) and only the units it lacks are parsed (:func:`take_known`); a list's
-first version (:func:`take_first`) and a state whose set this code cannot trust
-(:func:`take_anew`) parse every unit. :func:`monitor.ingest.units.take` chooses.
+first version and a state whose set this code cannot trust parse every unit
+(:func:`take_all`). :func:`monitor.ingest.units.take` chooses.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from operator import itemgetter, not_
 from typing import Any, NamedTuple
 
 from monitor.formats.base import Format, Unit, row_fingerprint
-from monitor.ingest import guards
 from monitor.ingest.intake import BaseState
 from monitor.ingest.spill import Spill
 from monitor.ingest.unit_code import code_tag
-from monitor.ingest.unit_intake import UnitIntake, fields_of, intake, refused
+from monitor.ingest.unit_intake import UnitIntake, intake, parse_new, refused
 from monitor.records import Record
 from monitor.store.fingerprints import StoredUnit
 
@@ -57,13 +56,11 @@ def take_known(
         if len(found) == len(hits):
             continue
         for item in compress(chunk.items, map(not_, hits)):  # the new units
-            unit = chunk.unit_of(item)
-            record = fmt.parse_unit(unit)
-            if guards.record_problem(record):
+            record = parse_new(fmt, chunk.unit_of(item), added)
+            if record is None:
                 return refused(base, "an entry no database can store")
             if record.key in fresh:
                 return refused(base, "a key appears twice")
-            added[unit.fingerprint] = (record.key, fields_of(record))
             fresh[record.key] = record
     gone_keys = {key for key, _ in unseen.values()}
     stored = base.hashes_of(fresh)
@@ -148,36 +145,19 @@ class _KeysAfter(AbstractSet[str]):
         return chain(filterfalse(self.gone.__contains__, state), self.added)
 
 
-def take_first(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitIntake | None:
-    """``units.take`` of a list's first version: every unit parsed, its record kept on disk
-    (a first version is never all in memory)."""
-    keys: set[str] = set()
-    added: dict[str, StoredUnit] = {}
-    first = Spill()
-    count = 0
-    for unit in split:
-        count += 1
-        record = fmt.parse_unit(unit)
-        if guards.record_problem(record):
-            return refused(base, "an entry no database can store")
-        added[unit.fingerprint] = (record.key, fields_of(record))
-        first.add(record)
-        keys.add(record.key)
-    if len(keys) != count:
-        return refused(base, "a key appears twice")
-    return intake(base, keys, {}, Counter(), added, set(), {}, first=first, tag=code_tag(fmt))
-
-
-def take_anew(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitIntake | None:
-    """``units.take`` of a version whose state has no stored set this code can trust (none yet,
-    one of another snapshot, or one written by other code: the first check after an
-    upgrade): every unit is parsed, for the set is written anew, and compared with the
-    state's hash as it is parsed, as the full parse does.
+def take_all(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitIntake | None:
+    """``units.take`` when every unit must be parsed, for the set is written anew: a
+    list's first version (its records kept on disk: a first version is never all in
+    memory), or a state whose stored set this code cannot trust (none yet, one of
+    another snapshot, or one written by other code: the first check after an upgrade).
+    Each record of such a state is compared with the state's hash as it is parsed, as
+    the full parse does.
 
     Why: only the changed records are kept. Keeping every record until the end made the
     first check of a million-entry list after an upgrade hold them all (1.7 GiB).
     """
     hashes = base.hashes
+    first = None if hashes else Spill()
     keys: set[str] = set()
     fresh: dict[str, Record] = {}
     kept: Counter[int] = Counter()
@@ -185,15 +165,16 @@ def take_anew(fmt: Format, split: Iterable[Unit], base: BaseState) -> UnitIntake
     count = 0
     for unit in split:
         count += 1
-        record = fmt.parse_unit(unit)
-        if guards.record_problem(record):
+        record = parse_new(fmt, unit, added)
+        if record is None:
             return refused(base, "an entry no database can store")
-        key, fields = added[unit.fingerprint] = (record.key, fields_of(record))
-        keys.add(key)
-        if hashes.get(key) == record.content_hash():
-            kept[fields] += 1
+        keys.add(record.key)
+        if first is not None:
+            first.add(record)
+        elif hashes.get(record.key) == record.content_hash():
+            kept[added[unit.fingerprint][1]] += 1
         else:
-            fresh[key] = record
+            fresh[record.key] = record
     if len(keys) != count:
         return refused(base, "a key appears twice")
-    return intake(base, keys, fresh, kept, added, set(), {}, first=None, tag=code_tag(fmt))
+    return intake(base, keys, fresh, kept, added, set(), {}, first=first, tag=code_tag(fmt))

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from monitor.ingest import differ, held_state
+from monitor.formats.base import Format, Unit
+from monitor.ingest import differ, guards, held_state
 from monitor.ingest.intake import BaseState, Intake
 from monitor.ingest.spill import Spill
 from monitor.records import Record
@@ -74,6 +75,16 @@ class UnitIntake(Intake):
 def fields_of(record: Record) -> int:
     """Bit i set: the record has differ.LOSS_FIELDS[i] (what the field-loss guard counts)."""
     return sum(1 << i for i, name in enumerate(differ.LOSS_FIELDS) if getattr(record, name))
+
+
+def parse_new(fmt: Format, unit: Unit, added: dict[str, StoredUnit]) -> Record | None:
+    """The record of a unit new to the stored set, noted in ``added`` with its key and
+    fields; None when it is a record no database can store (the full parse names it)."""
+    record = fmt.parse_unit(unit)
+    if guards.record_problem(record):
+        return None
+    added[unit.fingerprint] = (record.key, fields_of(record))
+    return record
 
 
 def intake(

@@ -190,11 +190,7 @@ def take(
         row_fps = list(map(row_fingerprint, rows)) if hold and rows is not None else None
         if not known:  # a baseline, or a state whose stored set is not trusted
             split = fmt.split(files) if rows is None else fmt.units_of_rows(rows)
-            taken = (
-                stored_set_takes.take_first(fmt, split, base)
-                if not base.hashes
-                else stored_set_takes.take_anew(fmt, split, base)
-            )
+            taken = stored_set_takes.take_all(fmt, split, base)
         elif rows is None:
             taken = stored_set_takes.take_known(
                 fmt, stored_set_takes.unit_chunks(fmt.split(files)), base, known

@@ -15,6 +15,7 @@ import gzip
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,18 +34,18 @@ FIRST = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
 VERSIONS = 12
 
 
-class RowTakes:
-    """How many versions were taken as sets of rows (the real function still runs)."""
+class CountedCalls:
+    """How many times a module's function was called (the real function still runs)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> None:
         self.count = 0
-        real = held_takes.take_rows
+        real = getattr(module, name)
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             self.count += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(held_takes, "take_rows", counting)
+        monkeypatch.setattr(module, name, counting)
 
 
 def _replay(
@@ -64,7 +65,7 @@ def test_real_versions_taken_as_sets_of_rows_equal_unit_by_unit_and_full_parse(
     monkeypatch.setenv(units.ENV, "1")
     # as sets of rows only: without runs (test_held_runs covers the runs)
     monkeypatch.setattr(ofac_csv.OfacCsv, "split_runs", lambda self, files: None)
-    takes = RowTakes(monkeypatch)
+    takes = CountedCalls(monkeypatch, held_takes, "take_rows")
     _replay(versions, f"sqlite:///{tmp_path / 'rows.db'}", tmp_path / "a1")
     assert takes.count == VERSIONS - 1  # every version after the baseline
     by_rows = _state(f"sqlite:///{tmp_path / 'rows.db'}")
@@ -109,7 +110,7 @@ def test_what_the_unit_take_refuses_the_set_comparison_refuses_and_the_full_pars
     day = datetime(2021, 12, 10, tzinfo=UTC)
     versions = [(day, [FIRST]), (day + timedelta(days=1), [second])]
     monkeypatch.setenv(units.ENV, "1")
-    takes = RowTakes(monkeypatch)
+    takes = CountedCalls(monkeypatch, held_takes, "take_rows")
     built = BuiltKeys(monkeypatch)
     store = Store(open_engine(f"sqlite:///{tmp_path / 'on.db'}"))
     config = Config(archive=tmp_path / "a1")
@@ -132,7 +133,7 @@ def test_rows_beyond_the_limit_are_not_held_and_the_units_serve(
     """A large file's rows are not kept: the next version is read unit by unit, alike."""
     monkeypatch.setenv(units.ENV, "1")
     monkeypatch.setattr(held_state, "ROWS_LIMIT", 1 << 20)  # the SDN file is about 3 MiB
-    takes = RowTakes(monkeypatch)
+    takes = CountedCalls(monkeypatch, held_takes, "take_rows")
     store = Store(open_engine(f"sqlite:///{tmp_path / 'x.db'}"))
     config = Config(archive=tmp_path / "a")
     second = SDN / "2021-12-16T0142Z" / "sdn.csv.gz"

@@ -12,7 +12,6 @@ twice, a header row) is refused, so the full parse names the problem.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,26 +26,19 @@ from monitor.ingest.pipeline import IngestResult
 from monitor.store import Store, open_engine
 from monitor.store import schema as t
 from tests.conftest import SNAPSHOTS, realdata
+from tests.ingest.test_held_rows import (
+    CountedCalls,
+    _header,
+    _key_twice,
+    _row_twice,
+    _second_version,
+)
 from tests.ingest.test_held_state import _sdn_versions
 from tests.ingest.test_units import BuiltKeys, _dated_folders, _rows_by_key, _run, _state
 
 SDN = SNAPSHOTS / "us-ofac-sdn"
 FIRST = SDN / "2021-12-10T1850Z" / "sdn.csv.gz"
 VERSIONS = 8
-
-
-class KnownTakes:
-    """How many versions were read against a stored set (the real function still runs)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        real = stored_set_takes.take_known
-
-        def counting(*args: Any, **kwargs: Any) -> Any:
-            self.count += 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(stored_set_takes, "take_known", counting)
 
 
 def _each_in_a_new_process(
@@ -70,7 +62,7 @@ def _both_ways(
     """The database after the versions with fingerprints and without, and how many
     versions were read against a stored set."""
     monkeypatch.setenv(units.ENV, "1")
-    takes = KnownTakes(monkeypatch)
+    takes = CountedCalls(monkeypatch, stored_set_takes, "take_known")
     on_url, off_url = f"sqlite:///{tmp_path / 'on.db'}", f"sqlite:///{tmp_path / 'off.db'}"
     _each_in_a_new_process(versions, on_url, tmp_path / "a1", list_id)
     monkeypatch.setenv(units.ENV, "0")
@@ -131,31 +123,10 @@ def test_only_the_rows_that_changed_reach_the_parser(
     assert sorted(built.take()) == sorted(new_rows)
 
 
-def _second_version(tmp_path: Path, edit: Callable[[list[bytes]], list[bytes]]) -> Path:
-    lines = gzip.decompress(FIRST.read_bytes()).splitlines(keepends=True)
-    path = tmp_path / "second" / "sdn.csv"
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(b"".join(edit(lines)))
-    return path
-
-
-def _key_twice(lines: list[bytes]) -> list[bytes]:
-    """An unchanged entry's ent_num on a second, new row."""
-    return [*lines[:-1], lines[5].replace(b'"', b'"Added remark. ', 1), lines[-1]]
-
-
 def _new_key_twice(lines: list[bytes]) -> list[bytes]:
     """A changed entry's ent_num on two new rows (its old row gone)."""
     changed = lines[5].replace(b'"', b'"Added remark. ', 1)
     return [*lines[:5], changed, *lines[6:-1], changed.replace(b"Added", b"Other"), lines[-1]]
-
-
-def _row_twice(lines: list[bytes]) -> list[bytes]:
-    return [*lines[:-1], lines[5], lines[-1]]
-
-
-def _header(lines: list[bytes]) -> list[bytes]:
-    return [b"ent_num,name,type,programs,title,a,b,c,d,e,f,remarks\r\n", *lines[6:]]
 
 
 def _modified_and_moved(lines: list[bytes]) -> list[bytes]:
@@ -175,7 +146,7 @@ def test_what_the_take_must_refuse_it_refuses_and_the_full_parse_decides(
     day = datetime(2021, 12, 10, tzinfo=UTC)
     versions = [(day, [FIRST]), (day + timedelta(days=1), [second])]
     monkeypatch.setenv(units.ENV, "1")
-    takes = KnownTakes(monkeypatch)
+    takes = CountedCalls(monkeypatch, stored_set_takes, "take_known")
     on = _each_in_a_new_process(versions, f"sqlite:///{tmp_path / 'on.db'}", tmp_path / "a1")[-1]
     assert takes.count == 1
     monkeypatch.setenv(units.ENV, "0")
@@ -206,7 +177,7 @@ def test_a_set_written_by_other_code_is_read_anew_then_trusted_again(
         connection.execute(update(t.unit_sets).values(tag="ofac-csv:other-code"))
     engine.dispose()
     built.take()
-    takes = KnownTakes(monkeypatch)
+    takes = CountedCalls(monkeypatch, stored_set_takes, "take_known")
     _each_in_a_new_process(versions[1:2], url, tmp_path / "a1")
     assert len(built.take()) == len(_rows_by_key(versions[1][1][0]))  # every entry
     assert takes.count == 0

@@ -29,9 +29,16 @@ def _store(path: Path | str) -> tuple[Store, int]:
     rows below refer to both)."""
     store = Store(open_engine(path if isinstance(path, str) else f"sqlite:///{path}"))
     store.ensure_list("us-ofac-sdn", title="SDN", format="ofac-csv", now=WHEN)
-    snapshot = NewSnapshot(
+    with store.list_transaction("us-ofac-sdn") as tx:
+        snapshot_id = tx.record_snapshot(_snapshot("0"), status="applied", record_count=0)
+    return store, snapshot_id
+
+
+def _snapshot(digit: str) -> NewSnapshot:
+    """A version of the SDN list with no file, whose sha256 is ``digit`` repeated."""
+    return NewSnapshot(
         list_id="us-ofac-sdn",
-        sha256="0" * 64,
+        sha256=digit * 64,
         files=[],
         source_uri="",
         format="ofac-csv",
@@ -39,9 +46,6 @@ def _store(path: Path | str) -> tuple[Store, int]:
         published_at=None,
         recorded_at=WHEN,
     )
-    with store.list_transaction("us-ofac-sdn") as tx:
-        snapshot_id = tx.record_snapshot(snapshot, status="applied", record_count=0)
-    return store, snapshot_id
 
 
 def _rows(snapshot_id: int) -> list[tuple[Any, ...]]:

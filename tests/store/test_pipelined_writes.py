@@ -21,9 +21,8 @@ from monitor.records import Record
 from monitor.store import Store, fingerprints
 from monitor.store import schema as t
 from monitor.store.bulk import PIPELINED_ROWS, in_pipeline, insert_rows
-from monitor.store.store import NewSnapshot
 from tests.conftest import private_pg_schema
-from tests.store.test_insert_rows import COLUMNS, _pg_stored, _rows, _store
+from tests.store.test_insert_rows import COLUMNS, _pg_stored, _rows, _snapshot, _store
 
 WHEN = datetime(2021, 12, 10, 18, 50, tzinfo=UTC)
 
@@ -167,18 +166,8 @@ def test_key_lookups_are_one_statement_text_for_any_number_of_keys_and_get_prepa
             ).scalars()
             assert any("entity_versions" in p for p in prepared)
         assert len(texts) == 1 and "= ANY" in next(iter(texts))
-        snapshot = NewSnapshot(
-            list_id="us-ofac-sdn",
-            sha256="1" * 64,
-            files=[],
-            source_uri="",
-            format="ofac-csv",
-            observed_at=WHEN,
-            published_at=None,
-            recorded_at=WHEN,
-        )
         with store.list_transaction("us-ofac-sdn") as tx:
-            second = tx.record_snapshot(snapshot, status="applied", record_count=0)
+            second = tx.record_snapshot(_snapshot("1"), status="applied", record_count=0)
             tx.apply_changes(second, [], keys[:2], ())
             assert sorted(tx.current_hashes()) == keys[2:]
             assert tx.keys_seen_before(["0", "9"]) == {"0"}
