@@ -62,6 +62,11 @@ def read(
     ).first()
     if marker is None or marker.snapshot_id != snapshot_id or marker.tag != tag:
         return {}
+    return _stored_rows(connection, list_id)
+
+
+def _stored_rows(connection: Connection, list_id: str) -> dict[str, StoredUnit]:
+    """Every stored row of the list, whatever snapshot or code it was written for."""
     u = t.unit_fingerprints
     statement = select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
     rows = plain_rows(connection, statement)  # one range of ix_unit_fingerprints_read
@@ -117,11 +122,7 @@ def _rows_to_change(
     same rows. Deleting a million rows and inserting a million again took 27 s of a
     48 s check (1,000,000 entries); reading them and writing the difference took 3 s.
     """
-    u = t.unit_fingerprints
-    statement = select(u.c.fingerprint, u.c.key, u.c.fields).where(u.c.list_id == list_id)
-    stored = {
-        fingerprint: (key, fields) for fingerprint, key, fields in plain_rows(connection, statement)
-    }
+    stored = _stored_rows(connection, list_id)
     if not stored:  # a list's first set
         return [], wanted
     gone = [fp for fp, unit in stored.items() if wanted.get(fp) != unit]
